@@ -1,0 +1,191 @@
+//! Helpers shared by the generated operations: the [`Operation`] trait that ties an
+//! operation's types together, and decoding of a response by its status.
+//!
+//! This file is written once per generated crate, unchanged, by the generator.
+
+use std::fmt;
+
+/// One HTTP operation of the API, with the types it sends and receives.
+pub trait Operation {
+    /// The HTTP method.
+    const METHOD: http::Method;
+    /// The path template, with `{name}` for each path parameter.
+    const PATH: &'static str;
+    /// The `operationId`, or one made of method and path when the description has none.
+    const ID: &'static str;
+    /// Path, query, header and cookie parameters; `()` when there are none.
+    type Params;
+    /// The request body; `()` when there is none.
+    type Body;
+    /// One variant per documented success status.
+    type Responses;
+    /// One variant per documented error status, and one for undocumented statuses.
+    type Errors: std::error::Error;
+
+    /// Decodes a response by its status: the status picks the variant, and the body must
+    /// then match that variant's documented schema, or a [`DecodeError`] says why not.
+    fn decode(
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Result<Self::Responses, Self::Errors>, DecodeError>;
+}
+
+/// A response whose body or headers do not match what the description documents for its
+/// status.
+#[derive(Debug)]
+pub struct DecodeError {
+    status: http::StatusCode,
+    problem: Problem,
+}
+
+#[derive(Debug)]
+enum Problem {
+    Json(serde_json::Error),
+    Text(std::str::Utf8Error),
+    Header { name: &'static str, message: String },
+}
+
+impl DecodeError {
+    /// The status of the response that did not decode.
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.problem {
+            Problem::Json(error) => write!(
+                f,
+                "the body of a {} response is not the documented JSON: {error}",
+                self.status
+            ),
+            Problem::Text(error) => write!(
+                f,
+                "the body of a {} response is not UTF-8 text: {error}",
+                self.status
+            ),
+            Problem::Header { name, message } => write!(
+                f,
+                "the `{name}` header of a {} response {message}",
+                self.status
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            Problem::Json(error) => Some(error),
+            Problem::Text(error) => Some(error),
+            Problem::Header { .. } => None,
+        }
+    }
+}
+
+/// Reads a JSON body as `T`.
+pub fn json<T: serde::de::DeserializeOwned>(
+    status: http::StatusCode,
+    body: &[u8],
+) -> Result<T, DecodeError> {
+    serde_json::from_slice(body).map_err(|error| DecodeError {
+        status,
+        problem: Problem::Json(error),
+    })
+}
+
+/// Reads a text body.
+pub fn text(status: http::StatusCode, body: &[u8]) -> Result<String, DecodeError> {
+    std::str::from_utf8(body)
+        .map(str::to_owned)
+        .map_err(|error| DecodeError {
+            status,
+            problem: Problem::Text(error),
+        })
+}
+
+fn header_text<'h>(
+    status: http::StatusCode,
+    headers: &'h http::HeaderMap,
+    name: &'static str,
+) -> Result<Option<&'h str>, DecodeError> {
+    headers
+        .get(name)
+        .map(|value| value.to_str())
+        .transpose()
+        .map_err(|_| DecodeError {
+            status,
+            problem: Problem::Header {
+                name,
+                message: "is not visible ASCII".to_owned(),
+            },
+        })
+}
+
+/// Reads an optional header as a scalar (`i32`, `String`, a date-time …).
+pub fn header<T>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    name: &'static str,
+) -> Result<Option<T>, DecodeError>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    header_text(status, headers, name)?
+        .map(|text| text.trim().parse::<T>())
+        .transpose()
+        .map_err(|error| DecodeError {
+            status,
+            problem: Problem::Header {
+                name,
+                message: format!("does not parse: {error}"),
+            },
+        })
+}
+
+/// Reads an optional header whose values a generated enum lists.
+pub fn header_enum<T: serde::de::DeserializeOwned>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    name: &'static str,
+) -> Result<Option<T>, DecodeError> {
+    header_text(status, headers, name)?
+        .map(|text| {
+            T::deserialize(
+                serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text.trim()),
+            )
+        })
+        .transpose()
+        .map_err(|error| DecodeError {
+            status,
+            problem: Problem::Header {
+                name,
+                message: format!("does not parse: {error}"),
+            },
+        })
+}
+
+/// Turns a missing required header into an error.
+pub fn required<T>(
+    status: http::StatusCode,
+    name: &'static str,
+    value: Option<T>,
+) -> Result<T, DecodeError> {
+    value.ok_or(DecodeError {
+        status,
+        problem: Problem::Header {
+            name,
+            message: "is required but missing".to_owned(),
+        },
+    })
+}
+
+/// Converts a JSON value into the variant type its discriminator selected.
+pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}

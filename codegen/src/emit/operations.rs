@@ -1,0 +1,416 @@
+//! The `operations` module: per operation a marker type implementing
+//! `runtime::Operation`, its parameters, and `{Op}Responses`/`{Op}Errors` with one variant
+//! per documented status, decoded from the status code alone.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, own_doc_attrs};
+use super::models::string_enum;
+use super::{ident, TypeRefs};
+use crate::model::{Api, Header, HeaderTy, Location, Operation, Param, Payload, Response, Status};
+
+pub fn operations(api: &Api) -> TokenStream {
+    let refs = TypeRefs {
+        api,
+        prefix: quote!(super::models::),
+    };
+    let items = api.operations.iter().map(|op| operation(op, &refs));
+    quote! {
+        //! One marker type per operation, with its parameters, success and error responses.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #(#items)*
+    }
+}
+
+fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
+    let name = ident(&op.name);
+    let params_name = ident(&format!("{}Params", op.name));
+    let responses_name = ident(&format!("{}Responses", op.name));
+    let errors_name = ident(&format!("{}Errors", op.name));
+
+    // Summary, then description (unless it only repeats the summary), then the route.
+    let mut doc = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !doc.contains(part) {
+            doc.push_str(part);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}`", op.method, op.path));
+    if op.deprecated {
+        doc.push_str("\n\n**Deprecated.**");
+    }
+    let doc = doc_attrs(&doc);
+
+    let method = ident(&op.method);
+    let path = &op.path;
+    let id = &op.id;
+    let params_ty = if op.params.is_empty() {
+        quote!(())
+    } else {
+        quote!(#params_name)
+    };
+    let body_ty = match op.body.as_ref().map(|b| &b.payload) {
+        None | Some(Payload::Empty) => quote!(()),
+        Some(payload) => payload_ty(payload, refs),
+    };
+    let params = (!op.params.is_empty()).then(|| params_struct(op, &params_name, refs));
+
+    let (success, errors): (Vec<&Response>, Vec<&Response>) =
+        op.responses.iter().partition(|r| r.is_success());
+    let default = op.responses.iter().find(|r| r.status == Status::Default);
+    // `default` stands for every status not listed; for success too when none is listed.
+    let default_success = default.filter(|_| success.is_empty());
+    let undocumented = default.is_none();
+
+    let success_variants = success
+        .iter()
+        .copied()
+        .chain(default_success)
+        .map(|r| variant(r, refs));
+    let error_variants = errors.iter().map(|r| variant(r, refs));
+    let undocumented_variant = undocumented.then(|| {
+        quote! {
+            /// A status the description does not document, with the body as received.
+            Undocumented { status: http::StatusCode, body: Vec<u8> },
+        }
+    });
+
+    let mut arms: Vec<TokenStream> = Vec::new();
+    let mut uses_headers = false;
+    let mut uses_body = undocumented;
+    let ordered = success
+        .iter()
+        .chain(&errors)
+        .filter(|r| r.status != Status::Default);
+    for response in ordered {
+        let (pattern, is_success) = match response.status {
+            Status::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                (quote!(#code), response.is_success())
+            }
+            Status::Range(hundreds) => {
+                let low = Literal::u16_unsuffixed(hundreds * 100);
+                let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
+                (quote!(#low..=#high), response.is_success())
+            }
+            Status::Default => unreachable!("filtered above"),
+        };
+        let enum_name = if is_success {
+            &responses_name
+        } else {
+            &errors_name
+        };
+        let value = construct(enum_name, response, &mut uses_headers, &mut uses_body);
+        let wrapped = if is_success {
+            quote!(Ok(#value))
+        } else {
+            quote!(Err(#value))
+        };
+        arms.push(quote!(#pattern => #wrapped,));
+    }
+    if let Some(response) = default_success {
+        let value = construct(&responses_name, response, &mut uses_headers, &mut uses_body);
+        arms.push(quote!(200..=299 => Ok(#value),));
+    }
+    match default {
+        Some(response) => {
+            let value = construct(&errors_name, response, &mut uses_headers, &mut uses_body);
+            arms.push(quote!(_ => Err(#value),));
+        }
+        None => {
+            arms.push(quote!(_ => Err(#errors_name::Undocumented { status, body: body.to_vec() }),))
+        }
+    }
+    let headers_param = if uses_headers {
+        quote!(headers)
+    } else {
+        quote!(_headers)
+    };
+    let body_param = if uses_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
+
+    let display_arms = errors
+        .iter()
+        .map(|r| display_arm(&errors_name, r))
+        .chain(undocumented.then(|| quote! {
+            #errors_name::Undocumented { status, .. } => write!(f, "{status}: a status the description does not document"),
+        }));
+    let header_enums = op
+        .responses
+        .iter()
+        .flat_map(|r| &r.headers)
+        .filter_map(|h| match &h.ty {
+            HeaderTy::Enum { name, values } => {
+                let own = own_doc_attrs(&format!(
+                    "Values of the `{}` header of [`{}`].",
+                    h.wire, op.name
+                ));
+                let described = h.doc.as_deref().map(|d| {
+                    let d = doc_attrs(d);
+                    quote!(#[doc = ""] #d)
+                });
+                Some(string_enum(&ident(name), quote!(#own #described), values))
+            }
+            HeaderTy::Scalar(_) => None,
+        });
+
+    let responses_doc = own_doc_attrs(&format!("Success responses of [`{}`], by status.", op.name));
+    let errors_doc = own_doc_attrs(&format!("Error responses of [`{}`], by status.", op.name));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct #name;
+
+        impl crate::runtime::Operation for #name {
+            const METHOD: http::Method = http::Method::#method;
+            const PATH: &'static str = #path;
+            const ID: &'static str = #id;
+            type Params = #params_ty;
+            type Body = #body_ty;
+            type Responses = #responses_name;
+            type Errors = #errors_name;
+
+            fn decode(
+                status: http::StatusCode,
+                #headers_param: &http::HeaderMap,
+                #body_param: &[u8],
+            ) -> Result<Result<#responses_name, #errors_name>, crate::runtime::DecodeError> {
+                Ok(match status.as_u16() {
+                    #(#arms)*
+                })
+            }
+        }
+
+        #params
+
+        #responses_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #responses_name {
+            #(#success_variants)*
+        }
+
+        #errors_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #errors_name {
+            #(#error_variants)*
+            #undocumented_variant
+        }
+
+        impl std::fmt::Display for #errors_name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                }
+            }
+        }
+
+        impl std::error::Error for #errors_name {}
+
+        #(#header_enums)*
+    }
+}
+
+fn params_struct(op: &Operation, name: &syn::Ident, refs: &TypeRefs) -> TokenStream {
+    let doc = own_doc_attrs(&format!("Parameters of [`{}`].", op.name));
+    let fields = op.params.iter().map(|p| param_field(p, refs));
+    let default = op
+        .params
+        .iter()
+        .all(|p| !p.required)
+        .then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
+    let wire = &param.wire;
+    let place = match param.location {
+        Location::Path => format!("Sent in the path as `{{{wire}}}`."),
+        Location::Query => format!("Sent as the query parameter `{wire}`."),
+        Location::Header => format!("Sent as the header `{wire}`."),
+        Location::Cookie => format!("Sent as the cookie `{wire}`."),
+    };
+    let mut doc = param
+        .doc
+        .clone()
+        .map(|d| format!("{d}\n\n"))
+        .unwrap_or_default();
+    doc.push_str(&place);
+    if param.deprecated {
+        doc.push_str("\n\n**Deprecated.**");
+    }
+    let doc = doc_attrs(&doc);
+    let name = ident(&param.name);
+    let ty = refs.ty(&param.ty);
+    let ty = if param.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    };
+    quote! { #doc pub #name: #ty, }
+}
+
+fn payload_ty(payload: &Payload, refs: &TypeRefs) -> TokenStream {
+    match payload {
+        Payload::Empty => quote!(()),
+        Payload::Json(ty) | Payload::Form(ty) => refs.ty(ty),
+        Payload::Text => quote!(String),
+        Payload::Binary => quote!(Vec<u8>),
+    }
+}
+
+/// Whether a variant carries the status: it stands for more than one.
+fn carries_status(response: &Response) -> bool {
+    !matches!(response.status, Status::Code(_))
+}
+
+fn variant(response: &Response, refs: &TypeRefs) -> TokenStream {
+    let doc = doc_attrs(if response.description.is_empty() {
+        "No description."
+    } else {
+        &response.description
+    });
+    let name = ident(&response.variant);
+    let body = match &response.payload {
+        Payload::Empty => None,
+        Payload::Form(_) => Some(quote!(String)),
+        payload => Some(payload_ty(payload, refs)),
+    };
+    if response.headers.is_empty() && !carries_status(response) {
+        return match body {
+            Some(body) => quote!(#doc #name(#body),),
+            None => quote!(#doc #name,),
+        };
+    }
+    let status = carries_status(response).then(|| quote!(status: http::StatusCode,));
+    let body = body.map(|body| quote!(body: #body,));
+    let headers = response
+        .headers
+        .iter()
+        .map(|header| header_field(header, refs));
+    quote! { #doc #name { #status #body #(#headers)* }, }
+}
+
+fn header_field(header: &Header, refs: &TypeRefs) -> TokenStream {
+    let doc = doc_attrs(&format!(
+        "{}The `{}` header.",
+        header
+            .doc
+            .as_deref()
+            .map(|d| format!("{d}\n\n"))
+            .unwrap_or_default(),
+        header.wire
+    ));
+    let name = ident(&header.name);
+    let ty = match &header.ty {
+        HeaderTy::Scalar(ty) => refs.ty(ty),
+        HeaderTy::Enum { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    };
+    let ty = if header.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    };
+    quote! { #doc #name: #ty, }
+}
+
+/// The expression that builds `response`'s variant from `status`, `headers` and `body`.
+fn construct(
+    enum_name: &syn::Ident,
+    response: &Response,
+    uses_headers: &mut bool,
+    uses_body: &mut bool,
+) -> TokenStream {
+    let name = ident(&response.variant);
+    let body = match &response.payload {
+        Payload::Empty => None,
+        Payload::Json(_) => Some(quote!(crate::runtime::json(status, body)?)),
+        Payload::Text | Payload::Form(_) => Some(quote!(crate::runtime::text(status, body)?)),
+        Payload::Binary => Some(quote!(body.to_vec())),
+    };
+    *uses_body |= body.is_some();
+    if response.headers.is_empty() && !carries_status(response) {
+        return match body {
+            Some(body) => quote!(#enum_name::#name(#body)),
+            None => quote!(#enum_name::#name),
+        };
+    }
+    let status = carries_status(response).then(|| quote!(status,));
+    let body = body.map(|body| quote!(body: #body,));
+    let headers = response
+        .headers
+        .iter()
+        .map(|header| {
+            *uses_headers = true;
+            let field = ident(&header.name);
+            let wire = &header.wire;
+            let read = match &header.ty {
+                HeaderTy::Enum { .. } => {
+                    quote!(crate::runtime::header_enum(status, headers, #wire)?)
+                }
+                HeaderTy::Scalar(_) => quote!(crate::runtime::header(status, headers, #wire)?),
+            };
+            if header.required {
+                quote!(#field: crate::runtime::required(status, #wire, #read)?,)
+            } else {
+                quote!(#field: #read,)
+            }
+        })
+        .collect::<Vec<_>>();
+    quote!(#enum_name::#name { #status #body #(#headers)* })
+}
+
+fn display_arm(enum_name: &syn::Ident, response: &Response) -> TokenStream {
+    let name = ident(&response.variant);
+    let first_line = response
+        .description
+        .lines()
+        .map(|line| line.trim().trim_start_matches(['*', '-']).trim())
+        .find(|line| !line.is_empty())
+        .unwrap_or_default();
+    let pattern = if response.headers.is_empty() && !carries_status(response) {
+        match response.payload {
+            Payload::Empty => quote!(#enum_name::#name),
+            _ => quote!(#enum_name::#name(_)),
+        }
+    } else if carries_status(response) {
+        quote!(#enum_name::#name { status, .. })
+    } else {
+        quote!(#enum_name::#name { .. })
+    };
+    match response.status {
+        Status::Code(code) => {
+            let reason = http::StatusCode::from_u16(code)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .map(|r| format!("{code} {r}"))
+                .unwrap_or_else(|| code.to_string());
+            let text = if first_line.is_empty() {
+                reason
+            } else {
+                format!("{reason}: {first_line}")
+            };
+            quote!(#pattern => f.write_str(#text),)
+        }
+        _ => {
+            let text = if first_line.is_empty() {
+                String::new()
+            } else {
+                format!(": {first_line}")
+            };
+            quote!(#pattern => write!(f, "{status}{}", #text),)
+        }
+    }
+}

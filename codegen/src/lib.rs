@@ -1,0 +1,29 @@
+//! Turns OpenAPI 3.0/3.1 and Swagger 2.0 descriptions into Rust types for every operation:
+//! models for the schemas and, per operation, `{Op}Responses` and `{Op}Errors` decoded by
+//! HTTP status.
+//!
+//! The pipeline reads top to bottom: [`load`] (parse, recognise the version, resolve
+//! `$ref`s) → [`lower`] (into the plain-data [`model`], with names from [`naming`]) →
+//! [`emit`] (tokens, formatted with `prettyplease`) → [`output`] (the files of a module
+//! or a crate) → [`write`] (atomic writes, or a check that changes nothing).
+
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod output;
+pub mod write;
+
+pub use error::{Diagnostic, Error, Result};
+pub use output::{standalone_crate, workspace_crate, workspace_specs, File};
+pub use write::{sync, Mode};
+
+use std::path::Path;
+
+/// Loads and lowers one description.
+pub fn api(spec: &Path) -> Result<model::Api> {
+    let document = load::Document::load(spec)?;
+    lower::lower(&document)
+}
