@@ -41,33 +41,36 @@ impl Document {
                 "the document is not an object with `openapi` or `swagger` at its top",
             ));
         };
-        let version =
-            match (fields.get("swagger"), fields.get("openapi")) {
-                (Some(Value::String(v)), _) if v == "2.0" => Version::Swagger2,
-                (_, Some(Value::String(v))) if v.starts_with("3.0") => Version::OpenApi30,
-                (_, Some(Value::String(v))) if v.starts_with("3.1") => Version::OpenApi31,
-                (Some(v), _) => return Err(Error::one(
+        let version = match (fields.get("swagger"), fields.get("openapi")) {
+            (Some(Value::String(v)), _) if v == "2.0" => Version::Swagger2,
+            (_, Some(Value::String(v))) if v.starts_with("3.0") => Version::OpenApi30,
+            (_, Some(Value::String(v))) if v.starts_with("3.1") => Version::OpenApi31,
+            (Some(v), _) => {
+                return Err(Error::one(
                     file,
                     "#/swagger",
                     format!(
                         "unsupported version {v}: only Swagger 2.0 and OpenAPI 3.0/3.1 are read"
                     ),
-                )),
-                (_, Some(v)) => return Err(Error::one(
+                ))
+            }
+            (_, Some(v)) => {
+                return Err(Error::one(
                     file,
                     "#/openapi",
                     format!(
                         "unsupported version {v}: only Swagger 2.0 and OpenAPI 3.0/3.1 are read"
                     ),
-                )),
-                (None, None) => {
-                    return Err(Error::one(
-                        file,
-                        "#",
-                        "neither `openapi` nor `swagger` is set: this is not an API description",
-                    ))
-                }
-            };
+                ))
+            }
+            (None, None) => {
+                return Err(Error::one(
+                    file,
+                    "#",
+                    "neither `openapi` nor `swagger` is set: this is not an API description",
+                ))
+            }
+        };
         Ok(Document {
             file: file.to_path_buf(),
             version,
@@ -171,17 +174,8 @@ fn percent_decode(text: &str) -> String {
 /// JSON or YAML, told apart by content: JSON is tried when the text starts with `{`.
 fn parse_tree(file: &Path, text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|error| {
-            Error::one(
-                file,
-                "",
-                format!(
-                    "malformed JSON at line {}, column {}: {error}",
-                    error.line(),
-                    error.column()
-                ),
-            )
-        });
+        return serde_json::from_str(text)
+            .map_err(|error| Error::one(file, "", format!("malformed JSON: {error}")));
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)
         .map_err(|error| Error::one(file, "", format!("malformed YAML: {error}")))?;

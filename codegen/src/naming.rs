@@ -23,10 +23,12 @@ const RESERVED_TYPES: &[&str] = &[
     "Box", "Err", "None", "Ok", "Option", "Result", "Some", "String", "Vec", "Self",
 ];
 
-/// Words of `raw`: runs of ASCII letters and digits, everything else a separator.
+/// Words of `raw`: runs of ASCII letters and digits, everything else a separator
+/// (but an apostrophe joins: "I'm a teapot" has the words "Im", "a" and "teapot").
 fn words(raw: &str) -> String {
     let cleaned: String = raw
         .chars()
+        .filter(|c| *c != '\'')
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
     cleaned.trim().to_owned()

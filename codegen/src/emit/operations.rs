@@ -405,12 +405,14 @@ fn display_arm(enum_name: &syn::Ident, response: &Response) -> TokenStream {
             quote!(#pattern => f.write_str(#text),)
         }
         _ => {
-            let text = if first_line.is_empty() {
-                String::new()
+            // A format string of our own: braces of the description are escaped.
+            let text = first_line.replace('{', "{{").replace('}', "}}");
+            let format = if text.is_empty() {
+                "{status}".to_owned()
             } else {
-                format!(": {first_line}")
+                format!("{{status}}: {text}")
             };
-            quote!(#pattern => write!(f, "{status}{}", #text),)
+            quote!(#pattern => write!(f, #format),)
         }
     }
 }

@@ -52,6 +52,9 @@ pub fn lower(doc: &Document) -> Result<Api> {
         }
     };
     if !diagnostics.is_empty() {
+        // One bad node can be reached from several places; report it once.
+        let mut seen = BTreeSet::new();
+        diagnostics.retain(|d| seen.insert((d.pointer.clone(), d.message.clone())));
         return Err(Error { diagnostics });
     }
     let info = doc.root.get("info");
@@ -162,12 +165,14 @@ impl<'d> Operations<'d, '_> {
                     form_fields.push((param.clone(), param_pointer.clone()));
                     continue;
                 }
-                other => return Err(self.doc.error(
-                    param_pointer,
-                    format!(
+                other => {
+                    return Err(self.doc.error(
+                        param_pointer,
+                        format!(
                         "parameter location {other:?} is not one of path, query, header, cookie"
                     ),
-                )),
+                    ))
+                }
             };
             let Some(wire) = param.get("name").and_then(Value::as_str) else {
                 return Err(self.doc.error(param_pointer, "a parameter has no `name`"));

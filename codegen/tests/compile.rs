@@ -1,0 +1,77 @@
+//! Generated code compiles cleanly: every fixture of the snapshot tests and every real
+//! description in `../shared/specs/` becomes a standalone crate that passes `cargo clippy`
+//! and `cargo doc` with warnings denied.
+//!
+//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+fn shared_spec(name: &str) -> PathBuf {
+    let path = workspace().join("../shared/specs").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: these tests need ../shared/specs/ beside the project",
+        path.display()
+    );
+    path
+}
+
+/// Generates `spec` into `target/compile-tests/NAME` and builds it with warnings denied.
+fn compiles_cleanly(spec: &Path, name: &str) {
+    let out = workspace().join("target/compile-tests").join(name);
+    let files = codegen::standalone_crate(spec, &spec.display().to_string(), name)
+        .unwrap_or_else(|error| panic!("{} does not generate:\n{error}", spec.display()));
+    codegen::sync(&out, &files, &[Path::new("src")], codegen::Mode::Write).unwrap();
+    // The workspace's lock file pins the same dependency versions, so nothing resolves
+    // or downloads anew; the shared target directory builds them once.
+    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let target = workspace().join("target/compile-tests/target");
+    for task in [
+        &["clippy", "--quiet"][..],
+        &["doc", "--no-deps", "--quiet"][..],
+    ] {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(task)
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-Dwarnings")
+            .env("RUSTDOCFLAGS", "-Dwarnings")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && !stderr.contains("warning"),
+            "`cargo {}` of the crate generated from {} failed:\n{stderr}",
+            task[0],
+            spec.display()
+        );
+    }
+}
+
+macro_rules! compiles {
+    ($($test:ident => $spec:expr,)*) => {$(
+        #[test]
+        fn $test() {
+            compiles_cleanly(&$spec, stringify!($test));
+        }
+    )*};
+}
+
+compiles! {
+    camunda_orchestration_cluster => shared_spec("camunda-orchestration-cluster.json"),
+    camunda_orchestration_cluster_8_8 => shared_spec("camunda-orchestration-cluster-8.8.yaml"),
+    elastic_cloud_enterprise => shared_spec("elastic-cloud-enterprise.json"),
+    elastic_cloud => shared_spec("elastic-cloud.json"),
+    fixture_docs => workspace().join("codegen/tests/fixtures/docs.yaml"),
+    fixture_models => workspace().join("codegen/tests/fixtures/models.yaml"),
+    fixture_naming => workspace().join("codegen/tests/fixtures/naming.yaml"),
+    fixture_recursive => workspace().join("codegen/tests/fixtures/recursive.yaml"),
+    fixture_refs_into_paths => workspace().join("codegen/tests/fixtures/refs_into_paths.yaml"),
+    fixture_statuses => workspace().join("codegen/tests/fixtures/statuses.yaml"),
+    fixture_swagger_body => workspace().join("codegen/tests/fixtures/swagger_body.json"),
+}
