@@ -9,13 +9,22 @@ use std::path::{Path, PathBuf};
 use codegen::model::{Api, HeaderTy, Operation, Payload, Status, Ty};
 
 fn load(name: &str) -> Api {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs").join(name);
-    assert!(path.exists(), "{} is missing: these tests need ../shared/specs/ beside the project", path.display());
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/specs")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: these tests need ../shared/specs/ beside the project",
+        path.display()
+    );
     codegen::api(&path).unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
-    api.operations.iter().find(|op| op.id == id).unwrap_or_else(|| panic!("no operation {id}"))
+    api.operations
+        .iter()
+        .find(|op| op.id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
 }
 
 fn type_name(api: &Api, payload: &Payload) -> String {
@@ -47,20 +56,40 @@ fn camunda_create_user_errors() {
     let expected = [400, 401, 403, 409, 500, 503].map(Status::Code);
     assert_eq!(statuses, expected);
     for response in &errors {
-        assert_eq!(type_name(&api, &response.payload), "ProblemDetail", "{:?}", response.status);
+        assert_eq!(
+            type_name(&api, &response.payload),
+            "ProblemDetail",
+            "{:?}",
+            response.status
+        );
     }
     let descriptions: Vec<&str> = errors.iter().map(|r| r.description.as_str()).collect();
-    assert_eq!(descriptions[..5], [
-        "The provided data is not valid.",
-        "The request lacks valid authentication credentials.",
-        "Forbidden. The request is not allowed.",
-        "A user with this username already exists.",
-        "An internal error occurred while processing the request.",
-    ]);
-    assert!(descriptions[5].starts_with("The service is currently unavailable. This may happen only on some requests"));
+    assert_eq!(
+        descriptions[..5],
+        [
+            "The provided data is not valid.",
+            "The request lacks valid authentication credentials.",
+            "Forbidden. The request is not allowed.",
+            "A user with this username already exists.",
+            "An internal error occurred while processing the request.",
+        ]
+    );
+    assert!(descriptions[5].starts_with(
+        "The service is currently unavailable. This may happen only on some requests"
+    ));
     assert!(descriptions[5].contains("RESOURCE_EXHAUSTED"));
     let variants: Vec<&str> = errors.iter().map(|r| r.variant.as_str()).collect();
-    assert_eq!(variants, ["BadRequest", "Unauthorized", "Forbidden", "Conflict", "InternalServerError", "ServiceUnavailable"]);
+    assert_eq!(
+        variants,
+        [
+            "BadRequest",
+            "Unauthorized",
+            "Forbidden",
+            "Conflict",
+            "InternalServerError",
+            "ServiceUnavailable"
+        ]
+    );
 
     let success: Vec<_> = op.responses.iter().filter(|r| r.is_success()).collect();
     assert_eq!(success.len(), 1);
@@ -73,14 +102,26 @@ fn elastic_create_user_errors() {
     let api = load("elastic-cloud-enterprise.json");
     let op = operation(&api, "create-user");
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.is_success()).collect();
-    assert_eq!(errors.iter().map(|r| r.status).collect::<Vec<_>>(), [Status::Code(400), Status::Code(409)]);
+    assert_eq!(
+        errors.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [Status::Code(400), Status::Code(409)]
+    );
     let mut codes = Vec::new();
     for response in &errors {
         assert_eq!(type_name(&api, &response.payload), "BasicFailedReply");
-        let [header] = &response.headers[..] else { panic!("one header expected: {:?}", response.headers) };
+        let [header] = &response.headers[..] else {
+            panic!("one header expected: {:?}", response.headers)
+        };
         assert_eq!(header.wire, "x-cloud-error-codes");
-        let HeaderTy::Enum { values, .. } = &header.ty else { panic!("a typed header expected") };
-        codes.extend(values.variants.iter().map(|v| (v.wire.clone(), v.doc.clone().unwrap_or_default())));
+        let HeaderTy::Enum { values, .. } = &header.ty else {
+            panic!("a typed header expected")
+        };
+        codes.extend(
+            values
+                .variants
+                .iter()
+                .map(|v| (v.wire.clone(), v.doc.clone().unwrap_or_default())),
+        );
     }
     assert_eq!(codes, [
         ("user.user_name.invalid".to_owned(), "The provided user name is invalid. Check that it is not empty and it does not contain special characters.".to_owned()),

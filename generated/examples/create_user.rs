@@ -20,8 +20,12 @@ fn create_user(send: &Send, user: &UserRequest) -> Result<String, Box<dyn std::e
     // The status alone picks the variant; a body that does not match it is an error.
     match CreateUser::decode(response.status(), response.headers(), response.body())? {
         Ok(CreateUserResponses::Created(created)) => Ok(created.username),
-        Ok(CreateUserResponses::Accepted(accepted)) => Ok(format!("user key {:?}", accepted.user_key)),
-        Err(CreateUserErrors::Conflict(problem)) => Ok(format!("already there: {}", problem.detail)),
+        Ok(CreateUserResponses::Accepted(accepted)) => {
+            Ok(format!("user key {:?}", accepted.user_key))
+        }
+        Err(CreateUserErrors::Conflict(problem)) => {
+            Ok(format!("already there: {}", problem.detail))
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -26,7 +26,11 @@ fn problem_json(code: u16, title: &str, detail: &str) -> Vec<u8> {
 
 #[test]
 fn camunda_conflict_is_the_conflict_variant_with_its_fields() {
-    let body = problem_json(409, "ALREADY_EXISTS", "A user with username 'demo' already exists");
+    let body = problem_json(
+        409,
+        "ALREADY_EXISTS",
+        "A user with username 'demo' already exists",
+    );
     let decoded = camunda::CreateUser::decode(status(409), &HeaderMap::new(), &body).unwrap();
     let Err(camunda::CreateUserErrors::Conflict(problem)) = decoded else {
         panic!("expected the Conflict variant, got {decoded:?}");
@@ -42,7 +46,10 @@ fn camunda_conflict_is_the_conflict_variant_with_its_fields() {
         }
     );
     let error = camunda::CreateUserErrors::Conflict(problem);
-    assert_eq!(error.to_string(), "409 Conflict: A user with this username already exists.");
+    assert_eq!(
+        error.to_string(),
+        "409 Conflict: A user with this username already exists."
+    );
 }
 
 #[test]
@@ -56,7 +63,13 @@ fn camunda_created_and_older_accepted_forms() {
         }
         other => panic!("expected Created, got {other:?}"),
     }
-    match camunda::CreateUser::decode(status(202), &HeaderMap::new(), br#"{"userKey":2251799813685249}"#).unwrap() {
+    match camunda::CreateUser::decode(
+        status(202),
+        &HeaderMap::new(),
+        br#"{"userKey":2251799813685249}"#,
+    )
+    .unwrap()
+    {
         Ok(camunda::CreateUserResponses::Accepted(accepted)) => {
             assert_eq!(accepted.user_key, Some(2251799813685249));
         }
@@ -71,45 +84,78 @@ fn camunda_unavailable_and_no_content() {
     let Err(error @ camunda::CreateUserErrors::ServiceUnavailable(_)) = decoded else {
         panic!("expected ServiceUnavailable, got {decoded:?}");
     };
-    assert!(error.to_string().starts_with("503 Service Unavailable: The service is currently unavailable."));
+    assert!(error
+        .to_string()
+        .starts_with("503 Service Unavailable: The service is currently unavailable."));
 
     let decoded = camunda::DeleteUser::decode(status(204), &HeaderMap::new(), b"").unwrap();
-    assert!(matches!(decoded, Ok(camunda::DeleteUserResponses::NoContent)), "{decoded:?}");
+    assert!(
+        matches!(decoded, Ok(camunda::DeleteUserResponses::NoContent)),
+        "{decoded:?}"
+    );
 }
 
 #[test]
 fn elastic_bad_request_carries_its_typed_error_code() {
     let mut headers = HeaderMap::new();
-    headers.insert("x-cloud-error-codes", HeaderValue::from_static("user.roles.forbidden"));
+    headers.insert(
+        "x-cloud-error-codes",
+        HeaderValue::from_static("user.roles.forbidden"),
+    );
     let body = br#"{"errors":[{"code":"user.roles.forbidden","message":"Some of the provided roles are forbidden.","fields":["security.roles"]}]}"#;
     let decoded = elastic::CreateUser::decode(status(400), &headers, body).unwrap();
-    let Err(elastic::CreateUserErrors::BadRequest { body, x_cloud_error_codes }) = decoded else {
+    let Err(elastic::CreateUserErrors::BadRequest {
+        body,
+        x_cloud_error_codes,
+    }) = decoded
+    else {
         panic!("expected BadRequest, got {decoded:?}");
     };
-    assert_eq!(x_cloud_error_codes, Some(elastic::CreateUserBadRequestCloudErrorCodes::UserRolesForbidden));
+    assert_eq!(
+        x_cloud_error_codes,
+        Some(elastic::CreateUserBadRequestCloudErrorCodes::UserRolesForbidden)
+    );
     assert_eq!(body.errors[0].code, "user.roles.forbidden");
-    assert_eq!(body.errors[0].fields.as_deref(), Some(&["security.roles".to_owned()][..]));
+    assert_eq!(
+        body.errors[0].fields.as_deref(),
+        Some(&["security.roles".to_owned()][..])
+    );
 }
 
 #[test]
 fn elastic_unknown_error_code_is_kept() {
     let mut headers = HeaderMap::new();
-    headers.insert("x-cloud-error-codes", HeaderValue::from_static("user.something_new"));
+    headers.insert(
+        "x-cloud-error-codes",
+        HeaderValue::from_static("user.something_new"),
+    );
     let decoded = elastic::CreateUser::decode(status(409), &headers, br#"{"errors":[]}"#).unwrap();
-    let Err(elastic::CreateUserErrors::Conflict { x_cloud_error_codes, .. }) = decoded else {
+    let Err(elastic::CreateUserErrors::Conflict {
+        x_cloud_error_codes,
+        ..
+    }) = decoded
+    else {
         panic!("expected Conflict, got {decoded:?}");
     };
     assert_eq!(
         x_cloud_error_codes,
-        Some(elastic::CreateUserConflictCloudErrorCodes::Unknown("user.something_new".into()))
+        Some(elastic::CreateUserConflictCloudErrorCodes::Unknown(
+            "user.something_new".into()
+        ))
     );
 }
 
 #[test]
 fn undocumented_status_keeps_its_raw_body() {
-    let decoded = camunda::CreateUser::decode(status(418), &HeaderMap::new(), b"I'm a teapot").unwrap();
-    let Err(error) = decoded else { panic!("expected an error, got {decoded:?}") };
-    assert_eq!(error.to_string(), "418 I'm a teapot: a status the description does not document");
+    let decoded =
+        camunda::CreateUser::decode(status(418), &HeaderMap::new(), b"I'm a teapot").unwrap();
+    let Err(error) = decoded else {
+        panic!("expected an error, got {decoded:?}")
+    };
+    assert_eq!(
+        error.to_string(),
+        "418 I'm a teapot: a status the description does not document"
+    );
     let camunda::CreateUserErrors::Undocumented { status: code, body } = error else {
         panic!("expected Undocumented, got {error:?}");
     };
@@ -122,7 +168,10 @@ fn malformed_body_is_a_decode_error() {
     let decoded = camunda::CreateUser::decode(status(409), &HeaderMap::new(), b"{\"title\": 42");
     let error = decoded.expect_err("a truncated body cannot decode");
     assert_eq!(error.status(), 409);
-    assert!(error.to_string().contains("is not the documented JSON"), "{error}");
+    assert!(
+        error.to_string().contains("is not the documented JSON"),
+        "{error}"
+    );
 
     // Valid JSON of the wrong shape is an error too, not a guess at another variant.
     let decoded = elastic::CreateUser::decode(status(200), &HeaderMap::new(), br#"{"errors":[]}"#);
@@ -132,7 +181,10 @@ fn malformed_body_is_a_decode_error() {
 #[test]
 fn header_that_is_not_text_is_a_decode_error() {
     let mut headers = HeaderMap::new();
-    headers.insert("x-cloud-error-codes", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+    headers.insert(
+        "x-cloud-error-codes",
+        HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+    );
     let decoded = elastic::CreateUser::decode(status(400), &headers, br#"{"errors":[]}"#);
     assert!(decoded.is_err(), "{decoded:?}");
 }
