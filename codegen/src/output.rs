@@ -115,6 +115,7 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
     let lib = quote! {
         //! Rust types for the API descriptions in `specs/`: one module per description,
         //! each with `models` and `operations`, and the shared [`runtime`].
+        #![warn(missing_docs)]
         pub mod runtime;
         #(#modules)*
     };
@@ -146,6 +147,7 @@ pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<Fil
     let doc = module_doc(&api, source);
     let lib = quote! {
         #doc
+        #![warn(missing_docs)]
         pub mod runtime;
         #[rustfmt::skip]
         pub mod models;

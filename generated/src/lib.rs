@@ -3,6 +3,7 @@
 
 //! Rust types for the API descriptions in `specs/`: one module per description,
 //! each with `models` and `operations`, and the shared [`runtime`].
+#![warn(missing_docs)]
 pub mod runtime;
 ///Generated from `specs/camunda-users.yaml`.
 #[rustfmt::skip]

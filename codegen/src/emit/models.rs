@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, own_doc_attrs};
 use super::{ident, TypeRefs};
-use crate::model::{Api, Field, OneOf, StringEnum, Struct, TypeDef, TypeKind};
+use crate::model::{Api, Field, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind};
 
 pub fn models(api: &Api) -> TokenStream {
     let refs = TypeRefs {
@@ -70,13 +70,12 @@ fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -
 }
 
 fn struct_field(field: &Field, refs: &TypeRefs) -> TokenStream {
-    let mut doc = field.doc.clone().unwrap_or_default();
+    let mut doc = field
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` property.", field.wire));
     if field.deprecated {
-        doc.push_str(if doc.is_empty() {
-            "**Deprecated.**"
-        } else {
-            "\n\n**Deprecated.**"
-        });
+        doc.push_str("\n\n**Deprecated.**");
     }
     let doc = doc_attrs(&doc);
     let name = ident(&field.name);
@@ -102,7 +101,10 @@ fn struct_field(field: &Field, refs: &TypeRefs) -> TokenStream {
 /// A string enum that keeps values it does not know in `Unknown`.
 pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|variant| {
-        let doc = doc_attrs(variant.doc.as_deref().unwrap_or_default());
+        let doc = match &variant.doc {
+            Some(doc) => doc_attrs(doc),
+            None => doc_attrs(&format!("The value `{}`.", variant.wire)),
+        };
         let variant_name = ident(&variant.name);
         let wire = &variant.wire;
         let rename = (variant.name != variant.wire).then(|| quote!(#[serde(rename = #wire)]));
@@ -123,11 +125,15 @@ pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Token
 fn one_of(name: &syn::Ident, doc: TokenStream, o: &OneOf, refs: &TypeRefs) -> TokenStream {
     let variants = o.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
+        let doc = match &variant.ty {
+            Ty::Named(id) => own_doc_attrs(&format!("A [`{}`].", refs.api.types[id.0].name)),
+            _ => own_doc_attrs(&format!("The `{}` alternative.", variant.name)),
+        };
         let mut ty = refs.ty(&variant.ty);
         if variant.boxed {
             ty = quote!(Box<#ty>);
         }
-        quote! { #variant_name(#ty), }
+        quote! { #doc #variant_name(#ty), }
     });
     let Some(property) = &o.discriminator else {
         return quote! {

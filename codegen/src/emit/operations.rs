@@ -74,7 +74,12 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     let undocumented_variant = undocumented.then(|| {
         quote! {
             /// A status the description does not document, with the body as received.
-            Undocumented { status: http::StatusCode, body: Vec<u8> },
+            Undocumented {
+                /// The status of the response.
+                status: http::StatusCode,
+                /// The body of the response, unread.
+                body: Vec<u8>,
+            },
         }
     });
 
@@ -291,8 +296,18 @@ fn variant(response: &Response, refs: &TypeRefs) -> TokenStream {
             None => quote!(#doc #name,),
         };
     }
-    let status = carries_status(response).then(|| quote!(status: http::StatusCode,));
-    let body = body.map(|body| quote!(body: #body,));
+    let status = carries_status(response).then(|| {
+        quote! {
+            /// The status of the response.
+            status: http::StatusCode,
+        }
+    });
+    let body = body.map(|body| {
+        quote! {
+            /// The body of the response.
+            body: #body,
+        }
+    });
     let headers = response
         .headers
         .iter()

@@ -398,15 +398,7 @@ impl<'d> Operations<'d, '_> {
                 None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
             },
             MediaKind::Text => Payload::Text,
-            MediaKind::Binary => match schema {
-                Some(schema)
-                    if self.doc.version == Version::Swagger2
-                        && schema.get("type") != Some(&Value::String("file".into())) =>
-                {
-                    Payload::Json(self.schemas.ty(schema, pointer, context)?)
-                }
-                _ => Payload::Binary,
-            },
+            MediaKind::Binary => Payload::Binary,
         })
     }
 

@@ -64,18 +64,13 @@ impl<'d> Schemas<'d> {
         let Some(Value::Object(schemas)) = self.doc.get(base) else {
             return Ok(());
         };
-        let named: Vec<(String, String)> = schemas
+        let ids: Vec<TypeId> = schemas
             .keys()
-            .map(|name| (name.clone(), child(base, name)))
+            .map(|name| self.register(type_name(name, "Schema"), &child(base, name), None))
             .collect();
-        for (name, pointer) in &named {
-            self.register(type_name(name, "Schema"), pointer, None);
-        }
         let mut diagnostics = Vec::new();
-        for (_, pointer) in &named {
-            let id = self.by_pointer[pointer];
-            let node = &schemas[&last_segment(pointer)];
-            if let Err(error) = self.define(id, node, pointer) {
+        for (id, (name, node)) in ids.into_iter().zip(schemas) {
+            if let Err(error) = self.define(id, node, &child(base, name)) {
                 diagnostics.extend(error.diagnostics);
             }
         }

@@ -79,8 +79,10 @@ pub struct SearchQuerySortRequest {
 /// The direction in which to sort.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SortOrderEnum {
+    /// The value `ASC`.
     #[serde(rename = "ASC")]
     Asc,
+    /// The value `DESC`.
     #[serde(rename = "DESC")]
     Desc,
     /// A value the description does not list, kept as it was received.
@@ -159,10 +161,13 @@ pub struct UserSearchQuerySortRequest {
 /// The user field to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UserSearchQuerySortRequestField {
+    /// The value `username`.
     #[serde(rename = "username")]
     Username,
+    /// The value `name`.
     #[serde(rename = "name")]
     Name,
+    /// The value `email`.
     #[serde(rename = "email")]
     Email,
     /// A value the description does not list, kept as it was received.

@@ -101,6 +101,7 @@ pub enum CreateUserErrors {
     BadRequest(super::models::ProblemDetail),
     /// The request lacks valid authentication credentials.
     Unauthorized {
+        /// The body of the response.
         body: super::models::ProblemDetail,
         /// The authentication scheme(s) the server accepts.
         ///
@@ -116,7 +117,12 @@ pub enum CreateUserErrors {
     /// The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: <https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure> .
     ServiceUnavailable(super::models::ProblemDetail),
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -223,6 +229,7 @@ pub enum GetUserResponses {
 pub enum GetUserErrors {
     /// The request lacks valid authentication credentials.
     Unauthorized {
+        /// The body of the response.
         body: super::models::ProblemDetail,
         /// The authentication scheme(s) the server accepts.
         ///
@@ -236,7 +243,12 @@ pub enum GetUserErrors {
     /// An internal error occurred while processing the request.
     InternalServerError(super::models::ProblemDetail),
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -354,7 +366,12 @@ pub enum UpdateUserErrors {
     /// The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: <https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure> .
     ServiceUnavailable(super::models::ProblemDetail),
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -469,7 +486,12 @@ pub enum DeleteUserErrors {
     /// The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: <https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure> .
     ServiceUnavailable(super::models::ProblemDetail),
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -576,6 +598,7 @@ pub enum SearchUsersErrors {
     BadRequest(super::models::ProblemDetail),
     /// The request lacks valid authentication credentials.
     Unauthorized {
+        /// The body of the response.
         body: super::models::ProblemDetail,
         /// The authentication scheme(s) the server accepts.
         ///
@@ -587,7 +610,12 @@ pub enum SearchUsersErrors {
     /// An internal error occurred while processing the request.
     InternalServerError(super::models::ProblemDetail),
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for SearchUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -113,12 +113,16 @@ pub struct UserSecurityRealm {
 /// The kind of realm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UserSecurityRealmType {
+    /// The value `native`.
     #[serde(rename = "native")]
     Native,
+    /// The value `ldap`.
     #[serde(rename = "ldap")]
     Ldap,
+    /// The value `saml`.
     #[serde(rename = "saml")]
     Saml,
+    /// The value `active_directory`.
     #[serde(rename = "active_directory")]
     ActiveDirectory,
     /// A value the description does not list, kept as it was received.

@@ -54,7 +54,12 @@ pub enum GetUsersResponses {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUsersErrors {
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for GetUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -136,6 +141,7 @@ pub enum CreateUserErrors {
     /// * Some of the provided roles are forbidden. (code: `user.roles.forbidden`)
     /// * Trying to set a restricted field. (code: `user.restricted_field`)
     BadRequest {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -144,6 +150,7 @@ pub enum CreateUserErrors {
     },
     /// The username is already in use. (code: `user.user_name.conflict`)
     Conflict {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -151,7 +158,12 @@ pub enum CreateUserErrors {
         x_cloud_error_codes: Option<CreateUserConflictCloudErrorCodes>,
     },
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -268,6 +280,7 @@ pub enum GetUserResponses {
 pub enum GetUserErrors {
     /// User not found. (code: `user.not_found`)
     NotFound {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -275,7 +288,12 @@ pub enum GetUserErrors {
         x_cloud_error_codes: Option<GetUserNotFoundCloudErrorCodes>,
     },
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -381,6 +399,7 @@ pub enum UpdateUserErrors {
     /// * External users cannot be modified. (code: `user.cannot_modify_external`)
     /// * Built-in users cannot be modified. (code: `user.cannot_modify`)
     BadRequest {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -389,6 +408,7 @@ pub enum UpdateUserErrors {
     },
     /// User not found. (code: `user.not_found`)
     NotFound {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -396,7 +416,12 @@ pub enum UpdateUserErrors {
         x_cloud_error_codes: Option<UpdateUserNotFoundCloudErrorCodes>,
     },
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -529,6 +554,7 @@ pub enum DeleteUserErrors {
     /// * External users cannot be modified. (code: `user.cannot_modify_external`)
     /// * Built-in users cannot be modified. (code: `user.cannot_modify`)
     BadRequest {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -537,6 +563,7 @@ pub enum DeleteUserErrors {
     },
     /// User not found. (code: `user.not_found`)
     NotFound {
+        /// The body of the response.
         body: super::models::BasicFailedReply,
         /// The error codes associated with the response
         ///
@@ -544,7 +571,12 @@ pub enum DeleteUserErrors {
         x_cloud_error_codes: Option<DeleteUserNotFoundCloudErrorCodes>,
     },
     /// A status the description does not document, with the body as received.
-    Undocumented { status: http::StatusCode, body: Vec<u8> },
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
