@@ -100,14 +100,15 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
             path: dir.join("mod.rs"),
             contents: render(spec, &header(source, command), tokens)?,
         });
-        modules.push((ident(&module), format!("Generated from `{source}`.")));
+        modules.push(ident(&module));
     }
     if !diagnostics.is_empty() {
         return Err(Error { diagnostics });
     }
-    let modules = modules.iter().map(|(module, doc)| {
+    // Each module documents itself (its `mod.rs`); an outer doc here would make rustdoc
+    // resolve the module's links from the crate root.
+    let modules = modules.iter().map(|module| {
         quote! {
-            #[doc = #doc]
             #[rustfmt::skip]
             pub mod #module;
         }

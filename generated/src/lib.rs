@@ -5,9 +5,7 @@
 //! each with `models` and `operations`, and the shared [`runtime`].
 #![warn(missing_docs)]
 pub mod runtime;
-///Generated from `specs/camunda-users.yaml`.
 #[rustfmt::skip]
 pub mod camunda_users;
-///Generated from `specs/elastic-users.json`.
 #[rustfmt::skip]
 pub mod elastic_users;
