@@ -17,7 +17,9 @@ pub mod output;
 pub mod write;
 
 pub use error::{Diagnostic, Error, Result};
-pub use output::{standalone_crate, workspace_crate, workspace_specs, File};
+pub use output::{
+    standalone_crate, standalone_crate_timed, workspace_crate, workspace_specs, File, Phases,
+};
 pub use write::{sync, Mode};
 
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! `generated` crate or as a standalone crate, each with a header naming its source.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use quote::quote;
 
@@ -35,23 +36,58 @@ pub fn module_name(spec: &Path) -> String {
     field_name(stem)
 }
 
+/// Where a run spent its time, stage by stage (for `cargo xtask bench`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Phases {
+    pub load: Duration,
+    pub lower: Duration,
+    /// Building tokens.
+    pub emit: Duration,
+    /// Parsing the tokens and printing them with `prettyplease`.
+    pub format: Duration,
+}
+
 fn render(file: &Path, header: &str, tokens: proc_macro2::TokenStream) -> Result<String> {
     emit::render(header, tokens).map_err(|message| Error::one(file, "", message))
 }
 
-/// The `models.rs` and `operations.rs` of one description, and the doc of its module.
-fn api_files(spec: &Path, source: &str, command: &str, api: &Api, dir: &Path) -> Result<Vec<File>> {
+/// Loads and lowers `spec`, timing both.
+fn timed_api(spec: &Path, phases: &mut Phases) -> Result<Api> {
+    let start = Instant::now();
+    let document = crate::load::Document::load(spec)?;
+    let loaded = Instant::now();
+    let api = crate::lower::lower(&document)?;
+    phases.load += loaded - start;
+    phases.lower += loaded.elapsed();
+    Ok(api)
+}
+
+/// The `models.rs` and `operations.rs` of one description.
+fn api_files(
+    spec: &Path,
+    source: &str,
+    command: &str,
+    api: &Api,
+    dir: &Path,
+    phases: &mut Phases,
+) -> Result<Vec<File>> {
     let header = header(source, command);
-    Ok(vec![
+    let start = Instant::now();
+    let (models, operations) = (emit::models(api), emit::operations(api));
+    let emitted = Instant::now();
+    let files = vec![
         File {
             path: dir.join("models.rs"),
-            contents: render(spec, &header, emit::models(api))?,
+            contents: render(spec, &header, models)?,
         },
         File {
             path: dir.join("operations.rs"),
-            contents: render(spec, &header, emit::operations(api))?,
+            contents: render(spec, &header, operations)?,
         },
-    ])
+    ];
+    phases.emit += emitted - start;
+    phases.format += emitted.elapsed();
+    Ok(files)
 }
 
 fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
@@ -77,8 +113,9 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
     let mut files = Vec::new();
     let mut modules = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut phases = Phases::default();
     for (spec, source) in specs {
-        let api = match crate::api(spec) {
+        let api = match timed_api(spec, &mut phases) {
             Ok(api) => api,
             Err(error) => {
                 diagnostics.extend(error.diagnostics);
@@ -87,7 +124,7 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
         };
         let module = module_name(spec);
         let dir = Path::new("src").join(&module);
-        files.extend(api_files(spec, source, command, &api, &dir)?);
+        files.extend(api_files(spec, source, command, &api, &dir, &mut phases)?);
         let doc = module_doc(&api, source);
         let tokens = quote! {
             #doc
@@ -142,9 +179,30 @@ fn runtime_file(command: &str) -> String {
 /// A standalone crate named `name` for one description: `Cargo.toml` and its sources.
 /// `source` is the description's path as the user gave it, shown in headers.
 pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<File>> {
-    let api = crate::api(spec)?;
+    standalone_crate_timed(spec, source, name).map(|(files, _)| files)
+}
+
+/// [`standalone_crate`], also telling where the time went.
+pub fn standalone_crate_timed(
+    spec: &Path,
+    source: &str,
+    name: &str,
+) -> Result<(Vec<File>, Phases)> {
+    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_name {
+        return Err(Error::one(
+            spec,
+            "",
+            format!("`{name}` is not a valid package name: use letters, digits, `-` and `_`, starting with a letter"),
+        ));
+    }
+    let mut phases = Phases::default();
+    let api = timed_api(spec, &mut phases)?;
     let command = format!("cargo xtask codegen --spec {source} --out <DIR> --name {name}");
-    let mut files = api_files(spec, source, &command, &api, Path::new("src"))?;
+    let mut files = api_files(spec, source, &command, &api, Path::new("src"), &mut phases)?;
     let doc = module_doc(&api, source);
     let lib = quote! {
         #doc
@@ -163,8 +221,10 @@ pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<Fil
         path: "src/runtime.rs".into(),
         contents: runtime_file(&command),
     });
-    let description =
-        format!("Rust types for {}, generated from {source}", api.title).replace(['"', '\\'], "");
+    let description: String = format!("Rust types for {}, generated from {source}", api.title)
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
     files.push(File {
         path: "Cargo.toml".into(),
         contents: format!(
@@ -181,7 +241,7 @@ pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<Fil
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, phases))
 }
 
 /// The descriptions in `root/specs/`, sorted, each with the path its headers show.
