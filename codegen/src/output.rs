@@ -9,7 +9,7 @@ use quote::quote;
 use crate::emit::{self, docs::inner_doc_attrs, ident};
 use crate::error::{Error, Result};
 use crate::model::Api;
-use crate::naming::field_name;
+use crate::naming::{field_name, Namespace};
 
 /// The runtime helpers, copied verbatim into every generated crate.
 const RUNTIME: &str = include_str!("../runtime/runtime.rs");
@@ -114,6 +114,7 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
     let mut modules = Vec::new();
     let mut diagnostics = Vec::new();
     let mut phases = Phases::default();
+    let mut module_names = Namespace::with(&["runtime"]);
     for (spec, source) in specs {
         let api = match timed_api(spec, &mut phases) {
             Ok(api) => api,
@@ -122,7 +123,8 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
                 continue;
             }
         };
-        let module = module_name(spec);
+        // `a.yaml` and `a.json` side by side get distinct modules.
+        let module = module_names.claim(module_name(spec));
         let dir = Path::new("src").join(&module);
         files.extend(api_files(spec, source, command, &api, &dir, &mut phases)?);
         let doc = module_doc(&api, source);

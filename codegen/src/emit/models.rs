@@ -18,7 +18,11 @@ pub fn models(api: &Api) -> TokenStream {
     let items = order.into_iter().map(|def| type_def(def, &refs));
     quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::type_complexity
+        )]
         #(#items)*
     }
 }

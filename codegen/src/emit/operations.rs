@@ -18,7 +18,11 @@ pub fn operations(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(|op| operation(op, &refs));
     quote! {
         //! One marker type per operation, with its parameters, success and error responses.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::type_complexity
+        )]
         #(#items)*
     }
 }
@@ -120,15 +124,20 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         let value = construct(&responses_name, response, &mut uses_headers, &mut uses_body);
         arms.push(quote!(200..=299 => Ok(#value),));
     }
-    match default {
+    // Whatever no arm above takes: `default`, else the undocumented fallback.
+    let fallback = match default {
         Some(response) => {
             let value = construct(&errors_name, response, &mut uses_headers, &mut uses_body);
-            arms.push(quote!(_ => Err(#value),));
+            quote!(Err(#value))
         }
-        None => {
-            arms.push(quote!(_ => Err(#errors_name::Undocumented { status, body: body.to_vec() }),))
-        }
-    }
+        None => quote!(Err(#errors_name::Undocumented { status, body: body.to_vec() })),
+    };
+    // With nothing documented, the fallback alone needs no `match`.
+    let decision = if arms.is_empty() {
+        quote!(Ok(#fallback))
+    } else {
+        quote!(Ok(match status.as_u16() { #(#arms)* _ => #fallback }))
+    };
     let headers_param = if uses_headers {
         quote!(headers)
     } else {
@@ -186,9 +195,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
                 #headers_param: &http::HeaderMap,
                 #body_param: &[u8],
             ) -> Result<Result<#responses_name, #errors_name>, crate::runtime::DecodeError> {
-                Ok(match status.as_u16() {
-                    #(#arms)*
-                })
+                #decision
             }
         }
 

@@ -2,7 +2,11 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! Types of the schemas of the description: requests, responses and what they contain.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 /// The schema at `#/paths/~1users/post/responses/202/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserAccepted {

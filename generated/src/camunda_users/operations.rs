@@ -2,7 +2,11 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! One marker type per operation, with its parameters, success and error responses.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 /// Create user
 ///
 /// Creates a new user with the given username, password, name and email.
