@@ -189,3 +189,29 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
+
+/// Serde glue for a field that is optional and nullable, as `Option<Option<T>>`: absent
+/// is `None`, `null` is `Some(None)` and a value is `Some(Some(value))`, so a request can
+/// leave a field alone, clear it, or set it. Use with `default` and
+/// `skip_serializing_if = "Option::is_none"`.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes `null` for `Some(None)` and the value for `Some(Some(value))`.
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a present field: `null` as `Some(None)`, a value as `Some(Some(value))`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}

@@ -1,7 +1,8 @@
 //! Loading: reads a description from disk, recognises YAML or JSON by content and the
 //! format version by its `swagger`/`openapi` field, and resolves `$ref` pointers.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
@@ -15,12 +16,22 @@ pub enum Version {
     OpenApi31,
 }
 
-/// A parsed description: its file, its version and the document as JSON.
+/// Most files one description may pull in through `$ref`s.
+const MAX_FILES: usize = 1_000;
+
+/// A parsed description: its file, its version, the document as JSON, and the other
+/// files its `$ref`s reach.
+///
+/// Pointers name a node across files: `#/components/schemas/User` in the root file,
+/// `schemas/user.yaml#/User` in another, by its path relative to the root's directory.
 #[derive(Debug)]
 pub struct Document {
     pub file: PathBuf,
     pub version: Version,
     pub root: Value,
+    /// Other files, by path relative to the root file's directory; all are loaded up
+    /// front, so resolving a pointer never touches the disk.
+    pub others: BTreeMap<String, Value>,
 }
 
 impl Document {
@@ -71,22 +82,137 @@ impl Document {
                 ))
             }
         };
-        Ok(Document {
+        let mut document = Document {
             file: file.to_path_buf(),
             version,
             root,
-        })
+            others: BTreeMap::new(),
+        };
+        document.load_references()?;
+        Ok(document)
     }
 
-    /// An error located at `pointer` in this document.
+    /// Loads every file reached through `$ref`s, transitively. Refs may not leave the
+    /// root file's directory: a description cannot make us read arbitrary files.
+    fn load_references(&mut self) -> Result<()> {
+        let mut pending = vec![String::new()];
+        while let Some(key) = pending.pop() {
+            let mut references = Vec::new();
+            let base = format!("{key}#");
+            collect_refs(self.value_of(&key), &base, &mut references);
+            for (pointer, reference) in references {
+                let target = self.target(&pointer, &reference)?;
+                let file = target.split_once('#').map_or("", |(file, _)| file);
+                if file.is_empty() || self.others.contains_key(file) {
+                    continue;
+                }
+                if self.others.len() >= MAX_FILES {
+                    return Err(self.error(
+                        &pointer,
+                        format!(
+                            "more than {MAX_FILES} files are referenced; refusing to read more"
+                        ),
+                    ));
+                }
+                let path = self.directory().join(file);
+                let text = std::fs::read_to_string(&path).map_err(|error| {
+                    self.error(
+                        &pointer,
+                        format!("`$ref: {reference}` names a file that cannot be read: {error}"),
+                    )
+                })?;
+                let value = parse_tree(&path, &text)?;
+                self.others.insert(file.to_owned(), value);
+                pending.push(file.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    fn directory(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new(""))
+    }
+
+    /// The whole document stored under `key` (`""` for the root file).
+    fn value_of(&self, key: &str) -> &Value {
+        if key.is_empty() {
+            &self.root
+        } else {
+            &self.others[key]
+        }
+    }
+
+    /// The pointer a `$ref` found at `pointer` stands for.
+    fn target(&self, pointer: &str, reference: &str) -> Result<String> {
+        let base = pointer.split_once('#').map_or("", |(file, _)| file);
+        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if path.is_empty() {
+            return Ok(format!("{base}#{fragment}"));
+        }
+        let refuse =
+            |why: &str| self.error(pointer, format!("`$ref: {reference}` is refused: {why}"));
+        if path.contains("://") || path.starts_with("//") {
+            return Err(refuse("references to URLs are not followed"));
+        }
+        if Path::new(path).is_absolute() || path.starts_with('/') || path.starts_with('\\') {
+            return Err(refuse(
+                "absolute paths are not followed; use a path relative to the description",
+            ));
+        }
+        let mut parts: Vec<String> = Path::new(base)
+            .parent()
+            .map(|dir| {
+                dir.iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for component in Path::new(path).components() {
+            match component {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if parts.pop().is_none() {
+                        return Err(refuse("it leaves the directory of the description"));
+                    }
+                }
+                Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(refuse("absolute paths are not followed"))
+                }
+            }
+        }
+        let mut file = parts.join("/");
+        let root_name = self
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        if Some(&file) == root_name.as_ref() {
+            file.clear();
+        }
+        Ok(format!("{file}#{fragment}"))
+    }
+
+    /// An error located at `pointer`, in whichever file that is.
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::one(&self.file, pointer, message)
+        match pointer.split_once('#') {
+            Some((file, fragment)) if !file.is_empty() => Error::one(
+                &self.directory().join(file),
+                &format!("#{fragment}"),
+                message,
+            ),
+            _ => Error::one(&self.file, pointer, message),
+        }
     }
 
-    /// The node at `pointer` (`#/a/b`), if there is one.
+    /// The node at `pointer` (`#/a/b`, or `file.yaml#/a/b`), if there is one.
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        let path = pointer.strip_prefix('#')?;
-        self.root.pointer(&percent_decode(path))
+        let (file, fragment) = pointer.split_once('#')?;
+        let document = if file.is_empty() {
+            &self.root
+        } else {
+            self.others.get(file)?
+        };
+        document.pointer(&percent_decode(fragment))
     }
 
     /// Follows `node` (found at `pointer`) through any chain of `$ref`s to the node it
@@ -95,26 +221,18 @@ impl Document {
         let mut current = (pointer.to_owned(), node);
         let mut seen: Vec<String> = Vec::new();
         while let Some(reference) = ref_of(current.1) {
-            if !reference.starts_with('#') {
-                return Err(self.error(
-                    &current.0,
-                    format!("`$ref: {reference}` points into another document, which is not supported yet"),
-                ));
-            }
-            if seen.iter().any(|p| p == reference) {
+            let target = self.target(&current.0, reference)?;
+            if seen.contains(&target) {
                 return Err(self.error(
                     &current.0,
                     format!("`$ref: {reference}` is part of a cycle of references that never reaches a definition"),
                 ));
             }
-            seen.push(reference.to_owned());
-            let target = self.get(reference).ok_or_else(|| {
-                self.error(
-                    &current.0,
-                    format!("`$ref: {reference}` points to nothing in this document"),
-                )
+            let node = self.get(&target).ok_or_else(|| {
+                self.error(&current.0, format!("`$ref: {reference}` points to nothing"))
             })?;
-            current = (reference.to_owned(), target);
+            seen.push(target.clone());
+            current = (target, node);
         }
         Ok(current)
     }
@@ -140,9 +258,39 @@ pub fn child(base: &str, segment: &str) -> String {
     pointer
 }
 
-/// The last segment of a pointer, unescaped: the name a component was given.
+/// Every `$ref` under `node` (at `pointer`) that names another file, with its pointer.
+fn collect_refs(node: &Value, pointer: &str, into: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) if !reference.starts_with('#') => {
+                        into.push((pointer.to_owned(), reference.clone()))
+                    }
+                    _ => collect_refs(value, &child(pointer, key), into),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_refs(item, &child(pointer, &index.to_string()), into);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The last segment of a pointer, unescaped: the name a component was given. For a
+/// whole file (`schemas/address.yaml#`), the file's stem.
 pub fn last_segment(pointer: &str) -> String {
-    let segment = pointer.rsplit('/').next().unwrap_or_default();
+    let (file, fragment) = pointer.split_once('#').unwrap_or(("", pointer));
+    if fragment.is_empty() {
+        return Path::new(file)
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    let segment = fragment.rsplit('/').next().unwrap_or_default();
     percent_decode(segment)
         .replace("~1", "/")
         .replace("~0", "~")

@@ -11,6 +11,8 @@ pub struct Api {
     /// Named types of the `models` module, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// OpenAPI 3.1 `webhooks`: requests the API sends, lowered like operations.
+    pub webhooks: Vec<Operation>,
 }
 
 /// Index of a type in [`Api::types`].
@@ -32,6 +34,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     Enum(StringEnum),
+    IntEnum(IntEnum),
     OneOf(OneOf),
     /// `pub type Name = T;` for a named schema that is no more than another type.
     Alias(Ty),
@@ -54,8 +57,34 @@ pub struct Field {
     /// `null` is a valid value (`nullable: true`, or `null` among the types).
     pub nullable: bool,
     pub deprecated: bool,
+    /// `readOnly`: only servers send it. Such a field is optional even when required,
+    /// since requests leave it out.
+    pub read_only: bool,
+    /// `writeOnly`: only clients send it; optional even when required, likewise.
+    pub write_only: bool,
+    /// The `default` of an optional field, when it is a literal we can write in Rust.
+    pub default: Option<Literal>,
     /// The field's type contains the struct itself, so it lives behind a `Box`.
     pub boxed: bool,
+}
+
+/// A literal `default` value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string, or the value of a string enum.
+    String(String),
+}
+
+/// An integer enum; unknown values are kept, as for string enums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntEnum {
+    /// `I32` or `I64`.
+    pub repr: Ty,
+    /// Value, variant name and doc.
+    pub variants: Vec<(i64, String, Option<String>)>,
 }
 
 /// A string enum; unknown values are kept so a new server value does not break a client.

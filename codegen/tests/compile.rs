@@ -74,4 +74,12 @@ compiles! {
     fixture_refs_into_paths => workspace().join("codegen/tests/fixtures/refs_into_paths.yaml"),
     fixture_statuses => workspace().join("codegen/tests/fixtures/statuses.yaml"),
     fixture_swagger_body => workspace().join("codegen/tests/fixtures/swagger_body.json"),
+    fixture_openapi31 => workspace().join("codegen/tests/fixtures/openapi31.yaml"),
+    fixture_multi_file => workspace().join("codegen/tests/fixtures/multi_file/api.yaml"),
+    fixture_polymorphism => workspace().join("codegen/tests/fixtures/polymorphism.yaml"),
+    fixture_absent_null => workspace().join("codegen/tests/fixtures/absent_null.yaml"),
+    fixture_schemas_full => workspace().join("codegen/tests/fixtures/schemas_full.yaml"),
+    fixture_bodies => workspace().join("codegen/tests/fixtures/bodies.yaml"),
+    fixture_parameters => workspace().join("codegen/tests/fixtures/parameters.yaml"),
+    fixture_versions => workspace().join("codegen/tests/fixtures/versions/pets.openapi31.yaml"),
 }

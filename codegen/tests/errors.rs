@@ -29,6 +29,8 @@ invalid! {
     cyclic_ref => "tests/fixtures/invalid/cyclic_ref.yaml",
     duplicate_operation => "tests/fixtures/invalid/duplicate_operation.yaml",
     not_an_object => "tests/fixtures/invalid/not_an_object.yaml",
+    missing_file_ref => "tests/fixtures/invalid/missing_file_ref.yaml",
+    escaping_ref => "tests/fixtures/invalid/escaping_ref.yaml",
 }
 
 #[test]

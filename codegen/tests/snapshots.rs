@@ -33,6 +33,47 @@ snapshot! {
     fixture_refs_into_paths => "tests/fixtures/refs_into_paths.yaml",
     fixture_statuses => "tests/fixtures/statuses.yaml",
     fixture_swagger_body => "tests/fixtures/swagger_body.json",
+    fixture_openapi31 => "tests/fixtures/openapi31.yaml",
+    fixture_multi_file => "tests/fixtures/multi_file/api.yaml",
+    fixture_polymorphism => "tests/fixtures/polymorphism.yaml",
+    fixture_absent_null => "tests/fixtures/absent_null.yaml",
+    fixture_schemas_full => "tests/fixtures/schemas_full.yaml",
+    fixture_bodies => "tests/fixtures/bodies.yaml",
+    fixture_parameters => "tests/fixtures/parameters.yaml",
+}
+
+/// The source lines of a generated file, without its header (which names the source).
+fn body_of(files: &[codegen::File], path: &str) -> String {
+    let file = files.iter().find(|f| f.path == Path::new(path)).unwrap();
+    file.contents
+        .lines()
+        .skip_while(|line| line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One description written three times, as Swagger 2.0, OpenAPI 3.0 and OpenAPI 3.1,
+/// gives the same Rust types: the versions lower into one model.
+#[test]
+fn three_versions_give_the_same_types() {
+    let generate = |spec: &str| codegen::standalone_crate(Path::new(spec), spec, "pets").unwrap();
+    let swagger = generate("tests/fixtures/versions/pets.swagger20.json");
+    for other in [
+        "tests/fixtures/versions/pets.openapi30.yaml",
+        "tests/fixtures/versions/pets.openapi31.yaml",
+    ] {
+        let other_files = generate(other);
+        for path in ["src/models.rs", "src/operations.rs"] {
+            assert_eq!(
+                body_of(&swagger, path),
+                body_of(&other_files, path),
+                "{other}: {path}"
+            );
+        }
+    }
+    insta::assert_snapshot!(
+        body_of(&swagger, "src/models.rs") + "\n" + &body_of(&swagger, "src/operations.rs")
+    );
 }
 
 /// Generation is deterministic: the same input gives byte-identical output.

@@ -1,45 +1,71 @@
 //! The `models` module: one Rust type per named (or name-worthy inline) schema, ordered
 //! by name so the output does not depend on the order schemas were discovered in.
 
-use proc_macro2::TokenStream;
+use heck::ToSnakeCase;
+use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::{ident, TypeRefs};
-use crate::model::{Api, Field, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind};
+use crate::model::{
+    Api, Field, IntEnum, Literal, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind,
+};
+use crate::naming::Namespace;
 
 pub fn models(api: &Api) -> TokenStream {
     let refs = TypeRefs {
         api,
         prefix: quote!(),
     };
+    let mut defaults = Defaults::default();
     let mut order: Vec<&TypeDef> = api.types.iter().collect();
     order.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = order.into_iter().map(|def| type_def(def, &refs));
+    let items: Vec<TokenStream> = order
+        .into_iter()
+        .map(|def| type_def(def, &refs, &mut defaults))
+        .collect();
+    let functions = &defaults.functions;
+    let defaults = (!functions.is_empty()).then(|| {
+        quote! {
+            /// The `default` values of the description, for serde.
+            mod defaults {
+                #(#functions)*
+            }
+        }
+    });
     quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
         #![allow(
+            deprecated,
             clippy::large_enum_variant,
             clippy::enum_variant_names,
             clippy::type_complexity
         )]
         #(#items)*
+        #defaults
     }
 }
 
-fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
+/// Functions of the `defaults` module, for `#[serde(default = "…")]`.
+#[derive(Default)]
+struct Defaults {
+    names: Namespace,
+    functions: Vec<TokenStream>,
+}
+
+fn type_def(def: &TypeDef, refs: &TypeRefs, defaults: &mut Defaults) -> TokenStream {
     let name = ident(&def.name);
-    let mut doc = def
+    let doc = def
         .doc
         .clone()
         .unwrap_or_else(|| format!("The schema at `{}`.", def.pointer));
-    if def.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
-    }
     let doc = doc_attrs(&doc);
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let doc = quote!(#doc #deprecated);
     match &def.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, refs),
+        TypeKind::Struct(s) => structure(&name, doc, s, refs, defaults),
         TypeKind::Enum(e) => string_enum(&name, doc, e),
+        TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs),
         TypeKind::OneOf(o) => one_of(&name, doc, o, refs),
         TypeKind::Alias(ty) => {
             let ty = refs.ty(ty);
@@ -48,8 +74,18 @@ fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
     }
 }
 
-fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -> TokenStream {
-    let fields = s.fields.iter().map(|field| struct_field(field, refs));
+fn structure(
+    name: &syn::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    refs: &TypeRefs,
+    defaults: &mut Defaults,
+) -> TokenStream {
+    let fields: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|field| struct_field(&name.to_string(), field, refs, defaults))
+        .collect();
     let additional = s.additional.as_ref().map(|values| {
         let values = refs.ty(values);
         let mut field_name = String::from("additional_properties");
@@ -73,15 +109,32 @@ fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -
     }
 }
 
-fn struct_field(field: &Field, refs: &TypeRefs) -> TokenStream {
+/// One field. Its Rust type says what the wire allows:
+///
+/// | required | nullable | Rust                  | absent  | `null`        |
+/// |----------|----------|-----------------------|---------|---------------|
+/// | yes      | no       | `T`                   | error   | error         |
+/// | yes      | yes      | `Option<T>`           | error   | `None`        |
+/// | no       | no       | `Option<T>`           | `None`  | error         |
+/// | no       | yes      | `Option<Option<T>>`   | `None`  | `Some(None)`  |
+///
+/// and an optional field with a literal `default` is a plain `T` that serde fills in.
+fn struct_field(
+    owner: &str,
+    field: &Field,
+    refs: &TypeRefs,
+    defaults: &mut Defaults,
+) -> TokenStream {
     let mut doc = field
         .doc
         .clone()
         .unwrap_or_else(|| format!("The `{}` property.", field.wire));
-    if field.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
+    if field.read_only {
+        doc.push_str("\n\nRead-only: sent by servers, left out of requests.");
     }
-    let doc = doc_attrs(&doc);
+    if field.write_only {
+        doc.push_str("\n\nWrite-only: sent by clients, left out of responses.");
+    }
     let name = ident(&field.name);
     let mut ty = refs.ty(&field.ty);
     if field.boxed {
@@ -92,14 +145,145 @@ fn struct_field(field: &Field, refs: &TypeRefs) -> TokenStream {
         let wire = &field.wire;
         attrs.push(quote!(rename = #wire));
     }
-    if !field.required {
-        attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    let default = match (
+        &field.default,
+        field.required || field.nullable || field.boxed,
+    ) {
+        (Some(literal), false) => default_value(literal, &field.ty, refs),
+        _ => None,
+    };
+    match (field.required, field.nullable, default) {
+        (_, _, Some((value, shown))) => {
+            doc.push_str(&format!("\n\nDefaults to `{shown}` when absent."));
+            let function =
+                defaults
+                    .names
+                    .claim(format!("{}_{}", owner.to_snake_case(), field.name));
+            let path = format!("defaults::{function}");
+            let function = ident(&function);
+            let inside = TypeRefs {
+                api: refs.api,
+                prefix: quote!(super::),
+            };
+            let field_ty = inside.ty(&field.ty);
+            defaults.functions.push(quote! {
+                pub(super) fn #function() -> #field_ty { #value }
+            });
+            attrs.push(quote!(default = #path));
+        }
+        (true, false, None) => {}
+        (true, true, None) => ty = quote!(Option<#ty>),
+        (false, false, None) => {
+            attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            ty = quote!(Option<#ty>);
+        }
+        (false, true, None) => {
+            attrs.push(quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::runtime::double_option"
+            ));
+            ty = quote!(Option<Option<#ty>>);
+        }
     }
+    let doc = doc_attrs(&doc);
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
-    if !field.required || field.nullable {
-        ty = quote!(Option<#ty>);
+    quote! { #doc #deprecated #serde pub #name: #ty, }
+}
+
+/// The Rust expression of a `default` (from inside the `defaults` module) and how the
+/// docs show it; `None` when the literal does not fit the field's type.
+fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenStream, String)> {
+    Some(match (literal, ty) {
+        (Literal::Bool(b), Ty::Bool) => (quote!(#b), b.to_string()),
+        (Literal::Int(i), Ty::I32) => {
+            let value = i32::try_from(*i).ok()?;
+            (quote!(#value), i.to_string())
+        }
+        (Literal::Int(i), Ty::I64) => (quote!(#i), i.to_string()),
+        (Literal::Int(i), Ty::F64) => {
+            let value = *i as f64;
+            (quote!(#value), i.to_string())
+        }
+        (Literal::Float(f), Ty::F64) => (quote!(#f), f.to_string()),
+        (Literal::String(text), Ty::String) => (quote!(#text.to_owned()), text.clone()),
+        (literal, Ty::Named(id)) => {
+            let def = &refs.api.types[id.0];
+            let type_name = ident(&def.name);
+            let variant = match (literal, &def.kind) {
+                (Literal::String(text), TypeKind::Enum(e)) => {
+                    e.variants.iter().find(|v| &v.wire == text).map(|v| &v.name)
+                }
+                (Literal::Int(i), TypeKind::IntEnum(e)) => e
+                    .variants
+                    .iter()
+                    .find(|(value, _, _)| value == i)
+                    .map(|(_, name, _)| name),
+                _ => None,
+            }?;
+            let variant = ident(variant);
+            let shown = match literal {
+                Literal::String(text) => text.clone(),
+                Literal::Int(i) => i.to_string(),
+                _ => return None,
+            };
+            (quote!(super::#type_name::#variant), shown)
+        }
+        _ => return None,
+    })
+}
+
+/// An integer enum; unknown values are kept in `Unknown`, so (de)serialization goes
+/// through the integer.
+fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -> TokenStream {
+    let repr = refs.ty(&e.repr);
+    let repr_name = repr.to_string();
+    let names: Vec<syn::Ident> = e.variants.iter().map(|(_, name, _)| ident(name)).collect();
+    let values: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|(value, _, _)| {
+            let magnitude = Literal2::u64_unsuffixed(value.unsigned_abs());
+            if *value < 0 {
+                quote!(-#magnitude)
+            } else {
+                quote!(#magnitude)
+            }
+        })
+        .collect();
+    let docs = e.variants.iter().map(|(value, _, doc)| match doc {
+        Some(doc) => doc_attrs(doc),
+        None => doc_attrs(&format!("The value `{value}`.")),
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = #repr_name, into = #repr_name)]
+        pub enum #name {
+            #(#docs #names,)*
+            /// A value the description does not list, kept as it was received.
+            Unknown(#repr),
+        }
+
+        impl From<#repr> for #name {
+            fn from(value: #repr) -> Self {
+                match value {
+                    #(#values => Self::#names,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl From<#name> for #repr {
+            fn from(value: #name) -> Self {
+                match value {
+                    #(#name::#names => #values,)*
+                    #name::Unknown(other) => other,
+                }
+            }
+        }
     }
-    quote! { #doc #serde pub #name: #ty, }
 }
 
 /// A string enum that keeps values it does not know in `Unknown`.

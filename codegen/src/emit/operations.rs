@@ -16,15 +16,44 @@ pub fn operations(api: &Api) -> TokenStream {
         prefix: quote!(super::models::),
     };
     let items = api.operations.iter().map(|op| operation(op, &refs));
+    let webhooks = api.webhooks.iter().filter_map(|hook| webhook(hook, &refs));
     quote! {
         //! One marker type per operation, with its parameters, success and error responses.
         #![allow(
+            deprecated,
             clippy::large_enum_variant,
             clippy::enum_variant_names,
             clippy::type_complexity
         )]
         #(#items)*
+        #(#webhooks)*
     }
+}
+
+/// A webhook (OpenAPI 3.1): a request the API sends, so what a receiver needs is the
+/// type of its payload.
+fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
+    let payload = match &hook.body.as_ref()?.payload {
+        Payload::Empty => return None,
+        payload => payload_ty(payload, refs),
+    };
+    let base = hook.name.strip_suffix("Webhook").unwrap_or(&hook.name);
+    let name = ident(&format!("{base}Webhook"));
+    let mut doc = String::new();
+    for part in [&hook.summary, &hook.description].into_iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !doc.contains(part) {
+            doc.push_str(part);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!(
+        "The payload of the `{}` webhook (`{}`).",
+        hook.path, hook.method
+    ));
+    let doc = doc_attrs(&doc);
+    let deprecated = hook.deprecated.then(|| quote!(#[deprecated]));
+    Some(quote! { #doc #deprecated pub type #name = #payload; })
 }
 
 fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
@@ -43,10 +72,8 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         }
     }
     doc.push_str(&format!("`{} {}`", op.method, op.path));
-    if op.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
-    }
     let doc = doc_attrs(&doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let method = ident(&op.method);
     let path = &op.path;
@@ -178,6 +205,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     let errors_doc = own_doc_attrs(&format!("Error responses of [`{}`], by status.", op.name));
     quote! {
         #doc
+        #deprecated
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct #name;
 
@@ -257,10 +285,8 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         .map(|d| format!("{d}\n\n"))
         .unwrap_or_default();
     doc.push_str(&place);
-    if param.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
-    }
     let doc = doc_attrs(&doc);
+    let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&param.name);
     let ty = refs.ty(&param.ty);
     let ty = if param.required {
@@ -268,7 +294,7 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
     } else {
         quote!(Option<#ty>)
     };
-    quote! { #doc pub #name: #ty, }
+    quote! { #doc #deprecated pub #name: #ty, }
 }
 
 fn payload_ty(payload: &Payload, refs: &TypeRefs) -> TokenStream {

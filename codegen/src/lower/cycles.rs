@@ -19,7 +19,7 @@ fn edges(def: &TypeDef) -> Vec<TypeId> {
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::OneOf(o) => o.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
         TypeKind::Alias(ty) => by_value(ty, &mut out),
-        TypeKind::Enum(_) => {}
+        TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
     }
     out
 }

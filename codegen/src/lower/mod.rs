@@ -44,6 +44,16 @@ pub fn lower(doc: &Document) -> Result<Api> {
             }
         }
     }
+    let mut webhooks = Vec::new();
+    if let Some(Value::Object(hooks)) = doc.root.get("webhooks") {
+        for (name, item) in hooks {
+            let pointer = child("#/webhooks", name);
+            match lowering.path_item(name, item, &pointer) {
+                Ok(found) => webhooks.extend(found),
+                Err(error) => diagnostics.extend(error.diagnostics),
+            }
+        }
+    }
     let types = match schemas.finish() {
         Ok(types) => types,
         Err(error) => {
@@ -65,6 +75,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         description: text("description").map(str::to_owned),
         types,
         operations,
+        webhooks,
     })
 }
 

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{child, last_segment, ref_of, Document, Version};
 use crate::model::{
-    EnumVariant, Field, OneOf, OneOfVariant, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind,
+    EnumVariant, Field, IntEnum, Literal, OneOf, OneOfVariant, StringEnum, Struct, Ty, TypeDef,
+    TypeId, TypeKind,
 };
 use crate::naming::{field_name, type_name, variant_name, Namespace};
 
@@ -25,6 +26,7 @@ enum Shape<'a> {
     Single(&'a Value, String),
     Struct,
     Enum(Vec<String>),
+    IntEnum(Vec<i64>),
     OneOf,
     /// A primitive, list or map: needs no named type.
     Plain,
@@ -37,6 +39,9 @@ pub struct Schemas<'d> {
     by_pointer: BTreeMap<String, TypeId>,
     names: Namespace,
     depth: usize,
+    /// Named schemas with a `discriminator` that others extend through `allOf`: each
+    /// becomes an enum of the schemas extending it (pointer of parent → of children).
+    children: BTreeMap<String, Vec<String>>,
 }
 
 impl<'d> Schemas<'d> {
@@ -47,6 +52,7 @@ impl<'d> Schemas<'d> {
             by_pointer: BTreeMap::new(),
             names: Namespace::default(),
             depth: 0,
+            children: BTreeMap::new(),
         }
     }
 
@@ -68,6 +74,7 @@ impl<'d> Schemas<'d> {
             .keys()
             .map(|name| self.register(type_name(name, "Schema"), &child(base, name), None))
             .collect();
+        self.find_children(schemas, base);
         let mut diagnostics = Vec::new();
         for (id, (name, node)) in ids.into_iter().zip(schemas) {
             if let Err(error) = self.define(id, node, &child(base, name)) {
@@ -78,6 +85,34 @@ impl<'d> Schemas<'d> {
             Ok(())
         } else {
             Err(Error { diagnostics })
+        }
+    }
+
+    /// Records which named schemas extend (by `allOf`) a named schema that has a
+    /// discriminator but no `oneOf`: the parent of an inheritance hierarchy.
+    fn find_children(&mut self, schemas: &serde_json::Map<String, Value>, base: &str) {
+        for (name, node) in schemas {
+            let pointer = child(base, name);
+            let Some(members) = node.get("allOf").and_then(Value::as_array) else {
+                continue;
+            };
+            for (index, member) in members.iter().enumerate() {
+                let member_pointer = child(&child(&pointer, "allOf"), &index.to_string());
+                let Ok((parent, parent_node)) = self.doc.resolve(member, &member_pointer) else {
+                    continue;
+                };
+                let is_parent = discriminator_property(parent_node).is_some()
+                    && parent_node.get("oneOf").is_none()
+                    && parent_node.get("anyOf").is_none()
+                    && self.by_pointer.contains_key(&parent)
+                    && parent != pointer;
+                if is_parent {
+                    self.children
+                        .entry(parent)
+                        .or_default()
+                        .push(pointer.clone());
+                }
+            }
         }
     }
 
@@ -99,7 +134,8 @@ impl<'d> Schemas<'d> {
         let name = self.types[id.0].name.clone();
         let kind = match self.shape(node, pointer)? {
             Shape::Struct => TypeKind::Struct(self.structure(node, pointer, &name)?),
-            Shape::Enum(values) => TypeKind::Enum(string_enum(&values)),
+            Shape::Enum(values) => TypeKind::Enum(string_enum(&values, node)),
+            Shape::IntEnum(values) => TypeKind::IntEnum(int_enum(&values, node)),
             Shape::OneOf => TypeKind::OneOf(self.one_of(node, pointer, &name)?),
             Shape::Ref | Shape::Single(..) | Shape::Plain => {
                 TypeKind::Alias(self.ty_unnamed(node, pointer, &name)?)
@@ -133,8 +169,15 @@ impl<'d> Schemas<'d> {
         let ty = match self.by_pointer.get(&pointer) {
             Some(id) => Ty::Named(*id),
             None => match self.shape(node, &pointer)? {
-                Shape::Struct | Shape::Enum(_) | Shape::OneOf => {
-                    let id = self.register(type_name(context, "Inline"), &pointer, None);
+                Shape::Struct | Shape::Enum(_) | Shape::IntEnum(_) | Shape::OneOf => {
+                    // A schema in another file is named after its own place there,
+                    // like a component; an inline one after where it is used.
+                    let name = if pointer.starts_with('#') {
+                        type_name(context, "Inline")
+                    } else {
+                        type_name(&last_segment(&pointer), "Schema")
+                    };
+                    let id = self.register(name, &pointer, None);
                     self.define(id, node, &pointer)?;
                     Ty::Named(id)
                 }
@@ -153,11 +196,20 @@ impl<'d> Schemas<'d> {
             return self.ty(member, &member_pointer, context);
         }
         let format = node.get("format").and_then(Value::as_str).unwrap_or("");
-        Ok(match primary_type(node) {
+        let constant = node.get("const").map(|value| match value {
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            _ => "object",
+        });
+        Ok(match primary_type(node).or(constant) {
             Some("string") => match format {
                 "date-time" => Ty::DateTime,
                 "date" => Ty::Date,
                 "uuid" => Ty::Uuid,
+                "binary" => Ty::Bytes,
                 _ => Ty::String,
             },
             Some("integer") => match format {
@@ -201,10 +253,12 @@ impl<'d> Schemas<'d> {
         if let Some(members) = node.get("allOf").and_then(Value::as_array) {
             let own = has_properties || node.get("additionalProperties").is_some();
             if !own && members.len() == 1 {
-                return Ok(Shape::Single(
-                    &members[0],
-                    child(&child(pointer, "allOf"), "0"),
-                ));
+                let member_pointer = child(&child(pointer, "allOf"), "0");
+                let (target, _) = self.doc.resolve(&members[0], &member_pointer)?;
+                // Extending a polymorphic parent makes a variant of it, not an alias.
+                if !self.children.contains_key(&target) {
+                    return Ok(Shape::Single(&members[0], member_pointer));
+                }
             }
             let mut object_like = own || primary_type(node) == Some("object");
             for (index, member) in members.iter().enumerate() {
@@ -218,6 +272,9 @@ impl<'d> Schemas<'d> {
                 (true, _) | (false, None) => Shape::Struct,
                 (false, Some(first)) => Shape::Single(first, child(&child(pointer, "allOf"), "0")),
             });
+        }
+        if self.children.contains_key(pointer) || multiple_types(node) {
+            return Ok(Shape::OneOf);
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(members) = node.get(keyword).and_then(Value::as_array) {
@@ -235,6 +292,11 @@ impl<'d> Schemas<'d> {
             }
         }
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
+            let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+            let all_integers = values.iter().all(|v| v.is_i64() || v.is_null());
+            if all_integers && !integers.is_empty() && primary_type(node) == Some("integer") {
+                return Ok(Shape::IntEnum(integers));
+            }
             let strings: Vec<String> = values
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_owned))
@@ -274,14 +336,18 @@ impl<'d> Schemas<'d> {
                 Ty::Option(inner) => (*inner, true),
                 ty => (ty, false),
             };
+            let (read_only, write_only) = (flag(schema, "readOnly"), flag(schema, "writeOnly"));
             fields.push(Field {
                 wire: wire.clone(),
                 name: names.claim(field_name(wire)),
                 doc: doc_of(schema).or_else(|| self.referenced_doc(schema, schema_pointer)),
                 ty,
-                required: collected.required.iter().any(|r| r == wire),
+                required: collected.required.iter().any(|r| r == wire) && !read_only && !write_only,
                 nullable,
-                deprecated: schema.get("deprecated") == Some(&Value::Bool(true)),
+                deprecated: flag(schema, "deprecated"),
+                read_only,
+                write_only,
+                default: schema.get("default").and_then(literal),
                 boxed: false,
             });
         }
@@ -345,26 +411,19 @@ impl<'d> Schemas<'d> {
     }
 
     fn one_of(&mut self, node: &Value, pointer: &str, name: &str) -> Result<OneOf> {
-        let keyword = if node.get("oneOf").is_some() {
-            "oneOf"
-        } else {
-            "anyOf"
-        };
-        let base = child(pointer, keyword);
-        let members = node[keyword].as_array().cloned().unwrap_or_default();
+        let members = self.alternatives(node, pointer);
         let mapping = self.discriminator_mapping(node);
         let mut names = Namespace::default();
         let mut variants = Vec::new();
-        for (index, member) in members.iter().enumerate() {
+        for (index, (member, member_pointer)) in members.iter().enumerate() {
             if is_null_schema(member) {
                 continue;
             }
-            let member_pointer = child(&base, &index.to_string());
             let context = match member.get("title").and_then(Value::as_str) {
                 Some(title) => format!("{name}{}", type_name(title, "Variant")),
                 None => format!("{name}Variant{}", index + 1),
             };
-            let ty = self.ty(member, &member_pointer, &context)?;
+            let ty = self.ty(member, member_pointer, &context)?;
             let tags = match (&ty, &mapping) {
                 (Ty::Named(id), Some((_, mapping))) => {
                     let target = &self.types[id.0].pointer;
@@ -396,10 +455,53 @@ impl<'d> Schemas<'d> {
         })
     }
 
+    /// The alternatives of a `oneOf`/`anyOf`, of a 3.1 `type` array (one schema per
+    /// type), or of a polymorphic parent (its children), each with its pointer.
+    fn alternatives(&self, node: &Value, pointer: &str) -> Vec<(Value, String)> {
+        if let Some(children) = self.children.get(pointer) {
+            let members = children
+                .iter()
+                .map(|child| (serde_json::json!({ "$ref": child }), child.clone()))
+                .collect();
+            return members;
+        }
+        if multiple_types(node) {
+            let types = node["type"].as_array().cloned().unwrap_or_default();
+            let base = child(pointer, "type");
+            let members = types
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| t != "null")
+                .map(|(index, t)| {
+                    let mut member = node.clone();
+                    member["type"] = t;
+                    (member, child(&base, &index.to_string()))
+                })
+                .collect();
+            return members;
+        }
+        let keyword = if node.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let base = child(pointer, keyword);
+        node[keyword]
+            .as_array()
+            .map(|members| {
+                members
+                    .iter()
+                    .enumerate()
+                    .map(|(index, member)| (member.clone(), child(&base, &index.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// `discriminator.propertyName` and its mapping, values as pointers.
     fn discriminator_mapping(&self, node: &Value) -> Option<(String, Vec<(String, String)>)> {
         let discriminator = node.get("discriminator")?;
-        let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let property = discriminator_property(node)?;
         let base = self.components_pointer();
         let mapping = discriminator
             .get("mapping")
@@ -455,22 +557,95 @@ struct Collected {
     additional: Option<(Value, String)>,
 }
 
-fn string_enum(values: &[String]) -> StringEnum {
+fn string_enum(values: &[String], node: &Value) -> StringEnum {
+    let names_given = extension_strings(node, &["x-enum-varnames", "x-enumNames"]);
+    let docs_given = extension_strings(node, &["x-enum-descriptions", "x-enumDescriptions"]);
     let mut names = Namespace::with(&["Unknown"]);
-    let mut seen: Vec<&str> = Vec::new();
-    let mut variants = Vec::new();
-    for value in values {
-        if seen.contains(&value.as_str()) {
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        if variants.iter().any(|v| &v.wire == value) {
             continue;
         }
-        seen.push(value);
+        let name = variant_name(names_given.get(index).copied().unwrap_or(value), "Empty");
         variants.push(EnumVariant {
             wire: value.clone(),
-            name: names.claim(variant_name(value, "Empty")),
-            doc: None,
+            name: names.claim(name),
+            doc: docs_given.get(index).map(|doc| (*doc).to_owned()),
         });
     }
     StringEnum { variants }
+}
+
+/// The strings of the first of the array-valued vendor extensions `keys` present.
+fn extension_strings<'v>(node: &'v Value, keys: &[&str]) -> Vec<&'v str> {
+    keys.iter()
+        .find_map(|key| node.get(*key).and_then(Value::as_array))
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether `key` is `true` on `node`.
+fn flag(node: &Value, key: &str) -> bool {
+    node.get(key) == Some(&Value::Bool(true))
+}
+
+/// A `default` we can write as a Rust literal.
+fn literal(value: &Value) -> Option<Literal> {
+    match value {
+        Value::Bool(b) => Some(Literal::Bool(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Some(Literal::Int(i)),
+            None => n.as_f64().map(Literal::Float),
+        },
+        Value::String(text) => Some(Literal::String(text.clone())),
+        _ => None,
+    }
+}
+
+/// An integer enum; variant names come from `x-enum-varnames` where given.
+fn int_enum(values: &[i64], node: &Value) -> IntEnum {
+    let given = extension_strings(node, &["x-enum-varnames", "x-enumNames"]);
+    let docs = extension_strings(node, &["x-enum-descriptions", "x-enumDescriptions"]);
+    let mut names = Namespace::with(&["Unknown"]);
+    let mut variants: Vec<(i64, String, Option<String>)> = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        if variants.iter().any(|(v, _, _)| v == value) {
+            continue;
+        }
+        let fallback = if *value < 0 {
+            format!("Minus{}", value.unsigned_abs())
+        } else {
+            format!("Value{value}")
+        };
+        let name = match given.get(index) {
+            Some(given) => variant_name(given, &fallback),
+            None => fallback,
+        };
+        let doc = docs.get(index).map(|doc| (*doc).to_owned());
+        variants.push((*value, names.claim(name), doc));
+    }
+    let fits_i32 = values.iter().all(|v| i32::try_from(*v).is_ok());
+    let repr = match node.get("format").and_then(Value::as_str) {
+        Some("int32") if fits_i32 => Ty::I32,
+        _ => Ty::I64,
+    };
+    IntEnum { repr, variants }
+}
+
+/// The discriminator's property: `discriminator.propertyName` in 3.x, or the string
+/// `discriminator` itself in Swagger 2.0.
+fn discriminator_property(node: &Value) -> Option<String> {
+    match node.get("discriminator")? {
+        Value::String(property) => Some(property.clone()),
+        discriminator => Some(discriminator.get("propertyName")?.as_str()?.to_owned()),
+    }
+}
+
+/// A 3.1 `type` array with more than one non-null type.
+fn multiple_types(node: &Value) -> bool {
+    node.get("type")
+        .and_then(Value::as_array)
+        .is_some_and(|types| types.iter().filter(|t| *t != "null").count() > 1)
 }
 
 /// The one non-null `type`, whether written as a string or (3.1) an array.

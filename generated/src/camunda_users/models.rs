@@ -3,6 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::type_complexity
@@ -39,8 +40,10 @@ pub struct SearchQueryPageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<i32>,
     /// The largest number of items to return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
+    ///
+    /// Defaults to `100` when absent.
+    #[serde(default = "defaults::search_query_page_request_limit")]
+    pub limit: i32,
     /// Return the items after this cursor (the `endCursor` of a previous page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
@@ -192,12 +195,20 @@ pub struct UserUpdateRequest {
     /// The new password. When empty or left out, the password does not change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// The new display name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The new email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    /// The new display name of the user. Left out, the name does not change; `null` clears it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub name: Option<Option<String>>,
+    /// The new email address of the user. Left out, the email does not change; `null` clears it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub email: Option<Option<String>>,
 }
 /// The user after the update.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -211,3 +222,9 @@ pub struct UserUpdateResult {
 }
 /// The unique name of a user.
 pub type Username = String;
+/// The `default` values of the description, for serde.
+mod defaults {
+    pub(super) fn search_query_page_request_limit() -> i32 {
+        100i32
+    }
+}

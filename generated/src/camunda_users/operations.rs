@@ -3,6 +3,7 @@
 
 //! One marker type per operation, with its parameters, success and error responses.
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::type_complexity

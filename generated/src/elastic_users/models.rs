@@ -3,6 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::type_complexity
