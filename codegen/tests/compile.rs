@@ -4,22 +4,11 @@
 //!
 //! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use std::path::Path;
 
-fn shared_spec(name: &str) -> PathBuf {
-    let path = workspace().join("../shared/specs").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: these tests need ../shared/specs/ beside the project",
-        path.display()
-    );
-    path
-}
+use support::{shared_spec, workspace};
 
 /// Generates `spec` into `target/compile-tests/NAME` and builds it with warnings denied.
 fn compiles_cleanly(spec: &Path, name: &str) {
@@ -27,30 +16,7 @@ fn compiles_cleanly(spec: &Path, name: &str) {
     let files = codegen::standalone_crate(spec, &spec.display().to_string(), name)
         .unwrap_or_else(|error| panic!("{} does not generate:\n{error}", spec.display()));
     codegen::sync(&out, &files, &[Path::new("src")], codegen::Mode::Write).unwrap();
-    // The workspace's lock file pins the same dependency versions, so nothing resolves
-    // or downloads anew; the shared target directory builds them once.
-    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    let target = workspace().join("target/compile-tests/target");
-    for task in [
-        &["clippy", "--quiet"][..],
-        &["doc", "--no-deps", "--quiet"][..],
-    ] {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(task)
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", "-Dwarnings")
-            .env("RUSTDOCFLAGS", "-Dwarnings")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && !stderr.contains("warning"),
-            "`cargo {}` of the crate generated from {} failed:\n{stderr}",
-            task[0],
-            spec.display()
-        );
-    }
+    support::assert_compiles_cleanly(&out, &spec.display().to_string());
 }
 
 macro_rules! compiles {

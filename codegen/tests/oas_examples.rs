@@ -5,8 +5,9 @@
 //!
 //! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Documents that are invalid on purpose, with the reason; they must fail with a
 /// diagnostic naming the file instead.
@@ -45,7 +46,7 @@ fn shown(path: &Path) -> String {
 
 #[test]
 fn every_document_compiles_cleanly() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let workspace = support::workspace();
     let documents = corpus();
     assert!(
         documents.len() > 100,
@@ -75,27 +76,5 @@ fn every_document_compiles_cleanly() {
          uuid = { version = \"1\", features = [\"serde\"] }\n\n[workspace]\n",
     )
     .unwrap();
-    std::fs::copy(workspace.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    for task in [
-        &["clippy", "--quiet"][..],
-        &["doc", "--no-deps", "--quiet"][..],
-    ] {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(task)
-            .current_dir(&out)
-            .env(
-                "CARGO_TARGET_DIR",
-                workspace.join("target/compile-tests/target"),
-            )
-            .env("RUSTFLAGS", "-Dwarnings")
-            .env("RUSTDOCFLAGS", "-Dwarnings")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && !stderr.contains("warning"),
-            "`cargo {}` of the oas-examples crate failed:\n{stderr}",
-            task[0]
-        );
-    }
+    support::assert_compiles_cleanly(&out, "the oas-examples corpus");
 }

@@ -4,20 +4,12 @@
 //!
 //! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use codegen::model::{Api, HeaderTy, Operation, Payload, Status, Ty};
 
 fn load(name: &str) -> Api {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/specs")
-        .join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: these tests need ../shared/specs/ beside the project",
-        path.display()
-    );
-    codegen::api(&path).unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
+    codegen::api(&support::shared_spec(name)).unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {

@@ -8,7 +8,9 @@ use quote::quote;
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::models::string_enum;
 use super::{ident, TypeRefs};
-use crate::model::{Api, Header, HeaderTy, Location, Operation, Param, Payload, Response, Status};
+use crate::model::{
+    Api, Header, HeaderTy, Location, Operation, Param, Payload, Response, Status, Ty,
+};
 
 pub fn operations(api: &Api) -> TokenStream {
     let refs = TypeRefs {
@@ -30,6 +32,20 @@ pub fn operations(api: &Api) -> TokenStream {
     }
 }
 
+/// The start of an operation's doc: its summary, then its description unless that only
+/// repeats the summary, each followed by a blank line.
+fn summary_and_description(op: &Operation) -> String {
+    let mut doc = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !doc.contains(part) {
+            doc.push_str(part);
+            doc.push_str("\n\n");
+        }
+    }
+    doc
+}
+
 /// A webhook (OpenAPI 3.1): a request the API sends, so what a receiver needs is the
 /// type of its payload.
 fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
@@ -39,14 +55,7 @@ fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
     };
     let base = hook.name.strip_suffix("Webhook").unwrap_or(&hook.name);
     let name = ident(&format!("{base}Webhook"));
-    let mut doc = String::new();
-    for part in [&hook.summary, &hook.description].into_iter().flatten() {
-        let part = part.trim();
-        if !part.is_empty() && !doc.contains(part) {
-            doc.push_str(part);
-            doc.push_str("\n\n");
-        }
-    }
+    let mut doc = summary_and_description(hook);
     doc.push_str(&format!(
         "The payload of the `{}` webhook (`{}`).",
         hook.path, hook.method
@@ -62,15 +71,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     let responses_name = ident(&format!("{}Responses", op.name));
     let errors_name = ident(&format!("{}Errors", op.name));
 
-    // Summary, then description (unless it only repeats the summary), then the route.
-    let mut doc = String::new();
-    for part in [&op.summary, &op.description].into_iter().flatten() {
-        let part = part.trim();
-        if !part.is_empty() && !doc.contains(part) {
-            doc.push_str(part);
-            doc.push_str("\n\n");
-        }
-    }
+    let mut doc = summary_and_description(op);
     doc.push_str(&format!("`{} {}`", op.method, op.path));
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -285,6 +286,20 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         .map(|d| format!("{d}\n\n"))
         .unwrap_or_default();
     doc.push_str(&place);
+    // How the value is serialized, where it is not the location's default.
+    let (default_style, default_explode) = match param.location {
+        Location::Query | Location::Cookie => ("form", true),
+        Location::Path | Location::Header => ("simple", false),
+    };
+    let structured = matches!(param.ty, Ty::List(_) | Ty::Map(_) | Ty::Named(_));
+    if structured && (param.style != default_style || param.explode != default_explode) {
+        let explode = if param.explode {
+            "exploded"
+        } else {
+            "not exploded"
+        };
+        doc.push_str(&format!(" Style `{}`, {explode}.", param.style));
+    }
     let doc = doc_attrs(&doc);
     let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&param.name);
