@@ -291,7 +291,9 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         Location::Query | Location::Cookie => ("form", true),
         Location::Path | Location::Header => ("simple", false),
     };
-    let structured = matches!(param.ty, Ty::List(_) | Ty::Map(_) | Ty::Named(_));
+    // Path styles (label, matrix) change scalars too; elsewhere only lists and objects.
+    let structured = matches!(param.ty, Ty::List(_) | Ty::Map(_) | Ty::Named(_))
+        || param.location == Location::Path;
     if structured && (param.style != default_style || param.explode != default_explode) {
         let explode = if param.explode {
             "exploded"
