@@ -4,11 +4,13 @@
 //!
 //! The pipeline reads top to bottom: [`load`] (parse, recognise the version, resolve
 //! `$ref`s) → [`lower`] (into the plain-data [`model`], with names from [`naming`]) →
-//! [`emit`] (tokens, formatted with `prettyplease`) → [`output`] (the files of a module
-//! or a crate) → [`write`] (atomic writes, or a check that changes nothing).
+//! optionally [`filter`] (the operations asked for and the types they reach) → [`emit`]
+//! (tokens, formatted with `prettyplease`) → [`output`] (the files of a module or a crate)
+//! → [`write`] (atomic writes, or a check that changes nothing).
 
 pub mod emit;
 pub mod error;
+pub mod filter;
 pub mod load;
 pub mod lower;
 pub mod model;
@@ -17,6 +19,7 @@ pub mod output;
 pub mod write;
 
 pub use error::{Diagnostic, Error, Result};
+pub use filter::Filter;
 pub use output::{
     standalone_crate, standalone_crate_timed, workspace_crate, workspace_specs, File, Phases,
 };

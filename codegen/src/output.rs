@@ -8,6 +8,7 @@ use quote::quote;
 
 use crate::emit::{self, docs::inner_doc_attrs, ident};
 use crate::error::{Error, Result};
+use crate::filter::Filter;
 use crate::model::Api;
 use crate::naming::{field_name, Namespace};
 
@@ -181,14 +182,16 @@ fn runtime_file(command: &str) -> String {
 /// A standalone crate named `name` for one description: `Cargo.toml` and its sources.
 /// `source` is the description's path as the user gave it, shown in headers.
 pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<File>> {
-    standalone_crate_timed(spec, source, name).map(|(files, _)| files)
+    standalone_crate_timed(spec, source, name, &Filter::all()).map(|(files, _)| files)
 }
 
-/// [`standalone_crate`], also telling where the time went.
+/// [`standalone_crate`] of the operations `filter` selects (and the types they reach),
+/// also telling where the time went; filtering counts as lowering.
 pub fn standalone_crate_timed(
     spec: &Path,
     source: &str,
     name: &str,
+    filter: &Filter,
 ) -> Result<(Vec<File>, Phases)> {
     let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
@@ -203,7 +206,11 @@ pub fn standalone_crate_timed(
     }
     let mut phases = Phases::default();
     let api = timed_api(spec, &mut phases)?;
-    let command = format!("cargo xtask codegen --spec {source} --out <DIR> --name {name}");
+    let start = Instant::now();
+    let api = crate::filter::filter(api, filter, spec)?;
+    phases.lower += start.elapsed();
+    let flags = filter.flags();
+    let command = format!("cargo xtask codegen --spec {source} --out <DIR> --name {name}{flags}");
     let mut files = api_files(spec, source, &command, &api, Path::new("src"), &mut phases)?;
     let doc = module_doc(&api, source);
     let lib = quote! {

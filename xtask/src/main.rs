@@ -1,11 +1,16 @@
 //! `cargo xtask codegen`: regenerates `generated/` from `specs/`, checks it is fresh, or
-//! turns any description into a standalone crate. Flags only; the work is `codegen`'s.
+//! turns any description into a standalone crate; `cargo xtask bench` and `synth` measure
+//! it. Flags only; the work is `codegen`'s, `bench`'s and `synth`'s.
+
+mod bench;
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use codegen::{write::Change, Mode};
+use codegen::{write::Change, Filter, Mode};
 
 #[derive(Parser)]
 #[command(about = "Project tasks")]
@@ -30,29 +35,118 @@ enum Task {
         /// Package name of the standalone crate; the description's file stem by default.
         #[arg(long, requires = "spec")]
         name: Option<String>,
+        /// Keep only the operations with any of these tags (and the types they reach).
+        #[arg(long, requires = "spec", value_delimiter = ',')]
+        tags: Vec<String>,
+        /// Keep only these operations, by operationId (with `--tags`: either selects).
+        #[arg(long, requires = "spec", value_delimiter = ',')]
+        operations: Vec<String>,
+        /// Print where the time went, as JSON (for `cargo xtask bench`).
+        #[arg(long, hide = true, requires = "spec")]
+        timings: bool,
+    },
+    /// Time generation and the `cargo check` of its output (in release; see README).
+    Bench {
+        /// Counted runs per description, after one warm-up.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Operation counts of the synthetic series.
+        #[arg(long, value_delimiter = ',', default_value = "250,1000,4000,16000")]
+        sizes: Vec<usize>,
+        /// Skip the `cargo check` of the generated crates.
+        #[arg(long)]
+        no_check: bool,
+        /// Save the results as `target/bench/<NAME>.json` (`run-<unix time>` by default).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write a synthetic OpenAPI 3.0 description with N operations (JSON).
+    Synth {
+        /// How many operations.
+        #[arg(long)]
+        operations: usize,
+        /// Where to write it; standard output by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+}
+
 fn main() -> ExitCode {
-    let Task::Codegen {
-        check,
-        spec,
-        out,
-        name,
-    } = Cli::parse().task;
+    match Cli::parse().task {
+        Task::Bench {
+            runs,
+            sizes,
+            no_check,
+            name,
+        } => {
+            let options = bench::Options {
+                runs,
+                sizes,
+                check: !no_check,
+                name,
+            };
+            bench::run(root(), &options)
+        }
+        Task::Synth { operations, out } => synth(operations, out.as_deref()),
+        Task::Codegen {
+            check,
+            spec,
+            out,
+            name,
+            tags,
+            operations,
+            timings,
+        } => codegen(check, spec, out, name, Filter { tags, operations }, timings),
+    }
+}
+
+fn synth(operations: usize, out: Option<&Path>) -> ExitCode {
+    let text = synth::description_json(operations);
+    match out {
+        None => print!("{text}"),
+        Some(out) => {
+            if let Err(error) = std::fs::write(out, text) {
+                eprintln!("error: cannot write {}: {error}", out.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn codegen(
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+    filter: Filter,
+    timings: bool,
+) -> ExitCode {
     let mode = if check { Mode::Check } else { Mode::Write };
     let result = match (spec, out) {
         (Some(spec), Some(out)) => {
             let name =
                 name.unwrap_or_else(|| codegen::output::module_name(&spec).replace('_', "-"));
-            codegen::standalone_crate(&spec, &spec.display().to_string(), &name).and_then(|files| {
-                codegen::sync(&out, &files, &[Path::new("src")], mode).map(|c| (out, c))
-            })
+            let source = spec.display().to_string();
+            codegen::standalone_crate_timed(&spec, &source, &name, &filter).and_then(
+                |(files, phases)| {
+                    let start = Instant::now();
+                    let changes = codegen::sync(&out, &files, &[Path::new("src")], mode)?;
+                    if timings {
+                        println!("{}", bench::timings_line(&phases, start.elapsed()));
+                    }
+                    Ok((out, changes))
+                },
+            )
         }
         _ => {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .expect("xtask lives in the workspace");
+            let root = root();
             codegen::workspace_specs(root)
                 .and_then(|specs| codegen::workspace_crate(&specs))
                 .and_then(|files| {
