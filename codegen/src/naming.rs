@@ -18,9 +18,30 @@ const KEYWORDS: &[&str] = &[
     "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "Self",
 ];
 
-/// Type names that would shadow the prelude or the types the generated code names bare.
+/// Type names that would shadow the prelude or the types and traits the generated code
+/// names bare (`impl From<i64> for …` in integer enums), and the prelude's derive macros,
+/// which would make a doc link such as ``[`Default`]`` ambiguous for rustdoc.
 const RESERVED_TYPES: &[&str] = &[
-    "Box", "Err", "None", "Ok", "Option", "Result", "Some", "String", "Vec", "Self",
+    "Box",
+    "Err",
+    "From",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Vec",
+    "Self",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Hash",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
 ];
 
 /// Words of `raw`: runs of ASCII letters and digits, everything else a separator
@@ -41,8 +62,8 @@ fn truncate(mut name: String) -> String {
     name
 }
 
-/// An UpperCamelCase type or variant name for `raw`; `fallback` when `raw` has no word.
-pub fn type_name(raw: &str, fallback: &str) -> String {
+/// UpperCamelCase words of `raw`, `fallback` when it has none, never starting with a digit.
+fn upper_camel(raw: &str, fallback: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     if name.is_empty() {
         name = fallback.to_owned();
@@ -50,21 +71,32 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
     }
-    let name = truncate(name);
+    truncate(name)
+}
+
+/// An UpperCamelCase type name for `raw`; `fallback` when `raw` has no word.
+///
+/// A keyword or reserved name gets the suffix `Type` (`Result` → `ResultType`), not `_`:
+/// type names are extended into others (`{Op}Responses`, `{Type}List`), and `Result_`
+/// would make `Result_Responses`, which is not UpperCamelCase.
+pub fn type_name(raw: &str, fallback: &str) -> String {
+    let name = upper_camel(raw, fallback);
     if KEYWORDS.contains(&name.as_str()) || RESERVED_TYPES.contains(&name.as_str()) {
-        format!("{name}_")
+        format!("{name}Type")
     } else {
         name
     }
 }
 
 /// An UpperCamelCase enum variant name: like [`type_name`], but a variant may be
-/// called `Ok` or `String`, since it is always named through its enum.
+/// called `Ok` or `String`, since it is always named through its enum; only `Self`,
+/// the one keyword in UpperCamelCase, is escaped (`Self_`).
 pub fn variant_name(raw: &str, fallback: &str) -> String {
-    let name = type_name(raw, fallback);
-    match name.strip_suffix('_') {
-        Some(bare) if RESERVED_TYPES.contains(&bare) && bare != "Self" => bare.to_owned(),
-        _ => name,
+    let name = upper_camel(raw, fallback);
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
     }
 }
 
@@ -131,13 +163,45 @@ mod tests {
             ("@type", "Type"),
             ("", "Fallback"),
             ("!!!", "Fallback"),
-            ("Self", "Self_"),
-            ("option", "Option_"),
+            ("Self", "SelfType"),
+            ("option", "OptionType"),
+            ("from", "FromType"),
+            ("result", "ResultType"),
+            ("default", "DefaultType"),
+            ("PartialEq", "PartialEqType"),
             ("a\"); std::process::exit(1); //", "AStdProcessExit1"),
             ("caf\u{e9}\u{202e}", "Caf"),
         ];
         for (raw, expected) in cases {
             assert_eq!(type_name(raw, "Fallback"), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn variant_names() {
+        let cases = [
+            ("Self", "Self_"),
+            ("self", "Self_"),
+            ("ok", "Ok"),
+            ("String", "String"),
+            ("from", "From"),
+            ("", "Fallback"),
+            ("1", "N1"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(variant_name(raw, "Fallback"), expected, "{raw:?}");
+        }
+    }
+
+    /// Escaped type names stay UpperCamelCase when the generator extends them.
+    #[test]
+    fn escaped_type_names_extend_to_camel_case() {
+        for raw in ["Self", "self", "Result", "from", "type"] {
+            let extended = format!("{}Responses", type_name(raw, "F"));
+            assert!(
+                !extended.contains('_') && extended.starts_with(char::is_uppercase),
+                "{raw:?}: {extended}"
+            );
         }
     }
 

@@ -73,22 +73,23 @@ fn api_files(
     phases: &mut Phases,
 ) -> Result<Vec<File>> {
     let header = header(source, command);
-    let start = Instant::now();
-    let (models, operations) = (emit::models(api), emit::operations(api));
-    let emitted = Instant::now();
-    let files = vec![
+    let error = |message| Error::one(spec, "", message);
+    let (models, models_cost) = emit::models_file(api, &header).map_err(error)?;
+    let (operations, operations_cost) = emit::operations_file(api, &header).map_err(error)?;
+    for cost in [models_cost, operations_cost] {
+        phases.emit += cost.emit;
+        phases.format += cost.format;
+    }
+    Ok(vec![
         File {
             path: dir.join("models.rs"),
-            contents: render(spec, &header, models)?,
+            contents: models,
         },
         File {
             path: dir.join("operations.rs"),
-            contents: render(spec, &header, operations)?,
+            contents: operations,
         },
-    ];
-    phases.emit += emitted - start;
-    phases.format += emitted.elapsed();
-    Ok(files)
+    ])
 }
 
 fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {

@@ -9,7 +9,8 @@ mod support;
 use codegen::model::{Api, HeaderTy, Operation, Payload, Status, Ty};
 
 fn load(name: &str) -> Api {
-    codegen::api(&support::shared_spec(name)).unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
+    codegen::api(&support::shared_spec(name))
+        .unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {

@@ -6,9 +6,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `#[doc = " line"]` attributes for `text`, one per line.
+/// `#[doc = " line"]` attributes for `text`, one per line. Every item documented from the
+/// description gets a doc, even when nothing of its text survives sanitizing (it was empty,
+/// or only invisible characters), so the user's `missing_docs` lint stays quiet.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = sanitize(text);
+    let mut lines = sanitize(text);
+    if lines.is_empty() {
+        lines.push("No description.".to_owned());
+    }
     let attrs = lines.iter().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -22,10 +27,22 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// Doc attributes for text the generator wrote itself (which may hold intra-doc links
 /// such as ``[`CreateUser`]``), so it is not escaped. Never pass description text here.
+///
+/// Wire names may still end up inside such text, so it is made harmless line by line
+/// all the same: control and bidirectional characters go, and so does indentation (which
+/// would make an indented code block, a doctest), and a line that would open a code fence
+/// starts with a backslash instead.
 pub fn own_doc_attrs(text: &str) -> TokenStream {
     let attrs = text.lines().map(|line| {
+        let line: String = line
+            .chars()
+            .filter(|c| !(c.is_control() || is_invisible(*c)))
+            .collect();
+        let line = line.trim();
         let line = if line.is_empty() {
             String::new()
+        } else if fence_marker(line).is_some() {
+            format!(" \\{line}")
         } else {
             format!(" {line}")
         };
@@ -145,39 +162,72 @@ fn list_marker_width(line: &str) -> Option<usize> {
 }
 
 /// Escapes what rustdoc would misread in one line of prose; code spans stay verbatim.
+///
+/// Linear in the length of the line, whatever it holds: every search ahead (the end of a
+/// code span, of a link text, of an autolink) is answered from a table or a cursor that
+/// only moves forward, so a line of a million backticks or brackets cannot stall us.
 fn escape_inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
+    let starts_with = |i: usize, prefix: &str| {
+        let mut at = i;
+        prefix.chars().all(|p| {
+            let same = chars.get(at) == Some(&p);
+            at += 1;
+            same
+        })
+    };
+    // Runs of backticks (start, length), and the longest run from each run on.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let length = chars[i..].iter().take_while(|c| **c == '`').count();
+            runs.push((i, length));
+            i += length;
+        } else {
+            i += 1;
+        }
+    }
+    let mut longest_from = vec![0; runs.len() + 1];
+    for r in (0..runs.len()).rev() {
+        longest_from[r] = longest_from[r + 1].max(runs[r].1);
+    }
+    let closing_brackets: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] == ']').collect();
+    let mut next_bracket = 0;
+    let mut next_stop = 0;
     let mut out = String::with_capacity(line.len() + 8);
-    let mut link_closers: Vec<usize> = Vec::new();
+    let mut link_closers = std::collections::BTreeSet::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let rest: String = chars[i..].iter().take(8).collect();
         match c {
             '`' => {
-                let run = chars[i..].iter().take_while(|c| **c == '`').count();
-                let ticks: String = "`".repeat(run);
-                let after: String = chars[i + run..].iter().collect();
-                match after.find(&ticks) {
-                    Some(end) => {
-                        out.push_str(&ticks);
-                        out.push_str(&after[..end + run]);
-                        i += run + after[..end + run].chars().count();
-                    }
-                    None => {
-                        out.push_str(&ticks);
-                        i += run;
-                    }
-                }
+                // A code span runs to the next `run` backticks in a row (which may begin
+                // a longer run); without them the backticks are plain text.
+                // `i` may be inside a run, after a span that closed on its first ticks.
+                let r = runs.partition_point(|(start, _)| *start <= i) - 1;
+                let run = runs[r].0 + runs[r].1 - i;
+                let close = (longest_from[r + 1] >= run)
+                    .then(|| runs[r + 1..].iter().find(|(_, length)| *length >= run))
+                    .flatten();
+                let end = match close {
+                    Some((start, _)) => start + run,
+                    None => i + run,
+                };
+                out.extend(&chars[i..end]);
+                i = end;
                 continue;
             }
-            '<' if rest.starts_with("<http://") || rest.starts_with("<https:/") => {
-                let end = chars[i..]
-                    .iter()
-                    .position(|c| *c == '>' || c.is_whitespace());
-                if let Some(end) = end.filter(|end| chars[i + end] == '>') {
-                    out.extend(&chars[i..=i + end]);
-                    i += end + 1;
+            '<' if starts_with(i, "<http://") || starts_with(i, "<https:/") => {
+                next_stop = next_stop.max(i);
+                while next_stop < chars.len()
+                    && !(chars[next_stop] == '>' || chars[next_stop].is_whitespace())
+                {
+                    next_stop += 1;
+                }
+                if chars.get(next_stop) == Some(&'>') {
+                    out.extend(&chars[i..=next_stop]);
+                    i = next_stop + 1;
                     continue;
                 }
                 out.push_str("&lt;");
@@ -185,10 +235,12 @@ fn escape_inline(line: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '[' => {
-                let close = chars[i..].iter().position(|c| *c == ']').map(|p| p + i);
-                match close {
-                    Some(close) if chars.get(close + 1) == Some(&'(') => {
-                        link_closers.push(close);
+                while closing_brackets.get(next_bracket).is_some_and(|&b| b < i) {
+                    next_bracket += 1;
+                }
+                match closing_brackets.get(next_bracket) {
+                    Some(&close) if chars.get(close + 1) == Some(&'(') => {
+                        link_closers.insert(close);
                         out.push('[');
                     }
                     _ => out.push_str("\\["),
@@ -196,7 +248,7 @@ fn escape_inline(line: &str) -> String {
             }
             ']' if link_closers.contains(&i) => out.push(']'),
             ']' => out.push_str("\\]"),
-            'h' if rest.starts_with("http://") || rest.starts_with("https://") => {
+            'h' if starts_with(i, "http://") || starts_with(i, "https://") => {
                 let in_link_target = i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']';
                 let end = chars[i..]
                     .iter()
@@ -264,6 +316,51 @@ mod tests {
             &["Already <https://x.y> linked"],
         );
         check("bidi \u{202e}gnp.exe", &["bidi gnp.exe"]);
+    }
+
+    #[test]
+    fn code_spans_end_at_the_first_run_long_enough() {
+        check("`a``b` c", &["`a``b` c"]);
+        check("``a` b`` <c>", &["``a` b`` &lt;c&gt;"]);
+        check("`open <a> and ``x``", &["`open <a> and ``x``"]);
+        check("x ```a```` [b]", &["x ```a```` \\[b\\]"]);
+    }
+
+    /// A hostile line cannot make escaping quadratic: each of these took minutes when
+    /// every backtick, bracket or autolink searched the rest of the line.
+    #[test]
+    fn long_hostile_lines_are_escaped_in_one_pass() {
+        for unit in ["` ", "`` ` ", "[", "[a](", "<http://", "<https://x ", "]"] {
+            let line = unit.repeat(200_000);
+            let escaped = sanitize(&line);
+            assert_eq!(escaped.len(), 1, "{unit:?}");
+            assert!(escaped[0].len() >= line.trim().len(), "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn text_that_sanitizes_to_nothing_still_documents() {
+        for text in ["", "   ", "\u{202e}\u{2066}\u{200b}", "\u{0}\u{7}\n\n"] {
+            let attrs = super::doc_attrs(text).to_string();
+            assert!(attrs.contains("No description."), "{text:?}: {attrs}");
+        }
+    }
+
+    /// Wire names reach the generator's own doc text: indentation and fences in them must
+    /// not make a doctest, nor control characters reach the source.
+    #[test]
+    fn own_text_cannot_open_code_blocks() {
+        let attrs = super::own_doc_attrs(
+            "Values of the `x\n\n    std::process::exit(1);\n```rust\n\u{202e}fn f() {}` header.",
+        )
+        .to_string();
+        assert!(!attrs.contains("\"    std"), "{attrs}");
+        assert!(attrs.contains("\" std::process::exit(1);\""), "{attrs}");
+        assert!(attrs.contains("\" \\\\```rust\""), "{attrs}");
+        assert!(
+            !attrs.contains("202e") && !attrs.contains('\u{202e}'),
+            "{attrs}"
+        );
     }
 
     #[test]

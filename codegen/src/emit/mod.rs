@@ -5,24 +5,28 @@ pub mod docs;
 mod models;
 mod operations;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{Api, Ty};
 
-pub use models::models;
-pub use operations::operations;
+pub use models::models_file;
+pub use operations::operations_file;
 
 /// An identifier for a name the naming module made (always a valid, non-keyword name).
 pub fn ident(name: &str) -> syn::Ident {
     format_ident!("{}", name)
 }
 
-/// Renders [`Ty`]s, naming model types through `prefix` (`super::models::` from
-/// the operations module, nothing from inside models).
+/// Renders [`Ty`]s, naming model types as seen from the module being emitted.
+#[derive(Clone, Copy)]
 pub struct TypeRefs<'a> {
     pub api: &'a Api,
-    pub prefix: TokenStream,
+    /// Emitting the operations module, which names models as `super::models::X`.
+    pub from_operations: bool,
 }
 
 impl TypeRefs<'_> {
@@ -53,17 +57,100 @@ impl TypeRefs<'_> {
             }
             Ty::Named(id) => {
                 let name = ident(&self.api.types[id.0].name);
-                let prefix = &self.prefix;
-                quote!(#prefix #name)
+                if self.from_operations {
+                    quote!(super::models::#name)
+                } else {
+                    quote!(#name)
+                }
             }
         }
     }
 }
 
+/// Time spent building tokens and formatting them, summed over threads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cost {
+    pub emit: Duration,
+    pub format: Duration,
+}
+
+/// Items per unit of work: enough to amortise a thread's start, few enough to balance.
+const CHUNK: usize = 64;
+
+/// Prints a module file: `header` (comment lines, already `//`-prefixed), the inner
+/// attributes `prefix`, then `count` items built by `item(index)`, in order.
+///
+/// Items are built and formatted in chunks on every core: tokens cannot cross threads,
+/// so each thread builds its own. Formatting item by item gives the same text as
+/// formatting the whole file, since `prettyplease` prints items one after another, and
+/// it keeps memory bounded by the output rather than by a syntax tree of all of it.
+pub fn render_module(
+    header: &str,
+    prefix: TokenStream,
+    count: usize,
+    item: &(dyn Fn(usize) -> TokenStream + Sync),
+) -> Result<(String, Cost), String> {
+    let start = Instant::now();
+    let mut out = format!("{header}\n{}", unparse(prefix)?);
+    let mut cost = Cost {
+        format: start.elapsed(),
+        ..Cost::default()
+    };
+    let chunks = count.div_ceil(CHUNK);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunks);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let chunk = next.fetch_add(1, Ordering::Relaxed);
+            if chunk >= chunks {
+                return done;
+            }
+            let start = Instant::now();
+            let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
+            let tokens: TokenStream = range.map(item).collect();
+            let built = Instant::now();
+            let text = unparse(tokens);
+            let chunk_cost = Cost {
+                emit: built - start,
+                format: built.elapsed(),
+            };
+            done.push((chunk, text, chunk_cost));
+        }
+    };
+    let mut results: Vec<(usize, Result<String, String>, Cost)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| handle.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    if results.len() != chunks {
+        return Err("a formatting thread failed; this is a bug in the generator".to_owned());
+    }
+    results.sort_by_key(|(chunk, _, _)| *chunk);
+    for (_, text, chunk_cost) in results {
+        out.push_str(&text?);
+        cost.emit += chunk_cost.emit;
+        cost.format += chunk_cost.format;
+    }
+    Ok((out, cost))
+}
+
 /// Prints `tokens` as a formatted file under `header` (comment lines, already `//`-prefixed).
 pub fn render(header: &str, tokens: TokenStream) -> Result<String, String> {
+    Ok(format!("{header}\n{}", unparse(tokens)?))
+}
+
+fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|error| {
         format!("the generator produced Rust that does not parse ({error}); this is a bug in the generator")
     })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }

@@ -1,39 +1,20 @@
 //! The `models` module: one Rust type per named (or name-worthy inline) schema, ordered
 //! by name so the output does not depend on the order schemas were discovered in.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, own_doc_attrs};
-use super::{ident, TypeRefs};
+use super::{ident, render_module, Cost, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind,
 };
-use crate::naming::Namespace;
 
-pub fn models(api: &Api) -> TokenStream {
-    let refs = TypeRefs {
-        api,
-        prefix: quote!(),
-    };
-    let mut defaults = Defaults::default();
+/// The `models.rs` file, under `header`.
+pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), String> {
     let mut order: Vec<&TypeDef> = api.types.iter().collect();
     order.sort_by(|a, b| a.name.cmp(&b.name));
-    let items: Vec<TokenStream> = order
-        .into_iter()
-        .map(|def| type_def(def, &refs, &mut defaults))
-        .collect();
-    let functions = &defaults.functions;
-    let defaults = (!functions.is_empty()).then(|| {
-        quote! {
-            /// The `default` values of the description, for serde.
-            mod defaults {
-                #(#functions)*
-            }
-        }
-    });
-    quote! {
+    let prefix = quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
         #![allow(
             deprecated,
@@ -41,19 +22,17 @@ pub fn models(api: &Api) -> TokenStream {
             clippy::enum_variant_names,
             clippy::type_complexity
         )]
-        #(#items)*
-        #defaults
-    }
+    };
+    let refs = TypeRefs {
+        api,
+        from_operations: false,
+    };
+    render_module(header, prefix, order.len(), &|index| {
+        type_def(order[index], &refs)
+    })
 }
 
-/// Functions of the `defaults` module, for `#[serde(default = "…")]`.
-#[derive(Default)]
-struct Defaults {
-    names: Namespace,
-    functions: Vec<TokenStream>,
-}
-
-fn type_def(def: &TypeDef, refs: &TypeRefs, defaults: &mut Defaults) -> TokenStream {
+fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
     let name = ident(&def.name);
     let doc = def
         .doc
@@ -63,7 +42,7 @@ fn type_def(def: &TypeDef, refs: &TypeRefs, defaults: &mut Defaults) -> TokenStr
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let doc = quote!(#doc #deprecated);
     match &def.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, refs, defaults),
+        TypeKind::Struct(s) => structure(&name, doc, s, refs),
         TypeKind::Enum(e) => string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs),
         TypeKind::OneOf(o) => one_of(&name, doc, o, refs),
@@ -74,18 +53,19 @@ fn type_def(def: &TypeDef, refs: &TypeRefs, defaults: &mut Defaults) -> TokenStr
     }
 }
 
-fn structure(
-    name: &syn::Ident,
-    doc: TokenStream,
-    s: &Struct,
-    refs: &TypeRefs,
-    defaults: &mut Defaults,
-) -> TokenStream {
+fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -> TokenStream {
+    let mut defaults = Vec::new();
     let fields: Vec<TokenStream> = s
         .fields
         .iter()
-        .map(|field| struct_field(&name.to_string(), field, refs, defaults))
+        .map(|field| struct_field(name, field, refs, &mut defaults))
         .collect();
+    let defaults = (!defaults.is_empty()).then(|| {
+        quote! {
+            /// The `default` values of the description, for serde.
+            impl #name { #(#defaults)* }
+        }
+    });
     let additional = s.additional.as_ref().map(|values| {
         let values = refs.ty(values);
         let mut field_name = String::from("additional_properties");
@@ -106,6 +86,7 @@ fn structure(
             #(#fields)*
             #additional
         }
+        #defaults
     }
 }
 
@@ -120,10 +101,10 @@ fn structure(
 ///
 /// and an optional field with a literal `default` is a plain `T` that serde fills in.
 fn struct_field(
-    owner: &str,
+    owner: &syn::Ident,
     field: &Field,
     refs: &TypeRefs,
-    defaults: &mut Defaults,
+    defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let mut doc = field
         .doc
@@ -155,19 +136,12 @@ fn struct_field(
     match (field.required, field.nullable, default) {
         (_, _, Some((value, shown))) => {
             doc.push_str(&format!("\n\nDefaults to `{shown}` when absent."));
-            let function =
-                defaults
-                    .names
-                    .claim(format!("{}_{}", owner.to_snake_case(), field.name));
-            let path = format!("defaults::{function}");
+            let function = format!("default_{}", field.name.trim_end_matches('_'));
+            let path = format!("{owner}::{function}");
             let function = ident(&function);
-            let inside = TypeRefs {
-                api: refs.api,
-                prefix: quote!(super::),
-            };
-            let field_ty = inside.ty(&field.ty);
-            defaults.functions.push(quote! {
-                pub(super) fn #function() -> #field_ty { #value }
+            let field_ty = refs.ty(&field.ty);
+            defaults.push(quote! {
+                fn #function() -> #field_ty { #value }
             });
             attrs.push(quote!(default = #path));
         }
@@ -192,21 +166,28 @@ fn struct_field(
     quote! { #doc #deprecated #serde pub #name: #ty, }
 }
 
-/// The Rust expression of a `default` (from inside the `defaults` module) and how the
+/// The Rust expression of a `default` and how the
 /// docs show it; `None` when the literal does not fit the field's type.
 fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenStream, String)> {
     Some(match (literal, ty) {
         (Literal::Bool(b), Ty::Bool) => (quote!(#b), b.to_string()),
         (Literal::Int(i), Ty::I32) => {
-            let value = i32::try_from(*i).ok()?;
+            i32::try_from(*i).ok()?;
+            let value = Literal2::i64_unsuffixed(*i);
             (quote!(#value), i.to_string())
         }
-        (Literal::Int(i), Ty::I64) => (quote!(#i), i.to_string()),
+        (Literal::Int(i), Ty::I64) => {
+            let value = Literal2::i64_unsuffixed(*i);
+            (quote!(#value), i.to_string())
+        }
         (Literal::Int(i), Ty::F64) => {
-            let value = *i as f64;
+            let value = Literal2::f64_unsuffixed(*i as f64);
             (quote!(#value), i.to_string())
         }
-        (Literal::Float(f), Ty::F64) => (quote!(#f), f.to_string()),
+        (Literal::Float(f), Ty::F64) if f.is_finite() => {
+            let value = Literal2::f64_unsuffixed(*f);
+            (quote!(#value), f.to_string())
+        }
         (Literal::String(text), Ty::String) => (quote!(#text.to_owned()), text.clone()),
         (literal, Ty::Named(id)) => {
             let def = &refs.api.types[id.0];
@@ -228,7 +209,7 @@ fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenSt
                 Literal::Int(i) => i.to_string(),
                 _ => return None,
             };
-            (quote!(super::#type_name::#variant), shown)
+            (quote!(#type_name::#variant), shown)
         }
         _ => return None,
     })

@@ -7,19 +7,14 @@ use quote::quote;
 
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::models::string_enum;
-use super::{ident, TypeRefs};
+use super::{ident, render_module, Cost, TypeRefs};
 use crate::model::{
     Api, Header, HeaderTy, Location, Operation, Param, Payload, Response, Status, Ty,
 };
 
-pub fn operations(api: &Api) -> TokenStream {
-    let refs = TypeRefs {
-        api,
-        prefix: quote!(super::models::),
-    };
-    let items = api.operations.iter().map(|op| operation(op, &refs));
-    let webhooks = api.webhooks.iter().filter_map(|hook| webhook(hook, &refs));
-    quote! {
+/// The `operations.rs` file, under `header`: the operations, then the webhooks.
+pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), String> {
+    let mut prefix = quote! {
         //! One marker type per operation, with its parameters, success and error responses.
         #![allow(
             deprecated,
@@ -27,9 +22,28 @@ pub fn operations(api: &Api) -> TokenStream {
             clippy::enum_variant_names,
             clippy::type_complexity
         )]
-        #(#items)*
-        #(#webhooks)*
+    };
+    // Webhooks only name payload types; the runtime is needed once an operation exists.
+    if !api.operations.is_empty() {
+        prefix.extend(quote!(
+            use crate::runtime;
+        ));
     }
+    let refs = TypeRefs {
+        api,
+        from_operations: true,
+    };
+    let operations = api.operations.len();
+    let count = operations + api.webhooks.len();
+    render_module(
+        header,
+        prefix,
+        count,
+        &|index| match index.checked_sub(operations) {
+            None => operation(&api.operations[index], &refs),
+            Some(hook) => webhook(&api.webhooks[hook], &refs).unwrap_or_default(),
+        },
+    )
 }
 
 /// The start of an operation's doc: its summary, then its description unless that only
@@ -115,6 +129,8 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         }
     });
 
+    // Inside `decode`, `R` and `E` name the two enums: short arms that fit on a line.
+    let (success_alias, error_alias) = (ident("R"), ident("E"));
     let mut arms: Vec<TokenStream> = Vec::new();
     let mut uses_headers = false;
     let mut uses_body = undocumented;
@@ -136,9 +152,9 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
             Status::Default => unreachable!("filtered above"),
         };
         let enum_name = if is_success {
-            &responses_name
+            &success_alias
         } else {
-            &errors_name
+            &error_alias
         };
         let value = construct(enum_name, response, &mut uses_headers, &mut uses_body);
         let wrapped = if is_success {
@@ -149,16 +165,19 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         arms.push(quote!(#pattern => #wrapped,));
     }
     if let Some(response) = default_success {
-        let value = construct(&responses_name, response, &mut uses_headers, &mut uses_body);
+        let value = construct(&success_alias, response, &mut uses_headers, &mut uses_body);
         arms.push(quote!(200..=299 => Ok(#value),));
     }
     // Whatever no arm above takes: `default`, else the undocumented fallback.
     let fallback = match default {
         Some(response) => {
-            let value = construct(&errors_name, response, &mut uses_headers, &mut uses_body);
+            let value = construct(&error_alias, response, &mut uses_headers, &mut uses_body);
             quote!(Err(#value))
         }
-        None => quote!(Err(#errors_name::Undocumented { status, body: body.to_vec() })),
+        None => quote!(Err(E::Undocumented {
+            status,
+            body: body.to_vec()
+        })),
     };
     // With nothing documented, the fallback alone needs no `match`.
     let decision = if arms.is_empty() {
@@ -166,6 +185,8 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     } else {
         quote!(Ok(match status.as_u16() { #(#arms)* _ => #fallback }))
     };
+    let use_success = (!success.is_empty() || default_success.is_some())
+        .then(|| quote!(use #responses_name as R;));
     let headers_param = if uses_headers {
         quote!(headers)
     } else {
@@ -179,9 +200,9 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
 
     let display_arms = errors
         .iter()
-        .map(|r| display_arm(&errors_name, r))
+        .map(|response| display_arm(response))
         .chain(undocumented.then(|| quote! {
-            #errors_name::Undocumented { status, .. } => write!(f, "{status}: a status the description does not document"),
+            Self::Undocumented { status, .. } => write!(f, "{status}: a status the description does not document"),
         }));
     let header_enums = op
         .responses
@@ -210,7 +231,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct #name;
 
-        impl crate::runtime::Operation for #name {
+        impl runtime::Operation for #name {
             const METHOD: http::Method = http::Method::#method;
             const PATH: &'static str = #path;
             const ID: &'static str = #id;
@@ -223,7 +244,9 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
                 status: http::StatusCode,
                 #headers_param: &http::HeaderMap,
                 #body_param: &[u8],
-            ) -> Result<Result<#responses_name, #errors_name>, crate::runtime::DecodeError> {
+            ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+                use #errors_name as E;
+                #use_success
                 #decision
             }
         }
@@ -401,8 +424,8 @@ fn construct(
     let name = ident(&response.variant);
     let body = match &response.payload {
         Payload::Empty => None,
-        Payload::Json(_) => Some(quote!(crate::runtime::json(status, body)?)),
-        Payload::Text | Payload::Form(_) => Some(quote!(crate::runtime::text(status, body)?)),
+        Payload::Json(_) => Some(quote!(runtime::json(status, body)?)),
+        Payload::Text | Payload::Form(_) => Some(quote!(runtime::text(status, body)?)),
         Payload::Binary => Some(quote!(body.to_vec())),
     };
     *uses_body |= body.is_some();
@@ -423,12 +446,12 @@ fn construct(
             let wire = &header.wire;
             let read = match &header.ty {
                 HeaderTy::Enum { .. } => {
-                    quote!(crate::runtime::header_enum(status, headers, #wire)?)
+                    quote!(runtime::header_enum(status, headers, #wire)?)
                 }
-                HeaderTy::Scalar(_) => quote!(crate::runtime::header(status, headers, #wire)?),
+                HeaderTy::Scalar(_) => quote!(runtime::header(status, headers, #wire)?),
             };
             if header.required {
-                quote!(#field: crate::runtime::required(status, #wire, #read)?,)
+                quote!(#field: runtime::required(status, #wire, #read)?,)
             } else {
                 quote!(#field: #read,)
             }
@@ -437,7 +460,7 @@ fn construct(
     quote!(#enum_name::#name { #status #body #(#headers)* })
 }
 
-fn display_arm(enum_name: &syn::Ident, response: &Response) -> TokenStream {
+fn display_arm(response: &Response) -> TokenStream {
     let name = ident(&response.variant);
     let first_line = response
         .description
@@ -447,13 +470,13 @@ fn display_arm(enum_name: &syn::Ident, response: &Response) -> TokenStream {
         .unwrap_or_default();
     let pattern = if response.headers.is_empty() && !carries_status(response) {
         match response.payload {
-            Payload::Empty => quote!(#enum_name::#name),
-            _ => quote!(#enum_name::#name(_)),
+            Payload::Empty => quote!(Self::#name),
+            _ => quote!(Self::#name(_)),
         }
     } else if carries_status(response) {
-        quote!(#enum_name::#name { status, .. })
+        quote!(Self::#name { status, .. })
     } else {
-        quote!(#enum_name::#name { .. })
+        quote!(Self::#name { .. })
     };
     match response.status {
         Status::Code(code) => {

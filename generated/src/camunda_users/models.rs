@@ -42,7 +42,7 @@ pub struct SearchQueryPageRequest {
     /// The largest number of items to return.
     ///
     /// Defaults to `100` when absent.
-    #[serde(default = "defaults::search_query_page_request_limit")]
+    #[serde(default = "SearchQueryPageRequest::default_limit")]
     pub limit: i32,
     /// Return the items after this cursor (the `endCursor` of a previous page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +50,12 @@ pub struct SearchQueryPageRequest {
     /// Return the items before this cursor (the `startCursor` of a previous page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
+}
+/// The `default` values of the description, for serde.
+impl SearchQueryPageRequest {
+    fn default_limit() -> i32 {
+        100
+    }
 }
 /// Where the returned page sits within all results.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -222,9 +228,3 @@ pub struct UserUpdateResult {
 }
 /// The unique name of a user.
 pub type Username = String;
-/// The `default` values of the description, for serde.
-mod defaults {
-    pub(super) fn search_query_page_request_limit() -> i32 {
-        100i32
-    }
-}

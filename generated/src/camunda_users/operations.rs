@@ -8,6 +8,7 @@
     clippy::enum_variant_names,
     clippy::type_complexity
 )]
+use crate::runtime;
 /// Create user
 ///
 /// Creates a new user with the given username, password, name and email.
@@ -18,7 +19,7 @@
 /// `POST /users`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CreateUser;
-impl crate::runtime::Operation for CreateUser {
+impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
     const ID: &'static str = "createUser";
@@ -30,59 +31,30 @@ impl crate::runtime::Operation for CreateUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<CreateUserResponses, CreateUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use CreateUserErrors as E;
+        use CreateUserResponses as R;
         Ok(
             match status.as_u16() {
-                201 => {
-                    Ok(CreateUserResponses::Created(crate::runtime::json(status, body)?))
-                }
-                202 => {
-                    Ok(
-                        CreateUserResponses::Accepted(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
-                400 => {
-                    Err(
-                        CreateUserErrors::BadRequest(crate::runtime::json(status, body)?),
-                    )
-                }
+                201 => Ok(R::Created(runtime::json(status, body)?)),
+                202 => Ok(R::Accepted(runtime::json(status, body)?)),
+                400 => Err(E::BadRequest(runtime::json(status, body)?)),
                 401 => {
-                    Err(CreateUserErrors::Unauthorized {
-                        body: crate::runtime::json(status, body)?,
-                        www_authenticate: crate::runtime::header(
+                    Err(E::Unauthorized {
+                        body: runtime::json(status, body)?,
+                        www_authenticate: runtime::header(
                             status,
                             headers,
                             "WWW-Authenticate",
                         )?,
                     })
                 }
-                403 => {
-                    Err(CreateUserErrors::Forbidden(crate::runtime::json(status, body)?))
-                }
-                409 => {
-                    Err(CreateUserErrors::Conflict(crate::runtime::json(status, body)?))
-                }
-                500 => {
-                    Err(
-                        CreateUserErrors::InternalServerError(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
-                503 => {
-                    Err(
-                        CreateUserErrors::ServiceUnavailable(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                403 => Err(E::Forbidden(runtime::json(status, body)?)),
+                409 => Err(E::Conflict(runtime::json(status, body)?)),
+                500 => Err(E::InternalServerError(runtime::json(status, body)?)),
+                503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
                 _ => {
-                    Err(CreateUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -132,31 +104,31 @@ pub enum CreateUserErrors {
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreateUserErrors::BadRequest(_) => {
+            Self::BadRequest(_) => {
                 f.write_str("400 Bad Request: The provided data is not valid.")
             }
-            CreateUserErrors::Unauthorized { .. } => {
+            Self::Unauthorized { .. } => {
                 f.write_str(
                     "401 Unauthorized: The request lacks valid authentication credentials.",
                 )
             }
-            CreateUserErrors::Forbidden(_) => {
+            Self::Forbidden(_) => {
                 f.write_str("403 Forbidden: Forbidden. The request is not allowed.")
             }
-            CreateUserErrors::Conflict(_) => {
+            Self::Conflict(_) => {
                 f.write_str("409 Conflict: A user with this username already exists.")
             }
-            CreateUserErrors::InternalServerError(_) => {
+            Self::InternalServerError(_) => {
                 f.write_str(
                     "500 Internal Server Error: An internal error occurred while processing the request.",
                 )
             }
-            CreateUserErrors::ServiceUnavailable(_) => {
+            Self::ServiceUnavailable(_) => {
                 f.write_str(
                     "503 Service Unavailable: The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure .",
                 )
             }
-            CreateUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -170,7 +142,7 @@ impl std::error::Error for CreateUserErrors {}
 /// `GET /users/{username}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GetUser;
-impl crate::runtime::Operation for GetUser {
+impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "getUser";
@@ -182,31 +154,27 @@ impl crate::runtime::Operation for GetUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<Result<GetUserResponses, GetUserErrors>, crate::runtime::DecodeError> {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use GetUserErrors as E;
+        use GetUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(GetUserResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 401 => {
-                    Err(GetUserErrors::Unauthorized {
-                        body: crate::runtime::json(status, body)?,
-                        www_authenticate: crate::runtime::header(
+                    Err(E::Unauthorized {
+                        body: runtime::json(status, body)?,
+                        www_authenticate: runtime::header(
                             status,
                             headers,
                             "WWW-Authenticate",
                         )?,
                     })
                 }
-                403 => Err(GetUserErrors::Forbidden(crate::runtime::json(status, body)?)),
-                404 => Err(GetUserErrors::NotFound(crate::runtime::json(status, body)?)),
-                500 => {
-                    Err(
-                        GetUserErrors::InternalServerError(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                403 => Err(E::Forbidden(runtime::json(status, body)?)),
+                404 => Err(E::NotFound(runtime::json(status, body)?)),
+                500 => Err(E::InternalServerError(runtime::json(status, body)?)),
                 _ => {
-                    Err(GetUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -258,23 +226,23 @@ pub enum GetUserErrors {
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GetUserErrors::Unauthorized { .. } => {
+            Self::Unauthorized { .. } => {
                 f.write_str(
                     "401 Unauthorized: The request lacks valid authentication credentials.",
                 )
             }
-            GetUserErrors::Forbidden(_) => {
+            Self::Forbidden(_) => {
                 f.write_str("403 Forbidden: Forbidden. The request is not allowed.")
             }
-            GetUserErrors::NotFound(_) => {
+            Self::NotFound(_) => {
                 f.write_str("404 Not Found: No user with the given username exists.")
             }
-            GetUserErrors::InternalServerError(_) => {
+            Self::InternalServerError(_) => {
                 f.write_str(
                     "500 Internal Server Error: An internal error occurred while processing the request.",
                 )
             }
-            GetUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -289,7 +257,7 @@ impl std::error::Error for GetUserErrors {}
 /// `PUT /users/{username}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct UpdateUser;
-impl crate::runtime::Operation for UpdateUser {
+impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PUT;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "updateUser";
@@ -301,40 +269,19 @@ impl crate::runtime::Operation for UpdateUser {
         status: http::StatusCode,
         _headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<UpdateUserResponses, UpdateUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use UpdateUserErrors as E;
+        use UpdateUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(UpdateUserResponses::Ok(crate::runtime::json(status, body)?)),
-                400 => {
-                    Err(
-                        UpdateUserErrors::BadRequest(crate::runtime::json(status, body)?),
-                    )
-                }
-                403 => {
-                    Err(UpdateUserErrors::Forbidden(crate::runtime::json(status, body)?))
-                }
-                404 => {
-                    Err(UpdateUserErrors::NotFound(crate::runtime::json(status, body)?))
-                }
-                500 => {
-                    Err(
-                        UpdateUserErrors::InternalServerError(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
-                503 => {
-                    Err(
-                        UpdateUserErrors::ServiceUnavailable(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
+                400 => Err(E::BadRequest(runtime::json(status, body)?)),
+                403 => Err(E::Forbidden(runtime::json(status, body)?)),
+                404 => Err(E::NotFound(runtime::json(status, body)?)),
+                500 => Err(E::InternalServerError(runtime::json(status, body)?)),
+                503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
                 _ => {
-                    Err(UpdateUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -381,26 +328,26 @@ pub enum UpdateUserErrors {
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UpdateUserErrors::BadRequest(_) => {
+            Self::BadRequest(_) => {
                 f.write_str("400 Bad Request: The provided data is not valid.")
             }
-            UpdateUserErrors::Forbidden(_) => {
+            Self::Forbidden(_) => {
                 f.write_str("403 Forbidden: Forbidden. The request is not allowed.")
             }
-            UpdateUserErrors::NotFound(_) => {
+            Self::NotFound(_) => {
                 f.write_str("404 Not Found: No user with the given username exists.")
             }
-            UpdateUserErrors::InternalServerError(_) => {
+            Self::InternalServerError(_) => {
                 f.write_str(
                     "500 Internal Server Error: An internal error occurred while processing the request.",
                 )
             }
-            UpdateUserErrors::ServiceUnavailable(_) => {
+            Self::ServiceUnavailable(_) => {
                 f.write_str(
                     "503 Service Unavailable: The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure .",
                 )
             }
-            UpdateUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -414,7 +361,7 @@ impl std::error::Error for UpdateUserErrors {}
 /// `DELETE /users/{username}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DeleteUser;
-impl crate::runtime::Operation for DeleteUser {
+impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "deleteUser";
@@ -426,37 +373,18 @@ impl crate::runtime::Operation for DeleteUser {
         status: http::StatusCode,
         _headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<DeleteUserResponses, DeleteUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use DeleteUserErrors as E;
+        use DeleteUserResponses as R;
         Ok(
             match status.as_u16() {
-                204 => Ok(DeleteUserResponses::NoContent),
-                400 => {
-                    Err(
-                        DeleteUserErrors::BadRequest(crate::runtime::json(status, body)?),
-                    )
-                }
-                404 => {
-                    Err(DeleteUserErrors::NotFound(crate::runtime::json(status, body)?))
-                }
-                500 => {
-                    Err(
-                        DeleteUserErrors::InternalServerError(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
-                503 => {
-                    Err(
-                        DeleteUserErrors::ServiceUnavailable(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                204 => Ok(R::NoContent),
+                400 => Err(E::BadRequest(runtime::json(status, body)?)),
+                404 => Err(E::NotFound(runtime::json(status, body)?)),
+                500 => Err(E::InternalServerError(runtime::json(status, body)?)),
+                503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
                 _ => {
-                    Err(DeleteUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -501,23 +429,23 @@ pub enum DeleteUserErrors {
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DeleteUserErrors::BadRequest(_) => {
+            Self::BadRequest(_) => {
                 f.write_str("400 Bad Request: The provided data is not valid.")
             }
-            DeleteUserErrors::NotFound(_) => {
+            Self::NotFound(_) => {
                 f.write_str("404 Not Found: The user to delete does not exist.")
             }
-            DeleteUserErrors::InternalServerError(_) => {
+            Self::InternalServerError(_) => {
                 f.write_str(
                     "500 Internal Server Error: An internal error occurred while processing the request.",
                 )
             }
-            DeleteUserErrors::ServiceUnavailable(_) => {
+            Self::ServiceUnavailable(_) => {
                 f.write_str(
                     "503 Service Unavailable: The service is currently unavailable. This may happen only on some requests where the system creates backpressure to prevent the server's compute resources from being exhausted, avoiding more severe failures. In this case, the title of the error object contains `RESOURCE_EXHAUSTED`. Clients are recommended to eventually retry those requests after a backoff period. You can learn more about the backpressure mechanism here: https://docs.camunda.io/docs/components/zeebe/technical-concepts/internal-processing/#handling-backpressure .",
                 )
             }
-            DeleteUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -532,7 +460,7 @@ impl std::error::Error for DeleteUserErrors {}
 /// `POST /users/search`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SearchUsers;
-impl crate::runtime::Operation for SearchUsers {
+impl runtime::Operation for SearchUsers {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users/search";
     const ID: &'static str = "searchUsers";
@@ -544,44 +472,27 @@ impl crate::runtime::Operation for SearchUsers {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<SearchUsersResponses, SearchUsersErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use SearchUsersErrors as E;
+        use SearchUsersResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(SearchUsersResponses::Ok(crate::runtime::json(status, body)?)),
-                400 => {
-                    Err(
-                        SearchUsersErrors::BadRequest(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
+                400 => Err(E::BadRequest(runtime::json(status, body)?)),
                 401 => {
-                    Err(SearchUsersErrors::Unauthorized {
-                        body: crate::runtime::json(status, body)?,
-                        www_authenticate: crate::runtime::header(
+                    Err(E::Unauthorized {
+                        body: runtime::json(status, body)?,
+                        www_authenticate: runtime::header(
                             status,
                             headers,
                             "WWW-Authenticate",
                         )?,
                     })
                 }
-                403 => {
-                    Err(
-                        SearchUsersErrors::Forbidden(crate::runtime::json(status, body)?),
-                    )
-                }
-                500 => {
-                    Err(
-                        SearchUsersErrors::InternalServerError(
-                            crate::runtime::json(status, body)?,
-                        ),
-                    )
-                }
+                403 => Err(E::Forbidden(runtime::json(status, body)?)),
+                500 => Err(E::InternalServerError(runtime::json(status, body)?)),
                 _ => {
-                    Err(SearchUsersErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -625,23 +536,23 @@ pub enum SearchUsersErrors {
 impl std::fmt::Display for SearchUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SearchUsersErrors::BadRequest(_) => {
+            Self::BadRequest(_) => {
                 f.write_str("400 Bad Request: The provided data is not valid.")
             }
-            SearchUsersErrors::Unauthorized { .. } => {
+            Self::Unauthorized { .. } => {
                 f.write_str(
                     "401 Unauthorized: The request lacks valid authentication credentials.",
                 )
             }
-            SearchUsersErrors::Forbidden(_) => {
+            Self::Forbidden(_) => {
                 f.write_str("403 Forbidden: Forbidden. The request is not allowed.")
             }
-            SearchUsersErrors::InternalServerError(_) => {
+            Self::InternalServerError(_) => {
                 f.write_str(
                     "500 Internal Server Error: An internal error occurred while processing the request.",
                 )
             }
-            SearchUsersErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }

@@ -8,6 +8,7 @@
     clippy::enum_variant_names,
     clippy::type_complexity
 )]
+use crate::runtime;
 /// Fetch all users
 ///
 /// Returns every user known to the installation. Disabled users are left out unless `include_disabled` is true.
@@ -15,7 +16,7 @@
 /// `GET /users`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GetUsers;
-impl crate::runtime::Operation for GetUsers {
+impl runtime::Operation for GetUsers {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users";
     const ID: &'static str = "get-users";
@@ -27,12 +28,14 @@ impl crate::runtime::Operation for GetUsers {
         status: http::StatusCode,
         _headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<Result<GetUsersResponses, GetUsersErrors>, crate::runtime::DecodeError> {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use GetUsersErrors as E;
+        use GetUsersResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(GetUsersResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 _ => {
-                    Err(GetUsersErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -69,7 +72,7 @@ pub enum GetUsersErrors {
 impl std::fmt::Display for GetUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GetUsersErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -83,7 +86,7 @@ impl std::error::Error for GetUsersErrors {}
 /// `POST /users`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CreateUser;
-impl crate::runtime::Operation for CreateUser {
+impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
     const ID: &'static str = "create-user";
@@ -95,17 +98,16 @@ impl crate::runtime::Operation for CreateUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<CreateUserResponses, CreateUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use CreateUserErrors as E;
+        use CreateUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(CreateUserResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 400 => {
-                    Err(CreateUserErrors::BadRequest {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::BadRequest {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -113,9 +115,9 @@ impl crate::runtime::Operation for CreateUser {
                     })
                 }
                 409 => {
-                    Err(CreateUserErrors::Conflict {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::Conflict {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -123,7 +125,7 @@ impl crate::runtime::Operation for CreateUser {
                     })
                 }
                 _ => {
-                    Err(CreateUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -173,17 +175,17 @@ pub enum CreateUserErrors {
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreateUserErrors::BadRequest { .. } => {
+            Self::BadRequest { .. } => {
                 f.write_str(
                     "400 Bad Request: The provided user name is invalid. Check that it is not empty and it does not contain special characters. (code: `user.user_name.invalid`)",
                 )
             }
-            CreateUserErrors::Conflict { .. } => {
+            Self::Conflict { .. } => {
                 f.write_str(
                     "409 Conflict: The username is already in use. (code: `user.user_name.conflict`)",
                 )
             }
-            CreateUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -230,7 +232,7 @@ pub enum CreateUserConflictCloudErrorCodes {
 /// `GET /users/{user_name}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GetUser;
-impl crate::runtime::Operation for GetUser {
+impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "get-user";
@@ -242,14 +244,16 @@ impl crate::runtime::Operation for GetUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<Result<GetUserResponses, GetUserErrors>, crate::runtime::DecodeError> {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use GetUserErrors as E;
+        use GetUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(GetUserResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 404 => {
-                    Err(GetUserErrors::NotFound {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::NotFound {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -257,7 +261,7 @@ impl crate::runtime::Operation for GetUser {
                     })
                 }
                 _ => {
-                    Err(GetUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -303,10 +307,10 @@ pub enum GetUserErrors {
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GetUserErrors::NotFound { .. } => {
+            Self::NotFound { .. } => {
                 f.write_str("404 Not Found: User not found. (code: `user.not_found`)")
             }
-            GetUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -332,7 +336,7 @@ pub enum GetUserNotFoundCloudErrorCodes {
 /// `PATCH /users/{user_name}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct UpdateUser;
-impl crate::runtime::Operation for UpdateUser {
+impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "update-user";
@@ -344,17 +348,16 @@ impl crate::runtime::Operation for UpdateUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<UpdateUserResponses, UpdateUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use UpdateUserErrors as E;
+        use UpdateUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(UpdateUserResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 400 => {
-                    Err(UpdateUserErrors::BadRequest {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::BadRequest {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -362,9 +365,9 @@ impl crate::runtime::Operation for UpdateUser {
                     })
                 }
                 404 => {
-                    Err(UpdateUserErrors::NotFound {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::NotFound {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -372,7 +375,7 @@ impl crate::runtime::Operation for UpdateUser {
                     })
                 }
                 _ => {
-                    Err(UpdateUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -431,15 +434,15 @@ pub enum UpdateUserErrors {
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UpdateUserErrors::BadRequest { .. } => {
+            Self::BadRequest { .. } => {
                 f.write_str(
                     "400 Bad Request: Some of the provided roles are invalid. (code: `user.roles.invalid`)",
                 )
             }
-            UpdateUserErrors::NotFound { .. } => {
+            Self::NotFound { .. } => {
                 f.write_str("404 Not Found: User not found. (code: `user.not_found`)")
             }
-            UpdateUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
@@ -489,7 +492,7 @@ pub enum UpdateUserNotFoundCloudErrorCodes {
 /// `DELETE /users/{user_name}`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DeleteUser;
-impl crate::runtime::Operation for DeleteUser {
+impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "delete-user";
@@ -501,17 +504,16 @@ impl crate::runtime::Operation for DeleteUser {
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<
-        Result<DeleteUserResponses, DeleteUserErrors>,
-        crate::runtime::DecodeError,
-    > {
+    ) -> Result<Result<Self::Responses, Self::Errors>, runtime::DecodeError> {
+        use DeleteUserErrors as E;
+        use DeleteUserResponses as R;
         Ok(
             match status.as_u16() {
-                200 => Ok(DeleteUserResponses::Ok(crate::runtime::json(status, body)?)),
+                200 => Ok(R::Ok(runtime::json(status, body)?)),
                 400 => {
-                    Err(DeleteUserErrors::BadRequest {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::BadRequest {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -519,9 +521,9 @@ impl crate::runtime::Operation for DeleteUser {
                     })
                 }
                 404 => {
-                    Err(DeleteUserErrors::NotFound {
-                        body: crate::runtime::json(status, body)?,
-                        x_cloud_error_codes: crate::runtime::header_enum(
+                    Err(E::NotFound {
+                        body: runtime::json(status, body)?,
+                        x_cloud_error_codes: runtime::header_enum(
                             status,
                             headers,
                             "x-cloud-error-codes",
@@ -529,7 +531,7 @@ impl crate::runtime::Operation for DeleteUser {
                     })
                 }
                 _ => {
-                    Err(DeleteUserErrors::Undocumented {
+                    Err(E::Undocumented {
                         status,
                         body: body.to_vec(),
                     })
@@ -586,15 +588,15 @@ pub enum DeleteUserErrors {
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DeleteUserErrors::BadRequest { .. } => {
+            Self::BadRequest { .. } => {
                 f.write_str(
                     "400 Bad Request: The user cannot be deleted. (code: `user.restricted_deletion`)",
                 )
             }
-            DeleteUserErrors::NotFound { .. } => {
+            Self::NotFound { .. } => {
                 f.write_str("404 Not Found: User not found. (code: `user.not_found`)")
             }
-            DeleteUserErrors::Undocumented { status, .. } => {
+            Self::Undocumented { status, .. } => {
                 write!(f, "{status}: a status the description does not document")
             }
         }
