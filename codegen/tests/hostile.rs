@@ -457,7 +457,6 @@ fn hostile_swagger_names_build_to_the_intended_items() {
 /// A header's wire name with backticks, brackets and HTML: it is written into the doc of
 /// the header's enum inside a code span, which it closes.
 #[test]
-#[ignore = "open: the doc of a header enum puts the header's wire name into `own_doc_attrs` unescaped; `cargo doc -D warnings` fails on the HTML and the broken link (reported)"]
 fn header_names_with_markup_document_cleanly() {
     builds_cleanly(&fixture("header_markup.yaml"), "hostile_header_markup");
 }

@@ -51,6 +51,35 @@ pub fn own_doc_attrs(text: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// `text` (a wire name, a path, a value) as a Markdown code span that shows it verbatim,
+/// whatever it holds: the fence is one backtick longer than any run inside, a space pads a
+/// backtick or space at either end, and control or invisible characters show as escapes,
+/// so no newline, link, tag or fence of the text can reach the doc around it. The empty
+/// text shows as `""`, which reads better than an empty span.
+pub fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let mut shown = String::with_capacity(text.len() + 4);
+    let (mut run, mut longest) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+        if c.is_control() || is_invisible(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if shown.starts_with(['`', ' ']) || shown.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
 /// `#![doc = " line"]` attributes: the doc of the module they appear in. `own` is text
 /// the generator wrote, appended unescaped after the sanitized `description`.
 pub fn inner_doc_attrs(description: &str, own: &str) -> TokenStream {
@@ -278,7 +307,18 @@ fn escape_inline(line: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{code, sanitize};
+
+    #[test]
+    fn code_spans_show_any_text_verbatim() {
+        assert_eq!(code("x-request-id"), "`x-request-id`");
+        assert_eq!(code(""), "`\"\"`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code(" padded "), "`  padded  `");
+        assert_eq!(code("[x](y) <b>"), "`[x](y) <b>`");
+        assert_eq!(code("a\nb\u{202e}"), "`a\\u{a}b\\u{202e}`");
+    }
 
     fn check(input: &str, expected: &[&str]) {
         assert_eq!(sanitize(input), expected, "{input:?}");

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, own_doc_attrs};
+use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::{ident, render_module, Cost, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind,
@@ -37,7 +37,7 @@ fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
     let doc = def
         .doc
         .clone()
-        .unwrap_or_else(|| format!("The schema at `{}`.", def.pointer));
+        .unwrap_or_else(|| format!("The schema at {}.", code(&def.pointer)));
     let doc = doc_attrs(&doc);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let doc = quote!(#doc #deprecated);
@@ -109,7 +109,7 @@ fn struct_field(
     let mut doc = field
         .doc
         .clone()
-        .unwrap_or_else(|| format!("The `{}` property.", field.wire));
+        .unwrap_or_else(|| format!("The {} property.", code(&field.wire)));
     if field.read_only {
         doc.push_str("\n\nRead-only: sent by servers, left out of requests.");
     }
@@ -135,7 +135,7 @@ fn struct_field(
     };
     match (field.required, field.nullable, default) {
         (_, _, Some((value, shown))) => {
-            doc.push_str(&format!("\n\nDefaults to `{shown}` when absent."));
+            doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
             let function = format!("default_{}", field.name.trim_end_matches('_'));
             let path = format!("{owner}::{function}");
             let function = ident(&function);
@@ -235,7 +235,7 @@ fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -
         .collect();
     let docs = e.variants.iter().map(|(value, _, doc)| match doc {
         Some(doc) => doc_attrs(doc),
-        None => doc_attrs(&format!("The value `{value}`.")),
+        None => doc_attrs(&format!("The value {}.", code(&value.to_string()))),
     });
     quote! {
         #doc
@@ -272,7 +272,7 @@ pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Token
     let variants = e.variants.iter().map(|variant| {
         let doc = match &variant.doc {
             Some(doc) => doc_attrs(doc),
-            None => doc_attrs(&format!("The value `{}`.", variant.wire)),
+            None => doc_attrs(&format!("The value {}.", code(&variant.wire))),
         };
         let variant_name = ident(&variant.name);
         let wire = &variant.wire;

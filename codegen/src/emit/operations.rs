@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, own_doc_attrs};
+use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::models::string_enum;
 use super::{ident, render_module, Cost, TypeRefs};
 use crate::model::{
@@ -71,8 +71,9 @@ fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
     let name = ident(&format!("{base}Webhook"));
     let mut doc = summary_and_description(hook);
     doc.push_str(&format!(
-        "The payload of the `{}` webhook (`{}`).",
-        hook.path, hook.method
+        "The payload of the {} webhook ({}).",
+        code(&hook.path),
+        code(&hook.method)
     ));
     let doc = doc_attrs(&doc);
     let deprecated = hook.deprecated.then(|| quote!(#[deprecated]));
@@ -86,7 +87,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     let errors_name = ident(&format!("{}Errors", op.name));
 
     let mut doc = summary_and_description(op);
-    doc.push_str(&format!("`{} {}`", op.method, op.path));
+    doc.push_str(&code(&format!("{} {}", op.method, op.path)));
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
@@ -211,8 +212,9 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         .filter_map(|h| match &h.ty {
             HeaderTy::Enum { name, values } => {
                 let own = own_doc_attrs(&format!(
-                    "Values of the `{}` header of [`{}`].",
-                    h.wire, op.name
+                    "Values of the {} header of [`{}`].",
+                    code(&h.wire),
+                    op.name
                 ));
                 let described = h.doc.as_deref().map(|d| {
                     let d = doc_attrs(d);
@@ -298,10 +300,10 @@ fn params_struct(op: &Operation, name: &syn::Ident, refs: &TypeRefs) -> TokenStr
 fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
     let wire = &param.wire;
     let place = match param.location {
-        Location::Path => format!("Sent in the path as `{{{wire}}}`."),
-        Location::Query => format!("Sent as the query parameter `{wire}`."),
-        Location::Header => format!("Sent as the header `{wire}`."),
-        Location::Cookie => format!("Sent as the cookie `{wire}`."),
+        Location::Path => format!("Sent in the path as {}.", code(&format!("{{{wire}}}"))),
+        Location::Query => format!("Sent as the query parameter {}.", code(wire)),
+        Location::Header => format!("Sent as the header {}.", code(wire)),
+        Location::Cookie => format!("Sent as the cookie {}.", code(wire)),
     };
     let mut doc = param
         .doc
@@ -323,7 +325,7 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         } else {
             "not exploded"
         };
-        doc.push_str(&format!(" Style `{}`, {explode}.", param.style));
+        doc.push_str(&format!(" Style {}, {explode}.", code(&param.style)));
     }
     let doc = doc_attrs(&doc);
     let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
@@ -390,13 +392,13 @@ fn variant(response: &Response, refs: &TypeRefs) -> TokenStream {
 
 fn header_field(header: &Header, refs: &TypeRefs) -> TokenStream {
     let doc = doc_attrs(&format!(
-        "{}The `{}` header.",
+        "{}The {} header.",
         header
             .doc
             .as_deref()
             .map(|d| format!("{d}\n\n"))
             .unwrap_or_default(),
-        header.wire
+        code(&header.wire)
     ));
     let name = ident(&header.name);
     let ty = match &header.ty {
