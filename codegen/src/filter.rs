@@ -177,7 +177,7 @@ fn type_refs(kind: &TypeKind) -> Vec<&Ty> {
             .collect(),
         TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
         TypeKind::OneOf(o) => o.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
     }
 }
 
@@ -191,7 +191,7 @@ fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut Ty> {
             .collect(),
         TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
         TypeKind::OneOf(o) => o.variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
     }
 }
 

@@ -1,7 +1,8 @@
 //! Loading: reads a description from disk, recognises YAML or JSON by content and the
 //! format version by its `swagger`/`openapi` field, and resolves `$ref` pointers.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
@@ -32,6 +33,9 @@ pub struct Document {
     /// Other files, by path relative to the root file's directory; all are loaded up
     /// front, so resolving a pointer never touches the disk.
     pub others: BTreeMap<String, Value>,
+    /// For each pointer a `$ref` has targeted, the definition its chain ends at, so that
+    /// following a long chain from each of its links stays linear in its length.
+    resolved: RefCell<HashMap<String, String>>,
 }
 
 impl Document {
@@ -87,6 +91,7 @@ impl Document {
             version,
             root,
             others: BTreeMap::new(),
+            resolved: RefCell::default(),
         };
         document.load_references()?;
         Ok(document)
@@ -115,6 +120,7 @@ impl Document {
                     ));
                 }
                 let path = self.directory().join(file);
+                self.stays_inside(&path, &pointer, &reference)?;
                 let text = std::fs::read_to_string(&path).map_err(|error| {
                     self.error(
                         &pointer,
@@ -127,6 +133,33 @@ impl Document {
             }
         }
         Ok(())
+    }
+
+    /// Refuses `path` when it is a symbolic link (or under one) that leads out of the root
+    /// file's directory: `target` checks the words of a `$ref`, this what they reach.
+    fn stays_inside(&self, path: &Path, pointer: &str, reference: &str) -> Result<()> {
+        let (Ok(directory), Ok(real)) = (self.directory_real(), path.canonicalize()) else {
+            return Ok(()); // Reading the file reports what is missing.
+        };
+        if real.starts_with(&directory) {
+            Ok(())
+        } else {
+            Err(self.error(
+                pointer,
+                format!(
+                    "`$ref: {reference}` is refused: through a symbolic link it leaves the directory of the description"
+                ),
+            ))
+        }
+    }
+
+    fn directory_real(&self) -> std::io::Result<PathBuf> {
+        let directory = self.directory();
+        if directory.as_os_str().is_empty() {
+            Path::new(".").canonicalize()
+        } else {
+            directory.canonicalize()
+        }
     }
 
     fn directory(&self) -> &Path {
@@ -219,10 +252,16 @@ impl Document {
     /// stands for, returning that node and its own pointer.
     pub fn resolve<'a>(&'a self, node: &'a Value, pointer: &str) -> Result<(String, &'a Value)> {
         let mut current = (pointer.to_owned(), node);
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         while let Some(reference) = ref_of(current.1) {
             let target = self.target(&current.0, reference)?;
-            if seen.contains(&target) {
+            let known = self.resolved.borrow().get(&target).cloned();
+            if let Some(end) = known {
+                let node = self.get(&end).expect("a resolved pointer names a node");
+                current = (end, node);
+                break;
+            }
+            if !seen.insert(target.clone()) {
                 return Err(self.error(
                     &current.0,
                     format!("`$ref: {reference}` is part of a cycle of references that never reaches a definition"),
@@ -231,8 +270,11 @@ impl Document {
             let node = self.get(&target).ok_or_else(|| {
                 self.error(&current.0, format!("`$ref: {reference}` points to nothing"))
             })?;
-            seen.push(target.clone());
             current = (target, node);
+        }
+        let mut resolved = self.resolved.borrow_mut();
+        for target in seen {
+            resolved.insert(target, current.0.clone());
         }
         Ok(current)
     }

@@ -38,6 +38,9 @@ pub enum TypeKind {
     OneOf(OneOf),
     /// `pub type Name = T;` for a named schema that is no more than another type.
     Alias(Ty),
+    /// `pub struct Name(pub T);`, serialized as `T`: an alias that would reach itself
+    /// (`List = Vec<List>`), which Rust allows only behind a struct.
+    Newtype(Ty),
 }
 
 #[derive(Debug, Clone, PartialEq)]

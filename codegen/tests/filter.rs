@@ -100,7 +100,7 @@ fn type_names_in<'a>(api: &'a Api, kind: &TypeKind) -> BTreeSet<&'a str> {
                 names_in(api, &variant.ty, &mut names);
             }
         }
-        TypeKind::Alias(ty) => names_in(api, ty, &mut names),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => names_in(api, ty, &mut names),
         _ => {}
     }
     names

@@ -50,6 +50,15 @@ fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
             let ty = refs.ty(ty);
             quote! { #doc pub type #name = #ty; }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = refs.ty(ty);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
     }
 }
 

@@ -13,12 +13,21 @@ fn by_value(ty: &Ty, into: &mut Vec<TypeId>) {
     }
 }
 
+/// Types named anywhere in `ty`, by value or inside a list or map.
+fn named_in(ty: &Ty, into: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => into.push(*id),
+        Ty::Option(inner) | Ty::List(inner) | Ty::Map(inner) => named_in(inner, into),
+        _ => {}
+    }
+}
+
 fn edges(def: &TypeDef) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::OneOf(o) => o.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
-        TypeKind::Alias(ty) => by_value(ty, &mut out),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => by_value(ty, &mut out),
         TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
     }
     out
@@ -113,4 +122,35 @@ pub fn box_recursive(types: &mut [TypeDef]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Rust expands type aliases eagerly, so an alias may not reach itself through other
+/// aliases, not even inside a `Vec` or a map (`List = Vec<List>`). Each alias on such a
+/// cycle becomes a newtype, which serde reads and writes exactly as the alias.
+///
+/// Runs after [`box_recursive`], which refuses the cycles of aliases by value that no
+/// struct can hold either.
+pub fn break_alias_cycles(types: &mut [TypeDef]) {
+    let graph: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            if let TypeKind::Alias(ty) = &def.kind {
+                named_in(ty, &mut out);
+                out.retain(|t| matches!(types[t.0].kind, TypeKind::Alias(_)));
+            }
+            out
+        })
+        .collect();
+    let component = components(&graph);
+    let mut size = vec![0usize; graph.len()];
+    for &c in &component {
+        size[c] += 1;
+    }
+    for (id, def) in types.iter_mut().enumerate() {
+        let on_cycle = size[component[id]] > 1 || graph[id].contains(&TypeId(id));
+        if let (true, TypeKind::Alias(ty)) = (on_cycle, &def.kind) {
+            def.kind = TypeKind::Newtype(ty.clone());
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! their own are named after where they appear and memoised by pointer, so a schema reached
 //! through several `$ref`s becomes one type. Recursive fields are boxed at the end.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -342,7 +342,7 @@ impl<'d> Schemas<'d> {
                 name: names.claim(field_name(wire)),
                 doc: doc_of(schema).or_else(|| self.referenced_doc(schema, schema_pointer)),
                 ty,
-                required: collected.required.iter().any(|r| r == wire) && !read_only && !write_only,
+                required: collected.required.contains(wire) && !read_only && !write_only,
                 nullable,
                 deprecated: flag(schema, "deprecated"),
                 read_only,
@@ -368,6 +368,9 @@ impl<'d> Schemas<'d> {
         doc_of(target)
     }
 
+    /// Gathers the properties of `node` and, depth first, of its `allOf` members. A member
+    /// reached twice (a diamond of `allOf`s) is merged once, so the work is linear in the
+    /// number of distinct members rather than in the number of paths to them.
     fn collect(
         &self,
         node: &Value,
@@ -375,11 +378,15 @@ impl<'d> Schemas<'d> {
         into: &mut Collected,
         depth: usize,
     ) -> Result<()> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || into.in_progress.contains(pointer) {
             return Err(self
                 .doc
                 .error(pointer, "`allOf` members nest too deeply or form a cycle"));
         }
+        if !into.merged.insert(pointer.to_owned()) {
+            return Ok(());
+        }
+        into.in_progress.insert(pointer.to_owned());
         if let Some(members) = node.get("allOf").and_then(Value::as_array) {
             for (index, member) in members.iter().enumerate() {
                 let member_pointer = child(&child(pointer, "allOf"), &index.to_string());
@@ -387,6 +394,7 @@ impl<'d> Schemas<'d> {
                 self.collect(member, &member_pointer, into, depth + 1)?;
             }
         }
+        into.in_progress.remove(pointer);
         if let Some(required) = node.get("required").and_then(Value::as_array) {
             into.required
                 .extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
@@ -395,9 +403,12 @@ impl<'d> Schemas<'d> {
             let base = child(pointer, "properties");
             for (wire, schema) in properties {
                 let entry = (schema.clone(), child(&base, wire));
-                match into.properties.iter_mut().find(|(w, _)| w == wire) {
-                    Some(existing) => existing.1 = entry,
-                    None => into.properties.push((wire.clone(), entry)),
+                match into.index.get(wire) {
+                    Some(&at) => into.properties[at].1 = entry,
+                    None => {
+                        into.index.insert(wire.clone(), into.properties.len());
+                        into.properties.push((wire.clone(), entry));
+                    }
                 }
             }
         }
@@ -539,12 +550,14 @@ impl<'d> Schemas<'d> {
         }
     }
 
-    /// Ends conversion: boxes recursive fields and hands over the types.
+    /// Ends conversion: boxes recursive fields, turns aliases of themselves into newtypes,
+    /// and hands over the types.
     pub fn finish(mut self) -> Result<Vec<TypeDef>> {
         crate::lower::cycles::box_recursive(&mut self.types).map_err(|pointer| {
             self.doc
                 .error(&pointer, "this schema is defined only in terms of itself")
         })?;
+        crate::lower::cycles::break_alias_cycles(&mut self.types);
         Ok(self.types)
     }
 }
@@ -553,8 +566,13 @@ impl<'d> Schemas<'d> {
 #[derive(Default)]
 struct Collected {
     properties: Vec<(String, (Value, String))>,
-    required: Vec<String>,
+    /// Where each property is in `properties`.
+    index: HashMap<String, usize>,
+    required: HashSet<String>,
     additional: Option<(Value, String)>,
+    /// Schemas already merged, and those whose members are being merged (a cycle).
+    merged: HashSet<String>,
+    in_progress: HashSet<String>,
 }
 
 fn string_enum(values: &[String], node: &Value) -> StringEnum {
