@@ -23,7 +23,7 @@ pub use filter::Filter;
 pub use output::{
     standalone_crate, standalone_crate_timed, workspace_crate, workspace_specs, File, Phases,
 };
-pub use write::{sync, Mode};
+pub use write::{sync, Change, Mode};
 
 use std::path::Path;
 
