@@ -369,9 +369,52 @@ fn parse_tree(file: &Path, text: &str) -> Result<Value> {
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)
         .map_err(|error| Error::one(file, "", format!("malformed YAML: {error}")))?;
+    // The merge reports no place, and drops the key it fails on: look for it first.
+    if let Some(pointer) = bad_merge_key(&yaml, "#") {
+        return Err(Error::one(
+            file,
+            &pointer,
+            "invalid YAML merge key `<<`: its value must be a mapping or a list of mappings",
+        ));
+    }
     yaml.apply_merge()
         .map_err(|error| Error::one(file, "", format!("invalid YAML merge key `<<`: {error}")))?;
     yaml_to_json(file, yaml, "#")
+}
+
+/// Where the first `<<` key is whose value is not a mapping or a list of mappings (the
+/// merge itself reports no place). Iterative, so deep nesting cannot overflow the stack.
+fn bad_merge_key(yaml: &serde_yaml::Value, pointer: &str) -> Option<String> {
+    use serde_yaml::Value as Y;
+    let mut pending = vec![(yaml, pointer.to_owned())];
+    while let Some((node, pointer)) = pending.pop() {
+        match node {
+            Y::Mapping(mapping) => {
+                let mut children = Vec::with_capacity(mapping.len());
+                for (key, value) in mapping {
+                    let Y::String(key) = key else { continue };
+                    let mergeable = match value {
+                        Y::Mapping(_) => true,
+                        Y::Sequence(items) => items.iter().all(Y::is_mapping),
+                        _ => false,
+                    };
+                    if key == "<<" && !mergeable {
+                        return Some(child(&pointer, "<<"));
+                    }
+                    children.push((value, child(&pointer, key)));
+                }
+                pending.extend(children.into_iter().rev());
+            }
+            Y::Sequence(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    pending.push((item, child(&pointer, &i.to_string())));
+                }
+            }
+            Y::Tagged(tagged) => pending.push((&tagged.value, pointer)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// YAML allows non-string keys (`200:` is an integer); JSON pointers see them as text.

@@ -10,27 +10,55 @@ fn error_of(spec: &str) -> String {
     }
 }
 
+/// Each case: the fixture, and the JSON pointer its diagnostic must name (malformed text
+/// has none to name; its parser gives the line and column instead).
 macro_rules! invalid {
-    ($($test:ident => $spec:literal,)*) => {$(
+    ($($test:ident => $spec:literal at $pointer:literal,)*) => {$(
         #[test]
         fn $test() {
             let message = error_of($spec);
             assert!(message.contains($spec), "the error names the file: {message}");
+            let place = match $pointer {
+                "line" => " at line ".to_owned(),
+                pointer => format!(" at {pointer}: "),
+            };
+            assert!(
+                message.contains(&place),
+                "the error names the pointer {}: {message}",
+                $pointer
+            );
             insta::assert_snapshot!(message);
         }
     )*};
 }
 
 invalid! {
-    malformed_yaml => "tests/fixtures/invalid/malformed.yaml",
-    malformed_json => "tests/fixtures/invalid/malformed.json",
-    unsupported_version => "tests/fixtures/invalid/unsupported_version.yaml",
-    dangling_ref => "tests/fixtures/invalid/dangling_ref.yaml",
-    cyclic_ref => "tests/fixtures/invalid/cyclic_ref.yaml",
-    duplicate_operation => "tests/fixtures/invalid/duplicate_operation.yaml",
-    not_an_object => "tests/fixtures/invalid/not_an_object.yaml",
-    missing_file_ref => "tests/fixtures/invalid/missing_file_ref.yaml",
-    escaping_ref => "tests/fixtures/invalid/escaping_ref.yaml",
+    malformed_yaml => "tests/fixtures/invalid/malformed.yaml" at "line",
+    malformed_json => "tests/fixtures/invalid/malformed.json" at "line",
+    unsupported_version => "tests/fixtures/invalid/unsupported_version.yaml" at "#/openapi",
+    no_version => "tests/fixtures/invalid/no_version.yaml" at "#",
+    not_an_object => "tests/fixtures/invalid/not_an_object.yaml" at "#",
+    dangling_ref => "tests/fixtures/invalid/dangling_ref.yaml"
+        at "#/paths/~1things/get/responses/200/content/application~1json/schema",
+    cyclic_ref => "tests/fixtures/invalid/cyclic_ref.yaml" at "#/components/schemas/B",
+    missing_file_ref => "tests/fixtures/invalid/missing_file_ref.yaml"
+        at "#/paths/~1things/get/responses/200/content/application~1json/schema",
+    escaping_ref => "tests/fixtures/invalid/escaping_ref.yaml"
+        at "#/paths/~1things/get/responses/200/content/application~1json/schema",
+    duplicate_operation => "tests/fixtures/invalid/duplicate_operation.yaml"
+        at "#/paths/~1other-things/get/operationId",
+    path_item_not_object => "tests/fixtures/invalid/path_item_not_object.yaml"
+        at "#/paths/~1things",
+    parameter_location => "tests/fixtures/invalid/parameter_location.yaml"
+        at "#/paths/~1things/get/parameters/0",
+    parameter_without_name => "tests/fixtures/invalid/parameter_without_name.yaml"
+        at "#/paths/~1things/get/parameters/0",
+    bad_status => "tests/fixtures/invalid/bad_status.yaml"
+        at "#/paths/~1things/get/responses/2OO",
+    all_of_cycle => "tests/fixtures/invalid/all_of_cycle.yaml" at "#/components/schemas/A",
+    self_alias => "tests/fixtures/invalid/self_alias.yaml" at "#/components/schemas/A",
+    bad_merge_key => "tests/fixtures/invalid/bad_merge_key.yaml" at "#/paths/~1things/<<",
+    complex_key => "tests/fixtures/invalid/complex_key.yaml" at "#/paths",
 }
 
 #[test]

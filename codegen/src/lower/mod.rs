@@ -176,12 +176,16 @@ impl<'d> Operations<'d, '_> {
                     form_fields.push((param.clone(), param_pointer.clone()));
                     continue;
                 }
-                other => {
+                Some(other) => {
                     return Err(self.doc.error(
                         param_pointer,
-                        format!(
-                        "parameter location {other:?} is not one of path, query, header, cookie"
-                    ),
+                        format!("`in: {other}` is not a parameter location: use path, query, header or cookie"),
+                    ))
+                }
+                None => {
+                    return Err(self.doc.error(
+                        param_pointer,
+                        "a parameter has no `in`: say whether it goes in the path, query, header or cookie",
                     ))
                 }
             };
