@@ -74,8 +74,17 @@ fn api_files(
 ) -> Result<Vec<File>> {
     let header = header(source, command);
     let error = |message| Error::one(spec, "", message);
-    let (models, models_cost) = emit::models_file(api, &header).map_err(error)?;
-    let (operations, operations_cost) = emit::operations_file(api, &header).map_err(error)?;
+    // The two files render side by side, so neither waits on the other's last chunk.
+    let (models, operations) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| emit::models_file(api, &header));
+        let operations = emit::operations_file(api, &header);
+        let models = models
+            .join()
+            .unwrap_or_else(|_| Err("rendering the models failed; this is a bug".to_owned()));
+        (models, operations)
+    });
+    let (models, models_cost) = models.map_err(error)?;
+    let (operations, operations_cost) = operations.map_err(error)?;
     for cost in [models_cost, operations_cost] {
         phases.emit += cost.emit;
         phases.format += cost.format;

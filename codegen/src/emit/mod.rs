@@ -75,7 +75,7 @@ pub struct Cost {
 }
 
 /// Items per unit of work: enough to amortise a thread's start, few enough to balance.
-const CHUNK: usize = 64;
+const CHUNK: usize = 16;
 
 /// Prints a module file: `header` (comment lines, already `//`-prefixed), the inner
 /// attributes `prefix`, then `count` items built by `item(index)`, in order.
