@@ -103,36 +103,7 @@ const FIXTURES: &[&str] = &[
 
 /// Property-test failures by open generator bugs: fixture, pointer of the schema, why.
 /// Remove an entry when the bug is fixed; the test says when.
-const PROPERTY_GENERATOR_BUGS: &[(&str, &str, &str)] = &[
-    (
-        "models",
-        "#/components/schemas/Formats",
-        "`file` is `type: string, format: binary`, generated as `Vec<u8>`, which reads a JSON \
-         array of numbers and rejects every string",
-    ),
-    (
-        "models",
-        "#/components/schemas/Everything",
-        "holds `Formats`: its `format: binary` field rejects every string",
-    ),
-    (
-        "schemas_full",
-        "#/components/schemas/Attachment",
-        "`thumbnail` is `format: binary`, generated as `Vec<u8>`, which rejects every string",
-    ),
-    (
-        "polymorphism",
-        "#/components/schemas/SearchHit",
-        "untagged `oneOf` whose `Cat` variant, a struct, comes before the array of strings: \
-         serde's derived structs also read JSON arrays (fields in order), so `[\"\",\"\",\"\"]` \
-         becomes a `Cat` and comes back as an object",
-    ),
-    (
-        "polymorphism",
-        "#/components/schemas/SearchResults",
-        "its `hits` are `SearchHit`s: an array of three strings comes back as a `Cat` object",
-    ),
-];
+const PROPERTY_GENERATOR_BUGS: &[(&str, &str, &str)] = &[];
 
 // ---------------------------------------------------------------------------------------
 // Finding the examples and their types

@@ -217,3 +217,66 @@ pub mod double_option {
         Option::<T>::deserialize(deserializer).map(Some)
     }
 }
+
+/// The bytes of a `format: binary` value. Inside JSON they travel as a string (its UTF-8
+/// bytes), which is how descriptions use such fields; bytes that are not UTF-8 are written
+/// as an array of numbers, and either form is read. In a multipart part they are the
+/// part's content, as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Binary(pub Vec<u8>);
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Self {
+        Binary(bytes)
+    }
+}
+
+impl std::ops::Deref for Binary {
+    type Target = Vec<u8>;
+
+    fn deref(&self) -> &Vec<u8> {
+        &self.0
+    }
+}
+
+impl serde::Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => serializer.collect_seq(&self.0),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Binary;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of bytes")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Binary, E> {
+                Ok(Binary(text.as_bytes().to_vec()))
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Binary, E> {
+                Ok(Binary(bytes.to_vec()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Binary, A::Error> {
+                let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(byte) = seq.next_element()? {
+                    bytes.push(byte);
+                }
+                Ok(Binary(bytes))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}

@@ -41,7 +41,7 @@ impl TypeRefs<'_> {
             Ty::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
             Ty::Date => quote!(chrono::NaiveDate),
             Ty::Uuid => quote!(uuid::Uuid),
-            Ty::Bytes => quote!(Vec<u8>),
+            Ty::Bytes => quote!(crate::runtime::Binary),
             Ty::Any => quote!(serde_json::Value),
             Ty::List(inner) => {
                 let inner = self.ty(inner);

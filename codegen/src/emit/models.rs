@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::{ident, render_module, Cost, TypeRefs};
 use crate::model::{
-    Api, Field, IntEnum, Literal, OneOf, StringEnum, Struct, Ty, TypeDef, TypeKind,
+    Api, Field, IntEnum, Literal, OneOf, OneOfVariant, StringEnum, Struct, Ty, TypeDef, TypeKind,
 };
 
 /// The `models.rs` file, under `header`.
@@ -276,6 +276,19 @@ fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -
     }
 }
 
+/// Whether `ty` is a JSON array, directly or through an alias.
+fn is_list(ty: &Ty, refs: &TypeRefs) -> bool {
+    match ty {
+        Ty::List(_) => true,
+        Ty::Option(inner) => is_list(inner, refs),
+        Ty::Named(id) => match &refs.api.types[id.0].kind {
+            TypeKind::Alias(inner) | TypeKind::Newtype(inner) => matches!(inner, Ty::List(_)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A string enum that keeps values it does not know in `Unknown`.
 pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|variant| {
@@ -301,7 +314,12 @@ pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Token
 }
 
 fn one_of(name: &syn::Ident, doc: TokenStream, o: &OneOf, refs: &TypeRefs) -> TokenStream {
-    let variants = o.variants.iter().map(|variant| {
+    // Untagged, serde tries the variants in order, and a derived struct also reads a JSON
+    // array (its fields by position): list alternatives go first, so an array is read as
+    // the list it is. Lists read nothing but arrays, so no other value changes variant.
+    let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
+    ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
+    let variants = ordered.into_iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let doc = match &variant.ty {
             Ty::Named(id) => own_doc_attrs(&format!("A [`{}`].", refs.api.types[id.0].name)),
