@@ -380,7 +380,7 @@ fn median(values: &mut [f64]) -> f64 {
 struct Scan {
     /// Lines of Rust in `src/`.
     lines: usize,
-    /// Operations (`impl … Operation for` in `operations.rs`).
+    /// Operations (`impl runtime::Operation for` in `operations.rs`).
     operations: usize,
     /// Types of `models.rs`.
     types: usize,
@@ -405,7 +405,7 @@ fn scan(src: &Path) -> std::io::Result<Scan> {
             {
                 scan.types += 1;
             }
-            if operations && line.starts_with("impl crate::runtime::Operation for ") {
+            if operations && line.starts_with("impl runtime::Operation for ") {
                 scan.operations += 1;
             }
         }
