@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Fuzz smoke for CI: builds the fuzz targets and runs each for FUZZ_SECONDS (20 by default),
+# seeded with every description the project has. Fails if a target panics, overflows its
+# stack, hangs on one input (-timeout) or exceeds the memory limit; the input that did it
+# is left in fuzz/artifacts/TARGET/, and cargo fuzz prints how to replay it.
+#
+# Usage: fuzz/smoke.sh [TARGET...]   (default: every target in fuzz_targets/)
+#
+# Needs only the stable toolchain and crates.io: cargo-fuzz is installed if missing, and
+# RUSTC_BOOTSTRAP=1 lets the stable compiler take the flags cargo fuzz passes for
+# coverage; with `--sanitizer none` no nightly-only sanitizer runtime is needed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds="${FUZZ_SECONDS:-20}"
+cargo_fuzz_version="0.13.2"
+
+# (Not `cargo fuzz --version | grep -q`: under pipefail, grep closing the pipe early
+# could fail the check and reinstall.)
+installed="$(cargo fuzz --version 2>/dev/null || true)"
+if [ "$installed" != "cargo-fuzz $cargo_fuzz_version" ]; then
+    echo "== installing cargo-fuzz $cargo_fuzz_version"
+    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version"
+fi
+export RUSTC_BOOTSTRAP=1
+
+if [ "$#" -gt 0 ]; then
+    targets=("$@")
+else
+    targets=()
+    for file in fuzz_targets/*.rs; do
+        name="$(basename "$file" .rs)"
+        targets+=("$name")
+    done
+fi
+
+# Seeds: the fixtures, the project's specs and, when present, the real descriptions in
+# ../shared/specs/. Copied at run time (flattened to unique names), never committed.
+# Fixtures of known, still open crashes and hangs (any `open/` directory, such as
+# codegen/tests/fixtures/hostile/open/ and fuzz/open/) are left out: they would stop the
+# smoke at once; move them out of open/ when fixed.
+seeds="$(mktemp -d)"
+trap 'rm -rf "$seeds"' EXIT
+for dir in ../codegen/tests/fixtures ../specs ../../shared/specs; do
+    [ -d "$dir" ] || continue
+    find "$dir" -path '*/open' -prune -o \
+        -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 |
+        while IFS= read -r -d '' file; do
+            cp "$file" "$seeds/$(printf '%s' "$file" | tr '/.' '__')"
+        done
+done
+echo "== $(find "$seeds" -type f | wc -l) seed descriptions"
+
+echo "== building the fuzz targets"
+cargo fuzz build --sanitizer none
+
+summary=()
+for target in "${targets[@]}"; do
+    echo "== fuzzing $target for ${seconds}s"
+    mkdir -p "corpus/$target"
+    log="$(mktemp)"
+    # The structured target builds descriptions from raw bytes; description seeds mean
+    # nothing to it, so it starts from its own corpus only.
+    # The others mutate text, with the words of the formats as a dictionary.
+    corpora=("corpus/$target")
+    flags=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1)
+    if [ "$target" != structured ]; then
+        corpora+=("$seeds")
+        flags+=(-dict=openapi.dict)
+    fi
+    status=0
+    cargo fuzz run --sanitizer none "$target" "${corpora[@]}" -- "${flags[@]}" \
+        >"$log" 2>&1 || status=$?
+    runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+    if [ "$status" -ne 0 ]; then
+        tail -n 60 "$log"
+        rm -f "$log"
+        echo "fuzz smoke: $target crashed after ${runs:-?} executions (see fuzz/artifacts/$target/)"
+        exit 1
+    fi
+    rm -f "$log"
+    summary+=("$target: ${runs:-?} executions in ${seconds}s, no crash")
+done
+echo "== fuzz smoke"
+printf '%s\n' "${summary[@]}"
