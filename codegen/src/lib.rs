@@ -20,6 +20,7 @@ pub mod write;
 
 pub use error::{Diagnostic, Error, Result};
 pub use filter::Filter;
+pub use load::Reach;
 pub use output::{
     standalone_crate, standalone_crate_timed, workspace_crate, workspace_specs, File, Phases,
 };

@@ -20,6 +20,20 @@ pub enum Version {
 /// Most files one description may pull in through `$ref`s.
 const MAX_FILES: usize = 1_000;
 
+/// Which files `$ref`s may make the loader read. Descriptions often come from third
+/// parties, so by default only files in the description's own directory (and below) are
+/// read; a user who trusts the description can let it reach further. URLs are never
+/// fetched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Files under the description's directory; `..` past it, absolute paths and
+    /// symbolic links leading out of it are refused.
+    #[default]
+    Directory,
+    /// Any file: relative paths past the directory, absolute paths, symbolic links.
+    AnyFile,
+}
+
 /// A parsed description: its file, its version, the document as JSON, and the other
 /// files its `$ref`s reach.
 ///
@@ -33,21 +47,34 @@ pub struct Document {
     /// Other files, by path relative to the root file's directory; all are loaded up
     /// front, so resolving a pointer never touches the disk.
     pub others: BTreeMap<String, Value>,
+    /// Which files the `$ref`s may reach.
+    reach: Reach,
     /// For each pointer a `$ref` has targeted, the definition its chain ends at, so that
     /// following a long chain from each of its links stays linear in its length.
     resolved: RefCell<HashMap<String, String>>,
 }
 
 impl Document {
-    /// Reads and parses `file`.
+    /// Reads and parses `file`, following `$ref`s only within its directory.
     pub fn load(file: &Path) -> Result<Document> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|error| Error::one(file, "", format!("cannot read the file: {error}")))?;
-        Document::parse(file, &text)
+        Document::load_reaching(file, Reach::Directory)
     }
 
-    /// Parses `text`, read from `file` (named in diagnostics only).
+    /// Reads and parses `file`, following `$ref`s to the files `reach` allows.
+    pub fn load_reaching(file: &Path, reach: Reach) -> Result<Document> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|error| Error::one(file, "", format!("cannot read the file: {error}")))?;
+        Document::parse_reaching(file, &text, reach)
+    }
+
+    /// Parses `text`, read from `file` (named in diagnostics only), following `$ref`s only
+    /// within the directory of `file`.
     pub fn parse(file: &Path, text: &str) -> Result<Document> {
+        Document::parse_reaching(file, text, Reach::Directory)
+    }
+
+    /// Parses `text`, read from `file`, following `$ref`s to the files `reach` allows.
+    pub fn parse_reaching(file: &Path, text: &str, reach: Reach) -> Result<Document> {
         let root = parse_tree(file, text)?;
         let Value::Object(fields) = &root else {
             return Err(Error::one(
@@ -91,14 +118,16 @@ impl Document {
             version,
             root,
             others: BTreeMap::new(),
+            reach,
             resolved: RefCell::default(),
         };
         document.load_references()?;
         Ok(document)
     }
 
-    /// Loads every file reached through `$ref`s, transitively. Refs may not leave the
-    /// root file's directory: a description cannot make us read arbitrary files.
+    /// Loads every file reached through `$ref`s, transitively. Unless the user allows
+    /// more ([`Reach`]), refs may not leave the root file's directory: a description
+    /// cannot make us read arbitrary files.
     fn load_references(&mut self) -> Result<()> {
         let mut pending = vec![String::new()];
         while let Some(key) = pending.pop() {
@@ -120,7 +149,9 @@ impl Document {
                     ));
                 }
                 let path = self.directory().join(file);
-                self.stays_inside(&path, &pointer, &reference)?;
+                if self.reach == Reach::Directory {
+                    self.stays_inside(&path, &pointer, &reference)?;
+                }
                 let text = std::fs::read_to_string(&path).map_err(|error| {
                     self.error(
                         &pointer,
@@ -185,36 +216,60 @@ impl Document {
         let refuse =
             |why: &str| self.error(pointer, format!("`$ref: {reference}` is refused: {why}"));
         if path.contains("://") || path.starts_with("//") {
-            return Err(refuse("references to URLs are not followed"));
-        }
-        if Path::new(path).is_absolute() || path.starts_with('/') || path.starts_with('\\') {
             return Err(refuse(
-                "absolute paths are not followed; use a path relative to the description",
+                "references to URLs are not followed; download the file and refer to it by a relative path",
             ));
         }
-        let mut parts: Vec<String> = Path::new(base)
-            .parent()
-            .map(|dir| {
-                dir.iter()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for component in Path::new(path).components() {
+        let anywhere = self.reach == Reach::AnyFile;
+        // The file's key: a path relative to the root's directory, with `..` segments only
+        // when anything may be reached, or an absolute path (`root` is `/`, or `C:/`).
+        let mut root = String::new();
+        let mut parts: Vec<String> = Vec::new();
+        let base_directory = Path::new(base).parent().unwrap_or(Path::new(""));
+        for component in base_directory
+            .components()
+            .chain(Path::new(path).components())
+        {
             match component {
                 Component::CurDir => {}
-                Component::ParentDir => {
-                    if parts.pop().is_none() {
-                        return Err(refuse("it leaves the directory of the description"));
+                Component::ParentDir => match parts.last().map(String::as_str) {
+                    Some("..") | None if root.is_empty() => {
+                        if !anywhere {
+                            return Err(refuse(
+                                "it leaves the directory of the description (generating with `--allow-outside-refs` follows it)",
+                            ));
+                        }
+                        parts.push("..".to_owned());
                     }
-                }
+                    _ => {
+                        parts.pop();
+                    }
+                },
                 Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
                 Component::RootDir | Component::Prefix(_) => {
-                    return Err(refuse("absolute paths are not followed"))
+                    if !anywhere {
+                        return Err(refuse(
+                            "absolute paths are not followed; use a path relative to the description (or generate with `--allow-outside-refs`)",
+                        ));
+                    }
+                    parts.clear();
+                    match component {
+                        Component::Prefix(prefix) => {
+                            root = prefix.as_os_str().to_string_lossy().into_owned();
+                        }
+                        // `/` after `C:`; a new `/` otherwise.
+                        _ if root.is_empty() || root.ends_with('/') => root = "/".to_owned(),
+                        _ => root.push('/'),
+                    }
                 }
             }
         }
-        let mut file = parts.join("/");
+        if !anywhere && (path.starts_with('/') || path.starts_with('\\')) {
+            return Err(refuse(
+                "absolute paths are not followed; use a path relative to the description (or generate with `--allow-outside-refs`)",
+            ));
+        }
+        let mut file = root + &parts.join("/");
         let root_name = self
             .file
             .file_name()

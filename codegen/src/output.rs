@@ -9,6 +9,7 @@ use quote::quote;
 use crate::emit::{self, docs::inner_doc_attrs, ident};
 use crate::error::{Error, Result};
 use crate::filter::Filter;
+use crate::load::Reach;
 use crate::model::Api;
 use crate::naming::{field_name, Namespace};
 
@@ -53,9 +54,9 @@ fn render(file: &Path, header: &str, tokens: proc_macro2::TokenStream) -> Result
 }
 
 /// Loads and lowers `spec`, timing both.
-fn timed_api(spec: &Path, phases: &mut Phases) -> Result<Api> {
+fn timed_api(spec: &Path, reach: Reach, phases: &mut Phases) -> Result<Api> {
     let start = Instant::now();
-    let document = crate::load::Document::load(spec)?;
+    let document = crate::load::Document::load_reaching(spec, reach)?;
     let loaded = Instant::now();
     let api = crate::lower::lower(&document)?;
     phases.load += loaded - start;
@@ -127,7 +128,7 @@ pub fn workspace_crate(specs: &[(PathBuf, String)]) -> Result<Vec<File>> {
     let mut phases = Phases::default();
     let mut module_names = Namespace::with(&["runtime"]);
     for (spec, source) in specs {
-        let api = match timed_api(spec, &mut phases) {
+        let api = match timed_api(spec, Reach::Directory, &mut phases) {
             Ok(api) => api,
             Err(error) => {
                 diagnostics.extend(error.diagnostics);
@@ -192,16 +193,19 @@ fn runtime_file(command: &str) -> String {
 /// A standalone crate named `name` for one description: `Cargo.toml` and its sources.
 /// `source` is the description's path as the user gave it, shown in headers.
 pub fn standalone_crate(spec: &Path, source: &str, name: &str) -> Result<Vec<File>> {
-    standalone_crate_timed(spec, source, name, &Filter::all()).map(|(files, _)| files)
+    standalone_crate_timed(spec, source, name, &Filter::all(), Reach::Directory)
+        .map(|(files, _)| files)
 }
 
 /// [`standalone_crate`] of the operations `filter` selects (and the types they reach),
-/// also telling where the time went; filtering counts as lowering.
+/// reading the files `reach` allows, and telling where the time went; filtering counts
+/// as lowering.
 pub fn standalone_crate_timed(
     spec: &Path,
     source: &str,
     name: &str,
     filter: &Filter,
+    reach: Reach,
 ) -> Result<(Vec<File>, Phases)> {
     let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
@@ -215,11 +219,14 @@ pub fn standalone_crate_timed(
         ));
     }
     let mut phases = Phases::default();
-    let api = timed_api(spec, &mut phases)?;
+    let api = timed_api(spec, reach, &mut phases)?;
     let start = Instant::now();
     let api = crate::filter::filter(api, filter, spec)?;
     phases.lower += start.elapsed();
-    let flags = filter.flags();
+    let mut flags = filter.flags();
+    if reach == Reach::AnyFile {
+        flags.push_str(" --allow-outside-refs");
+    }
     let command = format!("cargo xtask codegen --spec {source} --out <DIR> --name {name}{flags}");
     let mut files = api_files(spec, source, &command, &api, Path::new("src"), &mut phases)?;
     let doc = module_doc(&api, source);

@@ -259,6 +259,7 @@ fn filtered_crate() {
         "specs/camunda-users.yaml",
         "camunda-users",
         &select(&[], &["createUser"]),
+        codegen::Reach::Directory,
     )
     .unwrap();
     let sources: String = files

@@ -624,6 +624,72 @@ fn refs_through_symbolic_links_cannot_leave_the_directory() {
     assert!(text.contains("link.yaml"), "{text}");
 }
 
+/// With `--allow-outside-refs` (`Reach::AnyFile`) the user vouches for the description:
+/// `..` past its directory, absolute paths and symbolic links out are followed, through
+/// chains of files, and the headers name the flag. URLs are still refused.
+#[test]
+fn refs_outside_are_followed_only_when_allowed() {
+    let generate = |spec: &Path| {
+        codegen::standalone_crate_timed(
+            spec,
+            "spec",
+            "outside",
+            &codegen::Filter::all(),
+            codegen::Reach::AnyFile,
+        )
+        .map(|(files, _)| files)
+    };
+    let models = |files: &[codegen::File]| {
+        let models = files.iter().find(|f| f.path == Path::new("src/models.rs"));
+        models.unwrap().contents.clone()
+    };
+    for file in ["parent.yaml", "parent_deep.yaml", "nested/api.yaml"] {
+        let spec = fixture("refs").join(file);
+        let files = generate(&spec).unwrap_or_else(|error| panic!("{file}: {error}"));
+        let models = models(&files);
+        assert!(models.contains("pub struct Pet"), "{file}:\n{models}");
+        assert!(models.contains("--allow-outside-refs"), "{file}:\n{models}");
+    }
+
+    // An absolute path and a symbolic link out of the directory, into a temporary one.
+    let dir = tempfile::tempdir().unwrap();
+    let inside = dir.path().join("api");
+    std::fs::create_dir(&inside).unwrap();
+    let secret = dir.path().join("secret.yaml");
+    std::fs::write(
+        &secret,
+        "Secret: {type: object, properties: {token: {type: string}}}\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, inside.join("link.yaml")).unwrap();
+    let spec = inside.join("api.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    \
+             A: {{$ref: '{}#/Secret'}}\n    B: {{$ref: 'link.yaml#/Secret'}}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let files = generate(&spec).unwrap_or_else(|error| panic!("{error}"));
+    assert!(models(&files).contains("pub token: Option<String>"));
+    let refused = error_of(&spec).to_string();
+    assert!(
+        refused.contains("absolute paths are not followed"),
+        "{refused}"
+    );
+
+    for file in ["http.yaml", "https.yaml", "file_url.yaml", "unc.yaml"] {
+        let spec = fixture("refs").join(file);
+        match generate(&spec) {
+            Ok(_) => panic!("{file}: a URL was followed"),
+            Err(error) => assert!(error.to_string().contains("URL"), "{file}: {error}"),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Bounded time and memory: each case runs in a child process
 // ---------------------------------------------------------------------------------------
@@ -704,7 +770,13 @@ fn bounded(test: &str, case: fn() -> Outcome, check: fn(&Outcome)) {
 /// Runs the whole pipeline on `spec`, as `cargo xtask codegen --spec` would.
 fn run(spec: &Path) -> Outcome {
     let filter = codegen::Filter::all();
-    match codegen::standalone_crate_timed(spec, "spec", "bounded", &filter) {
+    match codegen::standalone_crate_timed(
+        spec,
+        "spec",
+        "bounded",
+        &filter,
+        codegen::Reach::Directory,
+    ) {
         Ok((files, phases)) => {
             assert!(files.iter().any(|f| f.path == Path::new("src/models.rs")));
             let size: usize = files.iter().map(|f| f.contents.len()).sum();

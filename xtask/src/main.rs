@@ -34,7 +34,7 @@ fn keep_freed_pages() {
     }
 }
 
-use codegen::{write::Change, Filter, Mode};
+use codegen::{write::Change, Filter, Mode, Reach};
 
 #[derive(Parser)]
 #[command(about = "Project tasks")]
@@ -65,6 +65,11 @@ enum Task {
         /// Keep only these operations, by operationId (with `--tags`: either selects).
         #[arg(long, requires = "spec", value_delimiter = ',')]
         operations: Vec<String>,
+        /// Follow `$ref`s to files outside the description's directory, absolute paths
+        /// included (refused by default: descriptions may come from third parties).
+        /// URLs are never fetched.
+        #[arg(long, requires = "spec")]
+        allow_outside_refs: bool,
         /// Print where the time went, as JSON (for `cargo xtask bench`).
         #[arg(long, hide = true, requires = "spec")]
         timings: bool,
@@ -126,8 +131,17 @@ fn main() -> ExitCode {
             name,
             tags,
             operations,
+            allow_outside_refs,
             timings,
-        } => codegen(check, spec, out, name, Filter { tags, operations }, timings),
+        } => {
+            let reach = if allow_outside_refs {
+                Reach::AnyFile
+            } else {
+                Reach::Directory
+            };
+            let filter = Filter { tags, operations };
+            codegen(check, spec, out, name, filter, reach, timings)
+        }
     }
 }
 
@@ -151,6 +165,7 @@ fn codegen(
     out: Option<PathBuf>,
     name: Option<String>,
     filter: Filter,
+    reach: Reach,
     timings: bool,
 ) -> ExitCode {
     let mode = if check { Mode::Check } else { Mode::Write };
@@ -159,7 +174,7 @@ fn codegen(
             let name =
                 name.unwrap_or_else(|| codegen::output::module_name(&spec).replace('_', "-"));
             let source = spec.display().to_string();
-            codegen::standalone_crate_timed(&spec, &source, &name, &filter).and_then(
+            codegen::standalone_crate_timed(&spec, &source, &name, &filter, reach).and_then(
                 |(files, phases)| {
                     let start = Instant::now();
                     let changes = codegen::sync(&out, &files, &[Path::new("src")], mode)?;
