@@ -33,11 +33,16 @@ const STAGING_PREFIX: &str = ".codegen-";
 /// generate are kept.
 pub fn sync(root: &Path, files: &[File], managed: &[&Path], mode: Mode) -> Result<Vec<Change>> {
     let changes = changes(root, files, managed);
-    if mode == Mode::Check || changes.is_empty() {
+    if mode == Mode::Check {
+        return Ok(changes);
+    }
+    // Even a run with nothing to change clears what killed runs staged: their debris
+    // must not outlive the next run just because the tree they left is already current.
+    remove_leftovers(root);
+    if changes.is_empty() {
         return Ok(changes);
     }
     std::fs::create_dir_all(root).map_err(|e| io_error(root, "create the directory", e))?;
-    remove_leftovers(root);
     // Stage everything first, so that a failure while writing changes nothing.
     let mut staged_dirs = Vec::new();
     let mut staged_files = Vec::new();

@@ -113,6 +113,27 @@ fn files_we_did_not_generate_are_kept_and_stale_ones_removed() {
     assert_eq!(tree(root), want);
 }
 
+#[test]
+fn a_run_with_nothing_to_change_still_removes_what_killed_runs_staged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files = sources(Path::new("tests/fixtures/models.yaml"), "models");
+    sync(root, &files).unwrap();
+    // What a run killed after staging leaves when the tree it saw was already current.
+    std::fs::create_dir(root.join(".codegen-src-4242")).unwrap();
+    std::fs::write(root.join(".codegen-src-4242/lib.rs"), "partial").unwrap();
+    std::fs::write(root.join(".codegen-Cargo.toml-4242"), "partial").unwrap();
+    assert_eq!(sync(root, &files).unwrap(), vec![]);
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".codegen-"))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    assert_eq!(tree(root), expected(&files));
+}
+
 /// How many times the child is killed, at moments spread over its rewriting loop.
 const KILLS: u32 = 40;
 
