@@ -16,24 +16,6 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// By default mimalloc hands pages back to the OS 10 ms after they empty, and the next
-/// chunk of tokens faults them in again, zeroed by the kernel: on the 16,000-operation
-/// description that was a sixth of the CPU time. A run lasts seconds and its peak stays
-/// the same, so nothing is handed back before exit (`cargo xtask bench`: 6.7 s to 5.7 s).
-fn keep_freed_pages() {
-    /// `mi_option_purge_delay`, by its place in `mi_option_e` (mimalloc 3's
-    /// `include/mimalloc.h`); the bindings give no name for it.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: reads and sets a plain integer option; -1 means never purge. Only the
-    // documented default (10 ms) is changed: another value means the user set
-    // `MIMALLOC_PURGE_DELAY`, or the index names some other option.
-    unsafe {
-        if libmimalloc_sys::mi_option_get(PURGE_DELAY) == 10 {
-            libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
-        }
-    }
-}
-
 use codegen::{write::Change, Filter, Mode, Reach};
 
 #[derive(Parser)]
@@ -107,7 +89,6 @@ fn root() -> &'static Path {
 }
 
 fn main() -> ExitCode {
-    keep_freed_pages();
     match Cli::parse().task {
         Task::Bench {
             runs,
