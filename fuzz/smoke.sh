@@ -6,7 +6,8 @@
 #
 # Usage: fuzz/smoke.sh [TARGET...]   (default: every target in fuzz_targets/)
 #
-# Needs only the stable toolchain and crates.io: cargo-fuzz is installed if missing, and
+# Needs only the stable toolchain and crates.io: cargo-fuzz is installed if missing (into
+# ../target/tools, not the user's ~/.cargo), and
 # RUSTC_BOOTSTRAP=1 lets the stable compiler take the flags cargo fuzz passes for
 # coverage; with `--sanitizer none` no nightly-only sanitizer runtime is needed.
 set -euo pipefail
@@ -15,12 +16,14 @@ cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-20}"
 cargo_fuzz_version="0.13.2"
 
+tools="$(cd .. && pwd)/target/tools"
+export PATH="$tools/bin:$PATH"
 # (Not `cargo fuzz --version | grep -q`: under pipefail, grep closing the pipe early
 # could fail the check and reinstall.)
 installed="$(cargo fuzz --version 2>/dev/null || true)"
 if [ "$installed" != "cargo-fuzz $cargo_fuzz_version" ]; then
-    echo "== installing cargo-fuzz $cargo_fuzz_version"
-    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version"
+    echo "== installing cargo-fuzz $cargo_fuzz_version into $tools"
+    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" --root "$tools"
 fi
 export RUSTC_BOOTSTRAP=1
 
@@ -35,20 +38,25 @@ else
 fi
 
 # Seeds: the fixtures, the project's specs and, when present, the real descriptions in
-# ../shared/specs/. Copied at run time (flattened to unique names), never committed.
+# ../shared/specs/. Copied at run time, never committed, flattened to names made unique
+# by a number (`a/b.yaml` and `a_b.yaml` flatten alike).
 # Fixtures of known, still open crashes and hangs (any `open/` directory, such as
 # codegen/tests/fixtures/hostile/open/ and fuzz/open/) are left out: they would stop the
 # smoke at once; move them out of open/ when fixed.
 seeds="$(mktemp -d)"
 trap 'rm -rf "$seeds"' EXIT
-for dir in ../codegen/tests/fixtures ../specs ../../shared/specs; do
-    [ -d "$dir" ] || continue
-    find "$dir" -path '*/open' -prune -o \
-        -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 |
-        while IFS= read -r -d '' file; do
-            cp "$file" "$seeds/$(printf '%s' "$file" | tr '/.' '__')"
-        done
-done
+n=0
+while IFS= read -r -d '' file; do
+    n=$((n + 1))
+    cp "$file" "$seeds/$n-$(basename "$file")"
+done < <(
+    for dir in ../codegen/tests/fixtures ../specs ../../shared/specs; do
+        [ -d "$dir" ] || continue
+        find "$dir" -path '*/open' -prune -o \
+            -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 |
+            sort -z
+    done
+)
 echo "== $(find "$seeds" -type f | wc -l) seed descriptions"
 
 echo "== building the fuzz targets"

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path, PathBuf, Prefix};
 
 use serde_json::Value;
 
@@ -44,9 +44,14 @@ pub struct Document {
     pub file: PathBuf,
     pub version: Version,
     pub root: Value,
-    /// Other files, by path relative to the root file's directory; all are loaded up
-    /// front, so resolving a pointer never touches the disk.
+    /// Other files, by path relative to the root file's directory (with leading `..`
+    /// segments, or absolute, only under [`Reach::AnyFile`]); all are loaded up front,
+    /// so resolving a pointer never touches the disk.
     pub others: BTreeMap<String, Value>,
+    /// Further names of files in `others` (or of the root file, `""`): two paths that
+    /// reach one file (`common.yaml`, `../api/common.yaml`) share one key, so its
+    /// schemas become one type each, not two.
+    aliases: HashMap<String, String>,
     /// Which files the `$ref`s may reach.
     reach: Reach,
     /// For each pointer a `$ref` has targeted, the definition its chain ends at, so that
@@ -118,6 +123,7 @@ impl Document {
             version,
             root,
             others: BTreeMap::new(),
+            aliases: HashMap::new(),
             reach,
             resolved: RefCell::default(),
         };
@@ -130,6 +136,11 @@ impl Document {
     /// cannot make us read arbitrary files.
     fn load_references(&mut self) -> Result<()> {
         let mut pending = vec![String::new()];
+        // Each file read so far by its real path, to find a second path to one of them.
+        let mut keys_by_real: HashMap<PathBuf, String> = HashMap::new();
+        if let Ok(real) = self.file.canonicalize() {
+            keys_by_real.insert(real, String::new());
+        }
         while let Some(key) = pending.pop() {
             let mut references = Vec::new();
             let base = format!("{key}#");
@@ -137,7 +148,10 @@ impl Document {
             for (pointer, reference) in references {
                 let target = self.target(&pointer, &reference)?;
                 let file = target.split_once('#').map_or("", |(file, _)| file);
-                if file.is_empty() || self.others.contains_key(file) {
+                if file.is_empty()
+                    || self.others.contains_key(file)
+                    || self.aliases.contains_key(file)
+                {
                     continue;
                 }
                 if self.others.len() >= MAX_FILES {
@@ -151,6 +165,13 @@ impl Document {
                 let path = self.directory().join(file);
                 if self.reach == Reach::Directory {
                     self.stays_inside(&path, &pointer, &reference)?;
+                }
+                if let Ok(real) = path.canonicalize() {
+                    if let Some(known) = keys_by_real.get(&real) {
+                        self.aliases.insert(file.to_owned(), known.clone());
+                        continue;
+                    }
+                    keys_by_real.insert(real, file.to_owned());
                 }
                 let text = std::fs::read_to_string(&path).map_err(|error| {
                     self.error(
@@ -246,6 +267,11 @@ impl Document {
                     }
                 },
                 Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+                Component::Prefix(prefix) if !matches!(prefix.kind(), Prefix::Disk(_)) => {
+                    return Err(refuse(
+                        "network (UNC) and device paths are not followed; copy the file beside the description",
+                    ));
+                }
                 Component::RootDir | Component::Prefix(_) => {
                     if !anywhere {
                         return Err(refuse(
@@ -257,8 +283,9 @@ impl Document {
                         Component::Prefix(prefix) => {
                             root = prefix.as_os_str().to_string_lossy().into_owned();
                         }
-                        // `/` after `C:`; a new `/` otherwise.
-                        _ if root.is_empty() || root.ends_with('/') => root = "/".to_owned(),
+                        // `/` alone; `/` after `C:`; `/` again, on the same drive.
+                        _ if root.is_empty() => root = "/".to_owned(),
+                        _ if root.ends_with('/') => {}
                         _ => root.push('/'),
                     }
                 }
@@ -276,6 +303,9 @@ impl Document {
             .map(|n| n.to_string_lossy().into_owned());
         if Some(&file) == root_name.as_ref() {
             file.clear();
+        }
+        if let Some(known) = self.aliases.get(&file) {
+            file.clone_from(known);
         }
         Ok(format!("{file}#{fragment}"))
     }
