@@ -39,6 +39,16 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// What runs staged in `root` and left there (`.codegen-*`).
+fn staged(root: &Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".codegen-"))
+        .collect()
+}
+
 /// The tree `files` make on their own.
 fn expected(files: &[File]) -> BTreeMap<PathBuf, Vec<u8>> {
     files
@@ -86,11 +96,7 @@ fn a_write_that_fails_part_way_changes_nothing() {
         "the error names the file: {error}"
     );
     assert_eq!(tree(root), before, "a failed write changed the output");
-    let leftovers: Vec<_> = std::fs::read_dir(root)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".codegen-"))
-        .collect();
+    let leftovers = staged(root);
     assert!(
         leftovers.is_empty(),
         "staged files left behind: {leftovers:?}"
@@ -124,12 +130,7 @@ fn a_run_with_nothing_to_change_still_removes_what_killed_runs_staged() {
     std::fs::write(root.join(".codegen-src-4242/lib.rs"), "partial").unwrap();
     std::fs::write(root.join(".codegen-Cargo.toml-4242"), "partial").unwrap();
     assert_eq!(sync(root, &files).unwrap(), vec![]);
-    let leftovers: Vec<_> = std::fs::read_dir(root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .filter(|name| name.to_string_lossy().starts_with(".codegen-"))
-        .collect();
+    let leftovers = staged(root);
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     assert_eq!(tree(root), expected(&files));
 }
@@ -253,11 +254,10 @@ fn a_run_killed_at_any_moment_leaves_the_old_tree_or_the_new() {
     );
     // The next run cleans up what the killed ones staged.
     sync(&root, &a).unwrap();
-    let leftovers = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".codegen-"))
-        .count();
-    assert_eq!(leftovers, 0, "a run did not remove what killed runs staged");
+    let leftovers = staged(&root);
+    assert!(
+        leftovers.is_empty(),
+        "a run did not remove what killed runs staged: {leftovers:?}"
+    );
     assert_eq!(tree(&root), want_a);
 }
