@@ -148,10 +148,8 @@ impl Document {
             for (pointer, reference) in references {
                 let target = self.target(&pointer, &reference)?;
                 let file = target.split_once('#').map_or("", |(file, _)| file);
-                if file.is_empty()
-                    || self.others.contains_key(file)
-                    || self.aliases.contains_key(file)
-                {
+                // `target` already maps a second path to a file to its first key.
+                if file.is_empty() || self.others.contains_key(file) {
                     continue;
                 }
                 if self.others.len() >= MAX_FILES {
