@@ -2,34 +2,120 @@
 //! models for the schemas and, per operation, `{Op}Responses` and `{Op}Errors` decoded by
 //! HTTP status.
 //!
-//! The pipeline reads top to bottom: [`load`] (parse, recognise the version, resolve
-//! `$ref`s) → [`lower`] (into the plain-data [`model`], with names from [`naming`]) →
-//! optionally [`filter`] (the operations asked for and the types they reach) → [`emit`]
-//! (tokens, formatted with `prettyplease`) → [`output`] (the files of a module or a crate)
-//! → [`write`] (atomic writes, or a check that changes nothing).
+//! One call does everything: [`generate`] reads the description, writes (or checks) the
+//! crate, and returns what it did, with every warning; on bad input it returns every
+//! problem found, each naming its file and JSON pointer, and changes nothing.
+//!
+//! ```no_run
+//! // In your project's xtask: regenerate `api-types/` from `api.yaml`.
+//! let generated = codegen::generate(
+//!     &codegen::Config::spec("api.yaml").out("api-types").name("api-types"),
+//! )?;
+//! for change in &generated.changes {
+//!     println!("{change:?}");
+//! }
+//! eprint!("{}", generated.warnings.summary(3));
+//! # Ok::<(), codegen::Diagnostics>(())
+//! ```
+//!
+//! The stages read top to bottom in [`generate`]: `load` (parse, recognise the version,
+//! find the files `$ref`s reach) → `lower` (into the plain-data [`model`], every name
+//! claimed by `naming`) → `filter` (the operations asked for and the types they reach) →
+//! `emit` (tokens, formatted with `prettyplease`) → `output` (the files of a crate) →
+//! `write` (atomic writes, or a check that changes nothing).
 
-pub mod emit;
-pub mod error;
-pub mod filter;
-pub mod load;
-pub mod lower;
+mod config;
+mod diagnostics;
+pub(crate) mod emit;
+mod filter;
+pub(crate) mod load;
+mod lower;
 pub mod model;
-pub mod naming;
-pub mod output;
-pub mod write;
+pub(crate) mod naming;
+mod output;
+mod write;
 
-pub use error::{Diagnostic, Error, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use config::{Config, Generated, Mode, Source, Timings};
+pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 pub use filter::Filter;
 pub use load::Reach;
-pub use output::{
-    standalone_crate, standalone_crate_timed, workspace_crate, workspace_specs, File, Phases,
-};
-pub use write::{sync, Change, Mode};
+pub use output::{File, MARKER};
+pub use write::Change;
 
-use std::path::Path;
+use diagnostics::Result;
+use output::Described;
 
-/// Loads and lowers one description.
-pub fn api(spec: &Path) -> Result<model::Api> {
-    let document = load::Document::load(spec)?;
-    lower::lower(&document)
+/// Runs the generator as `config` says: reads, lowers, filters, emits and writes (or
+/// checks) the output. Fails with every problem found, errors and warnings, when one of
+/// them is an error (or a warning, if [`Config::deny_warnings`]); a failed run changes
+/// nothing on disk.
+pub fn generate(config: &Config) -> Result<Generated> {
+    let mut timings = Timings::default();
+    let mut diagnostics = Diagnostics::new();
+    let mut described = Vec::new();
+    for input in output::inputs(config)? {
+        let api = read(config, &input, &mut timings, &mut diagnostics);
+        if let Some(api) = diagnostics.absorb(api) {
+            described.push(Described {
+                api,
+                path: input.path,
+                shown: input.shown,
+            });
+        }
+    }
+    let (described, warnings) = diagnostics.finish(described)?;
+    if config.deny_warnings && !warnings.is_empty() {
+        return Err(denied(warnings));
+    }
+    let files = output::files(config, &described, &mut timings)?;
+    let start = Instant::now();
+    let changes = match &config.out {
+        Some(out) => write::sync(out, &files, config.mode)?,
+        None => Vec::new(),
+    };
+    timings.write = start.elapsed();
+    Ok(Generated {
+        files,
+        changes,
+        warnings,
+        timings,
+        models: described.into_iter().map(|d| d.api).collect(),
+    })
+}
+
+/// Loads, lowers and filters one description, pushing its warnings.
+fn read(
+    config: &Config,
+    input: &output::Input,
+    timings: &mut Timings,
+    diagnostics: &mut Diagnostics,
+) -> Result<model::Api> {
+    let start = Instant::now();
+    let document = match &input.text {
+        Some(text) => load::Document::parse_reaching(&input.path, text, config.reach)?,
+        None => load::Document::load_reaching(&input.path, config.reach)?,
+    };
+    let loaded = Instant::now();
+    timings.load += loaded - start;
+    let (api, warnings) = lower::lower(&document)?;
+    diagnostics.extend(warnings);
+    let api = filter::filter(api, &config.filter, &input.path)?;
+    timings.lower += loaded.elapsed();
+    Ok(api)
+}
+
+/// The warnings of a run that denies them, with one error that says so.
+fn denied(warnings: Diagnostics) -> Diagnostics {
+    let count = warnings.len();
+    let mut all = warnings;
+    all.push(Diagnostic::error(
+        Kind::Option,
+        &PathBuf::new(),
+        "",
+        format!("{count} warning(s), and warnings are denied: nothing was written"),
+    ));
+    all
 }

@@ -1,6 +1,7 @@
 //! The intermediate model: plain data, no tokens. Swagger 2.0, OpenAPI 3.0 and 3.1 all
 //! lower into it, and emission reads nothing else. Every Rust name in it is final: the
-//! naming module chose it, and the wire name stands beside it.
+//! lowering claimed it in the namespace of the scope it lives in, and the wire name
+//! stands beside it; emission never makes a name of its own.
 
 /// One API description, lowered.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,7 +12,8 @@ pub struct Api {
     /// Named types of the `models` module, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
-    /// OpenAPI 3.1 `webhooks`: requests the API sends, lowered like operations.
+    /// OpenAPI 3.1 `webhooks`: requests the API sends, lowered like operations. Only
+    /// [`OperationNames::marker`] is claimed for them: it names the payload's type.
     pub webhooks: Vec<Operation>,
 }
 
@@ -26,8 +28,23 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// Where the schema is, for diagnostics and for readers of the output.
     pub pointer: String,
+    /// What the type stands for, for a doc when the schema has none (`the request body
+    /// of [`CreateUser`]`, `the `address` property of [`Customer`]`).
+    pub role: Role,
     pub deprecated: bool,
     pub kind: TypeKind,
+}
+
+/// Where a named type comes from, as its doc tells a reader without a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// A named schema of the components (or definitions).
+    Component,
+    /// A schema of another file, named after its place there.
+    External,
+    /// A schema written inline: where it is, as a phrase of the generator's own words
+    /// that may hold intra-doc links (``the `items` of [`Order`]``).
+    Inline(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +63,27 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// The value type of `additionalProperties`, kept in a flattened map.
-    pub additional: Option<Ty>,
+    /// `additionalProperties`, kept in a flattened map.
+    pub additional: Option<Additional>,
+}
+
+impl Struct {
+    /// Whether every field may be left out (the Rust type of each is an `Option`), so
+    /// `Default` makes a valid value and `..Default::default()` fills what is not set.
+    pub fn all_optional(&self) -> bool {
+        self.fields
+            .iter()
+            .all(|f| !f.required && f.default.is_none())
+    }
+}
+
+/// The properties a schema does not list, by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// The field that holds them (`additional_properties`, unless a property took it).
+    pub name: String,
+    /// The type of each value.
+    pub ty: Ty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,10 +101,18 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`: only clients send it; optional even when required, likewise.
     pub write_only: bool,
-    /// The `default` of an optional field, when it is a literal we can write in Rust.
-    pub default: Option<Literal>,
+    /// The `default` of an optional field, when it is a literal of the field's type.
+    pub default: Option<FieldDefault>,
     /// The field's type contains the struct itself, so it lives behind a `Box`.
     pub boxed: bool,
+}
+
+/// The `default` of a field, filled in by serde when the field is absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDefault {
+    pub value: Literal,
+    /// The associated function of the struct that returns it (`default_limit`).
+    pub function: String,
 }
 
 /// A literal `default` value.
@@ -86,8 +130,14 @@ pub enum Literal {
 pub struct IntEnum {
     /// `I32` or `I64`.
     pub repr: Ty,
-    /// Value, variant name and doc.
-    pub variants: Vec<(i64, String, Option<String>)>,
+    pub variants: Vec<IntVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntVariant {
+    pub value: i64,
+    pub name: String,
+    pub doc: Option<String>,
 }
 
 /// A string enum; unknown values are kept so a new server value does not break a client.
@@ -120,6 +170,38 @@ pub struct OneOfVariant {
     pub tags: Vec<String>,
 }
 
+impl TypeKind {
+    /// Every type this kind names in its fields, variants or target.
+    pub fn types(&self) -> Vec<&Ty> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.iter().map(|a| &a.ty))
+                .collect(),
+            TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
+            TypeKind::OneOf(o) => o.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        }
+    }
+
+    /// [`TypeKind::types`], to change them.
+    pub fn types_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.iter_mut().map(|a| &mut a.ty))
+                .collect(),
+            TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
+            TypeKind::OneOf(o) => o.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        }
+    }
+}
+
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ty {
@@ -141,14 +223,34 @@ pub enum Ty {
     Named(TypeId),
 }
 
+impl Ty {
+    /// The named types inside this one (`Vec<Option<Foo>>` holds `Foo`).
+    pub fn named(&self, into: &mut Vec<TypeId>) {
+        match self {
+            Ty::Named(id) => into.push(*id),
+            Ty::List(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.named(into),
+            _ => {}
+        }
+    }
+
+    /// Gives every named type inside this one its id in `new_ids` (indexed by old id).
+    pub fn renumber(&mut self, new_ids: &[TypeId]) {
+        match self {
+            Ty::Named(id) => *id = new_ids[id.0],
+            Ty::List(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.renumber(new_ids),
+            _ => {}
+        }
+    }
+}
+
 /// One HTTP operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// `operationId`, or one made of method and path.
     pub id: String,
-    /// UpperCamelCase base of every type of this operation (`CreateUser`).
-    pub name: String,
-    pub method: String,
+    pub names: OperationNames,
+    pub method: http::Method,
+    /// The path template as the description writes it, without a fragment.
     pub path: String,
     pub pointer: String,
     pub summary: Option<String>,
@@ -161,12 +263,117 @@ pub struct Operation {
     pub responses: Vec<Response>,
 }
 
+impl Operation {
+    /// Every type the operation names: in parameters, body, responses and headers.
+    pub fn types(&self) -> Vec<&Ty> {
+        let params = self.params.iter().map(|p| &p.ty);
+        let body = self.body.iter().filter_map(|b| b.payload.ty());
+        let responses = self.responses.iter().flat_map(|r| {
+            let headers = r.headers.iter().filter_map(|h| match &h.ty {
+                HeaderTy::Scalar(ty) => Some(ty),
+                HeaderTy::Enum { .. } => None,
+            });
+            r.payload.ty().into_iter().chain(headers)
+        });
+        params.chain(body).chain(responses).collect()
+    }
+
+    /// [`Operation::types`], to change them.
+    pub fn types_mut(&mut self) -> Vec<&mut Ty> {
+        let params = self.params.iter_mut().map(|p| &mut p.ty);
+        let body = self.body.iter_mut().filter_map(|b| b.payload.ty_mut());
+        let responses = self.responses.iter_mut().flat_map(|r| {
+            let headers = r.headers.iter_mut().filter_map(|h| match &mut h.ty {
+                HeaderTy::Scalar(ty) => Some(ty),
+                HeaderTy::Enum { .. } => None,
+            });
+            r.payload.ty_mut().into_iter().chain(headers)
+        });
+        params.chain(body).chain(responses).collect()
+    }
+}
+
+/// The names of the items an operation becomes in the `operations` module, all claimed
+/// in that module's namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The marker type implementing `runtime::Operation` (`CreateUser`); for a webhook,
+    /// the type of its payload (`NewPetWebhook`).
+    pub marker: String,
+    /// Its parameters (`CreateUserParams`).
+    pub params: String,
+    /// Its success responses (`CreateUserResponses`).
+    pub responses: String,
+    /// Its error responses (`CreateUserErrors`).
+    pub errors: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
     Path,
     Query,
     Header,
     Cookie,
+}
+
+impl Location {
+    /// The style a parameter here has when the description does not give one.
+    pub fn default_style(self) -> Style {
+        match self {
+            Location::Query | Location::Cookie => Style::Form,
+            Location::Path | Location::Header => Style::Simple,
+        }
+    }
+}
+
+/// How a parameter's value is written (OpenAPI `style`; Swagger 2.0 `collectionFormat`
+/// maps onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Style {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    /// Swagger 2.0 `collectionFormat: tsv`.
+    TabDelimited,
+    DeepObject,
+}
+
+impl Style {
+    /// The style as the description names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Simple => "simple",
+            Style::Label => "label",
+            Style::Matrix => "matrix",
+            Style::Form => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::TabDelimited => "tabDelimited",
+            Style::DeepObject => "deepObject",
+        }
+    }
+
+    /// The style named `name` in an OpenAPI 3 description.
+    pub fn parse(name: &str) -> Option<Style> {
+        Some(match name {
+            "simple" => Style::Simple,
+            "label" => Style::Label,
+            "matrix" => Style::Matrix,
+            "form" => Style::Form,
+            "spaceDelimited" => Style::SpaceDelimited,
+            "pipeDelimited" => Style::PipeDelimited,
+            "deepObject" => Style::DeepObject,
+            _ => return None,
+        })
+    }
+
+    /// `explode` when the description does not say: only `form` explodes.
+    pub fn default_explode(self) -> bool {
+        self == Style::Form
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,9 +385,16 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub deprecated: bool,
-    /// `style`, as written or as the format's default for `location`.
-    pub style: String,
+    pub style: Style,
     pub explode: bool,
+}
+
+impl Param {
+    /// Whether the style or explode differ from what the location implies.
+    pub fn has_default_style(&self) -> bool {
+        let style = self.location.default_style();
+        self.style == style && self.explode == style.default_explode()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +420,60 @@ pub enum Payload {
     Binary,
 }
 
+impl Payload {
+    /// The type of the body, for JSON and forms.
+    pub fn ty(&self) -> Option<&Ty> {
+        match self {
+            Payload::Json(ty) | Payload::Form(ty) => Some(ty),
+            Payload::Empty | Payload::Text | Payload::Binary => None,
+        }
+    }
+
+    /// [`Payload::ty`], to change it.
+    pub fn ty_mut(&mut self) -> Option<&mut Ty> {
+        match self {
+            Payload::Json(ty) | Payload::Form(ty) => Some(ty),
+            Payload::Empty | Payload::Text | Payload::Binary => None,
+        }
+    }
+}
+
+/// How a media type's body is read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MediaKind {
+    Json,
+    Form,
+    Text,
+    Binary,
+}
+
+impl MediaKind {
+    /// The kind of `media_type` (parameters such as `; charset=utf-8` aside).
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence == "application/json"
+            || essence.ends_with("+json")
+            || essence == "*/*"
+            || essence == "application/*"
+        {
+            MediaKind::Json
+        } else if essence == "multipart/form-data"
+            || essence == "application/x-www-form-urlencoded"
+        {
+            MediaKind::Form
+        } else if essence.starts_with("text/") || essence == "application/xml" {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+}
+
 /// Which statuses a response stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -213,6 +481,37 @@ pub enum Status {
     /// `4XX`: the hundreds digit.
     Range(u16),
     Default,
+}
+
+impl Status {
+    /// The status a key of a Responses Object names: `409`, `4XX` (any case), `default`.
+    pub fn parse(key: &str) -> Option<Status> {
+        if key == "default" {
+            return Some(Status::Default);
+        }
+        let bytes = key.as_bytes();
+        if bytes.len() == 3
+            && bytes[1..].eq_ignore_ascii_case(b"xx")
+            && (b'1'..=b'5').contains(&bytes[0])
+        {
+            return Some(Status::Range(u16::from(bytes[0] - b'0')));
+        }
+        if bytes.len() != 3 {
+            return None;
+        }
+        let code: u16 = key.parse().ok()?;
+        (100..=599).contains(&code).then_some(Status::Code(code))
+    }
+
+    /// Whether this is a success: a 2xx code or the `2XX` range. (`default` is decided
+    /// per operation: it is a success only where no success is listed.)
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(hundreds) => hundreds == 2,
+            Status::Default => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -228,11 +527,7 @@ pub struct Response {
 impl Response {
     /// Whether this response is one of success (a 2xx code or range).
     pub fn is_success(&self) -> bool {
-        match self.status {
-            Status::Code(code) => (200..300).contains(&code),
-            Status::Range(hundreds) => hundreds == 2,
-            Status::Default => false,
-        }
+        self.status.is_success()
     }
 }
 
@@ -249,8 +544,5 @@ pub struct Header {
 pub enum HeaderTy {
     Scalar(Ty),
     /// A header with an `enum` of codes: a generated enum of the operations module.
-    Enum {
-        name: String,
-        values: StringEnum,
-    },
+    Enum { name: String, values: StringEnum },
 }

@@ -7,7 +7,13 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Longest identifier we emit; longer wire names are cut (they stay intact on the wire).
-const MAX_LEN: usize = 64;
+/// Long enough for the operation ids of large APIs (Microsoft Graph's run to 90), which
+/// cut shorter collide and need numbers.
+const MAX_LEN: usize = 100;
+
+/// Longest name an inline type gets from its path: shorter than [`MAX_LEN`], since the
+/// end of a long path names the type well enough.
+const INLINE_LEN: usize = 64;
 
 /// Strict and reserved keywords of Rust 2021 and 2024, which cannot be identifiers.
 const KEYWORDS: &[&str] = &[
@@ -55,15 +61,41 @@ fn words(raw: &str) -> String {
     cleaned.trim().to_owned()
 }
 
+/// `name` cut to [`MAX_LEN`] at the last word boundary that fits (an uppercase letter
+/// or `_`), so that no word is cut in half; at `MAX_LEN` when no boundary is near.
 fn truncate(mut name: String) -> String {
-    if name.len() > MAX_LEN {
-        name.truncate(MAX_LEN);
+    if name.len() <= MAX_LEN {
+        return name;
     }
+    // Names are ASCII here: `words` keeps only ASCII letters and digits.
+    let boundary = (MAX_LEN / 2..=MAX_LEN)
+        .rev()
+        .find(|&at| matches!(name.as_bytes()[at], b'A'..=b'Z' | b'_'));
+    name.truncate(boundary.unwrap_or(MAX_LEN));
+    name.truncate(name.trim_end_matches('_').len());
     name
 }
 
-/// UpperCamelCase words of `raw`, `fallback` when it has none, never starting with a digit.
+/// `name` (UpperCamelCase) without as many of its first words as it takes to fit in
+/// [`INLINE_LEN`]: for a type named after a long path, the end says more than the start.
+fn keep_end(name: &str) -> String {
+    if name.len() <= INLINE_LEN {
+        return name.to_owned();
+    }
+    let start = (name.len() - INLINE_LEN..name.len())
+        .find(|&at| name.as_bytes()[at].is_ascii_uppercase())
+        .unwrap_or(name.len() - INLINE_LEN);
+    name[start..].to_owned()
+}
+
+/// UpperCamelCase words of `raw`, `fallback` when it has none, never starting with a
+/// digit, cut to [`MAX_LEN`].
 fn upper_camel(raw: &str, fallback: &str) -> String {
+    truncate(whole_upper_camel(raw, fallback))
+}
+
+/// [`upper_camel`], not cut.
+fn whole_upper_camel(raw: &str, fallback: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     if name.is_empty() {
         name = fallback.to_owned();
@@ -71,7 +103,7 @@ fn upper_camel(raw: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
     }
-    truncate(name)
+    name
 }
 
 /// An UpperCamelCase type name for `raw`; `fallback` when `raw` has no word.
@@ -117,6 +149,143 @@ pub fn field_name(raw: &str) -> String {
     }
 }
 
+/// Titles too generic to name a type on their own (Stripe titles hundreds of unrelated
+/// inline schemas `param`).
+const GENERIC_TITLES: &[&str] = &[
+    "body",
+    "data",
+    "item",
+    "model",
+    "object",
+    "param",
+    "parameter",
+    "parameters",
+    "params",
+    "request",
+    "response",
+    "schema",
+    "type",
+    "value",
+];
+
+/// Where an inline schema appears, which is what names it: the item it is part of (an
+/// operation's request or response, or a named schema) and the path of properties, list
+/// items, map values and variants from there to the schema.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The item, as an UpperCamelCase name (`CreateUserRequest`, `Customer`).
+    root: String,
+    /// The item in words, for a doc (``the request body of `createUser` ``).
+    phrase: String,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone)]
+struct Segment {
+    /// UpperCamelCase, as part of a type name (`PaymentSettings`, `Item`).
+    name: String,
+    /// As shown in the dotted path of a doc (`payment_settings`, `[]`).
+    shown: String,
+    /// A list item, map value or unnamed variant: a word that only means something
+    /// after the segment before it.
+    generic: bool,
+}
+
+impl Context {
+    /// The context of the item `root` (a name from the description), described as `phrase`.
+    pub fn new(root: &str, phrase: String) -> Context {
+        Context {
+            // Whole: a name made of it keeps its end when it is too long.
+            root: whole_upper_camel(root, "Type"),
+            phrase,
+            segments: Vec::new(),
+        }
+    }
+
+    fn push(&self, name: String, shown: String, generic: bool) -> Context {
+        let mut context = self.clone();
+        context.segments.push(Segment {
+            name,
+            shown,
+            generic,
+        });
+        context
+    }
+
+    /// The property `wire` of the schema here.
+    pub fn property(&self, wire: &str) -> Context {
+        self.push(type_name(wire, "Field"), wire.to_owned(), false)
+    }
+
+    /// The items of the list here.
+    pub fn item(&self) -> Context {
+        self.push("Item".to_owned(), "[]".to_owned(), true)
+    }
+
+    /// The values of the map here.
+    pub fn value(&self) -> Context {
+        self.push("Value".to_owned(), "{}".to_owned(), true)
+    }
+
+    /// The alternative `index` (from 0) of the `oneOf`/`anyOf` here, named by its
+    /// `title` when it has one.
+    pub fn variant(&self, index: usize, title: Option<&str>) -> Context {
+        match title.filter(|title| !is_generic_title(title)) {
+            Some(title) => self.push(type_name(title, "Variant"), title.to_owned(), false),
+            None => self.push(
+                format!("Variant{}", index + 1),
+                format!("<variant {}>", index + 1),
+                true,
+            ),
+        }
+    }
+
+    /// Names to try for a schema here, best first: its `title`, then the last two
+    /// meaningful steps of its path (`PaymentMethodOptionsCard`), then more of the path,
+    /// up to the whole of it from the item (`PostSubscriptionsRequestPaymentSettings…`).
+    /// A list item or map value stays with the step before it (`CustomFieldsItem`).
+    pub fn candidates(&self, title: Option<&str>) -> Vec<String> {
+        let mut units = vec![self.root.clone()];
+        for segment in &self.segments {
+            match units.last_mut() {
+                Some(last) if segment.generic => last.push_str(&segment.name),
+                _ => units.push(segment.name.clone()),
+            }
+        }
+        let mut candidates = Vec::new();
+        if let Some(title) = title.filter(|title| !is_generic_title(title)) {
+            candidates.push(type_name(title, "Type"));
+        }
+        for take in 2.min(units.len())..=units.len() {
+            let name = type_name(&keep_end(&units[units.len() - take..].concat()), "Type");
+            if !candidates.contains(&name) {
+                candidates.push(name);
+            }
+        }
+        candidates
+    }
+
+    /// The place in words, for the doc of a type the description does not document:
+    /// ``the request body of `createUser`, at `payment_settings.card` ``.
+    pub fn describe(&self) -> String {
+        if self.segments.is_empty() {
+            return self.phrase.clone();
+        }
+        let mut path = String::new();
+        for segment in &self.segments {
+            if !path.is_empty() && !segment.generic {
+                path.push('.');
+            }
+            path.push_str(&segment.shown);
+        }
+        format!("{}, at {}", self.phrase, crate::emit::docs::code(&path))
+    }
+}
+
+fn is_generic_title(title: &str) -> bool {
+    GENERIC_TITLES.contains(&title.trim().to_ascii_lowercase().as_str())
+}
+
 /// A set of names in one Rust scope; [`Namespace::claim`] makes each new one distinct by
 /// a numeric suffix, so the first comer (in document order) keeps the plain name.
 #[derive(Debug, Default, Clone)]
@@ -132,6 +301,20 @@ impl Namespace {
         }
     }
 
+    /// The first of `candidates` that is free, claimed; when all are taken, the last
+    /// one made distinct by a number. `candidates` must not be empty.
+    pub fn claim_first(&mut self, candidates: Vec<String>) -> String {
+        let mut last = String::new();
+        for candidate in candidates {
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            last = candidate;
+        }
+        self.claim(last)
+    }
+
+    /// `name` if it is free, else `name` with the first free numeric suffix.
     pub fn claim(&mut self, name: String) -> String {
         if self.used.insert(name.clone()) {
             return name;
@@ -225,6 +408,66 @@ mod tests {
     #[test]
     fn long_names_are_cut() {
         assert_eq!(type_name(&"a".repeat(10_000), "F").len(), MAX_LEN);
+        assert_eq!(field_name(&"a".repeat(10_000)).len(), MAX_LEN);
+        // At a word boundary, never inside a word.
+        let long = "UsersUserCalendarGroupsCalendarGroupCalendarsCalendarEventsEventInstancesEventAttachmentsListAttachments";
+        assert_eq!(
+            type_name(long, "F"),
+            "UsersUserCalendarGroupsCalendarGroupCalendarsCalendarEventsEventInstancesEventAttachmentsList"
+        );
+        // An inline type named after a long path keeps the end of it.
+        let root = Context::new(
+            "customer_balance_resource_cash_balance_transaction_resource_funded_transaction",
+            String::new(),
+        );
+        assert_eq!(
+            root.property("bank_transfer").candidates(None),
+            ["CashBalanceTransactionResourceFundedTransactionBankTransfer"]
+        );
+    }
+
+    #[test]
+    fn inline_names_come_from_the_nearest_meaningful_context() {
+        let root = Context::new("PostSubscriptionsRequest", "the request body".to_owned());
+        let card = root
+            .property("payment_settings")
+            .property("payment_method_options")
+            .property("card");
+        assert_eq!(
+            card.candidates(None),
+            [
+                "PaymentMethodOptionsCard",
+                "PaymentSettingsPaymentMethodOptionsCard",
+                "PostSubscriptionsRequestPaymentSettingsPaymentMethodOptionsCard",
+            ]
+        );
+        assert_eq!(
+            card.candidates(Some("card_options")),
+            [
+                "CardOptions",
+                "PaymentMethodOptionsCard",
+                "PaymentSettingsPaymentMethodOptionsCard",
+                "PostSubscriptionsRequestPaymentSettingsPaymentMethodOptionsCard",
+            ]
+        );
+        // A generic title is no name; a list item stays with its property.
+        let item = root.property("custom_fields").item();
+        assert_eq!(
+            item.candidates(Some("param")),
+            ["PostSubscriptionsRequestCustomFieldsItem"]
+        );
+        assert_eq!(root.candidates(None), ["PostSubscriptionsRequest"]);
+        assert_eq!(
+            item.property("value").variant(1, None).describe(),
+            "the request body, at `custom_fields[].value<variant 2>`"
+        );
+    }
+
+    #[test]
+    fn the_first_free_candidate_is_claimed() {
+        let mut names = Namespace::with(&["Card"]);
+        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard");
+        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard2");
     }
 
     #[test]

@@ -7,15 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::config::Mode;
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::output::{File, MARKER};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Write,
-    /// Change nothing; report what `Write` would change.
-    Check,
-}
 
 /// What a run changed (or, in check mode, would change), relative to the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +22,15 @@ pub enum Change {
 /// killed run left behind is removed by the next.
 const STAGING_PREFIX: &str = ".codegen-";
 
-/// Brings `root` to hold exactly `files`. Generated files under `managed` (relative to
-/// `root`) that are not among `files` are stale and removed; files there that we did not
-/// generate are kept.
-pub fn sync(root: &Path, files: &[File], managed: &[&Path], mode: Mode) -> Result<Vec<Change>> {
+/// The directory of a crate that a run owns: generated files in it that are no longer
+/// generated are removed (files we did not generate are kept).
+const MANAGED: &[&str] = &["src"];
+
+/// Brings `root` to hold exactly `files`. Generated files under `src/` that are not
+/// among `files` are stale and removed; files there that we did not generate are kept.
+pub(crate) fn sync(root: &Path, files: &[File], mode: Mode) -> Result<Vec<Change>> {
+    let managed: Vec<&Path> = MANAGED.iter().map(Path::new).collect();
+    let managed = &managed[..];
     let changes = changes(root, files, managed);
     if mode == Mode::Check {
         return Ok(changes);
@@ -136,8 +135,8 @@ fn changes(root: &Path, files: &[File], managed: &[&Path]) -> Vec<Change> {
     changes
 }
 
-fn io_error(path: &Path, what: &str, error: std::io::Error) -> Error {
-    Error::one(path, "", format!("cannot {what}: {error}"))
+fn io_error(path: &Path, what: &str, error: std::io::Error) -> Diagnostics {
+    Diagnostic::error(Kind::Io, path, "", format!("cannot {what}: {error}")).into()
 }
 
 /// A path in `root` for staging `what`, unique to this process.

@@ -11,9 +11,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use codegen::{Filter, Phases};
+use codegen::{Filter, Timings};
 use serde_json::{json, Value};
 
 /// The large real descriptions, in `../shared/specs/`.
@@ -37,13 +37,13 @@ pub struct Options {
 }
 
 /// The phases line a `codegen --timings` run prints, read back by [`run`].
-pub fn timings_line(phases: &Phases, write: Duration) -> String {
+pub fn timings_line(timings: &Timings) -> String {
     json!({
-        "load": phases.load.as_secs_f64(),
-        "lower": phases.lower.as_secs_f64(),
-        "emit": phases.emit.as_secs_f64(),
-        "format": phases.format.as_secs_f64(),
-        "write": write.as_secs_f64(),
+        "load": timings.load.as_secs_f64(),
+        "lower": timings.lower.as_secs_f64(),
+        "emit": timings.emit.as_secs_f64(),
+        "format": timings.format.as_secs_f64(),
+        "write": timings.write.as_secs_f64(),
     })
     .to_string()
 }

@@ -7,7 +7,6 @@ mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -16,7 +15,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use codegen::{write::Change, Filter, Mode, Reach};
+use codegen::{Change, Filter, Mode, Reach};
 
 #[derive(Parser)]
 #[command(about = "Project tasks")]
@@ -52,6 +51,9 @@ enum Task {
         /// URLs are never fetched.
         #[arg(long, requires = "spec")]
         allow_outside_refs: bool,
+        /// Fail, writing nothing, when the description gives any warning.
+        #[arg(long)]
+        deny_warnings: bool,
         /// Print where the time went, as JSON (for `cargo xtask bench`).
         #[arg(long, hide = true, requires = "spec")]
         timings: bool,
@@ -113,16 +115,27 @@ fn main() -> ExitCode {
             tags,
             operations,
             allow_outside_refs,
+            deny_warnings,
             timings,
         } => {
-            let reach = if allow_outside_refs {
-                Reach::AnyFile
-            } else {
-                Reach::Directory
+            let mut config = match (spec, out) {
+                (Some(spec), Some(out)) => codegen::Config::spec(spec).out(out),
+                _ => codegen::Config::workspace(root()),
             };
-            let filter = Filter { tags, operations };
+            if let Some(name) = name {
+                config = config.name(name);
+            }
+            if check {
+                config = config.check();
+            }
+            if allow_outside_refs {
+                config = config.reach(Reach::AnyFile);
+            }
+            let config = config
+                .filter(Filter { tags, operations })
+                .deny_warnings(deny_warnings);
             no_huge_pages();
-            codegen(check, spec, out, name, filter, reach, timings)
+            codegen(config, timings)
         }
     }
 }
@@ -154,46 +167,20 @@ fn synth(operations: usize, out: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn codegen(
-    check: bool,
-    spec: Option<PathBuf>,
-    out: Option<PathBuf>,
-    name: Option<String>,
-    filter: Filter,
-    reach: Reach,
-    timings: bool,
-) -> ExitCode {
-    let mode = if check { Mode::Check } else { Mode::Write };
-    let result = match (spec, out) {
-        (Some(spec), Some(out)) => {
-            let name =
-                name.unwrap_or_else(|| codegen::output::module_name(&spec).replace('_', "-"));
-            let source = spec.display().to_string();
-            codegen::standalone_crate_timed(&spec, &source, &name, &filter, reach).and_then(
-                |(files, phases)| {
-                    let start = Instant::now();
-                    let changes = codegen::sync(&out, &files, &[Path::new("src")], mode)?;
-                    if timings {
-                        println!("{}", bench::timings_line(&phases, start.elapsed()));
-                    }
-                    Ok((out, changes))
-                },
-            )
+/// `cargo xtask codegen`: one call of the library, then what it did, in words.
+fn codegen(config: codegen::Config, timings: bool) -> ExitCode {
+    let out = config.out.clone().unwrap_or_default();
+    let mode = config.mode;
+    match codegen::generate(&config) {
+        Ok(generated) => {
+            if timings {
+                println!("{}", bench::timings_line(&generated.timings));
+            }
+            eprint!("{}", generated.warnings.summary(3));
+            report(&out, &generated.changes, mode)
         }
-        _ => {
-            let root = root();
-            codegen::workspace_specs(root)
-                .and_then(|specs| codegen::workspace_crate(&specs))
-                .and_then(|files| {
-                    let out = root.join("generated");
-                    codegen::sync(&out, &files, &[Path::new("src")], mode).map(|c| (out, c))
-                })
-        }
-    };
-    match result {
-        Ok((out, changes)) => report(&out, &changes, mode),
-        Err(error) => {
-            eprintln!("{error}");
+        Err(problems) => {
+            eprintln!("{problems}");
             ExitCode::FAILURE
         }
     }

@@ -67,6 +67,29 @@ impl TypeRefs<'_> {
     }
 }
 
+/// An item the generator made that does not parse: a bug of ours, reported with the
+/// pointer of what the item was made from.
+#[derive(Debug)]
+pub struct Failed {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Api {
+    /// The Rust type `ty` is in a standalone crate generated from this description, as
+    /// a path from the crate's root (`Vec<crate::models::Pet>`): for tools and tests that
+    /// write code against the generated crate.
+    pub fn rust_type(&self, ty: &Ty) -> String {
+        let refs = TypeRefs {
+            api: self,
+            from_operations: true,
+        };
+        refs.ty(ty)
+            .to_string()
+            .replace("super :: models ::", "crate :: models ::")
+    }
+}
+
 /// Time spent building tokens and formatting them, summed over threads.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Cost {
@@ -78,7 +101,8 @@ pub struct Cost {
 const CHUNK: usize = 16;
 
 /// Prints a module file: `header` (comment lines, already `//`-prefixed), the inner
-/// attributes `prefix`, then `count` items built by `item(index)`, in order.
+/// attributes `prefix`, then `count` items built by `item(index)`, in order; a failure
+/// names the pointer `pointer(index)` of the item that does not parse.
 ///
 /// Items are built and formatted in chunks on every core: tokens cannot cross threads,
 /// so each thread builds its own. Formatting item by item gives the same text as
@@ -89,9 +113,14 @@ pub fn render_module(
     prefix: TokenStream,
     count: usize,
     item: &(dyn Fn(usize) -> TokenStream + Sync),
-) -> Result<(String, Cost), String> {
+    pointer: &(dyn Fn(usize) -> String + Sync),
+) -> Result<(String, Cost), Failed> {
     let start = Instant::now();
-    let mut out = format!("{header}\n{}", unparse(prefix)?);
+    let prefix = unparse(prefix).map_err(|message| Failed {
+        pointer: String::new(),
+        message,
+    })?;
+    let mut out = format!("{header}\n{prefix}");
     let mut cost = Cost {
         format: start.elapsed(),
         ..Cost::default()
@@ -110,9 +139,19 @@ pub fn render_module(
             }
             let start = Instant::now();
             let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
-            let tokens: TokenStream = range.map(item).collect();
+            let tokens: TokenStream = range.clone().map(item).collect();
             let built = Instant::now();
-            let text = unparse(tokens);
+            let text = unparse(tokens).map_err(|message| {
+                // Find the item at fault, to name where it comes from.
+                let culprit = range
+                    .clone()
+                    .find(|&index| unparse(item(index)).is_err())
+                    .unwrap_or(range.start);
+                Failed {
+                    pointer: pointer(culprit),
+                    message,
+                }
+            });
             let chunk_cost = Cost {
                 emit: built - start,
                 format: built.elapsed(),
@@ -120,7 +159,7 @@ pub fn render_module(
             done.push((chunk, text, chunk_cost));
         }
     };
-    let mut results: Vec<(usize, Result<String, String>, Cost)> = if threads <= 1 {
+    let mut results: Vec<(usize, Result<String, Failed>, Cost)> = if threads <= 1 {
         work()
     } else {
         std::thread::scope(|scope| {
@@ -132,7 +171,10 @@ pub fn render_module(
         })
     };
     if results.len() != chunks {
-        return Err("a formatting thread failed; this is a bug in the generator".to_owned());
+        return Err(Failed {
+            pointer: String::new(),
+            message: "a formatting thread failed; this is a bug in the generator".to_owned(),
+        });
     }
     results.sort_by_key(|(chunk, _, _)| *chunk);
     // One allocation for the file instead of a copy at every doubling (files reach 50 MB).

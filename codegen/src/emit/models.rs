@@ -5,13 +5,14 @@ use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
-use super::{ident, render_module, Cost, TypeRefs};
+use super::{ident, render_module, Cost, Failed, TypeRefs};
 use crate::model::{
-    Api, Field, IntEnum, Literal, OneOf, OneOfVariant, StringEnum, Struct, Ty, TypeDef, TypeKind,
+    Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
+    TypeKind,
 };
 
 /// The `models.rs` file, under `header`.
-pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), String> {
+pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), Failed> {
     let mut order: Vec<&TypeDef> = api.types.iter().collect();
     order.sort_by(|a, b| a.name.cmp(&b.name));
     let prefix = quote! {
@@ -27,18 +28,21 @@ pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), String> {
         api,
         from_operations: false,
     };
-    render_module(header, prefix, order.len(), &|index| {
-        type_def(order[index], &refs)
-    })
+    render_module(
+        header,
+        prefix,
+        order.len(),
+        &|index| type_def(order[index], &refs),
+        &|index| order[index].pointer.clone(),
+    )
 }
 
 fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
     let name = ident(&def.name);
-    let doc = def
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("The schema at {}.", code(&def.pointer)));
-    let doc = doc_attrs(&doc);
+    let doc = match (&def.doc, &def.role) {
+        (Some(doc), _) => doc_attrs(doc),
+        (None, role) => own_doc_attrs(&role_doc(role, &def.pointer)),
+    };
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let doc = quote!(#doc #deprecated);
     match &def.kind {
@@ -62,6 +66,24 @@ fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
     }
 }
 
+/// The doc of a type whose schema has none: what it stands for, in the generator's words.
+fn role_doc(role: &Role, pointer: &str) -> String {
+    match role {
+        Role::Component => format!(
+            "The {} schema of the description.",
+            code(&crate::load::last_segment(pointer))
+        ),
+        Role::External => format!("The schema at {}.", code(pointer)),
+        Role::Inline(place) => {
+            let mut place = place.clone();
+            if let Some(first) = place.get(..1) {
+                place.replace_range(..1, &first.to_uppercase());
+            }
+            format!("{place}.")
+        }
+    }
+}
+
 fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -> TokenStream {
     let mut defaults = Vec::new();
     let fields: Vec<TokenStream> = s
@@ -75,22 +97,19 @@ fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -
             impl #name { #(#defaults)* }
         }
     });
-    let additional = s.additional.as_ref().map(|values| {
-        let values = refs.ty(values);
-        let mut field_name = String::from("additional_properties");
-        while s.fields.iter().any(|f| f.name == field_name) {
-            field_name.push('_');
-        }
-        let field_name = ident(&field_name);
+    let additional = s.additional.as_ref().map(|additional| {
+        let values = refs.ty(&additional.ty);
+        let field_name = ident(&additional.name);
         quote! {
             /// Properties not listed in the schema, by name.
             #[serde(flatten)]
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
+    let default = s.all_optional().then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -135,19 +154,15 @@ fn struct_field(
         let wire = &field.wire;
         attrs.push(quote!(rename = #wire));
     }
-    let default = match (
-        &field.default,
-        field.required || field.nullable || field.boxed,
-    ) {
-        (Some(literal), false) => default_value(literal, &field.ty, refs),
-        _ => None,
-    };
+    let default = field
+        .default
+        .as_ref()
+        .and_then(|default| Some((default_value(&default.value, &field.ty, refs)?, default)));
     match (field.required, field.nullable, default) {
-        (_, _, Some((value, shown))) => {
+        (_, _, Some(((value, shown), default))) => {
             doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
-            let function = format!("default_{}", field.name.trim_end_matches('_'));
-            let path = format!("{owner}::{function}");
-            let function = ident(&function);
+            let path = format!("{owner}::{}", default.function);
+            let function = ident(&default.function);
             let field_ty = refs.ty(&field.ty);
             defaults.push(quote! {
                 fn #function() -> #field_ty { #value }
@@ -205,11 +220,9 @@ fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenSt
                 (Literal::String(text), TypeKind::Enum(e)) => {
                     e.variants.iter().find(|v| &v.wire == text).map(|v| &v.name)
                 }
-                (Literal::Int(i), TypeKind::IntEnum(e)) => e
-                    .variants
-                    .iter()
-                    .find(|(value, _, _)| value == i)
-                    .map(|(_, name, _)| name),
+                (Literal::Int(i), TypeKind::IntEnum(e)) => {
+                    e.variants.iter().find(|v| v.value == *i).map(|v| &v.name)
+                }
                 _ => None,
             }?;
             let variant = ident(variant);
@@ -229,22 +242,23 @@ fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenSt
 fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -> TokenStream {
     let repr = refs.ty(&e.repr);
     let repr_name = repr.to_string();
-    let names: Vec<syn::Ident> = e.variants.iter().map(|(_, name, _)| ident(name)).collect();
+    let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<TokenStream> = e
         .variants
         .iter()
-        .map(|(value, _, _)| {
+        .map(|variant| {
+            let value = variant.value;
             let magnitude = Literal2::u64_unsuffixed(value.unsigned_abs());
-            if *value < 0 {
+            if value < 0 {
                 quote!(-#magnitude)
             } else {
                 quote!(#magnitude)
             }
         })
         .collect();
-    let docs = e.variants.iter().map(|(value, _, doc)| match doc {
+    let docs = e.variants.iter().map(|variant| match &variant.doc {
         Some(doc) => doc_attrs(doc),
-        None => doc_attrs(&format!("The value {}.", code(&value.to_string()))),
+        None => doc_attrs(&format!("The value {}.", code(&variant.value.to_string()))),
     });
     quote! {
         #doc

@@ -7,13 +7,13 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::models::string_enum;
-use super::{ident, render_module, Cost, TypeRefs};
+use super::{ident, render_module, Cost, Failed, TypeRefs};
 use crate::model::{
     Api, Header, HeaderTy, Location, Operation, Param, Payload, Response, Status, Ty,
 };
 
 /// The `operations.rs` file, under `header`: the operations, then the webhooks.
-pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), String> {
+pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), Failed> {
     let mut prefix = quote! {
         //! One marker type per operation, with its parameters, success and error responses.
         #![allow(
@@ -43,6 +43,10 @@ pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), String
             None => operation(&api.operations[index], &refs),
             Some(hook) => webhook(&api.webhooks[hook], &refs).unwrap_or_default(),
         },
+        &|index| match index.checked_sub(operations) {
+            None => api.operations[index].pointer.clone(),
+            Some(hook) => api.webhooks[hook].pointer.clone(),
+        },
     )
 }
 
@@ -67,13 +71,12 @@ fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
         Payload::Empty => return None,
         payload => payload_ty(payload, refs),
     };
-    let base = hook.name.strip_suffix("Webhook").unwrap_or(&hook.name);
-    let name = ident(&format!("{base}Webhook"));
+    let name = ident(&hook.names.marker);
     let mut doc = summary_and_description(hook);
     doc.push_str(&format!(
         "The payload of the {} webhook ({}).",
         code(&hook.path),
-        code(&hook.method)
+        code(hook.method.as_str())
     ));
     let doc = doc_attrs(&doc);
     let deprecated = hook.deprecated.then(|| quote!(#[deprecated]));
@@ -81,17 +84,17 @@ fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
 }
 
 fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
-    let name = ident(&op.name);
-    let params_name = ident(&format!("{}Params", op.name));
-    let responses_name = ident(&format!("{}Responses", op.name));
-    let errors_name = ident(&format!("{}Errors", op.name));
+    let name = ident(&op.names.marker);
+    let params_name = ident(&op.names.params);
+    let responses_name = ident(&op.names.responses);
+    let errors_name = ident(&op.names.errors);
 
     let mut doc = summary_and_description(op);
     doc.push_str(&code(&format!("{} {}", op.method, op.path)));
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let method = ident(&op.method);
+    let method = ident(op.method.as_str());
     let path = &op.path;
     let id = &op.id;
     let params_ty = if op.params.is_empty() {
@@ -214,7 +217,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
                 let own = own_doc_attrs(&format!(
                     "Values of the {} header of [`{}`].",
                     code(&h.wire),
-                    op.name
+                    op.names.marker
                 ));
                 let described = h.doc.as_deref().map(|d| {
                     let d = doc_attrs(d);
@@ -225,8 +228,8 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
             HeaderTy::Scalar(_) => None,
         });
 
-    let responses_doc = own_doc_attrs(&format!("Success responses of [`{}`], by status.", op.name));
-    let errors_doc = own_doc_attrs(&format!("Error responses of [`{}`], by status.", op.name));
+    let responses_doc = own_doc_attrs(&format!("Success responses of [`{}`], by status.", op.names.marker));
+    let errors_doc = own_doc_attrs(&format!("Error responses of [`{}`], by status.", op.names.marker));
     quote! {
         #doc
         #deprecated
@@ -283,7 +286,7 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
 }
 
 fn params_struct(op: &Operation, name: &syn::Ident, refs: &TypeRefs) -> TokenStream {
-    let doc = own_doc_attrs(&format!("Parameters of [`{}`].", op.name));
+    let doc = own_doc_attrs(&format!("Parameters of [`{}`].", op.names.marker));
     let fields = op.params.iter().map(|p| param_field(p, refs));
     let default = op
         .params
@@ -312,20 +315,16 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         .unwrap_or_default();
     doc.push_str(&place);
     // How the value is serialized, where it is not the location's default.
-    let (default_style, default_explode) = match param.location {
-        Location::Query | Location::Cookie => ("form", true),
-        Location::Path | Location::Header => ("simple", false),
-    };
     // Path styles (label, matrix) change scalars too; elsewhere only lists and objects.
     let structured = matches!(param.ty, Ty::List(_) | Ty::Map(_) | Ty::Named(_))
         || param.location == Location::Path;
-    if structured && (param.style != default_style || param.explode != default_explode) {
+    if structured && !param.has_default_style() {
         let explode = if param.explode {
             "exploded"
         } else {
             "not exploded"
         };
-        doc.push_str(&format!(" Style {}, {explode}.", code(&param.style)));
+        doc.push_str(&format!(" Style {}, {explode}.", code(param.style.as_str())));
     }
     let doc = doc_attrs(&doc);
     let deprecated = param.deprecated.then(|| quote!(#[deprecated]));

@@ -1,19 +1,27 @@
-//! Schemas to Rust types. Named schemas get a [`TypeId`] before any is converted (two-phase
-//! registration), so forward and cyclic `$ref`s resolve; inline schemas that need a type of
-//! their own are named after where they appear and memoised by pointer, so a schema reached
-//! through several `$ref`s becomes one type. Recursive fields are boxed at the end.
+//! Schemas to Rust types. Named schemas get a [`TypeId`] and their name before any is
+//! converted (two-phase registration), so forward and cyclic `$ref`s resolve. Inline
+//! schemas that need a type of their own are memoised by pointer, so a schema reached
+//! through several `$ref`s becomes one type, and named from where they first appear
+//! ([`Context`]) once converted, so that an inline schema identical to one converted
+//! before shares its type instead of becoming a second. Recursive fields are boxed at
+//! the end.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::error::{Diagnostic, Error, Result};
+use super::keywords::{
+    check, discriminator_property, doc_of, flag, int_enum, is_null_schema, is_nullable, literal,
+    multiple_types, primary_type, primitive, string_enum,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::emit::docs::code;
 use crate::load::{child, last_segment, ref_of, Document, Version};
 use crate::model::{
-    EnumVariant, Field, IntEnum, Literal, OneOf, OneOfVariant, StringEnum, Struct, Ty, TypeDef,
+    Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{field_name, type_name, variant_name, Namespace};
+use crate::naming::{field_name, type_name, Context, Namespace};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -37,11 +45,18 @@ pub struct Schemas<'d> {
     doc: &'d Document,
     types: Vec<TypeDef>,
     by_pointer: BTreeMap<String, TypeId>,
+    /// Names of the `models` module.
     names: Namespace,
     depth: usize,
     /// Named schemas with a `discriminator` that others extend through `allOf`: each
     /// becomes an enum of the schemas extending it (pointer of parent → of children).
     children: BTreeMap<String, Vec<String>>,
+    /// Every converted type by its shape (its kind and doc), to find an inline schema
+    /// identical to one converted before.
+    by_shape: HashMap<String, TypeId>,
+    /// Inline types found identical to an earlier one, and which.
+    merged: BTreeMap<TypeId, TypeId>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'d> Schemas<'d> {
@@ -53,6 +68,9 @@ impl<'d> Schemas<'d> {
             names: Namespace::default(),
             depth: 0,
             children: BTreeMap::new(),
+            by_shape: HashMap::new(),
+            merged: BTreeMap::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -65,26 +83,39 @@ impl<'d> Schemas<'d> {
     }
 
     /// Phase one and two: every named schema gets its id and name, then its definition.
-    pub fn define_components(&mut self) -> Result<()> {
+    pub fn define_components(&mut self, diagnostics: &mut Diagnostics) {
         let base = self.components_pointer();
-        let Some(Value::Object(schemas)) = self.doc.get(base) else {
-            return Ok(());
+        let schemas = match self.doc.get(base) {
+            Some(Value::Object(schemas)) => schemas,
+            Some(_) => {
+                diagnostics.push(self.doc.warning(
+                    Kind::IgnoredKeyword,
+                    base,
+                    "the named schemas must be a map from name to schema; they are ignored",
+                ));
+                return;
+            }
+            None => return,
         };
         let ids: Vec<TypeId> = schemas
             .keys()
-            .map(|name| self.register(type_name(name, "Schema"), &child(base, name), None))
+            .map(|name| {
+                let id = self.register(&child(base, name), Role::Component);
+                self.types[id.0].name = self.names.claim(type_name(name, "Schema"));
+                id
+            })
             .collect();
         self.find_children(schemas, base);
-        let mut diagnostics = Vec::new();
         for (id, (name, node)) in ids.into_iter().zip(schemas) {
-            if let Err(error) = self.define(id, node, &child(base, name)) {
-                diagnostics.extend(error.diagnostics);
+            let pointer = child(base, name);
+            check(self.doc, node, &pointer, &mut self.warnings);
+            let context = Context::new(name, format!("the {} schema", code(name)));
+            let result = self.define(id, node, &pointer, &context);
+            if diagnostics.absorb(result).is_some() {
+                // An inline schema just like this one becomes this type.
+                let shape = self.shape_key(id);
+                self.by_shape.entry(shape).or_insert(id);
             }
-        }
-        if diagnostics.is_empty() {
-            Ok(())
-        } else {
-            Err(Error { diagnostics })
         }
     }
 
@@ -116,12 +147,15 @@ impl<'d> Schemas<'d> {
         }
     }
 
-    fn register(&mut self, name: String, pointer: &str, doc: Option<String>) -> TypeId {
+    /// A new type for the schema at `pointer`, nameless and undefined until
+    /// [`Schemas::define`] runs.
+    fn register(&mut self, pointer: &str, role: Role) -> TypeId {
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
-            name: self.names.claim(name),
-            doc,
+            name: String::new(),
+            doc: None,
             pointer: pointer.to_owned(),
+            role,
             deprecated: false,
             kind: TypeKind::Alias(Ty::Any),
         });
@@ -130,32 +164,35 @@ impl<'d> Schemas<'d> {
     }
 
     /// Gives the registered type `id` its definition from `node`.
-    fn define(&mut self, id: TypeId, node: &Value, pointer: &str) -> Result<()> {
-        let name = self.types[id.0].name.clone();
+    fn define(&mut self, id: TypeId, node: &Value, pointer: &str, context: &Context) -> Result<()> {
         let kind = match self.shape(node, pointer)? {
-            Shape::Struct => TypeKind::Struct(self.structure(node, pointer, &name)?),
+            Shape::Struct => TypeKind::Struct(self.structure(node, pointer, context)?),
             Shape::Enum(values) => TypeKind::Enum(string_enum(&values, node)),
             Shape::IntEnum(values) => TypeKind::IntEnum(int_enum(&values, node)),
-            Shape::OneOf => TypeKind::OneOf(self.one_of(node, pointer, &name)?),
+            Shape::OneOf => TypeKind::OneOf(self.one_of(node, pointer, context)?),
             Shape::Ref | Shape::Single(..) | Shape::Plain => {
-                TypeKind::Alias(self.ty_unnamed(node, pointer, &name)?)
+                TypeKind::Alias(self.ty_unnamed(node, pointer, context)?)
             }
         };
         let def = &mut self.types[id.0];
         def.kind = kind;
         def.doc = doc_of(node);
-        def.deprecated = node.get("deprecated") == Some(&Value::Bool(true));
+        def.deprecated = flag(node, "deprecated");
         Ok(())
     }
 
-    /// The Rust type of the schema `node` found at `pointer`. `context` is the name an
-    /// inline schema gets when it needs a type of its own.
-    pub fn ty(&mut self, node: &Value, pointer: &str, context: &str) -> Result<Ty> {
+    /// The Rust type of the schema `node` found at `pointer`; `context` says where it is,
+    /// which names it if it needs a type of its own.
+    pub fn ty(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
         if self.depth > MAX_DEPTH {
-            return Err(self.doc.error(
-                pointer,
-                format!("schemas are nested more than {MAX_DEPTH} levels deep"),
-            ));
+            return Err(self
+                .doc
+                .error(
+                    Kind::Structure,
+                    pointer,
+                    format!("schemas are nested more than {MAX_DEPTH} levels deep"),
+                )
+                .into());
         }
         self.depth += 1;
         let ty = self.ty_nested(node, pointer, context);
@@ -163,70 +200,73 @@ impl<'d> Schemas<'d> {
         ty
     }
 
-    fn ty_nested(&mut self, node: &Value, pointer: &str, context: &str) -> Result<Ty> {
+    fn ty_nested(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
         let (pointer, node) = self.doc.resolve(node, pointer)?;
         let nullable = is_nullable(node);
         let ty = match self.by_pointer.get(&pointer) {
             Some(id) => Ty::Named(*id),
-            None => match self.shape(node, &pointer)? {
-                Shape::Struct | Shape::Enum(_) | Shape::IntEnum(_) | Shape::OneOf => {
-                    // A schema in another file is named after its own place there,
-                    // like a component; an inline one after where it is used.
-                    let name = if pointer.starts_with('#') {
-                        type_name(context, "Inline")
-                    } else {
-                        type_name(&last_segment(&pointer), "Schema")
-                    };
-                    let id = self.register(name, &pointer, None);
-                    self.define(id, node, &pointer)?;
-                    Ty::Named(id)
+            None => {
+                check(self.doc, node, &pointer, &mut self.warnings);
+                match self.shape(node, &pointer)? {
+                    Shape::Struct | Shape::Enum(_) | Shape::IntEnum(_) | Shape::OneOf => {
+                        Ty::Named(self.own_type(node, &pointer, context)?)
+                    }
+                    _ => self.ty_unnamed(node, &pointer, context)?,
                 }
-                _ => self.ty_unnamed(node, &pointer, context)?,
-            },
+            }
         };
         Ok(if nullable { optional(ty) } else { ty })
     }
 
+    /// The type of a schema that needs one of its own and has none yet. A schema in
+    /// another file is named after its own place there, like a component; an inline one
+    /// after where it is used, unless it is identical to one converted before.
+    fn own_type(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<TypeId> {
+        if !pointer.starts_with('#') {
+            let name = last_segment(pointer);
+            let id = self.register(pointer, Role::External);
+            self.types[id.0].name = self.names.claim(type_name(&name, "Schema"));
+            let context = Context::new(&name, format!("the schema {}", code(pointer)));
+            self.define(id, node, pointer, &context)?;
+            return Ok(id);
+        }
+        let id = self.register(pointer, Role::Inline(context.describe()));
+        self.define(id, node, pointer, context)?;
+        let shape = self.shape_key(id);
+        if let Some(&earlier) = self.by_shape.get(&shape) {
+            self.merged.insert(id, earlier);
+            self.by_pointer.insert(pointer.to_owned(), earlier);
+            return Ok(earlier);
+        }
+        self.by_shape.insert(shape, id);
+        let title = node.get("title").and_then(Value::as_str);
+        self.types[id.0].name = self.names.claim_first(context.candidates(title));
+        Ok(id)
+    }
+
+    /// What makes two types the same: everything but their name, place and role.
+    fn shape_key(&self, id: TypeId) -> String {
+        let def = &self.types[id.0];
+        format!("{:?}{:?}{:?}", def.kind, def.doc, def.deprecated)
+    }
+
     /// The type of a schema that needs no named type of its own.
-    fn ty_unnamed(&mut self, node: &Value, pointer: &str, context: &str) -> Result<Ty> {
+    fn ty_unnamed(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
         if ref_of(node).is_some() {
             return self.ty(node, pointer, context);
         }
         if let Shape::Single(member, member_pointer) = self.shape(node, pointer)? {
             return self.ty(member, &member_pointer, context);
         }
-        let format = node.get("format").and_then(Value::as_str).unwrap_or("");
-        let constant = node.get("const").map(|value| match value {
-            Value::Bool(_) => "boolean",
-            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            _ => "object",
-        });
-        Ok(match primary_type(node).or(constant) {
-            Some("string") => match format {
-                "date-time" => Ty::DateTime,
-                "date" => Ty::Date,
-                "uuid" => Ty::Uuid,
-                "binary" => Ty::Bytes,
-                _ => Ty::String,
-            },
-            Some("integer") => match format {
-                "int32" => Ty::I32,
-                _ => Ty::I64,
-            },
-            Some("number") => match format {
-                "float" => Ty::F32,
-                _ => Ty::F64,
-            },
-            Some("boolean") => Ty::Bool,
-            Some("file") => Ty::Bytes,
-            Some("array") => match node.get("items") {
+        if let Some(ty) = primitive(node) {
+            return Ok(ty);
+        }
+        Ok(match primary_type(node) {
+            Some("array") => match node.get("items").filter(|items| items.is_object()) {
                 Some(items) => Ty::List(Box::new(self.ty(
                     items,
                     &child(pointer, "items"),
-                    &format!("{context}Item"),
+                    &context.item(),
                 )?)),
                 None => Ty::List(Box::new(Ty::Any)),
             },
@@ -234,7 +274,7 @@ impl<'d> Schemas<'d> {
                 Some(values @ Value::Object(_)) => Ty::Map(Box::new(self.ty(
                     values,
                     &child(pointer, "additionalProperties"),
-                    &format!("{context}Value"),
+                    &context.value(),
                 )?)),
                 _ => Ty::Map(Box::new(Ty::Any)),
             },
@@ -251,27 +291,7 @@ impl<'d> Schemas<'d> {
             .and_then(Value::as_object)
             .is_some_and(|p| !p.is_empty());
         if let Some(members) = node.get("allOf").and_then(Value::as_array) {
-            let own = has_properties || node.get("additionalProperties").is_some();
-            if !own && members.len() == 1 {
-                let member_pointer = child(&child(pointer, "allOf"), "0");
-                let (target, _) = self.doc.resolve(&members[0], &member_pointer)?;
-                // Extending a polymorphic parent makes a variant of it, not an alias.
-                if !self.children.contains_key(&target) {
-                    return Ok(Shape::Single(&members[0], member_pointer));
-                }
-            }
-            let mut object_like = own || primary_type(node) == Some("object");
-            for (index, member) in members.iter().enumerate() {
-                let member_pointer = child(&child(pointer, "allOf"), &index.to_string());
-                let (_, member) = self.doc.resolve(member, &member_pointer)?;
-                object_like |= member.get("properties").is_some()
-                    || member.get("allOf").is_some()
-                    || primary_type(member) == Some("object");
-            }
-            return Ok(match (object_like, members.first()) {
-                (true, _) | (false, None) => Shape::Struct,
-                (false, Some(first)) => Shape::Single(first, child(&child(pointer, "allOf"), "0")),
-            });
+            return self.all_of_shape(node, members, has_properties, pointer);
         }
         if self.children.contains_key(pointer) || multiple_types(node) {
             return Ok(Shape::OneOf);
@@ -292,46 +312,59 @@ impl<'d> Schemas<'d> {
             }
         }
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
-            let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
-            let all_integers = values.iter().all(|v| v.is_i64() || v.is_null());
-            if all_integers && !integers.is_empty() && primary_type(node) == Some("integer") {
-                return Ok(Shape::IntEnum(integers));
-            }
-            let strings: Vec<String> = values
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect();
-            let all_strings = values.iter().all(|v| v.is_string() || v.is_null());
-            if all_strings
-                && !strings.is_empty()
-                && matches!(primary_type(node), None | Some("string"))
-            {
-                return Ok(Shape::Enum(strings));
+            if let Some(shape) = enum_shape(node, values) {
+                return Ok(shape);
             }
         }
-        if has_properties {
-            return Ok(Shape::Struct);
+        let closed_object = primary_type(node) == Some("object")
+            && node.get("additionalProperties") == Some(&Value::Bool(false));
+        Ok(if has_properties || closed_object {
+            Shape::Struct
+        } else {
+            Shape::Plain
+        })
+    }
+
+    /// The shape of a schema with `allOf`: a struct of the members merged, or, for one
+    /// member and nothing of its own, that member.
+    fn all_of_shape<'n>(
+        &self,
+        node: &'n Value,
+        members: &'n [Value],
+        has_properties: bool,
+        pointer: &str,
+    ) -> Result<Shape<'n>> {
+        let own = has_properties || node.get("additionalProperties").is_some();
+        if !own && members.len() == 1 {
+            let member_pointer = child(&child(pointer, "allOf"), "0");
+            let (target, _) = self.doc.resolve(&members[0], &member_pointer)?;
+            // Extending a polymorphic parent makes a variant of it, not an alias.
+            if !self.children.contains_key(&target) {
+                return Ok(Shape::Single(&members[0], member_pointer));
+            }
         }
-        if primary_type(node) == Some("object")
-            && node.get("additionalProperties") == Some(&Value::Bool(false))
-        {
-            return Ok(Shape::Struct);
+        let mut object_like = own || primary_type(node) == Some("object");
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = child(&child(pointer, "allOf"), &index.to_string());
+            let (_, member) = self.doc.resolve(member, &member_pointer)?;
+            object_like |= member.get("properties").is_some()
+                || member.get("allOf").is_some()
+                || primary_type(member) == Some("object");
         }
-        Ok(Shape::Plain)
+        Ok(match (object_like, members.first()) {
+            (true, _) | (false, None) => Shape::Struct,
+            (false, Some(first)) => Shape::Single(first, child(&child(pointer, "allOf"), "0")),
+        })
     }
 
     /// A struct of the properties of `node` and of every `allOf` member, merged.
-    fn structure(&mut self, node: &Value, pointer: &str, name: &str) -> Result<Struct> {
+    fn structure(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Struct> {
         let mut collected = Collected::default();
         self.collect(node, pointer, &mut collected, 0)?;
         let mut names = Namespace::default();
         let mut fields = Vec::with_capacity(collected.properties.len());
         for (wire, (schema, schema_pointer)) in &collected.properties {
-            let ty = self.ty(
-                schema,
-                schema_pointer,
-                &format!("{name}{}", type_name(wire, "Field")),
-            )?;
+            let ty = self.ty(schema, schema_pointer, &context.property(wire))?;
             let (ty, nullable) = match ty {
                 Ty::Option(inner) => (*inner, true),
                 ty => (ty, false),
@@ -347,14 +380,21 @@ impl<'d> Schemas<'d> {
                 deprecated: flag(schema, "deprecated"),
                 read_only,
                 write_only,
-                default: schema.get("default").and_then(literal),
+                // Checked against the field's type, and named, once every type is known.
+                default: schema.get("default").and_then(literal).map(|value| FieldDefault {
+                    value,
+                    function: String::new(),
+                }),
                 boxed: false,
             });
         }
         let additional = match collected.additional {
-            Some((values, values_pointer)) => Some(match values {
-                Value::Object(_) => self.ty(&values, &values_pointer, &format!("{name}Value"))?,
-                _ => Ty::Any,
+            Some((values, values_pointer)) => Some(Additional {
+                name: names.claim("additional_properties".to_owned()),
+                ty: match values {
+                    Value::Object(_) => self.ty(&values, &values_pointer, &context.value())?,
+                    _ => Ty::Any,
+                },
             }),
             None => None,
         };
@@ -381,7 +421,12 @@ impl<'d> Schemas<'d> {
         if depth > MAX_DEPTH || into.in_progress.contains(pointer) {
             return Err(self
                 .doc
-                .error(pointer, "`allOf` members nest too deeply or form a cycle"));
+                .error(
+                    Kind::Schema,
+                    pointer,
+                    "`allOf` members nest too deeply or form a cycle",
+                )
+                .into());
         }
         if !into.merged.insert(pointer.to_owned()) {
             return Ok(());
@@ -421,7 +466,7 @@ impl<'d> Schemas<'d> {
         Ok(())
     }
 
-    fn one_of(&mut self, node: &Value, pointer: &str, name: &str) -> Result<OneOf> {
+    fn one_of(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<OneOf> {
         let members = self.alternatives(node, pointer);
         let mapping = self.discriminator_mapping(node);
         let mut names = Namespace::default();
@@ -430,11 +475,8 @@ impl<'d> Schemas<'d> {
             if is_null_schema(member) {
                 continue;
             }
-            let context = match member.get("title").and_then(Value::as_str) {
-                Some(title) => format!("{name}{}", type_name(title, "Variant")),
-                None => format!("{name}Variant{}", index + 1),
-            };
-            let ty = self.ty(member, member_pointer, &context)?;
+            let title = member.get("title").and_then(Value::as_str);
+            let ty = self.ty(member, member_pointer, &context.variant(index, title))?;
             let tags = match (&ty, &mapping) {
                 (Ty::Named(id), Some((_, mapping))) => {
                     let target = &self.types[id.0].pointer;
@@ -550,15 +592,107 @@ impl<'d> Schemas<'d> {
         }
     }
 
-    /// Ends conversion: boxes recursive fields, turns aliases of themselves into newtypes,
-    /// and hands over the types.
-    pub fn finish(mut self) -> Result<Vec<TypeDef>> {
-        crate::lower::cycles::box_recursive(&mut self.types).map_err(|pointer| {
-            self.doc
-                .error(&pointer, "this schema is defined only in terms of itself")
-        })?;
+    /// Ends conversion: drops the inline types merged into earlier ones, boxes recursive
+    /// fields, turns aliases of themselves into newtypes, names the functions of field
+    /// defaults, and hands over the types with the new id of every old one (for the
+    /// operations, which name types too).
+    pub fn finish(mut self, diagnostics: &mut Diagnostics) -> (Vec<TypeDef>, Vec<TypeId>) {
+        diagnostics.extend(self.warnings.drain(..).collect());
+        let renumbered = self.drop_merged();
+        for def in &mut self.types {
+            for ty in def.kind.types_mut() {
+                ty.renumber(&renumbered);
+            }
+        }
+        if let Err(pointer) = crate::lower::cycles::box_recursive(&mut self.types) {
+            diagnostics.push(self.doc.error(
+                Kind::Schema,
+                &pointer,
+                "this schema is defined only in terms of itself",
+            ));
+        }
         crate::lower::cycles::break_alias_cycles(&mut self.types);
-        Ok(self.types)
+        name_defaults(&mut self.types);
+        (self.types, renumbered)
+    }
+
+    /// Removes the merged types; the new id of every old one, merged ones mapped to the
+    /// type they were merged into.
+    fn drop_merged(&mut self) -> Vec<TypeId> {
+        let mut renumbered = Vec::with_capacity(self.types.len());
+        let mut next = 0;
+        for index in 0..self.types.len() {
+            match self.merged.get(&TypeId(index)) {
+                // Merged into an earlier type, which has its new id already.
+                Some(earlier) => renumbered.push(renumbered[earlier.0]),
+                None => {
+                    renumbered.push(TypeId(next));
+                    next += 1;
+                }
+            }
+        }
+        let merged = std::mem::take(&mut self.merged);
+        let types = std::mem::take(&mut self.types);
+        self.types = types
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| !merged.contains_key(&TypeId(*index)))
+            .map(|(_, def)| def)
+            .collect();
+        renumbered
+    }
+}
+
+/// Keeps the `default` of a field only where its literal is a value of the field's type,
+/// and names the function that returns it, distinct within its struct.
+fn name_defaults(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let TypeKind::Struct(s) = &types[index].kind else {
+            continue;
+        };
+        let fits: Vec<bool> = s
+            .fields
+            .iter()
+            .map(|field| {
+                let usable = !(field.required || field.nullable || field.boxed);
+                usable
+                    && field
+                        .default
+                        .as_ref()
+                        .is_some_and(|d| literal_fits(&d.value, &field.ty, types))
+            })
+            .collect();
+        let TypeKind::Struct(s) = &mut types[index].kind else {
+            continue;
+        };
+        let mut functions = Namespace::default();
+        for (field, fits) in s.fields.iter_mut().zip(fits) {
+            if !fits {
+                field.default = None;
+            } else if let Some(default) = &mut field.default {
+                default.function =
+                    functions.claim(format!("default_{}", field.name.trim_end_matches('_')));
+            }
+        }
+    }
+}
+
+/// Whether `literal` is a value of `ty` that Rust can write.
+fn literal_fits(literal: &Literal, ty: &Ty, types: &[TypeDef]) -> bool {
+    match (literal, ty) {
+        (Literal::Bool(_), Ty::Bool) | (Literal::Int(_), Ty::I64 | Ty::F64) => true,
+        (Literal::Int(i), Ty::I32) => i32::try_from(*i).is_ok(),
+        (Literal::Float(f), Ty::F64) => f.is_finite(),
+        (Literal::String(_), Ty::String) => true,
+        (Literal::String(text), Ty::Named(id)) => match &types[id.0].kind {
+            TypeKind::Enum(e) => e.variants.iter().any(|v| &v.wire == text),
+            _ => false,
+        },
+        (Literal::Int(i), Ty::Named(id)) => match &types[id.0].kind {
+            TypeKind::IntEnum(e) => e.variants.iter().any(|v| v.value == *i),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -575,160 +709,25 @@ struct Collected {
     in_progress: HashSet<String>,
 }
 
-fn string_enum(values: &[String], node: &Value) -> StringEnum {
-    let names_given = extension_strings(node, &["x-enum-varnames", "x-enumNames"]);
-    let docs_given = extension_strings(node, &["x-enum-descriptions", "x-enumDescriptions"]);
-    let mut names = Namespace::with(&["Unknown"]);
-    let mut variants: Vec<EnumVariant> = Vec::new();
-    for (index, value) in values.iter().enumerate() {
-        if variants.iter().any(|v| &v.wire == value) {
-            continue;
-        }
-        let name = variant_name(names_given.get(index).copied().unwrap_or(value), "Empty");
-        variants.push(EnumVariant {
-            wire: value.clone(),
-            name: names.claim(name),
-            doc: docs_given.get(index).map(|doc| (*doc).to_owned()),
-        });
+/// The enum a schema with `enum` becomes, if its values are all strings or all integers.
+fn enum_shape<'a>(node: &Value, values: &[Value]) -> Option<Shape<'a>> {
+    let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+    let all_integers = values.iter().all(|v| v.is_i64() || v.is_null());
+    if all_integers && !integers.is_empty() && primary_type(node) == Some("integer") {
+        return Some(Shape::IntEnum(integers));
     }
-    StringEnum { variants }
-}
-
-/// The strings of the first of the array-valued vendor extensions `keys` present.
-fn extension_strings<'v>(node: &'v Value, keys: &[&str]) -> Vec<&'v str> {
-    keys.iter()
-        .find_map(|key| node.get(*key).and_then(Value::as_array))
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// Whether `key` is `true` on `node`.
-fn flag(node: &Value, key: &str) -> bool {
-    node.get(key) == Some(&Value::Bool(true))
-}
-
-/// A `default` we can write as a Rust literal.
-fn literal(value: &Value) -> Option<Literal> {
-    match value {
-        Value::Bool(b) => Some(Literal::Bool(*b)),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Some(Literal::Int(i)),
-            None => n.as_f64().map(Literal::Float),
-        },
-        Value::String(text) => Some(Literal::String(text.clone())),
-        _ => None,
-    }
-}
-
-/// An integer enum; variant names come from `x-enum-varnames` where given.
-fn int_enum(values: &[i64], node: &Value) -> IntEnum {
-    let given = extension_strings(node, &["x-enum-varnames", "x-enumNames"]);
-    let docs = extension_strings(node, &["x-enum-descriptions", "x-enumDescriptions"]);
-    let mut names = Namespace::with(&["Unknown"]);
-    let mut variants: Vec<(i64, String, Option<String>)> = Vec::new();
-    for (index, value) in values.iter().enumerate() {
-        if variants.iter().any(|(v, _, _)| v == value) {
-            continue;
-        }
-        let fallback = if *value < 0 {
-            format!("Minus{}", value.unsigned_abs())
-        } else {
-            format!("Value{value}")
-        };
-        let name = match given.get(index) {
-            Some(given) => variant_name(given, &fallback),
-            None => fallback,
-        };
-        let doc = docs.get(index).map(|doc| (*doc).to_owned());
-        variants.push((*value, names.claim(name), doc));
-    }
-    let fits_i32 = values.iter().all(|v| i32::try_from(*v).is_ok());
-    let repr = match node.get("format").and_then(Value::as_str) {
-        Some("int32") if fits_i32 => Ty::I32,
-        _ => Ty::I64,
-    };
-    IntEnum { repr, variants }
-}
-
-/// The discriminator's property: `discriminator.propertyName` in 3.x, or the string
-/// `discriminator` itself in Swagger 2.0.
-fn discriminator_property(node: &Value) -> Option<String> {
-    match node.get("discriminator")? {
-        Value::String(property) => Some(property.clone()),
-        discriminator => Some(discriminator.get("propertyName")?.as_str()?.to_owned()),
-    }
-}
-
-/// A 3.1 `type` array with more than one non-null type.
-fn multiple_types(node: &Value) -> bool {
-    node.get("type")
-        .and_then(Value::as_array)
-        .is_some_and(|types| types.iter().filter(|t| *t != "null").count() > 1)
-}
-
-/// The one non-null `type`, whether written as a string or (3.1) an array.
-fn primary_type(node: &Value) -> Option<&str> {
-    match node.get("type") {
-        Some(Value::String(t)) => Some(t),
-        Some(Value::Array(types)) => {
-            let mut named = types
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|t| *t != "null");
-            match (named.next(), named.next()) {
-                (Some(only), None) => Some(only),
-                _ => None,
-            }
-        }
-        _ => {
-            if node.get("properties").is_some() || node.get("additionalProperties").is_some() {
-                Some("object")
-            } else if node.get("items").is_some() {
-                Some("array")
-            } else {
-                None
-            }
-        }
-    }
-}
-
-fn is_nullable(node: &Value) -> bool {
-    let flag = |key| node.get(key) == Some(&Value::Bool(true));
-    let null_type = match node.get("type") {
-        Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
-        _ => false,
-    };
-    let null_member = ["oneOf", "anyOf"].iter().any(|keyword| {
-        node.get(*keyword)
-            .and_then(Value::as_array)
-            .is_some_and(|members| members.iter().any(is_null_schema))
-    });
-    flag("nullable") || flag("x-nullable") || null_type || null_member
-}
-
-fn is_null_schema(node: &Value) -> bool {
-    node.get("type").and_then(Value::as_str) == Some("null")
+    let strings: Vec<String> = values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let all_strings = values.iter().all(|v| v.is_string() || v.is_null());
+    (all_strings && !strings.is_empty() && matches!(primary_type(node), None | Some("string")))
+        .then_some(Shape::Enum(strings))
 }
 
 fn optional(ty: Ty) -> Ty {
     match ty {
         Ty::Option(_) | Ty::Any => ty,
         ty => Ty::Option(Box::new(ty)),
-    }
-}
-
-/// A schema's doc: its `description`, else its `title`.
-pub fn doc_of(node: &Value) -> Option<String> {
-    ["description", "title"]
-        .iter()
-        .filter_map(|key| node.get(*key).and_then(Value::as_str))
-        .map(str::trim)
-        .find(|text| !text.is_empty())
-        .map(str::to_owned)
-}
-
-impl From<Diagnostic> for Box<Error> {
-    fn from(diagnostic: Diagnostic) -> Self {
-        Box::new(diagnostic.into())
     }
 }

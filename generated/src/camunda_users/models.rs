@@ -8,8 +8,8 @@
     clippy::enum_variant_names,
     clippy::type_complexity
 )]
-/// The schema at `#/paths/~1users/post/responses/202/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// The `202` response of `createUser`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserAccepted {
     /// The key of the created user
     #[serde(rename = "userKey", default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +71,7 @@ pub struct SearchQueryPageResponse {
     pub end_cursor: Option<String>,
 }
 /// The parts shared by every search query.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchQueryRequest {
     /// Pagination criteria.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,7 +113,7 @@ pub struct UserCreateResult {
     pub email: Option<String>,
 }
 /// Conditions a user must meet to be returned. All given conditions must hold.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserFilter {
     /// Only users with exactly this username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +150,7 @@ pub struct UserResult {
     pub email: Option<String>,
 }
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSearchQueryRequest {
     /// Pagination criteria.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,7 +196,7 @@ pub struct UserSearchResult {
     pub page: SearchQueryPageResponse,
 }
 /// The changes to apply to a user. Every field is optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserUpdateRequest {
     /// The new password. When empty or left out, the password does not change.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -63,7 +63,7 @@ pub struct UserList {
     pub users: Vec<User>,
 }
 /// Bookkeeping about a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserMetadata {
     /// Who created the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ pub struct UserMetadata {
     pub last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 /// The security settings of a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSecurity {
     /// The roles granted to the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,9 @@ use std::path::{Component, Path, PathBuf, Prefix};
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+mod refs;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 
 /// The format versions we read; each lowers into the same model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,29 +62,19 @@ pub struct Document {
 }
 
 impl Document {
-    /// Reads and parses `file`, following `$ref`s only within its directory.
-    pub fn load(file: &Path) -> Result<Document> {
-        Document::load_reaching(file, Reach::Directory)
-    }
-
     /// Reads and parses `file`, following `$ref`s to the files `reach` allows.
     pub fn load_reaching(file: &Path, reach: Reach) -> Result<Document> {
         let text = std::fs::read_to_string(file)
-            .map_err(|error| Error::one(file, "", format!("cannot read the file: {error}")))?;
+            .map_err(|error| fail(Kind::Io, file, "", format!("cannot read the file: {error}")))?;
         Document::parse_reaching(file, &text, reach)
-    }
-
-    /// Parses `text`, read from `file` (named in diagnostics only), following `$ref`s only
-    /// within the directory of `file`.
-    pub fn parse(file: &Path, text: &str) -> Result<Document> {
-        Document::parse_reaching(file, text, Reach::Directory)
     }
 
     /// Parses `text`, read from `file`, following `$ref`s to the files `reach` allows.
     pub fn parse_reaching(file: &Path, text: &str, reach: Reach) -> Result<Document> {
         let root = parse_tree(file, text)?;
         let Value::Object(fields) = &root else {
-            return Err(Error::one(
+            return Err(fail(
+                Kind::Syntax,
                 file,
                 "#",
                 "the document is not an object with `openapi` or `swagger` at its top",
@@ -93,7 +85,8 @@ impl Document {
             (_, Some(Value::String(v))) if v.starts_with("3.0") => Version::OpenApi30,
             (_, Some(Value::String(v))) if v.starts_with("3.1") => Version::OpenApi31,
             (Some(v), _) => {
-                return Err(Error::one(
+                return Err(fail(
+                    Kind::Syntax,
                     file,
                     "#/swagger",
                     format!(
@@ -102,7 +95,8 @@ impl Document {
                 ))
             }
             (_, Some(v)) => {
-                return Err(Error::one(
+                return Err(fail(
+                    Kind::Syntax,
                     file,
                     "#/openapi",
                     format!(
@@ -111,7 +105,8 @@ impl Document {
                 ))
             }
             (None, None) => {
-                return Err(Error::one(
+                return Err(fail(
+                    Kind::Syntax,
                     file,
                     "#",
                     "neither `openapi` nor `swagger` is set: this is not an API description",
@@ -142,10 +137,12 @@ impl Document {
             keys_by_real.insert(real, String::new());
         }
         while let Some(key) = pending.pop() {
-            let mut references = Vec::new();
             let base = format!("{key}#");
-            collect_refs(self.value_of(&key), &base, &mut references);
+            let references = refs::references(self.value_of(&key), &base, key.is_empty());
             for (pointer, reference) in references {
+                if reference.starts_with('#') {
+                    continue;
+                }
                 let target = self.target(&pointer, &reference)?;
                 let file = target.split_once('#').map_or("", |(file, _)| file);
                 // `target` already maps a second path to a file to its first key.
@@ -153,7 +150,8 @@ impl Document {
                     continue;
                 }
                 if self.others.len() >= MAX_FILES {
-                    return Err(self.error(
+                    return Err(self.fail(
+                        Kind::Reference,
                         &pointer,
                         format!(
                             "more than {MAX_FILES} files are referenced; refusing to read more"
@@ -172,7 +170,8 @@ impl Document {
                     keys_by_real.insert(real, file.to_owned());
                 }
                 let text = std::fs::read_to_string(&path).map_err(|error| {
-                    self.error(
+                    self.fail(
+                        Kind::Reference,
                         &pointer,
                         format!("`$ref: {reference}` names a file that cannot be read: {error}"),
                     )
@@ -194,7 +193,8 @@ impl Document {
         if real.starts_with(&directory) {
             Ok(())
         } else {
-            Err(self.error(
+            Err(self.fail(
+                Kind::Reference,
                 pointer,
                 format!(
                     "`$ref: {reference}` is refused: through a symbolic link it leaves the directory of the description"
@@ -233,7 +233,7 @@ impl Document {
             return Ok(format!("{base}#{fragment}"));
         }
         let refuse =
-            |why: &str| self.error(pointer, format!("`$ref: {reference}` is refused: {why}"));
+            |why: &str| self.fail(Kind::Reference, pointer, format!("`$ref: {reference}` is refused: {why}"));
         if path.contains("://") || path.starts_with("//") {
             return Err(refuse(
                 "references to URLs are not followed; download the file and refer to it by a relative path",
@@ -309,14 +309,29 @@ impl Document {
     }
 
     /// An error located at `pointer`, in whichever file that is.
-    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
+    pub fn error(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let (file, pointer) = self.locate(pointer);
+        Diagnostic::error(kind, &file, &pointer, message)
+    }
+
+    /// A warning located at `pointer`, in whichever file that is.
+    pub fn warning(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let (file, pointer) = self.locate(pointer);
+        Diagnostic::warning(kind, &file, &pointer, message)
+    }
+
+    /// [`Document::error`], as what a stage returns.
+    fn fail(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostics {
+        self.error(kind, pointer, message).into()
+    }
+
+    /// The file a pointer across files is in, and the pointer within that file.
+    fn locate(&self, pointer: &str) -> (PathBuf, String) {
         match pointer.split_once('#') {
-            Some((file, fragment)) if !file.is_empty() => Error::one(
-                &self.directory().join(file),
-                &format!("#{fragment}"),
-                message,
-            ),
-            _ => Error::one(&self.file, pointer, message),
+            Some((file, fragment)) if !file.is_empty() => {
+                (self.directory().join(file), format!("#{fragment}"))
+            }
+            _ => (self.file.clone(), pointer.to_owned()),
         }
     }
 
@@ -345,13 +360,18 @@ impl Document {
                 break;
             }
             if !seen.insert(target.clone()) {
-                return Err(self.error(
+                return Err(self.fail(
+                    Kind::Reference,
                     &current.0,
                     format!("`$ref: {reference}` is part of a cycle of references that never reaches a definition"),
                 ));
             }
             let node = self.get(&target).ok_or_else(|| {
-                self.error(&current.0, format!("`$ref: {reference}` points to nothing"))
+                self.fail(
+                    Kind::Reference,
+                    &current.0,
+                    format!("`$ref: {reference}` points to nothing"),
+                )
             })?;
             current = (target, node);
         }
@@ -381,28 +401,6 @@ pub fn child(base: &str, segment: &str) -> String {
         }
     }
     pointer
-}
-
-/// Every `$ref` under `node` (at `pointer`) that names another file, with its pointer.
-fn collect_refs(node: &Value, pointer: &str, into: &mut Vec<(String, String)>) {
-    match node {
-        Value::Object(fields) => {
-            for (key, value) in fields {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) if !reference.starts_with('#') => {
-                        into.push((pointer.to_owned(), reference.clone()))
-                    }
-                    _ => collect_refs(value, &child(pointer, key), into),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                collect_refs(item, &child(pointer, &index.to_string()), into);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The last segment of a pointer, unescaped: the name a component was given. For a
@@ -448,20 +446,23 @@ fn percent_decode(text: &str) -> String {
 fn parse_tree(file: &Path, text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text)
-            .map_err(|error| Error::one(file, "", format!("malformed JSON: {error}")));
+            .map_err(|error| fail(Kind::Syntax, file, "", format!("malformed JSON: {error}")));
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)
-        .map_err(|error| Error::one(file, "", format!("malformed YAML: {error}")))?;
+        .map_err(|error| fail(Kind::Syntax, file, "", format!("malformed YAML: {error}")))?;
     // The merge reports no place, and drops the key it fails on: look for it first.
     if let Some(pointer) = bad_merge_key(&yaml, "#") {
-        return Err(Error::one(
+        return Err(fail(
+            Kind::Syntax,
             file,
             &pointer,
             "invalid YAML merge key `<<`: its value must be a mapping or a list of mappings",
         ));
     }
     yaml.apply_merge()
-        .map_err(|error| Error::one(file, "", format!("invalid YAML merge key `<<`: {error}")))?;
+        .map_err(|error| {
+            fail(Kind::Syntax, file, "", format!("invalid YAML merge key `<<`: {error}"))
+        })?;
     yaml_to_json(file, yaml, "#")
 }
 
@@ -534,7 +535,8 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, pointer: &str) -> Result<V
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_owned(),
                     _ => {
-                        return Err(Error::one(
+                        return Err(fail(
+                            Kind::Syntax,
                             file,
                             pointer,
                             "a mapping key is not a scalar, which JSON cannot express",
@@ -548,4 +550,9 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, pointer: &str) -> Result<V
         }
         Y::Tagged(tagged) => yaml_to_json(file, tagged.value, pointer)?,
     })
+}
+
+/// An error of the file as a whole (or at `pointer` in it), as what a stage returns.
+fn fail(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Diagnostics {
+    Diagnostic::error(kind, file, pointer, message).into()
 }

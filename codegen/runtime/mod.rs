@@ -1,9 +1,14 @@
 //! Helpers shared by the generated operations: the [`Operation`] trait that ties an
-//! operation's types together, and decoding of a response by its status.
+//! operation's types together, decoding of a response by its status, and ([`request`])
+//! building of a request by the rules of its description.
 //!
 //! This file is written once per generated crate, unchanged, by the generator.
 
 use std::fmt;
+
+pub mod request;
+
+pub use request::EncodeError;
 
 /// One HTTP operation of the API, with the types it sends and receives.
 pub trait Operation {

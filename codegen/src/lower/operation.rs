@@ -1,0 +1,513 @@
+//! Operations: the path items of `paths` (and `webhooks`), each operation with its names,
+//! parameters and request body. A problem with one part of an operation is reported and
+//! that part left out, so one run finds the problems of every part.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::keywords::doc_of;
+use super::responses::preferred;
+use super::schema::Schemas;
+use super::{operations_namespace, METHODS};
+use crate::diagnostics::{Diagnostics, Kind, Result};
+use crate::emit::docs::code;
+use crate::load::{child, Document, Version};
+use crate::model::{
+    Body, Location, MediaKind, Operation, OperationNames, Param, Payload, Style, Ty,
+};
+use crate::naming::{field_name, type_name, Context, Namespace};
+
+pub(super) struct Operations<'d, 's> {
+    pub(super) doc: &'d Document,
+    pub(super) schemas: &'s mut Schemas<'d>,
+    /// Names of the `operations` module: operations and the types made for them.
+    pub(super) names: Namespace,
+    ids: BTreeSet<String>,
+}
+
+/// An operation being lowered: what its parts need to know of it.
+pub(super) struct Current<'a> {
+    pub(super) id: &'a str,
+    /// The marker type's name, which the names of its inline types start with.
+    pub(super) name: &'a str,
+    pub(super) node: &'a Value,
+    pub(super) pointer: &'a str,
+}
+
+impl<'d, 's> Operations<'d, 's> {
+    pub(super) fn new(doc: &'d Document, schemas: &'s mut Schemas<'d>) -> Self {
+        Operations {
+            doc,
+            schemas,
+            names: operations_namespace(),
+            ids: BTreeSet::new(),
+        }
+    }
+
+    /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
+    pub(super) fn path_items(&mut self, key: &str, diagnostics: &mut Diagnostics) -> Vec<Operation> {
+        let base = format!("#/{key}");
+        let items = match self.doc.root.get(key) {
+            Some(Value::Object(items)) => items,
+            Some(_) => {
+                diagnostics.push(self.doc.error(
+                    Kind::Structure,
+                    &base,
+                    format!("`{key}` must be a map from path to path item"),
+                ));
+                return Vec::new();
+            }
+            None => return Vec::new(),
+        };
+        let mut operations = Vec::new();
+        for (path, item) in items {
+            // Extensions may sit beside the paths (`x-codegen-contextRoot: /api`).
+            if path.starts_with("x-") {
+                continue;
+            }
+            let pointer = child(&base, path);
+            let webhook = key == "webhooks";
+            let found = self.path_item(path, item, &pointer, webhook, diagnostics);
+            operations.extend(diagnostics.absorb(found).unwrap_or_default());
+        }
+        operations
+    }
+
+    fn path_item(
+        &mut self,
+        path: &str,
+        item: &Value,
+        pointer: &str,
+        webhook: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Vec<Operation>> {
+        let (pointer, item) = self.doc.resolve(item, pointer)?;
+        let Value::Object(item) = item else {
+            return Err(self
+                .doc
+                .error(Kind::Structure, &pointer, "a path item must be an object")
+                .into());
+        };
+        let shared = item.get("parameters");
+        let mut operations = Vec::new();
+        for (method, operation) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let op_pointer = child(&pointer, method);
+            let context = (path, method.as_str(), shared, pointer.as_str());
+            let lowered = self.operation(context, operation, &op_pointer, webhook, diagnostics);
+            operations.extend(diagnostics.absorb(lowered));
+        }
+        Ok(operations)
+    }
+
+    /// One operation; `(path, method, shared parameters, path item pointer)` say where.
+    fn operation(
+        &mut self,
+        (path, method, shared, item_pointer): (&str, &str, Option<&Value>, &str),
+        node: &Value,
+        pointer: &str,
+        webhook: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Operation> {
+        if !node.is_object() {
+            return Err(self
+                .doc
+                .error(Kind::Structure, pointer, "an operation must be an object")
+                .into());
+        }
+        let id = match node.get("operationId").and_then(Value::as_str) {
+            Some(id) => id.to_owned(),
+            None => format!("{method} {path}"),
+        };
+        if !self.ids.insert(id.clone()) {
+            return Err(self
+                .doc
+                .error(
+                    Kind::Duplicate,
+                    &child(pointer, "operationId"),
+                    format!("operationId `{id}` is used by another operation already; each must be unique"),
+                )
+                .into());
+        }
+        let names = self.claim_names(&id, webhook);
+        let current = Current {
+            id: &id,
+            name: &names.marker,
+            node,
+            pointer,
+        };
+        let params = merged_params(self.doc, shared, item_pointer, node, pointer, diagnostics);
+        let (params, body) = self.params(&current, &params, diagnostics);
+        let body = match node.get("requestBody") {
+            Some(request_body) => {
+                let lowered = self.request_body(&current, request_body);
+                diagnostics.absorb(lowered)
+            }
+            None => body,
+        };
+        let responses = self.responses(&current, diagnostics);
+        let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
+        let tags = node.get("tags").and_then(Value::as_array);
+        Ok(Operation {
+            id: id.clone(),
+            names,
+            method: http::Method::from_bytes(method.to_uppercase().as_bytes())
+                .unwrap_or(http::Method::GET),
+            // A fragment (`/cookies#formExploded`) is never part of a request's path.
+            path: path.split('#').next().unwrap_or_default().to_owned(),
+            pointer: pointer.to_owned(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: node.get("deprecated") == Some(&Value::Bool(true)),
+            tags: tags
+                .map(|tags| tags.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            params,
+            body,
+            responses,
+        })
+    }
+
+    /// The names of an operation's items, claimed in the operations module. A webhook
+    /// becomes only the type of its payload.
+    fn claim_names(&mut self, id: &str, webhook: bool) -> OperationNames {
+        if webhook {
+            let base = type_name(id, "Operation");
+            let base = base.strip_suffix("Webhook").unwrap_or(&base);
+            return OperationNames {
+                marker: self.names.claim(format!("{base}Webhook")),
+                params: String::new(),
+                responses: String::new(),
+                errors: String::new(),
+            };
+        }
+        let marker = self.names.claim(type_name(id, "Operation"));
+        OperationNames {
+            params: self.names.claim(format!("{marker}Params")),
+            responses: self.names.claim(format!("{marker}Responses")),
+            errors: self.names.claim(format!("{marker}Errors")),
+            marker,
+        }
+    }
+
+    /// The parameters of an operation; Swagger 2.0's `body` and `formData` parameters
+    /// become its body.
+    fn params(
+        &mut self,
+        op: &Current,
+        params: &[(Value, String)],
+        diagnostics: &mut Diagnostics,
+    ) -> (Vec<Param>, Option<Body>) {
+        let mut lowered = Vec::new();
+        let mut field_names = Namespace::default();
+        let mut body = None;
+        let mut form_fields: Vec<(Value, String)> = Vec::new();
+        for (param, param_pointer) in params {
+            let location = match param.get("in").and_then(Value::as_str) {
+                Some("path") => Location::Path,
+                Some("query") => Location::Query,
+                Some("header") => Location::Header,
+                Some("cookie") => Location::Cookie,
+                Some("body") => {
+                    body = diagnostics.absorb(self.swagger_body(op, param, param_pointer));
+                    continue;
+                }
+                Some("formData") => {
+                    form_fields.push((param.clone(), param_pointer.clone()));
+                    continue;
+                }
+                other => {
+                    let message = match other {
+                        Some(other) => format!("`in: {other}` is not a parameter location: use path, query, header or cookie"),
+                        None => "a parameter has no `in`: say whether it goes in the path, query, header or cookie".to_owned(),
+                    };
+                    diagnostics.push(self.doc.error(Kind::Structure, param_pointer, message));
+                    continue;
+                }
+            };
+            let Some(wire) = param.get("name").and_then(Value::as_str) else {
+                diagnostics.push(self.doc.error(
+                    Kind::Structure,
+                    param_pointer,
+                    "a parameter has no `name`",
+                ));
+                continue;
+            };
+            let lowered_param = self.param(op, param, param_pointer, wire, location);
+            if let Some(mut param) = diagnostics.absorb(lowered_param) {
+                param.name = field_names.claim(field_name(wire));
+                lowered.push(param);
+            }
+        }
+        if !form_fields.is_empty() {
+            body = diagnostics.absorb(self.swagger_form(op, &form_fields));
+        }
+        (lowered, body)
+    }
+
+    fn param(
+        &mut self,
+        op: &Current,
+        param: &Value,
+        pointer: &str,
+        wire: &str,
+        location: Location,
+    ) -> Result<Param> {
+        let context = Context::new(
+            &format!("{}{}", op.name, type_name(wire, "Param")),
+            format!("the {} parameter of {}", code(wire), code(op.id)),
+        );
+        // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
+        let ty = if let Some(schema) = param.get("schema") {
+            self.schemas.ty(schema, &child(pointer, "schema"), &context)?
+        } else if let Some((media_pointer, media)) =
+            first_media(param.get("content"), &child(pointer, "content"))
+        {
+            match media.get("schema") {
+                Some(schema) => self
+                    .schemas
+                    .ty(schema, &child(&media_pointer, "schema"), &context)?,
+                None => Ty::String,
+            }
+        } else if self.doc.version == Version::Swagger2 {
+            self.schemas.ty(&swagger_schema(param), pointer, &context)?
+        } else {
+            Ty::String
+        };
+        let ty = match ty {
+            Ty::Option(inner) => *inner,
+            ty => ty,
+        };
+        let (style, explode) = style_of(param, location, self.doc.version);
+        Ok(Param {
+            wire: wire.to_owned(),
+            name: String::new(),
+            location,
+            doc: doc_of(param),
+            ty,
+            required: location == Location::Path
+                || param.get("required") == Some(&Value::Bool(true)),
+            deprecated: param.get("deprecated") == Some(&Value::Bool(true)),
+            style,
+            explode,
+        })
+    }
+
+    /// Media types an operation (else the document) declares under `key`.
+    pub(super) fn media_types(&self, node: &Value, key: &str) -> Vec<String> {
+        node.get(key)
+            .or_else(|| self.doc.root.get(key))
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn swagger_body(&mut self, op: &Current, param: &Value, pointer: &str) -> Result<Body> {
+        let consumes = self.media_types(op.node, "consumes");
+        let media_type = preferred(&consumes)
+            .unwrap_or("application/json")
+            .to_owned();
+        let payload = match param.get("schema") {
+            Some(schema) => self.payload(
+                &media_type,
+                Some(schema),
+                &child(pointer, "schema"),
+                &request_context(op),
+            )?,
+            None => Payload::Empty,
+        };
+        Ok(Body {
+            media_type,
+            payload,
+            required: param.get("required") == Some(&Value::Bool(true)),
+            doc: doc_of(param),
+        })
+    }
+
+    /// Swagger 2.0 `formData` parameters become one struct, as a 3.x form schema would.
+    fn swagger_form(&mut self, op: &Current, fields: &[(Value, String)]) -> Result<Body> {
+        let consumes = self.media_types(op.node, "consumes");
+        let has_file = fields
+            .iter()
+            .any(|(f, _)| f.get("type") == Some(&Value::String("file".into())));
+        let media_type = if has_file || consumes.iter().any(|m| m == "multipart/form-data") {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for (field, _) in fields {
+            let Some(wire) = field.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            properties.insert(wire.to_owned(), swagger_schema(field));
+            if field.get("required") == Some(&Value::Bool(true)) {
+                required.push(Value::String(wire.to_owned()));
+            }
+        }
+        let schema =
+            serde_json::json!({ "type": "object", "properties": properties, "required": required });
+        let context = Context::new(
+            &format!("{}Form", op.name),
+            format!("the form of {}", code(op.id)),
+        );
+        let ty = self
+            .schemas
+            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
+        Ok(Body {
+            media_type: media_type.to_owned(),
+            payload: Payload::Form(ty),
+            required: !required.is_empty(),
+            doc: None,
+        })
+    }
+
+    fn request_body(&mut self, op: &Current, node: &Value) -> Result<Body> {
+        let pointer = child(op.pointer, "requestBody");
+        let (pointer, node) = self.doc.resolve(node, &pointer)?;
+        let content = node.get("content").and_then(Value::as_object);
+        let media_types: Vec<String> = content
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        let Some(media_type) = preferred(&media_types) else {
+            return Ok(Body {
+                media_type: String::new(),
+                payload: Payload::Empty,
+                required: false,
+                doc: doc_of(node),
+            });
+        };
+        let media_pointer = child(&child(&pointer, "content"), media_type);
+        let schema = content.and_then(|c| c[media_type].get("schema"));
+        Ok(Body {
+            media_type: media_type.to_owned(),
+            payload: self.payload(
+                media_type,
+                schema,
+                &child(&media_pointer, "schema"),
+                &request_context(op),
+            )?,
+            required: node.get("required") == Some(&Value::Bool(true)),
+            doc: doc_of(node),
+        })
+    }
+
+    /// What a body of `media_type` with `schema` (at `pointer`) is read or written as.
+    pub(super) fn payload(
+        &mut self,
+        media_type: &str,
+        schema: Option<&Value>,
+        pointer: &str,
+        context: &Context,
+    ) -> Result<Payload> {
+        Ok(match MediaKind::of(media_type) {
+            MediaKind::Json => match schema {
+                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
+                None => Payload::Json(Ty::Any),
+            },
+            MediaKind::Form => match schema {
+                Some(schema) => Payload::Form(self.schemas.ty(schema, pointer, context)?),
+                None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
+            },
+            MediaKind::Text => Payload::Text,
+            MediaKind::Binary => Payload::Binary,
+        })
+    }
+}
+
+fn request_context(op: &Current) -> Context {
+    Context::new(
+        &format!("{}Request", op.name),
+        format!("the request body of {}", code(op.id)),
+    )
+}
+
+/// The parameters of an operation with those of its path item, resolved: one of the
+/// operation overrides one of the path item with the same name and place.
+fn merged_params(
+    doc: &Document,
+    shared: Option<&Value>,
+    item_pointer: &str,
+    node: &Value,
+    pointer: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(Value, String)> {
+    let mut params: Vec<(Value, String)> = Vec::new();
+    let lists = [
+        (shared, child(item_pointer, "parameters")),
+        (node.get("parameters"), child(pointer, "parameters")),
+    ];
+    for (list, base) in lists {
+        let Some(Value::Array(list)) = list else {
+            continue;
+        };
+        for (index, param) in list.iter().enumerate() {
+            let resolved = doc.resolve(param, &child(&base, &index.to_string()));
+            let Some((param_pointer, param)) = diagnostics.absorb(resolved) else {
+                continue;
+            };
+            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+            match params.iter_mut().find(|(p, _)| key(p) == key(param)) {
+                Some(existing) => *existing = (param.clone(), param_pointer),
+                None => params.push((param.clone(), param_pointer)),
+            }
+        }
+    }
+    params
+}
+
+/// A Swagger 2.0 parameter or header carries its schema keywords on itself.
+pub(super) fn swagger_schema(node: &Value) -> Value {
+    let mut schema = Map::new();
+    if let Value::Object(fields) = node {
+        for (key, value) in fields {
+            if !matches!(
+                key.as_str(),
+                "name" | "in" | "required" | "collectionFormat"
+            ) {
+                schema.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(schema)
+}
+
+fn first_media<'v>(content: Option<&'v Value>, pointer: &str) -> Option<(String, &'v Value)> {
+    let (media_type, media) = content?.as_object()?.iter().next()?;
+    Some((child(pointer, media_type), media))
+}
+
+/// `style` and `explode` as written, or the defaults of the parameter's location.
+/// Swagger 2.0's `collectionFormat` maps onto the same styles.
+fn style_of(param: &Value, location: Location, version: Version) -> (Style, bool) {
+    if version == Version::Swagger2 {
+        let delimited = |style| (style, false);
+        return match param.get("collectionFormat").and_then(Value::as_str) {
+            Some("multi") => (Style::Form, true),
+            Some("ssv") => delimited(Style::SpaceDelimited),
+            Some("tsv") => delimited(Style::TabDelimited),
+            Some("pipes") => delimited(Style::PipeDelimited),
+            // `csv`, the default: comma-separated, which is `form` or `simple` unexploded.
+            _ => (location.default_style(), false),
+        };
+    }
+    let style = param
+        .get("style")
+        .and_then(Value::as_str)
+        .and_then(Style::parse)
+        .unwrap_or(location.default_style());
+    let explode = param
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style.default_explode());
+    (style, explode)
+}
