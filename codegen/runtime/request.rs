@@ -497,7 +497,10 @@ impl RequestBuilder {
         if self.base_url.contains(['?', '#']) {
             return Err(EncodeError::new(Subject::BaseUrl, Problem::QueryOrFragment));
         }
-        let mut uri = join(&self.base_url, &without_dot_segments(&self.path));
+        if has_dot_segment(&self.path) {
+            return Err(EncodeError::new(Subject::Uri, Problem::DotSegment));
+        }
+        let mut uri = join(&self.base_url, &self.path);
         if !self.query.is_empty() {
             uri.push('?');
             uri.push_str(&self.query.join("&"));
@@ -525,18 +528,16 @@ fn join(base_url: &str, path: &str) -> String {
     }
 }
 
-/// A segment that is exactly `.` or `..` would be removed or climb a level when the URI
-/// is resolved (RFC 3986 §5.2.4); written `%2E` it names the segment itself. Values get
-/// here percent-encoded, so only the template's own slashes split segments.
-fn without_dot_segments(path: &str) -> String {
-    path.split('/')
-        .map(|segment| match segment {
-            "." => "%2E",
-            ".." => "%2E%2E",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+/// Whether a segment of `path` is `.` or `..`, which would be removed or climb a level
+/// when the URI is resolved (RFC 3986 §5.2.4). Percent-encoding does not help: URL
+/// parsers such as the WHATWG one reqwest uses read `%2E%2E` as `..` too. So such a
+/// value is refused. Values get here percent-encoded, so only the template's own slashes
+/// split segments.
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let decoded = segment.replace("%2E", ".").replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    })
 }
 
 /// A header value must be visible ASCII or spaces: anything else either ends the header
@@ -1233,6 +1234,7 @@ enum Problem {
     Uri(http::uri::InvalidUri),
     InvalidBoundary,
     BoundaryInPart,
+    DotSegment,
 }
 
 impl EncodeError {
@@ -1298,6 +1300,9 @@ impl fmt::Display for Problem {
                 "is not 1 to 70 letters, digits or `'()+_,-./:=? `, or ends in a space (RFC 2046)",
             ),
             Problem::BoundaryInPart => f.write_str("occurs inside a part"),
+            Problem::DotSegment => f.write_str(
+                "would have a segment `.` or `..`, which changes the path the request goes to",
+            ),
         }
     }
 }
