@@ -1107,7 +1107,8 @@ fn query_names_round_trip() {
 
 #[test]
 fn path_round_trip() {
-    for value in strings() {
+    // `.` and `..` are refused (see `dot_segments_are_refused`).
+    for value in strings().into_iter().filter(|v| v != "." && v != "..") {
         let segment = path(|r| r.path_simple("v", &value, false));
         assert!(!segment.contains('/'), "{segment}");
         let decoded = percent_encoding::percent_decode_str(&segment)
