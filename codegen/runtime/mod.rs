@@ -1,14 +1,19 @@
 //! Helpers shared by the generated operations: the [`Operation`] trait that ties an
-//! operation's types together, decoding of a response by its status, and ([`request`])
-//! building of a request by the rules of its description.
+//! operation's types together, decoding of a response by its status, building of a
+//! request by the rules of its description ([`request`]) with the credentials it needs
+//! ([`auth`]), and, with the `client` feature, sending it ([`client`]).
 //!
 //! This file is written once per generated crate, unchanged, by the generator.
 
 use std::fmt;
 
+pub mod auth;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod request;
 
-pub use request::EncodeError;
+pub use auth::{ApiKey, Basic, Credentials, Security};
+pub use request::{EncodeError, RequestBuilder};
 
 /// One HTTP operation of the API, with the types it sends and receives.
 pub trait Operation {
@@ -26,6 +31,45 @@ pub trait Operation {
     type Responses;
     /// One variant per documented error status, and one for undocumented statuses.
     type Errors: std::error::Error;
+    /// The credentials the operation needs.
+    const SECURITY: Security;
+
+    /// Writes the parameters and the body into a request being built: the path with its
+    /// parameters, the query, headers and cookies, `Accept`, and the body with its
+    /// `Content-Type`. [`Operation::request`] is what callers use.
+    fn write(
+        request: &mut RequestBuilder,
+        params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), EncodeError>;
+
+    /// The request for `params` and `body`, sent to `base_url` (a server URL such as
+    /// `https://api.example.com/v1`, with or without a trailing slash): method, URI,
+    /// header and cookie parameters, `Accept` and the body, each written as the
+    /// description says. Credentials are added by [`Operation::authorized_request`].
+    fn request(
+        base_url: &str,
+        params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<http::Request<Vec<u8>>, EncodeError> {
+        let mut request = RequestBuilder::new(Self::METHOD, base_url);
+        Self::write(&mut request, params, body)?;
+        request.build()
+    }
+
+    /// [`Operation::request`] with the credentials the operation needs, from those the
+    /// caller has.
+    fn authorized_request<C: Credentials + ?Sized>(
+        base_url: &str,
+        params: &Self::Params,
+        body: &Self::Body,
+        credentials: &C,
+    ) -> Result<http::Request<Vec<u8>>, EncodeError> {
+        let mut request = RequestBuilder::new(Self::METHOD, base_url);
+        Self::write(&mut request, params, body)?;
+        request.authorize(&Self::SECURITY, credentials)?;
+        request.build()
+    }
 
     /// Decodes a response by its status: the status picks the variant, and the body must
     /// then match that variant's documented schema, or a [`DecodeError`] says why not.
@@ -99,6 +143,14 @@ pub fn json<T: serde::de::DeserializeOwned>(
         status,
         problem: Problem::Json(error),
     })
+}
+
+/// The media type of a response (`application/json`), lowercased and without
+/// parameters, if it has a `Content-Type`.
+pub fn media_type(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim();
+    Some(essence.to_ascii_lowercase())
 }
 
 /// Reads a text body.

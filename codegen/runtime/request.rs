@@ -1218,6 +1218,7 @@ enum Subject {
     Uri,
     Header(HeaderName),
     Boundary,
+    Credentials(String),
 }
 
 #[derive(Debug)]
@@ -1235,11 +1236,23 @@ enum Problem {
     InvalidBoundary,
     BoundaryInPart,
     DotSegment,
+    MissingCredentials(String),
 }
 
 impl EncodeError {
     fn new(subject: Subject, problem: Problem) -> EncodeError {
         EncodeError { subject, problem }
+    }
+
+    /// The operation needs credentials the caller has none of; `schemes` says which
+    /// would do.
+    pub(super) fn missing_credentials(schemes: String) -> EncodeError {
+        EncodeError::new(Subject::Credentials(String::new()), Problem::MissingCredentials(schemes))
+    }
+
+    /// The same problem, with the credentials of `scheme` at fault.
+    pub(super) fn for_credentials(self, scheme: &str) -> EncodeError {
+        EncodeError::new(Subject::Credentials(scheme.to_owned()), self.problem)
     }
 
     fn parameter_error(name: &str, problem: Problem) -> EncodeError {
@@ -1273,6 +1286,8 @@ impl fmt::Display for Subject {
             Subject::Uri => f.write_str("the request URI"),
             Subject::Header(name) => write!(f, "the `{name}` header"),
             Subject::Boundary => f.write_str("the multipart boundary"),
+            Subject::Credentials(scheme) if scheme.is_empty() => f.write_str("credentials"),
+            Subject::Credentials(scheme) => write!(f, "the credentials of `{scheme}`"),
         }
     }
 }
@@ -1300,6 +1315,9 @@ impl fmt::Display for Problem {
                 "is not 1 to 70 letters, digits or `'()+_,-./:=? `, or ends in a space (RFC 2046)",
             ),
             Problem::BoundaryInPart => f.write_str("occurs inside a part"),
+            Problem::MissingCredentials(schemes) => {
+                write!(f, "are missing: the operation needs {schemes}")
+            }
             Problem::DotSegment => f.write_str(
                 "would have a segment `.` or `..`, which changes the path the request goes to",
             ),

@@ -15,6 +15,67 @@ pub struct Api {
     /// OpenAPI 3.1 `webhooks`: requests the API sends, lowered like operations. Only
     /// [`OperationNames::marker`] is claimed for them: it names the payload's type.
     pub webhooks: Vec<Operation>,
+    /// Where the API is served (`servers`, or Swagger 2.0 `host`, `basePath` and
+    /// `schemes`), each a type of the `servers` module.
+    pub servers: Vec<Server>,
+    /// The security schemes, each a field of the `auth` module's `Credentials`.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A server URL, with its variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The type of the `servers` module that stands for it.
+    pub name: String,
+    /// The URL template, `{name}` for each variable.
+    pub url: String,
+    pub doc: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    pub wire: String,
+    /// The field of the server's type.
+    pub name: String,
+    pub doc: Option<String>,
+    /// The value used unless the caller gives another; without one the caller must.
+    pub default: Option<String>,
+    /// The values allowed, when the description lists them: an enum of the module.
+    pub values: Option<(String, StringEnum)>,
+}
+
+/// A way of proving who the caller is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the description (`bearerAuth`).
+    pub id: String,
+    /// The field of `Credentials` that holds it, and the constant that describes it.
+    pub field: String,
+    pub constant: String,
+    pub doc: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer …`: HTTP bearer, OAuth 2 and OpenID Connect tokens.
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    /// A key in a header, query parameter or cookie named `name`.
+    ApiKey { location: Location, name: String },
+}
+
+/// Which credentials an operation needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// Neither the operation nor the description says: whatever credentials the caller
+    /// has are sent.
+    Unspecified,
+    /// Any one of these sets of schemes (indexes into [`Api::security_schemes`]), all of
+    /// a set together; an empty set means no credentials are needed.
+    Any(Vec<Vec<usize>>),
 }
 
 /// Index of a type in [`Api::types`].
@@ -252,6 +313,9 @@ pub struct Operation {
     pub method: http::Method,
     /// The path template as the description writes it, without a fragment.
     pub path: String,
+    /// The path template in pieces: literal text (percent-encoded where a path needs it)
+    /// and parameters.
+    pub template: Vec<PathPart>,
     pub pointer: String,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -261,19 +325,38 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses, ordered: codes ascending, then ranges, then `default`.
     pub responses: Vec<Response>,
+    /// The media types the responses document, those `decode` reads best first: what
+    /// the request's `Accept` lists.
+    pub accept: Vec<String>,
+    pub security: Security,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text written as it is (already percent-encoded where the path needs it).
+    Literal(String),
+    /// The value of the parameter at this index of [`Operation::params`].
+    Param(usize),
 }
 
 impl Operation {
     /// Every type the operation names: in parameters, body, responses and headers.
     pub fn types(&self) -> Vec<&Ty> {
         let params = self.params.iter().map(|p| &p.ty);
-        let body = self.body.iter().filter_map(|b| b.payload.ty());
+        let body = self
+            .body
+            .iter()
+            .flat_map(|b| b.contents.iter().filter_map(|c| c.payload.ty()));
         let responses = self.responses.iter().flat_map(|r| {
             let headers = r.headers.iter().filter_map(|h| match &h.ty {
                 HeaderTy::Scalar(ty) => Some(ty),
                 HeaderTy::Enum { .. } => None,
             });
-            r.payload.ty().into_iter().chain(headers)
+            r.contents
+                .iter()
+                .filter_map(|c| c.payload.ty())
+                .chain(headers)
         });
         params.chain(body).chain(responses).collect()
     }
@@ -281,13 +364,19 @@ impl Operation {
     /// [`Operation::types`], to change them.
     pub fn types_mut(&mut self) -> Vec<&mut Ty> {
         let params = self.params.iter_mut().map(|p| &mut p.ty);
-        let body = self.body.iter_mut().filter_map(|b| b.payload.ty_mut());
+        let body = self
+            .body
+            .iter_mut()
+            .flat_map(|b| b.contents.iter_mut().filter_map(|c| c.payload.ty_mut()));
         let responses = self.responses.iter_mut().flat_map(|r| {
             let headers = r.headers.iter_mut().filter_map(|h| match &mut h.ty {
                 HeaderTy::Scalar(ty) => Some(ty),
                 HeaderTy::Enum { .. } => None,
             });
-            r.payload.ty_mut().into_iter().chain(headers)
+            r.contents
+                .iter_mut()
+                .filter_map(|c| c.payload.ty_mut())
+                .chain(headers)
         });
         params.chain(body).chain(responses).collect()
     }
@@ -387,6 +476,11 @@ pub struct Param {
     pub deprecated: bool,
     pub style: Style,
     pub explode: bool,
+    /// `allowReserved`: reserved characters pass unencoded (query only).
+    pub allow_reserved: bool,
+    /// A parameter described by `content` rather than `schema`: the media type its value
+    /// is written as (JSON text, percent-encoded where it goes in the URI).
+    pub content: Option<String>,
 }
 
 impl Param {
@@ -399,10 +493,42 @@ impl Param {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    pub media_type: String,
-    pub payload: Payload,
+    /// The media types the operation accepts, the default first.
+    pub contents: Vec<Content>,
+    /// With several contents, the enum the caller picks one with (`CreatePetBody`).
+    pub choice: Option<String>,
+    /// Without `required`, the body may be left out: the operation's body is an `Option`.
     pub required: bool,
     pub doc: Option<String>,
+}
+
+/// A body of one or more media types that share a payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    /// The media types, the one a request writes (or a response is expected in) first.
+    pub media_types: Vec<String>,
+    pub payload: Payload,
+    /// The variant of the enum that holds this content, where there is one (`Json`,
+    /// `ProblemJson`).
+    pub variant: String,
+    /// How the properties of a form are written (the Encoding Object), for those
+    /// that are not written the default way.
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// How one property of a form body is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyEncoding {
+    /// The property's wire name.
+    pub property: String,
+    /// The media type the property is written as (`contentType`).
+    pub content_type: Option<String>,
+    /// URL-encoded forms: `style`, `explode` and `allowReserved`.
+    pub style: Style,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// Multipart forms: the property is bytes, written as they are in a file part.
+    pub binary: bool,
 }
 
 /// How a body is read or written.
@@ -462,8 +588,7 @@ impl MediaKind {
             || essence == "application/*"
         {
             MediaKind::Json
-        } else if essence == "multipart/form-data"
-            || essence == "application/x-www-form-urlencoded"
+        } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded"
         {
             MediaKind::Form
         } else if essence.starts_with("text/") || essence == "application/xml" {
@@ -520,7 +645,11 @@ pub struct Response {
     /// Variant name in `{Op}Responses` or `{Op}Errors` (`Conflict`, `Status449`).
     pub variant: String,
     pub description: String,
-    pub payload: Payload,
+    /// The distinct bodies, by media type, the preferred first; none without a body.
+    pub contents: Vec<Content>,
+    /// With several distinct bodies, the enum that holds the one received, chosen by the
+    /// response's `Content-Type` (`{Op}{Variant}Body`).
+    pub choice: Option<String>,
     pub headers: Vec<Header>,
 }
 
@@ -544,5 +673,8 @@ pub struct Header {
 pub enum HeaderTy {
     Scalar(Ty),
     /// A header with an `enum` of codes: a generated enum of the operations module.
-    Enum { name: String, values: StringEnum },
+    Enum {
+        name: String,
+        values: StringEnum,
+    },
 }

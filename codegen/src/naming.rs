@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Longest identifier we emit; longer wire names are cut (they stay intact on the wire).
 /// Long enough for the operation ids of large APIs (Microsoft Graph's run to 90), which
@@ -286,6 +286,18 @@ fn is_generic_title(title: &str) -> bool {
     GENERIC_TITLES.contains(&title.trim().to_ascii_lowercase().as_str())
 }
 
+/// A SCREAMING_SNAKE_CASE constant name for `raw`.
+pub fn constant_name(raw: &str) -> String {
+    let mut name = truncate(words(raw).to_shouty_snake_case());
+    if name.is_empty() {
+        name = "VALUE".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    name
+}
+
 /// A set of names in one Rust scope; [`Namespace::claim`] makes each new one distinct by
 /// a numeric suffix, so the first comer (in document order) keeps the plain name.
 #[derive(Debug, Default, Clone)]
@@ -466,8 +478,14 @@ mod tests {
     #[test]
     fn the_first_free_candidate_is_claimed() {
         let mut names = Namespace::with(&["Card"]);
-        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard");
-        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard2");
+        assert_eq!(
+            names.claim_first(vec!["Card".into(), "OptionsCard".into()]),
+            "OptionsCard"
+        );
+        assert_eq!(
+            names.claim_first(vec!["Card".into(), "OptionsCard".into()]),
+            "OptionsCard2"
+        );
     }
 
     #[test]

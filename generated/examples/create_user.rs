@@ -1,53 +1,46 @@
-//! Creating a Camunda user with any HTTP client: build the request from the operation's
-//! method and path, then let `decode` turn the response into a typed success or error.
+//! Creating a Camunda user with the generated client: one call builds the request as the
+//! description says, sends it, and decodes the answer into the variant of its status.
 //!
-//! Run with `cargo run -p generated --example create_user`; the "server" here is a
-//! closure that answers 409, so the example needs no network.
+//! Run it against any server of the description, a Prism mock for instance:
+//! `cargo run -p generated --features client --example create_user -- http://127.0.0.1:4010`
+//! (the tests do, in `codegen/tests/prism.rs`).
 
+use generated::camunda_users::auth::Credentials;
 use generated::camunda_users::models::UserRequest;
 use generated::camunda_users::operations::{CreateUser, CreateUserErrors, CreateUserResponses};
+use generated::camunda_users::servers;
+use generated::runtime::client::Client;
 use generated::runtime::Operation;
 
-type Send = dyn Fn(http::Request<Vec<u8>>) -> http::Response<Vec<u8>>;
-
-fn create_user(send: &Send, user: &UserRequest) -> Result<String, Box<dyn std::error::Error>> {
-    let request = http::Request::builder()
-        .method(CreateUser::METHOD)
-        .uri(format!("http://localhost:8080/v2{}", CreateUser::PATH))
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .body(serde_json::to_vec(user)?)?;
-    let response = send(request);
-    // The status alone picks the variant; a body that does not match it is an error.
-    match CreateUser::decode(response.status(), response.headers(), response.body())? {
-        Ok(CreateUserResponses::Created(created)) => Ok(created.username),
-        Ok(CreateUserResponses::Accepted(accepted)) => {
-            Ok(format!("user key {:?}", accepted.user_key))
-        }
-        Err(CreateUserErrors::Conflict(problem)) => {
-            Ok(format!("already there: {}", problem.detail))
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let server = |_request: http::Request<Vec<u8>>| {
-        let problem = serde_json::json!({
-            "type": "about:blank", "title": "ALREADY_EXISTS", "status": 409,
-            "detail": "A user with username 'demo' already exists", "instance": "/v2/users"
-        });
-        http::Response::builder()
-            .status(409)
-            .header(http::header::CONTENT_TYPE, "application/problem+json")
-            .body(problem.to_string().into_bytes())
-            .expect("a valid response")
-    };
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = std::env::args().nth(1).unwrap_or_else(servers::default_url);
     let user = UserRequest {
         username: "demo".into(),
         password: "secret".into(),
         name: Some("Demo User".into()),
         email: None,
     };
-    println!("{}", create_user(&server, &user)?);
+
+    // Without a client of ours: the request as the description says, for any HTTP client.
+    let request = CreateUser::request(&base_url, &(), &user)?;
+    println!("{} {}", request.method(), request.uri());
+
+    // With the `client` feature: send it, with the credentials the operation needs.
+    let credentials = Credentials {
+        bearer_auth: Some("a-token".into()),
+        ..Credentials::default()
+    };
+    let client = Client::new(base_url).with_credentials(credentials);
+    // The status alone picks the variant; a body that does not match it is an error.
+    match client.send::<CreateUser>(&(), &user).await? {
+        Ok(CreateUserResponses::Created(created)) => println!("created {}", created.username),
+        Ok(CreateUserResponses::Accepted(accepted)) => {
+            println!("accepted, user key {:?}", accepted.user_key)
+        }
+        Ok(CreateUserResponses::Undocumented { status, .. }) => println!("{status}, undocumented"),
+        Err(CreateUserErrors::Conflict(problem)) => println!("already there: {}", problem.detail),
+        Err(other) => return Err(other.into()),
+    }
     Ok(())
 }

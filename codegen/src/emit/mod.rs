@@ -4,6 +4,11 @@
 pub mod docs;
 mod models;
 mod operations;
+mod request;
+mod responses;
+mod servers;
+
+pub use servers::{auth, servers};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

@@ -4,11 +4,13 @@
 //! reads single schema nodes. Every name is claimed here, in the namespace of the module
 //! it will live in, so emission only reads names.
 
+mod body;
 mod cycles;
 mod keywords;
 mod operation;
 mod responses;
 mod schema;
+mod servers;
 
 use serde_json::Value;
 
@@ -30,7 +32,8 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
     let mut diagnostics = Diagnostics::new();
     let mut schemas = Schemas::new(doc);
     schemas.define_components(&mut diagnostics);
-    let mut lowering = Operations::new(doc, &mut schemas);
+    let security_schemes = servers::security_schemes(doc, &mut diagnostics);
+    let mut lowering = Operations::new(doc, &mut schemas, &security_schemes);
     let mut operations = lowering.path_items("paths", &mut diagnostics);
     let mut webhooks = lowering.path_items("webhooks", &mut diagnostics);
     let (types, renumbered) = schemas.finish(&mut diagnostics);
@@ -47,6 +50,8 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
         types,
         operations,
         webhooks,
+        servers: servers::servers(doc, &mut diagnostics),
+        security_schemes,
     };
     diagnostics.finish(api)
 }

@@ -6,21 +6,23 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::body::accept;
 use super::keywords::doc_of;
-use super::responses::preferred;
 use super::schema::Schemas;
 use super::{operations_namespace, METHODS};
 use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, Document, Version};
 use crate::model::{
-    Body, Location, MediaKind, Operation, OperationNames, Param, Payload, Style, Ty,
+    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty,
 };
 use crate::naming::{field_name, type_name, Context, Namespace};
 
 pub(super) struct Operations<'d, 's> {
     pub(super) doc: &'d Document,
     pub(super) schemas: &'s mut Schemas<'d>,
+    /// The security schemes operations may need.
+    pub(super) schemes: &'s [SecurityScheme],
     /// Names of the `operations` module: operations and the types made for them.
     pub(super) names: Namespace,
     ids: BTreeSet<String>,
@@ -36,17 +38,26 @@ pub(super) struct Current<'a> {
 }
 
 impl<'d, 's> Operations<'d, 's> {
-    pub(super) fn new(doc: &'d Document, schemas: &'s mut Schemas<'d>) -> Self {
+    pub(super) fn new(
+        doc: &'d Document,
+        schemas: &'s mut Schemas<'d>,
+        schemes: &'s [SecurityScheme],
+    ) -> Self {
         Operations {
             doc,
             schemas,
+            schemes,
             names: operations_namespace(),
             ids: BTreeSet::new(),
         }
     }
 
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
-    pub(super) fn path_items(&mut self, key: &str, diagnostics: &mut Diagnostics) -> Vec<Operation> {
+    pub(super) fn path_items(
+        &mut self,
+        key: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Operation> {
         let base = format!("#/{key}");
         let items = match self.doc.root.get(key) {
             Some(Value::Object(items)) => items,
@@ -149,6 +160,11 @@ impl<'d, 's> Operations<'d, 's> {
             None => body,
         };
         let responses = self.responses(&current, diagnostics);
+        // A fragment (`/cookies#formExploded`) is never part of a request's path.
+        let path = path.split('#').next().unwrap_or_default();
+        let mut params = params;
+        let template = self.template(&current, path, &mut params, diagnostics);
+        let security = self.security(&current, diagnostics);
         let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
         let tags = node.get("tags").and_then(Value::as_array);
         Ok(Operation {
@@ -156,18 +172,25 @@ impl<'d, 's> Operations<'d, 's> {
             names,
             method: http::Method::from_bytes(method.to_uppercase().as_bytes())
                 .unwrap_or(http::Method::GET),
-            // A fragment (`/cookies#formExploded`) is never part of a request's path.
-            path: path.split('#').next().unwrap_or_default().to_owned(),
+            path: path.to_owned(),
+            template,
             pointer: pointer.to_owned(),
             summary: text("summary"),
             description: text("description"),
             deprecated: node.get("deprecated") == Some(&Value::Bool(true)),
             tags: tags
-                .map(|tags| tags.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             params,
             body,
+            accept: accept(&responses),
             responses,
+            security,
         })
     }
 
@@ -262,14 +285,16 @@ impl<'d, 's> Operations<'d, 's> {
         );
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
-            self.schemas.ty(schema, &child(pointer, "schema"), &context)?
-        } else if let Some((media_pointer, media)) =
+            self.schemas
+                .ty(schema, &child(pointer, "schema"), &context)?
+        } else if let Some((media_pointer, _, media)) =
             first_media(param.get("content"), &child(pointer, "content"))
         {
             match media.get("schema") {
-                Some(schema) => self
-                    .schemas
-                    .ty(schema, &child(&media_pointer, "schema"), &context)?,
+                Some(schema) => {
+                    self.schemas
+                        .ty(schema, &child(&media_pointer, "schema"), &context)?
+                }
                 None => Ty::String,
             }
         } else if self.doc.version == Version::Swagger2 {
@@ -282,6 +307,9 @@ impl<'d, 's> Operations<'d, 's> {
             ty => ty,
         };
         let (style, explode) = style_of(param, location, self.doc.version);
+        let content = first_media(param.get("content"), "")
+            .filter(|_| param.get("schema").is_none())
+            .map(|(_, media_type, _)| media_type.to_owned());
         Ok(Param {
             wire: wire.to_owned(),
             name: String::new(),
@@ -293,7 +321,62 @@ impl<'d, 's> Operations<'d, 's> {
             deprecated: param.get("deprecated") == Some(&Value::Bool(true)),
             style,
             explode,
+            allow_reserved: location == Location::Query
+                && param.get("allowReserved") == Some(&Value::Bool(true)),
+            content,
         })
+    }
+
+    /// The path template in pieces. A `{name}` no parameter declares becomes a required
+    /// string parameter, with a warning; a path parameter the template does not name is
+    /// never sent, which is worth a warning too.
+    fn template(
+        &mut self,
+        op: &Current,
+        path: &str,
+        params: &mut Vec<Param>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        let mut rest = path;
+        let mut used = BTreeSet::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+                break;
+            };
+            parts.push(PathPart::Literal(encode_path_literal(&rest[..open])));
+            let wire = &rest[open + 1..close];
+            let found = params
+                .iter()
+                .position(|p| p.location == Location::Path && p.wire == wire);
+            let index = found.unwrap_or_else(|| {
+                diagnostics.push(self.doc.warning(
+                    Kind::Structure,
+                    op.pointer,
+                    format!("the path names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
+                ));
+                params.push(undeclared_path_param(wire, params));
+                params.len() - 1
+            });
+            used.insert(index);
+            parts.push(PathPart::Param(index));
+            rest = &rest[close + 1..];
+        }
+        parts.push(PathPart::Literal(encode_path_literal(rest)));
+        parts.retain(|part| part != &PathPart::Literal(String::new()));
+        for (index, param) in params.iter().enumerate() {
+            if param.location == Location::Path && !used.contains(&index) {
+                diagnostics.push(self.doc.warning(
+                    Kind::Structure,
+                    op.pointer,
+                    format!(
+                        "the path parameter `{}` is not in the path template, so it is never sent",
+                        param.wire
+                    ),
+                ));
+            }
+        }
+        parts
     }
 
     /// Media types an operation (else the document) declares under `key`.
@@ -309,126 +392,46 @@ impl<'d, 's> Operations<'d, 's> {
             })
             .unwrap_or_default()
     }
+}
 
-    fn swagger_body(&mut self, op: &Current, param: &Value, pointer: &str) -> Result<Body> {
-        let consumes = self.media_types(op.node, "consumes");
-        let media_type = preferred(&consumes)
-            .unwrap_or("application/json")
-            .to_owned();
-        let payload = match param.get("schema") {
-            Some(schema) => self.payload(
-                &media_type,
-                Some(schema),
-                &child(pointer, "schema"),
-                &request_context(op),
-            )?,
-            None => Payload::Empty,
-        };
-        Ok(Body {
-            media_type,
-            payload,
-            required: param.get("required") == Some(&Value::Bool(true)),
-            doc: doc_of(param),
-        })
+/// A path parameter the template names and the description does not declare.
+fn undeclared_path_param(wire: &str, params: &[Param]) -> Param {
+    let mut names = Namespace::default();
+    for param in params {
+        names.claim(param.name.clone());
     }
-
-    /// Swagger 2.0 `formData` parameters become one struct, as a 3.x form schema would.
-    fn swagger_form(&mut self, op: &Current, fields: &[(Value, String)]) -> Result<Body> {
-        let consumes = self.media_types(op.node, "consumes");
-        let has_file = fields
-            .iter()
-            .any(|(f, _)| f.get("type") == Some(&Value::String("file".into())));
-        let media_type = if has_file || consumes.iter().any(|m| m == "multipart/form-data") {
-            "multipart/form-data"
-        } else {
-            "application/x-www-form-urlencoded"
-        };
-        let mut properties = Map::new();
-        let mut required = Vec::new();
-        for (field, _) in fields {
-            let Some(wire) = field.get("name").and_then(Value::as_str) else {
-                continue;
-            };
-            properties.insert(wire.to_owned(), swagger_schema(field));
-            if field.get("required") == Some(&Value::Bool(true)) {
-                required.push(Value::String(wire.to_owned()));
-            }
-        }
-        let schema =
-            serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let context = Context::new(
-            &format!("{}Form", op.name),
-            format!("the form of {}", code(op.id)),
-        );
-        let ty = self
-            .schemas
-            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
-        Ok(Body {
-            media_type: media_type.to_owned(),
-            payload: Payload::Form(ty),
-            required: !required.is_empty(),
-            doc: None,
-        })
-    }
-
-    fn request_body(&mut self, op: &Current, node: &Value) -> Result<Body> {
-        let pointer = child(op.pointer, "requestBody");
-        let (pointer, node) = self.doc.resolve(node, &pointer)?;
-        let content = node.get("content").and_then(Value::as_object);
-        let media_types: Vec<String> = content
-            .map(|c| c.keys().cloned().collect())
-            .unwrap_or_default();
-        let Some(media_type) = preferred(&media_types) else {
-            return Ok(Body {
-                media_type: String::new(),
-                payload: Payload::Empty,
-                required: false,
-                doc: doc_of(node),
-            });
-        };
-        let media_pointer = child(&child(&pointer, "content"), media_type);
-        let schema = content.and_then(|c| c[media_type].get("schema"));
-        Ok(Body {
-            media_type: media_type.to_owned(),
-            payload: self.payload(
-                media_type,
-                schema,
-                &child(&media_pointer, "schema"),
-                &request_context(op),
-            )?,
-            required: node.get("required") == Some(&Value::Bool(true)),
-            doc: doc_of(node),
-        })
-    }
-
-    /// What a body of `media_type` with `schema` (at `pointer`) is read or written as.
-    pub(super) fn payload(
-        &mut self,
-        media_type: &str,
-        schema: Option<&Value>,
-        pointer: &str,
-        context: &Context,
-    ) -> Result<Payload> {
-        Ok(match MediaKind::of(media_type) {
-            MediaKind::Json => match schema {
-                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
-                None => Payload::Json(Ty::Any),
-            },
-            MediaKind::Form => match schema {
-                Some(schema) => Payload::Form(self.schemas.ty(schema, pointer, context)?),
-                None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
-            },
-            MediaKind::Text => Payload::Text,
-            MediaKind::Binary => Payload::Binary,
-        })
+    Param {
+        wire: wire.to_owned(),
+        name: names.claim(field_name(wire)),
+        location: Location::Path,
+        doc: None,
+        ty: Ty::String,
+        required: true,
+        deprecated: false,
+        style: Style::Simple,
+        explode: false,
+        allow_reserved: false,
+        content: None,
     }
 }
 
-fn request_context(op: &Current) -> Context {
-    Context::new(
-        &format!("{}Request", op.name),
-        format!("the request body of {}", code(op.id)),
-    )
+/// Literal text of a path template, percent-encoded where a path cannot hold it as it
+/// is (RFC 3986 `pchar` and `/`; an existing `%XX` stays).
+fn encode_path_literal(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (index, &byte) in bytes.iter().enumerate() {
+        let escape = bytes.get(index + 1..index + 3);
+        let kept = byte.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(&byte)
+            || (byte == b'%' && escape.is_some_and(|e| e.iter().all(u8::is_ascii_hexdigit)));
+        if kept {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The parameters of an operation with those of its path item, resolved: one of the
@@ -481,9 +484,13 @@ pub(super) fn swagger_schema(node: &Value) -> Value {
     Value::Object(schema)
 }
 
-fn first_media<'v>(content: Option<&'v Value>, pointer: &str) -> Option<(String, &'v Value)> {
+/// The first media type of a `content` map: its pointer, its name and its node.
+fn first_media<'v>(
+    content: Option<&'v Value>,
+    pointer: &str,
+) -> Option<(String, &'v str, &'v Value)> {
     let (media_type, media) = content?.as_object()?.iter().next()?;
-    Some((child(pointer, media_type), media))
+    Some((child(pointer, media_type), media_type.as_str(), media))
 }
 
 /// `style` and `explode` as written, or the defaults of the parameter's location.

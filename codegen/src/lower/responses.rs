@@ -8,15 +8,17 @@ use super::operation::{swagger_schema, Current, Operations};
 use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, Version};
-use crate::model::{
-    EnumVariant, Header, HeaderTy, MediaKind, Payload, Response, Status, StringEnum, Ty,
-};
+use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
 use crate::naming::{field_name, variant_name, Context, Namespace};
 
 impl Operations<'_, '_> {
     /// The documented responses of an operation, ordered by status; one that cannot be
     /// read is reported and left out.
-    pub(super) fn responses(&mut self, op: &Current, diagnostics: &mut Diagnostics) -> Vec<Response> {
+    pub(super) fn responses(
+        &mut self,
+        op: &Current,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Response> {
         let pointer = child(op.pointer, "responses");
         let responses = match op.node.get("responses") {
             Some(Value::Object(responses)) => responses,
@@ -52,7 +54,14 @@ impl Operations<'_, '_> {
                 &mut error_names
             };
             let variant = names.claim(status_variant(status));
-            let lowered = self.response(op, status, variant, response, &response_pointer, diagnostics);
+            let lowered = self.response(
+                op,
+                status,
+                variant,
+                response,
+                &response_pointer,
+                diagnostics,
+            );
             out.extend(diagnostics.absorb(lowered));
         }
         out.sort_by_key(|response| response.status);
@@ -78,9 +87,15 @@ impl Operations<'_, '_> {
         }
         let context = Context::new(
             &format!("{}{variant}", op.name),
-            format!("the {} response of {}", code(&status_text(status)), code(op.id)),
+            format!(
+                "the {} response of {}",
+                code(&status_text(status)),
+                code(op.id)
+            ),
         );
-        let payload = self.response_payload(op, node, &pointer, &context)?;
+        let choice_name = format!("{}{variant}Body", op.name);
+        let (contents, choice) =
+            self.response_contents(op, node, &pointer, &context, &choice_name)?;
         let description = node
             .get("description")
             .and_then(Value::as_str)
@@ -92,41 +107,49 @@ impl Operations<'_, '_> {
             status,
             variant,
             description,
-            payload,
+            contents,
+            choice,
             headers,
         })
     }
 
-    fn response_payload(
+    /// The bodies of a response by media type: Swagger 2.0's `schema` in each media
+    /// type of `produces`, or OpenAPI 3's `content`.
+    fn response_contents(
         &mut self,
         op: &Current,
         node: &Value,
         pointer: &str,
         context: &Context,
-    ) -> Result<Payload> {
-        if self.doc.version == Version::Swagger2 {
-            let produces = self.media_types(op.node, "produces");
-            let media_type = preferred(&produces).unwrap_or("application/json");
-            return match node.get("schema") {
-                Some(schema) => {
-                    self.payload(media_type, Some(schema), &child(pointer, "schema"), context)
-                }
-                None => Ok(Payload::Empty),
+        choice_name: &str,
+    ) -> Result<(Vec<Content>, Option<String>)> {
+        let media: Vec<(String, Option<&Value>, String)> = if self.doc.version == Version::Swagger2
+        {
+            let Some(schema) = node.get("schema") else {
+                return Ok((Vec::new(), None));
             };
-        }
-        let content = node.get("content").and_then(Value::as_object);
-        let media_types: Vec<String> = content
-            .map(|c| c.keys().cloned().collect())
-            .unwrap_or_default();
-        match preferred(&media_types) {
-            Some(media_type) => {
-                let schema = content.and_then(|c| c[media_type].get("schema"));
-                let schema_pointer =
-                    child(&child(&child(pointer, "content"), media_type), "schema");
-                self.payload(media_type, schema, &schema_pointer, context)
+            let mut produces = self.media_types(op.node, "produces");
+            if produces.is_empty() {
+                produces.push("application/json".to_owned());
             }
-            None => Ok(Payload::Empty),
-        }
+            let schema_pointer = child(pointer, "schema");
+            produces
+                .into_iter()
+                .map(|media_type| (media_type, Some(schema), schema_pointer.clone()))
+                .collect()
+        } else {
+            let content = node.get("content").and_then(Value::as_object);
+            let content_pointer = child(pointer, "content");
+            content
+                .into_iter()
+                .flatten()
+                .map(|(media_type, media)| {
+                    let schema_pointer = child(&child(&content_pointer, media_type), "schema");
+                    (media_type.clone(), media.get("schema"), schema_pointer)
+                })
+                .collect()
+        };
+        self.contents_of(&media, context, choice_name)
     }
 
     /// The headers of a response, `Content-Type` aside; one that cannot be read is
@@ -243,16 +266,6 @@ fn code_docs(description: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The media type we read or write when several are offered: JSON first, then forms,
-/// text and raw bytes; ties go to the one listed first.
-pub(super) fn preferred(media_types: &[String]) -> Option<&str> {
-    media_types
-        .iter()
-        .enumerate()
-        .min_by_key(|(index, media_type)| (MediaKind::of(media_type), *index))
-        .map(|(_, media_type)| media_type.as_str())
-}
-
 /// How a status is written in a description: `409`, `4XX`, `default`.
 fn status_text(status: Status) -> String {
     match status {
@@ -306,7 +319,10 @@ mod tests {
             "application/problem+json".to_owned(),
             "application/json".to_owned(),
         ];
-        assert_eq!(preferred(&offered), Some("application/problem+json"));
+        assert_eq!(
+            super::super::body::ordered(&offered),
+            ["application/problem+json", "application/json", "text/xml"]
+        );
         assert_eq!(
             MediaKind::of("application/json; charset=utf-8"),
             MediaKind::Json

@@ -244,6 +244,32 @@ impl<'d> Schemas<'d> {
         Ok(id)
     }
 
+    /// The kind of the type `ty` names, through aliases; `None` for types that are not
+    /// named (or not defined yet).
+    pub fn kind_of(&self, ty: &Ty) -> Option<&TypeKind> {
+        let mut ty = ty;
+        for _ in 0..MAX_DEPTH {
+            let Ty::Named(id) = ty else { return None };
+            match &self.types[id.0].kind {
+                TypeKind::Alias(target) => ty = target,
+                kind => return Some(kind),
+            }
+        }
+        None
+    }
+
+    /// The properties (wire name and type) of the struct `ty` names; none for others.
+    pub fn fields_of(&self, ty: &Ty) -> Vec<(String, Ty)> {
+        match self.kind_of(ty) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .map(|field| (field.wire.clone(), field.ty.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// What makes two types the same: everything but their name, place and role.
     fn shape_key(&self, id: TypeId) -> String {
         let def = &self.types[id.0];
@@ -381,10 +407,13 @@ impl<'d> Schemas<'d> {
                 read_only,
                 write_only,
                 // Checked against the field's type, and named, once every type is known.
-                default: schema.get("default").and_then(literal).map(|value| FieldDefault {
-                    value,
-                    function: String::new(),
-                }),
+                default: schema
+                    .get("default")
+                    .and_then(literal)
+                    .map(|value| FieldDefault {
+                        value,
+                        function: String::new(),
+                    }),
                 boxed: false,
             });
         }

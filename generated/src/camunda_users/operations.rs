@@ -23,10 +23,23 @@ impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
     const ID: &'static str = "createUser";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BEARER_AUTH], &[&super::auth::BASIC_AUTH]],
+    );
     type Params = ();
     type Body = super::models::UserRequest;
     type Responses = CreateUserResponses;
     type Errors = CreateUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        _params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users");
+        r.accept("application/json, application/problem+json");
+        r.json("application/json", body)?;
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -53,6 +66,12 @@ impl runtime::Operation for CreateUser {
                 409 => Err(E::Conflict(runtime::json(status, body)?)),
                 500 => Err(E::InternalServerError(runtime::json(status, body)?)),
                 503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -70,6 +89,13 @@ pub enum CreateUserResponses {
     Created(super::models::UserCreateResult),
     /// The user was created successfully (older servers answer 202 with the user key).
     Accepted(super::models::CreateUserAccepted),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`CreateUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,10 +172,23 @@ impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "getUser";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BEARER_AUTH], &[&super::auth::BASIC_AUTH]],
+    );
     type Params = GetUserParams;
     type Body = ();
     type Responses = GetUserResponses;
     type Errors = GetUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        _body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("username", &params.username, false)?;
+        r.accept("application/json, application/problem+json");
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -173,6 +212,12 @@ impl runtime::Operation for GetUser {
                 403 => Err(E::Forbidden(runtime::json(status, body)?)),
                 404 => Err(E::NotFound(runtime::json(status, body)?)),
                 500 => Err(E::InternalServerError(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -196,6 +241,13 @@ pub struct GetUserParams {
 pub enum GetUserResponses {
     /// The user was found and is returned.
     Ok(super::models::UserResult),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`GetUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,10 +313,24 @@ impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PUT;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "updateUser";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BEARER_AUTH], &[&super::auth::BASIC_AUTH]],
+    );
     type Params = UpdateUserParams;
     type Body = super::models::UserUpdateRequest;
     type Responses = UpdateUserResponses;
     type Errors = UpdateUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("username", &params.username, false)?;
+        r.accept("application/json, application/problem+json");
+        r.json("application/json", body)?;
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         _headers: &http::HeaderMap,
@@ -280,6 +346,12 @@ impl runtime::Operation for UpdateUser {
                 404 => Err(E::NotFound(runtime::json(status, body)?)),
                 500 => Err(E::InternalServerError(runtime::json(status, body)?)),
                 503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -303,6 +375,13 @@ pub struct UpdateUserParams {
 pub enum UpdateUserResponses {
     /// The user was updated successfully.
     Ok(super::models::UserUpdateResult),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`UpdateUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -365,10 +444,23 @@ impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{username}";
     const ID: &'static str = "deleteUser";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BEARER_AUTH], &[&super::auth::BASIC_AUTH]],
+    );
     type Params = DeleteUserParams;
     type Body = ();
     type Responses = DeleteUserResponses;
     type Errors = DeleteUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        _body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("username", &params.username, false)?;
+        r.accept("application/problem+json");
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         _headers: &http::HeaderMap,
@@ -383,6 +475,12 @@ impl runtime::Operation for DeleteUser {
                 404 => Err(E::NotFound(runtime::json(status, body)?)),
                 500 => Err(E::InternalServerError(runtime::json(status, body)?)),
                 503 => Err(E::ServiceUnavailable(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -406,6 +504,13 @@ pub struct DeleteUserParams {
 pub enum DeleteUserResponses {
     /// The user was deleted successfully.
     NoContent,
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`DeleteUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -464,10 +569,25 @@ impl runtime::Operation for SearchUsers {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users/search";
     const ID: &'static str = "searchUsers";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BEARER_AUTH], &[&super::auth::BASIC_AUTH]],
+    );
     type Params = ();
-    type Body = super::models::UserSearchQueryRequest;
+    type Body = Option<super::models::UserSearchQueryRequest>;
     type Responses = SearchUsersResponses;
     type Errors = SearchUsersErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        _params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/search");
+        r.accept("application/json, application/problem+json");
+        if let Some(body) = body {
+            r.json("application/json", body)?;
+        }
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -491,6 +611,12 @@ impl runtime::Operation for SearchUsers {
                 }
                 403 => Err(E::Forbidden(runtime::json(status, body)?)),
                 500 => Err(E::InternalServerError(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -506,6 +632,13 @@ impl runtime::Operation for SearchUsers {
 pub enum SearchUsersResponses {
     /// The users matching the query.
     Ok(super::models::UserSearchResult),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`SearchUsers`], by status.
 #[derive(Debug, Clone, PartialEq)]

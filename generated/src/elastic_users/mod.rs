@@ -8,8 +8,13 @@
 //! Written for this project from the public ECE API reference. Every error response names its possible error codes in the `x-cloud-error-codes` header, and lists them in its description as Markdown bullets.
 //!
 //! Generated from `specs/elastic-users.json`: [`models`] holds the schemas' types, [`operations`] one
-//! type per operation with its parameters and its responses by status.
+//! type per operation with its parameters and its responses by status, [`servers`]
+//! the base URLs and [`auth`] the credentials requests may need.
+#[rustfmt::skip]
+pub mod auth;
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
+pub mod servers;

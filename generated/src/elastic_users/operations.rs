@@ -20,10 +20,23 @@ impl runtime::Operation for GetUsers {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users";
     const ID: &'static str = "get-users";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BASIC_AUTH], &[&super::auth::API_KEY]],
+    );
     type Params = GetUsersParams;
     type Body = ();
     type Responses = GetUsersResponses;
     type Errors = GetUsersErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        _body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users");
+        r.query_form("include_disabled", &params.include_disabled, false, false)?;
+        r.accept("application/json");
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         _headers: &http::HeaderMap,
@@ -34,6 +47,12 @@ impl runtime::Operation for GetUsers {
         Ok(
             match status.as_u16() {
                 200 => Ok(R::Ok(runtime::json(status, body)?)),
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -57,6 +76,13 @@ pub struct GetUsersParams {
 pub enum GetUsersResponses {
     /// The users were fetched.
     Ok(super::models::UserList),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`GetUsers`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,10 +116,23 @@ impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
     const ID: &'static str = "create-user";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BASIC_AUTH], &[&super::auth::API_KEY]],
+    );
     type Params = ();
     type Body = super::models::User;
     type Responses = CreateUserResponses;
     type Errors = CreateUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        _params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users");
+        r.accept("application/json");
+        r.json("application/json", body)?;
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -124,6 +163,12 @@ impl runtime::Operation for CreateUser {
                         )?,
                     })
                 }
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -139,6 +184,13 @@ impl runtime::Operation for CreateUser {
 pub enum CreateUserResponses {
     /// User successfully created
     Ok(super::models::User),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`CreateUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,10 +288,23 @@ impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "get-user";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BASIC_AUTH], &[&super::auth::API_KEY]],
+    );
     type Params = GetUserParams;
     type Body = ();
     type Responses = GetUserResponses;
     type Errors = GetUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        _body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("user_name", &params.user_name, false)?;
+        r.accept("application/json");
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -258,6 +323,12 @@ impl runtime::Operation for GetUser {
                             headers,
                             "x-cloud-error-codes",
                         )?,
+                    })
+                }
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
                     })
                 }
                 _ => {
@@ -283,6 +354,13 @@ pub struct GetUserParams {
 pub enum GetUserResponses {
     /// The user was fetched.
     Ok(super::models::User),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`GetUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -340,10 +418,24 @@ impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "update-user";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BASIC_AUTH], &[&super::auth::API_KEY]],
+    );
     type Params = UpdateUserParams;
     type Body = super::models::User;
     type Responses = UpdateUserResponses;
     type Errors = UpdateUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("user_name", &params.user_name, false)?;
+        r.accept("application/json");
+        r.json("application/json", body)?;
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -374,6 +466,12 @@ impl runtime::Operation for UpdateUser {
                         )?,
                     })
                 }
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -397,6 +495,13 @@ pub struct UpdateUserParams {
 pub enum UpdateUserResponses {
     /// The user was updated.
     Ok(super::models::User),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`UpdateUser`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -496,10 +601,23 @@ impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{user_name}";
     const ID: &'static str = "delete-user";
+    const SECURITY: runtime::Security = runtime::Security::Any(
+        &[&[&super::auth::BASIC_AUTH], &[&super::auth::API_KEY]],
+    );
     type Params = DeleteUserParams;
     type Body = ();
     type Responses = DeleteUserResponses;
     type Errors = DeleteUserErrors;
+    fn write(
+        r: &mut runtime::RequestBuilder,
+        params: &Self::Params,
+        _body: &Self::Body,
+    ) -> Result<(), runtime::EncodeError> {
+        r.path("/users/");
+        r.path_simple("user_name", &params.user_name, false)?;
+        r.accept("application/json");
+        Ok(())
+    }
     fn decode(
         status: http::StatusCode,
         headers: &http::HeaderMap,
@@ -530,6 +648,12 @@ impl runtime::Operation for DeleteUser {
                         )?,
                     })
                 }
+                _ if status.is_success() => {
+                    Ok(R::Undocumented {
+                        status,
+                        body: body.to_vec(),
+                    })
+                }
                 _ => {
                     Err(E::Undocumented {
                         status,
@@ -553,6 +677,13 @@ pub struct DeleteUserParams {
 pub enum DeleteUserResponses {
     /// The user was deleted.
     Ok(super::models::EmptyResponse),
+    /// A status the description does not document, with the body as received.
+    Undocumented {
+        /// The status of the response.
+        status: http::StatusCode,
+        /// The body of the response, unread.
+        body: Vec<u8>,
+    },
 }
 /// Error responses of [`DeleteUser`], by status.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,291 @@
+//! Bodies: what a request sends and a response carries, by media type. Each media type
+//! becomes a [`Content`] with its payload and, for forms, how each property is written
+//! (the Encoding Object); several contents become an enum the caller (for a request) or
+//! the response's `Content-Type` (for a response) picks from.
+
+use serde_json::{Map, Value};
+
+use super::keywords::doc_of;
+use super::operation::{swagger_schema, Current, Operations};
+use crate::diagnostics::Result;
+use crate::emit::docs::code;
+use crate::load::child;
+use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
+use crate::naming::{type_name, variant_name, Context, Namespace};
+
+impl Operations<'_, '_> {
+    /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.
+    pub(super) fn swagger_body(
+        &mut self,
+        op: &Current,
+        param: &Value,
+        pointer: &str,
+    ) -> Result<Body> {
+        let mut consumes = self.media_types(op.node, "consumes");
+        if consumes.is_empty() {
+            consumes.push("application/json".to_owned());
+        }
+        let schema = param.get("schema");
+        let schema_pointer = child(pointer, "schema");
+        let mut contents = Vec::new();
+        for media_type in ordered(&consumes) {
+            let payload =
+                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            contents.push(content(media_type, payload, Vec::new()));
+        }
+        Ok(self.body(
+            op,
+            contents,
+            param.get("required") == Some(&Value::Bool(true)),
+            doc_of(param),
+        ))
+    }
+
+    /// Swagger 2.0 `formData` parameters become one struct, as a 3.x form schema would.
+    pub(super) fn swagger_form(
+        &mut self,
+        op: &Current,
+        fields: &[(Value, String)],
+    ) -> Result<Body> {
+        let consumes = self.media_types(op.node, "consumes");
+        let has_file = fields
+            .iter()
+            .any(|(f, _)| f.get("type") == Some(&Value::String("file".into())));
+        let media_type = if has_file || consumes.iter().any(|m| m == "multipart/form-data") {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for (field, _) in fields {
+            let Some(wire) = field.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            properties.insert(wire.to_owned(), swagger_schema(field));
+            if field.get("required") == Some(&Value::Bool(true)) {
+                required.push(Value::String(wire.to_owned()));
+            }
+        }
+        let schema =
+            serde_json::json!({ "type": "object", "properties": properties, "required": required });
+        let context = Context::new(
+            &format!("{}Form", op.name),
+            format!("the form of {}", code(op.id)),
+        );
+        let ty = self
+            .schemas
+            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
+        let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
+        let contents = vec![content(media_type, Payload::Form(ty), encoding)];
+        Ok(self.body(op, contents, !required.is_empty(), None))
+    }
+
+    /// An OpenAPI 3 `requestBody`.
+    pub(super) fn request_body(&mut self, op: &Current, node: &Value) -> Result<Body> {
+        let pointer = child(op.pointer, "requestBody");
+        let (pointer, node) = self.doc.resolve(node, &pointer)?;
+        let content_pointer = child(&pointer, "content");
+        let media = node.get("content").and_then(Value::as_object);
+        let media_types: Vec<String> = media
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut contents = Vec::new();
+        for media_type in ordered(&media_types) {
+            let media_node = &media.expect("media types come from it")[media_type];
+            let schema = media_node.get("schema");
+            let schema_pointer = child(&child(&content_pointer, media_type), "schema");
+            let payload =
+                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
+            contents.push(content(media_type, payload, encoding));
+        }
+        let required = node.get("required") == Some(&Value::Bool(true));
+        Ok(self.body(op, contents, required, doc_of(node)))
+    }
+
+    /// A body of `contents`, with the enum to choose one by when there are several.
+    fn body(
+        &mut self,
+        op: &Current,
+        mut contents: Vec<Content>,
+        required: bool,
+        doc: Option<String>,
+    ) -> Body {
+        let choice = (contents.len() > 1).then(|| {
+            name_variants(&mut contents);
+            self.names.claim(format!("{}Body", op.name))
+        });
+        Body {
+            contents,
+            choice,
+            required,
+            doc,
+        }
+    }
+
+    /// The distinct bodies of a response in `media_types` (the media type and its node),
+    /// with the enum that holds the one received when they differ.
+    pub(super) fn contents_of(
+        &mut self,
+        media: &[(String, Option<&Value>, String)],
+        context: &Context,
+        choice_name: &str,
+    ) -> Result<(Vec<Content>, Option<String>)> {
+        let names: Vec<String> = media.iter().map(|(m, _, _)| m.clone()).collect();
+        let mut contents: Vec<Content> = Vec::new();
+        for media_type in ordered(&names) {
+            let (_, schema, pointer) = media
+                .iter()
+                .find(|(m, _, _)| m == media_type)
+                .expect("ordered keeps the media types");
+            let payload = self.payload(media_type, *schema, pointer, context)?;
+            // One schema stays one type, whatever media types carry it.
+            match contents.iter_mut().find(|c| c.payload == payload) {
+                Some(same) => same.media_types.push(media_type.to_owned()),
+                None => contents.push(content(media_type, payload, Vec::new())),
+            }
+        }
+        let choice = (contents.len() > 1).then(|| {
+            name_variants(&mut contents);
+            self.names.claim(type_name(choice_name, "Body"))
+        });
+        Ok((contents, choice))
+    }
+
+    /// What a body of `media_type` with `schema` (at `pointer`) is read or written as.
+    pub(super) fn payload(
+        &mut self,
+        media_type: &str,
+        schema: Option<&Value>,
+        pointer: &str,
+        context: &Context,
+    ) -> Result<Payload> {
+        Ok(match MediaKind::of(media_type) {
+            MediaKind::Json => match schema {
+                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
+                None => Payload::Json(Ty::Any),
+            },
+            MediaKind::Form => match schema {
+                Some(schema) => Payload::Form(self.schemas.ty(schema, pointer, context)?),
+                None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
+            },
+            MediaKind::Text => Payload::Text,
+            MediaKind::Binary => Payload::Binary,
+        })
+    }
+
+    /// How the properties of a form are written, where not the default way: the
+    /// Encoding Object's entries and, in a multipart form, the properties that are bytes.
+    /// In a URL-encoded form an object property without a style of its own is JSON text
+    /// (the Encoding Object's default `contentType` for objects).
+    fn encoding(
+        &self,
+        media_type: &str,
+        payload: &Payload,
+        given: Option<&Value>,
+    ) -> Vec<PropertyEncoding> {
+        let Payload::Form(ty) = payload else {
+            return Vec::new();
+        };
+        let multipart = media_type.to_ascii_lowercase().starts_with("multipart/");
+        let given = given.and_then(Value::as_object);
+        let mut out = Vec::new();
+        for (wire, field_ty) in self.schemas.fields_of(ty) {
+            let entry = given.and_then(|g| g.get(&wire));
+            let text = |key: &str| entry.and_then(|e| e.get(key)).and_then(Value::as_str);
+            let flag = |key: &str| entry.and_then(|e| e.get(key)).and_then(Value::as_bool);
+            let style = text("style").and_then(Style::parse).unwrap_or(Style::Form);
+            let styled = ["style", "explode", "allowReserved"]
+                .iter()
+                .any(|key| entry.and_then(|e| e.get(*key)).is_some());
+            let object = matches!(self.schemas.kind_of(&field_ty), Some(TypeKind::Struct(_)))
+                || matches!(field_ty, Ty::Map(_));
+            let content_type = text("contentType").map(str::to_owned).or_else(|| {
+                (!multipart && object && !styled).then(|| "application/json".to_owned())
+            });
+            let binary = matches!(field_ty, Ty::Bytes)
+                || matches!(&field_ty, Ty::List(item) if **item == Ty::Bytes);
+            let encoding = PropertyEncoding {
+                property: wire,
+                content_type,
+                style,
+                explode: flag("explode").unwrap_or(style.default_explode()),
+                allow_reserved: flag("allowReserved").unwrap_or(false),
+                binary: multipart && binary,
+            };
+            let default = encoding.content_type.is_none()
+                && !encoding.binary
+                && (multipart
+                    || (style == Style::Form && encoding.explode && !encoding.allow_reserved));
+            if !default {
+                out.push(encoding);
+            }
+        }
+        out
+    }
+}
+
+fn request_context(op: &Current) -> Context {
+    Context::new(
+        &format!("{}Request", op.name),
+        format!("the request body of {}", code(op.id)),
+    )
+}
+
+fn content(media_type: &str, payload: Payload, encoding: Vec<PropertyEncoding>) -> Content {
+    Content {
+        media_types: vec![media_type.to_owned()],
+        payload,
+        variant: String::new(),
+        encoding,
+    }
+}
+
+/// Names the variants of a body enum after their media types (`Json`, `ProblemJson`).
+fn name_variants(contents: &mut [Content]) {
+    let mut names = Namespace::default();
+    for content in contents {
+        let media_type = &content.media_types[0];
+        let essence = media_type.split(';').next().unwrap_or_default();
+        // `application/problem+json` says more as `ProblemJson` than as its whole.
+        let subtype = essence
+            .split_once('/')
+            .map_or(essence, |(_, subtype)| subtype);
+        content.variant = names.claim(variant_name(subtype, "Media"));
+    }
+}
+
+/// Media types in the order they are preferred: JSON first, then forms, text and raw
+/// bytes; ties keep the order they are listed in.
+pub(super) fn ordered(media_types: &[String]) -> Vec<&str> {
+    let mut ordered: Vec<(MediaKind, usize, &str)> = media_types
+        .iter()
+        .enumerate()
+        .map(|(index, media_type)| (MediaKind::of(media_type), index, media_type.as_str()))
+        .collect();
+    ordered.sort();
+    ordered
+        .into_iter()
+        .map(|(_, _, media_type)| media_type)
+        .collect()
+}
+
+/// The media types an operation's responses document, the best for `decode` first.
+pub(super) fn accept(responses: &[crate::model::Response]) -> Vec<String> {
+    let all: Vec<String> = responses
+        .iter()
+        .flat_map(|r| {
+            r.contents
+                .iter()
+                .flat_map(|c| c.media_types.iter().cloned())
+        })
+        .collect();
+    let mut accept: Vec<String> = Vec::new();
+    for media_type in ordered(&all) {
+        if !accept.iter().any(|m| m == media_type) {
+            accept.push(media_type.to_owned());
+        }
+    }
+    accept
+}
