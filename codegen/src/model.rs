@@ -467,6 +467,8 @@ impl Style {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
+    /// Where the parameter is described.
+    pub pointer: String,
     pub wire: String,
     pub name: String,
     pub location: Location,
@@ -514,6 +516,10 @@ pub struct Content {
     /// How the properties of a form are written (the Encoding Object), for those
     /// that are not written the default way.
     pub encoding: Vec<PropertyEncoding>,
+    /// Where the schema is, if there is one.
+    pub schema: Option<String>,
+    /// Where the Media Type Object is (OpenAPI 3), with its `example` or `examples`.
+    pub media: Option<String>,
 }
 
 /// How one property of a form body is written.

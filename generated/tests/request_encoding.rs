@@ -1153,3 +1153,30 @@ fn urlencoded_round_trip() {
         assert_eq!(parsed, values);
     }
 }
+
+/// In a URL-encoded body the `,` between the items of an unexploded value is encoded
+/// too, as the form-urlencoded serialization encodes every reserved character.
+#[test]
+fn urlencoded_unexploded_list_encodes_its_commas() {
+    #[derive(serde::Serialize)]
+    struct Login<'a> {
+        scopes: [&'a str; 2],
+    }
+    let fields = [FormField {
+        name: "scopes",
+        style: FormStyle::Form,
+        explode: false,
+        allow_reserved: false,
+        content_type: None,
+    }];
+    let mut r = builder();
+    r.form_urlencoded(
+        &Login {
+            scopes: ["read", "write"],
+        },
+        &fields,
+    )
+    .unwrap();
+    let request = r.build().unwrap();
+    assert_eq!(request.body(), b"scopes=read%2Cwrite");
+}

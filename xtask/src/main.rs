@@ -3,6 +3,7 @@
 //! it. Flags only; the work is `codegen`'s, `bench`'s and `synth`'s.
 
 mod bench;
+mod prism;
 mod synth;
 
 use std::path::{Path, PathBuf};
@@ -73,6 +74,13 @@ enum Task {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Send every operation of a description through the Prism mock server, which
+    /// validates each request, and decode Prism's answer for every documented status.
+    Prism {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+    },
     /// Write a synthetic OpenAPI 3.0 description with N operations (JSON).
     Synth {
         /// How many operations.
@@ -107,6 +115,7 @@ fn main() -> ExitCode {
             bench::run(root(), &options)
         }
         Task::Synth { operations, out } => synth(operations, out.as_deref()),
+        Task::Prism { spec } => prism::run(root(), &spec),
         Task::Codegen {
             check,
             spec,

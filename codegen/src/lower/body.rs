@@ -31,7 +31,9 @@ impl Operations<'_, '_> {
         for media_type in ordered(&consumes) {
             let payload =
                 self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
-            contents.push(content(media_type, payload, Vec::new()));
+            let mut content = content(media_type, payload, Vec::new());
+            content.schema = schema.map(|_| schema_pointer.clone());
+            contents.push(content);
         }
         Ok(self.body(
             op,
@@ -77,7 +79,9 @@ impl Operations<'_, '_> {
             .schemas
             .ty(&schema, &child(op.pointer, "parameters"), &context)?;
         let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
-        let contents = vec![content(media_type, Payload::Form(ty), encoding)];
+        let mut content = content(media_type, Payload::Form(ty), encoding);
+        content.schema = Some(child(op.pointer, "parameters"));
+        let contents = vec![content];
         Ok(self.body(op, contents, !required.is_empty(), None))
     }
 
@@ -98,7 +102,10 @@ impl Operations<'_, '_> {
             let payload =
                 self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
-            contents.push(content(media_type, payload, encoding));
+            let mut content = content(media_type, payload, encoding);
+            content.schema = schema.map(|_| schema_pointer);
+            content.media = Some(child(&content_pointer, media_type));
+            contents.push(content);
         }
         let required = node.get("required") == Some(&Value::Bool(true));
         Ok(self.body(op, contents, required, doc_of(node)))
@@ -128,22 +135,27 @@ impl Operations<'_, '_> {
     /// with the enum that holds the one received when they differ.
     pub(super) fn contents_of(
         &mut self,
-        media: &[(String, Option<&Value>, String)],
+        media: &[Media],
         context: &Context,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
-        let names: Vec<String> = media.iter().map(|(m, _, _)| m.clone()).collect();
+        let names: Vec<String> = media.iter().map(|m| m.media_type.clone()).collect();
         let mut contents: Vec<Content> = Vec::new();
         for media_type in ordered(&names) {
-            let (_, schema, pointer) = media
+            let one = media
                 .iter()
-                .find(|(m, _, _)| m == media_type)
+                .find(|m| m.media_type == media_type)
                 .expect("ordered keeps the media types");
-            let payload = self.payload(media_type, *schema, pointer, context)?;
+            let payload = self.payload(media_type, one.schema, &one.schema_pointer, context)?;
             // One schema stays one type, whatever media types carry it.
             match contents.iter_mut().find(|c| c.payload == payload) {
                 Some(same) => same.media_types.push(media_type.to_owned()),
-                None => contents.push(content(media_type, payload, Vec::new())),
+                None => {
+                    let mut content = content(media_type, payload, Vec::new());
+                    content.schema = one.schema.map(|_| one.schema_pointer.clone());
+                    content.media = one.pointer.clone();
+                    contents.push(content);
+                }
             }
         }
         let choice = (contents.len() > 1).then(|| {
@@ -226,6 +238,15 @@ impl Operations<'_, '_> {
     }
 }
 
+/// One media type of a response: its name, its schema and where that is, and where the
+/// Media Type Object is (OpenAPI 3).
+pub(super) struct Media<'v> {
+    pub media_type: String,
+    pub schema: Option<&'v Value>,
+    pub schema_pointer: String,
+    pub pointer: Option<String>,
+}
+
 fn request_context(op: &Current) -> Context {
     Context::new(
         &format!("{}Request", op.name),
@@ -239,6 +260,8 @@ fn content(media_type: &str, payload: Payload, encoding: Vec<PropertyEncoding>) 
         payload,
         variant: String::new(),
         encoding,
+        schema: None,
+        media: None,
     }
 }
 

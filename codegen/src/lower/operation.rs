@@ -311,6 +311,7 @@ impl<'d, 's> Operations<'d, 's> {
             .filter(|_| param.get("schema").is_none())
             .map(|(_, media_type, _)| media_type.to_owned());
         Ok(Param {
+            pointer: pointer.to_owned(),
             wire: wire.to_owned(),
             name: String::new(),
             location,
@@ -401,6 +402,7 @@ fn undeclared_path_param(wire: &str, params: &[Param]) -> Param {
         names.claim(param.name.clone());
     }
     Param {
+        pointer: String::new(),
         wire: wire.to_owned(),
         name: names.claim(field_name(wire)),
         location: Location::Path,

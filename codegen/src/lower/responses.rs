@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::body::Media;
 use super::keywords::doc_of;
 use super::operation::{swagger_schema, Current, Operations};
 use crate::diagnostics::{Diagnostics, Kind, Result};
@@ -123,8 +124,7 @@ impl Operations<'_, '_> {
         context: &Context,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
-        let media: Vec<(String, Option<&Value>, String)> = if self.doc.version == Version::Swagger2
-        {
+        let media: Vec<Media> = if self.doc.version == Version::Swagger2 {
             let Some(schema) = node.get("schema") else {
                 return Ok((Vec::new(), None));
             };
@@ -135,7 +135,12 @@ impl Operations<'_, '_> {
             let schema_pointer = child(pointer, "schema");
             produces
                 .into_iter()
-                .map(|media_type| (media_type, Some(schema), schema_pointer.clone()))
+                .map(|media_type| Media {
+                    media_type,
+                    schema: Some(schema),
+                    schema_pointer: schema_pointer.clone(),
+                    pointer: None,
+                })
                 .collect()
         } else {
             let content = node.get("content").and_then(Value::as_object);
@@ -144,8 +149,14 @@ impl Operations<'_, '_> {
                 .into_iter()
                 .flatten()
                 .map(|(media_type, media)| {
-                    let schema_pointer = child(&child(&content_pointer, media_type), "schema");
-                    (media_type.clone(), media.get("schema"), schema_pointer)
+                    let media_pointer = child(&content_pointer, media_type);
+                    let schema_pointer = child(&media_pointer, "schema");
+                    Media {
+                        media_type: media_type.clone(),
+                        schema: media.get("schema"),
+                        schema_pointer,
+                        pointer: Some(media_pointer),
+                    }
                 })
                 .collect()
         };

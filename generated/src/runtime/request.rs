@@ -874,13 +874,21 @@ fn form_property(
         allow_reserved,
         space_as_plus: true,
     };
-    query_text(
+    let text = query_text(
         property,
         &Shape::of_node(node)?,
         style.into(),
         explode,
         escape,
-    )
+    )?;
+    // The form-urlencoded serialization percent-encodes every reserved character, the
+    // `,` between the items of an unexploded value too (values have theirs encoded
+    // already, so a raw `,` here is such a separator); `allowReserved` keeps it.
+    Ok(if allow_reserved {
+        text
+    } else {
+        text.map(|text| text.replace(',', "%2C"))
+    })
 }
 
 /// A value written as a media type: JSON text for JSON types, else a scalar's text.
