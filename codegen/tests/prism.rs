@@ -75,6 +75,7 @@ prism! {
     elastic_cloud => shared_spec("elastic-cloud.json"),
     spec_camunda_users => workspace().join("specs/camunda-users.yaml"),
     spec_elastic_users => workspace().join("specs/elastic-users.json"),
+    spec_github_issues => workspace().join("specs/github-issues.yaml"),
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

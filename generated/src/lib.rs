@@ -9,3 +9,5 @@ pub mod runtime;
 pub mod camunda_users;
 #[rustfmt::skip]
 pub mod elastic_users;
+#[rustfmt::skip]
+pub mod github_issues;
