@@ -20,6 +20,18 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// The security schemes, each a field of the `auth` module's `Credentials`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The groups operations fall in, each a cargo feature of a standalone crate.
+    pub groups: Vec<Group>,
+}
+
+/// Operations that go together (those of a tag, or of a first path segment when the
+/// description has no tags): a cargo feature that compiles them and the types they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The feature's name (`customers`, `user-task`).
+    pub feature: String,
+    /// What the group is: its tag, or its path.
+    pub doc: String,
 }
 
 /// A server URL, with its variables.
@@ -321,6 +333,8 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub tags: Vec<String>,
+    /// The [`Group`] the operation is in: its feature's name.
+    pub group: String,
     pub params: Vec<Param>,
     pub body: Option<Body>,
     /// Documented responses, ordered: codes ascending, then ranges, then `default`.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Longest identifier we emit; longer wire names are cut (they stay intact on the wire).
 /// Long enough for the operation ids of large APIs (Microsoft Graph's run to 90), which
@@ -268,8 +268,11 @@ impl Context {
     /// The place in words, for the doc of a type the description does not document:
     /// ``the request body of `createUser`, at `payment_settings.card` ``.
     pub fn describe(&self) -> String {
-        if self.segments.is_empty() {
-            return self.phrase.clone();
+        match self.segments.as_slice() {
+            [] => return self.phrase.clone(),
+            [only] if only.shown == "[]" => return format!("an item of {}", self.phrase),
+            [only] if only.shown == "{}" => return format!("a value of {}", self.phrase),
+            _ => {}
         }
         let mut path = String::new();
         for segment in &self.segments {
@@ -284,6 +287,19 @@ impl Context {
 
 fn is_generic_title(title: &str) -> bool {
     GENERIC_TITLES.contains(&title.trim().to_ascii_lowercase().as_str())
+}
+
+/// A cargo feature name for `raw` (kebab-case, ASCII letters, digits and `-`, starting
+/// with a letter).
+pub fn feature_name(raw: &str) -> String {
+    let mut name = truncate(words(raw).to_kebab_case());
+    if name.is_empty() {
+        name = "group".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    name
 }
 
 /// A SCREAMING_SNAKE_CASE constant name for `raw`.

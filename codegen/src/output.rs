@@ -131,6 +131,7 @@ fn api_files(
     described: &Described,
     command: &str,
     dir: &Path,
+    gates: Option<&emit::Gates>,
     timings: &mut Timings,
 ) -> Result<Vec<File>> {
     let header = header(&described.shown, command);
@@ -140,8 +141,8 @@ fn api_files(
     };
     // The two files render side by side, so neither waits on the other's last chunk.
     let (models, operations) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| emit::models_file(api, &header));
-        let operations = emit::operations_file(api, &header);
+        let models = scope.spawn(|| emit::models_file(api, &header, gates));
+        let operations = emit::operations_file(api, &header, gates);
         let models = models.join().unwrap_or_else(|_| {
             Err(emit::Failed {
                 pointer: String::new(),
@@ -229,7 +230,7 @@ fn workspace_crate(
         // `a.yaml` and `a.json` side by side get distinct modules.
         let module = module_names.claim(module_name(&one.path));
         let dir = Path::new("src").join(&module);
-        files.extend(api_files(one, command, &dir, timings)?);
+        files.extend(api_files(one, command, &dir, None, timings)?);
         let doc = module_doc(&one.api, &one.shown);
         let tokens = quote! {
             #doc
@@ -302,10 +303,21 @@ fn standalone_crate(
     }
     let api = &described.api;
     let source = &described.shown;
-    let mut files = api_files(described, command, Path::new("src"), timings)?;
+    let gates = emit::Gates::of(api);
+    let mut files = api_files(
+        described,
+        command,
+        Path::new("src"),
+        gates.as_ref(),
+        timings,
+    )?;
     let doc = module_doc(api, source);
+    let features = gates
+        .as_ref()
+        .map(|gates| features_doc(api, gates.features()));
     let lib = quote! {
         #doc
+        #features
         #![warn(missing_docs)]
         pub mod runtime;
         #[rustfmt::skip]
@@ -324,15 +336,59 @@ fn standalone_crate(
         lib,
     )?);
     files.extend(runtime_files(command));
+    let features = gates.as_ref().map_or(&[][..], |gates| gates.features());
     files.push(File {
         path: "Cargo.toml".into(),
-        contents: manifest(name, source, &api.title),
+        contents: manifest(name, source, &api.title, features),
     });
     Ok(files)
 }
 
+/// The crate doc's list of features: one per group of operations.
+fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
+    let mut doc = String::from(
+        "\n# Features\n\n\
+         Each group of operations is a feature that compiles its operations and the types\n\
+         they reach; `full`, the default, is all of them (and the types no operation\n\
+         reaches). To compile only what you use, turn the default off and name groups:\n\
+         `default-features = false, features = [\"…\"]`. Names do not depend on the features.\n\
+         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\n",
+    );
+    for feature in features {
+        let what = api
+            .groups
+            .iter()
+            .find(|g| &g.feature == feature)
+            .map_or(String::new(), |g| g.doc.clone());
+        doc.push_str(&format!("- `{feature}`: {what}\n"));
+    }
+    inner_doc_attrs("", &doc)
+}
+
+/// The `[features]` of a standalone crate's manifest: a feature per group, `full` for
+/// all of them (the default), and the client's.
+fn features_toml(features: &[String]) -> String {
+    let mut toml = String::from("[features]\n");
+    if !features.is_empty() {
+        let all: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        toml.push_str("default = [\"full\"]\n");
+        toml.push_str("# Every group of operations, and the types no operation reaches.\n");
+        toml.push_str(&format!("full = [{}]\n", all.join(", ")));
+        for feature in features {
+            toml.push_str(&format!("{feature} = []\n"));
+        }
+    }
+    toml.push_str(
+        "# `runtime::client`: send operations with reqwest and decode their responses.\n\
+         client = [\"dep:reqwest\"]\n\
+         # `runtime::client::blocking`: the same, without an async runtime.\n\
+         blocking = [\"client\", \"reqwest/blocking\"]\n",
+    );
+    toml
+}
+
 /// The `Cargo.toml` of a standalone crate.
-fn manifest(name: &str, source: &str, title: &str) -> String {
+fn manifest(name: &str, source: &str, title: &str, features: &[String]) -> String {
     let description: String = format!("Rust types for {title}, generated from {source}")
         .chars()
         .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
@@ -349,13 +405,10 @@ fn manifest(name: &str, source: &str, title: &str) -> String {
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
          uuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
-         [features]\n\
-         # `runtime::client`: send operations with reqwest and decode their responses.\n\
-         client = [\"dep:reqwest\"]\n\
-         # `runtime::client::blocking`: the same, without an async runtime.\n\
-         blocking = [\"client\", \"reqwest/blocking\"]\n\n\
+         {}\n\
          # A workspace of its own, so the crate builds wherever it is written.\n\
-         [workspace]\n"
+         [workspace]\n",
+        features_toml(features)
     )
 }
 

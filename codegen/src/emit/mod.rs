@@ -2,12 +2,14 @@
 //! with `syn` and printed by `prettyplease`; nothing edits the printed text afterwards.
 
 pub mod docs;
+mod features;
 mod models;
 mod operations;
 mod request;
 mod responses;
 mod servers;
 
+pub use features::Gates;
 pub use servers::{auth, servers};
 
 use std::sync::atomic::{AtomicUsize, Ordering};

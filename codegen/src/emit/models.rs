@@ -5,16 +5,26 @@ use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
+use super::features::Gates;
 use super::{ident, render_module, Cost, Failed, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
-    TypeKind,
+    TypeId, TypeKind,
 };
 
 /// The `models.rs` file, under `header`.
-pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), Failed> {
-    let mut order: Vec<&TypeDef> = api.types.iter().collect();
-    order.sort_by(|a, b| a.name.cmp(&b.name));
+pub fn models_file(
+    api: &Api,
+    header: &str,
+    gates: Option<&Gates>,
+) -> Result<(String, Cost), Failed> {
+    let mut order: Vec<(TypeId, &TypeDef)> = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, def)| (TypeId(index), def))
+        .collect();
+    order.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let prefix = quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
         #![allow(
@@ -32,24 +42,28 @@ pub fn models_file(api: &Api, header: &str) -> Result<(String, Cost), Failed> {
         header,
         prefix,
         order.len(),
-        &|index| type_def(order[index], &refs),
-        &|index| order[index].pointer.clone(),
+        &|index| {
+            let (id, def) = order[index];
+            let cfg = gates.map_or_else(TokenStream::new, |gates| gates.of_type(id));
+            type_def(def, &refs, &cfg)
+        },
+        &|index| order[index].1.pointer.clone(),
     )
 }
 
-fn type_def(def: &TypeDef, refs: &TypeRefs) -> TokenStream {
+fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = match (&def.doc, &def.role) {
         (Some(doc), _) => doc_attrs(doc),
         (None, role) => own_doc_attrs(&role_doc(role, &def.pointer)),
     };
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
-    let doc = quote!(#doc #deprecated);
+    let doc = quote!(#cfg #doc #deprecated);
     match &def.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, refs),
-        TypeKind::Enum(e) => string_enum(&name, doc, e),
-        TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs),
-        TypeKind::OneOf(o) => one_of(&name, doc, o, refs),
+        TypeKind::Struct(s) => structure(&name, doc, s, refs, cfg),
+        TypeKind::Enum(e) => string_enum(&name, doc, e, cfg),
+        TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs, cfg),
+        TypeKind::OneOf(o) => one_of(&name, doc, o, refs, cfg),
         TypeKind::Alias(ty) => {
             let ty = refs.ty(ty);
             quote! { #doc pub type #name = #ty; }
@@ -84,7 +98,13 @@ fn role_doc(role: &Role, pointer: &str) -> String {
     }
 }
 
-fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -> TokenStream {
+fn structure(
+    name: &syn::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
     let mut defaults = Vec::new();
     let fields: Vec<TokenStream> = s
         .fields
@@ -94,6 +114,7 @@ fn structure(name: &syn::Ident, doc: TokenStream, s: &Struct, refs: &TypeRefs) -
     let defaults = (!defaults.is_empty()).then(|| {
         quote! {
             /// The `default` values of the description, for serde.
+            #cfg
             impl #name { #(#defaults)* }
         }
     });
@@ -170,7 +191,11 @@ fn struct_field(
             attrs.push(quote!(default = #path));
         }
         (true, false, None) => {}
-        (true, true, None) => ty = quote!(Option<#ty>),
+        (true, true, None) => {
+            // A plain `Option` would read an absent field as `None`; required means present.
+            attrs.push(quote!(deserialize_with = "crate::runtime::nullable"));
+            ty = quote!(Option<#ty>);
+        }
         (false, false, None) => {
             attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
             ty = quote!(Option<#ty>);
@@ -239,7 +264,13 @@ fn default_value(literal: &Literal, ty: &Ty, refs: &TypeRefs) -> Option<(TokenSt
 
 /// An integer enum; unknown values are kept in `Unknown`, so (de)serialization goes
 /// through the integer.
-fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -> TokenStream {
+fn int_enum(
+    name: &syn::Ident,
+    doc: TokenStream,
+    e: &IntEnum,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
     let repr = refs.ty(&e.repr);
     let repr_name = repr.to_string();
     let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
@@ -270,6 +301,7 @@ fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -
             Unknown(#repr),
         }
 
+        #cfg
         impl From<#repr> for #name {
             fn from(value: #repr) -> Self {
                 match value {
@@ -279,6 +311,7 @@ fn int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum, refs: &TypeRefs) -
             }
         }
 
+        #cfg
         impl From<#name> for #repr {
             fn from(value: #name) -> Self {
                 match value {
@@ -304,30 +337,112 @@ fn is_list(ty: &Ty, refs: &TypeRefs) -> bool {
 }
 
 /// A string enum that keeps values it does not know in `Unknown`.
-pub fn string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
-    let variants = e.variants.iter().map(|variant| {
-        let doc = match &variant.doc {
-            Some(doc) => doc_attrs(doc),
-            None => doc_attrs(&format!("The value {}.", code(&variant.wire))),
-        };
-        let variant_name = ident(&variant.name);
-        let wire = &variant.wire;
-        let rename = (variant.name != variant.wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #doc #rename #variant_name, }
+pub fn string_enum(
+    name: &syn::Ident,
+    doc: TokenStream,
+    e: &StringEnum,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let docs = e.variants.iter().map(|variant| match &variant.doc {
+        Some(doc) => doc_attrs(doc),
+        None => doc_attrs(&format!("The value {}.", code(&variant.wire))),
     });
+    let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&String> = e.variants.iter().map(|v| &v.wire).collect();
+    // Serde's derive would read the unknown value through an untagged variant, which
+    // buffers every value in a generic tree: heavy code, once per enum. A match on the
+    // string and two small impls over shared runtime helpers do the same.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#variants)*
+            #(#docs #names,)*
             /// A value the description does not list, kept as it was received.
-            #[serde(untagged)]
             Unknown(String),
+        }
+
+        #cfg
+        impl #name {
+            /// The value as it is sent.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        #cfg
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#names,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::string_enum(deserializer)
+            }
         }
     }
 }
 
-fn one_of(name: &syn::Ident, doc: TokenStream, o: &OneOf, refs: &TypeRefs) -> TokenStream {
+/// A `oneOf` without a discriminator: the first alternative (lists first, see `one_of`)
+/// that the value reads as. The value is read once into a JSON tree and each alternative
+/// tried on it, through a shared runtime helper, rather than by serde's untagged derive,
+/// whose buffering code is heavy and made once per enum.
+fn untagged(
+    name: &syn::Ident,
+    doc: TokenStream,
+    o: &OneOf,
+    refs: &TypeRefs,
+    variants: Vec<TokenStream>,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
+    ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
+    let attempts = ordered.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        if variant.boxed {
+            quote!(|value| serde_json::from_value(value).map(|value| Self::#variant_name(Box::new(value))))
+        } else {
+            quote!(|value| serde_json::from_value(value).map(Self::#variant_name))
+        }
+    });
+    let shown = name.to_string();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#variants)* }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::one_of(deserializer, #shown, &[#(#attempts),*])
+            }
+        }
+    }
+}
+
+fn one_of(
+    name: &syn::Ident,
+    doc: TokenStream,
+    o: &OneOf,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
     // Untagged, serde tries the variants in order, and a derived struct also reads a JSON
     // array (its fields by position): list alternatives go first, so an array is read as
     // the list it is. Lists read nothing but arrays, so no other value changes variant.
@@ -346,12 +461,7 @@ fn one_of(name: &syn::Ident, doc: TokenStream, o: &OneOf, refs: &TypeRefs) -> To
         quote! { #doc #variant_name(#ty), }
     });
     let Some(property) = &o.discriminator else {
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum #name { #(#variants)* }
-        };
+        return untagged(name, doc, o, refs, variants.collect(), cfg);
     };
     // The variant is chosen by the discriminator's value, never by trial and error; each
     // variant's own type keeps the discriminator property, so it serializes untagged.
@@ -379,6 +489,7 @@ fn one_of(name: &syn::Ident, doc: TokenStream, o: &OneOf, refs: &TypeRefs) -> To
         #[serde(untagged)]
         pub enum #name { #(#variants)* }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let #value = serde_json::Value::deserialize(deserializer)?;

@@ -6,11 +6,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
+use super::features::{self, Gates};
 use super::{ident, render_module, request, responses, Cost, Failed, TypeRefs};
 use crate::model::{Api, Location, Operation, Param, Payload, Ty};
 
 /// The `operations.rs` file, under `header`: the operations, then the webhooks.
-pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), Failed> {
+pub fn operations_file(
+    api: &Api,
+    header: &str,
+    gates: Option<&Gates>,
+) -> Result<(String, Cost), Failed> {
     let mut prefix = quote! {
         //! One marker type per operation, with its parameters, success and error responses.
         #![allow(
@@ -22,7 +27,10 @@ pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), Failed
     };
     // Webhooks only name payload types; the runtime is needed once an operation exists.
     if !api.operations.is_empty() {
+        // With features, no operation may be compiled, and then nothing uses it.
+        let allow = gates.map(|_| quote!(#[allow(unused_imports)]));
         prefix.extend(quote!(
+            #allow
             use crate::runtime;
         ));
     }
@@ -37,8 +45,14 @@ pub fn operations_file(api: &Api, header: &str) -> Result<(String, Cost), Failed
         prefix,
         count,
         &|index| match index.checked_sub(operations) {
-            None => operation(&api.operations[index], &refs),
-            Some(hook) => webhook(&api.webhooks[hook], &refs).unwrap_or_default(),
+            None => {
+                let op = &api.operations[index];
+                operation(op, &refs, &features::of_operation(gates, op))
+            }
+            Some(hook) => {
+                let hook = &api.webhooks[hook];
+                webhook(hook, &refs, &features::of_operation(gates, hook)).unwrap_or_default()
+            }
         },
         &|index| match index.checked_sub(operations) {
             None => api.operations[index].pointer.clone(),
@@ -63,7 +77,7 @@ fn summary_and_description(op: &Operation) -> String {
 
 /// A webhook (OpenAPI 3.1): a request the API sends, so what a receiver needs is the
 /// type of its payload.
-fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
+fn webhook(hook: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<TokenStream> {
     let payload = match &hook.body.as_ref()?.contents.first()?.payload {
         Payload::Empty => return None,
         payload => request::payload_ty(payload, refs),
@@ -77,10 +91,10 @@ fn webhook(hook: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
     ));
     let doc = doc_attrs(&doc);
     let deprecated = hook.deprecated.then(|| quote!(#[deprecated]));
-    Some(quote! { #doc #deprecated pub type #name = #payload; })
+    Some(quote! { #cfg #doc #deprecated pub type #name = #payload; })
 }
 
-fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
+fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.names.marker);
     let params_name = ident(&op.names.params);
     let responses_name = ident(&op.names.responses);
@@ -100,18 +114,20 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
         quote!(#params_name)
     };
     let body_ty = request::body_ty(op, refs);
-    let params = (!op.params.is_empty()).then(|| params_struct(op, &params_name, refs));
+    let params = (!op.params.is_empty()).then(|| params_struct(op, &params_name, refs, cfg));
     let security = request::security(op, refs.api);
     let write = request::write(op);
     let decode = responses::decode(op);
-    let body_enum = request::body_enum(op, refs);
-    let enums = responses::enums(op, refs);
+    let body_enum = request::body_enum(op, refs, cfg);
+    let enums = responses::enums(op, refs, cfg);
     quote! {
+        #cfg
         #doc
         #deprecated
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct #name;
 
+        #cfg
         impl runtime::Operation for #name {
             const METHOD: http::Method = http::Method::#method;
             const PATH: &'static str = #path;
@@ -132,7 +148,12 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
     }
 }
 
-fn params_struct(op: &Operation, name: &syn::Ident, refs: &TypeRefs) -> TokenStream {
+fn params_struct(
+    op: &Operation,
+    name: &syn::Ident,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
     let doc = own_doc_attrs(&format!("Parameters of [`{}`].", op.names.marker));
     let fields = op.params.iter().map(|p| param_field(p, refs));
     let default = op
@@ -141,6 +162,7 @@ fn params_struct(op: &Operation, name: &syn::Ident, refs: &TypeRefs) -> TokenStr
         .all(|p| !p.required)
         .then(|| quote!(Default,));
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#fields)* }

@@ -212,7 +212,7 @@ pub fn payload_ty(payload: &Payload, refs: &TypeRefs) -> TokenStream {
 
 /// The enum of a body offered in several media types, with `From` for the default one
 /// when its type is not also another's.
-pub fn body_enum(op: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
+pub fn body_enum(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let name = ident(body.choice.as_ref()?);
     let doc = own_doc_attrs(&format!(
@@ -244,6 +244,7 @@ pub fn body_enum(op: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
     let from = unique.then(|| {
         let variant = ident(&body.contents[0].variant);
         quote! {
+            #cfg
             impl From<#first> for #name {
                 fn from(body: #first) -> Self {
                     Self::#variant(body)
@@ -252,6 +253,7 @@ pub fn body_enum(op: &Operation, refs: &TypeRefs) -> Option<TokenStream> {
         }
     });
     Some(quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* }

@@ -60,7 +60,7 @@ fn undocumented_variant() -> TokenStream {
 
 /// `{Op}Responses`, `{Op}Errors` with its `Display`, and the enums of their bodies and
 /// headers.
-pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
+pub fn enums(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
     let split = Split::of(op);
     let marker = &op.names.marker;
     let responses_name = ident(&op.names.responses);
@@ -86,15 +86,19 @@ pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
         .chain(split.undocumented_error.then(|| quote! {
             Self::Undocumented { status, .. } => write!(f, "{status}: a status the description does not document"),
         }));
-    let bodies = op.responses.iter().filter_map(|r| body_enum(op, r, refs));
+    let bodies = op
+        .responses
+        .iter()
+        .filter_map(|r| body_enum(op, r, refs, cfg));
     let headers = op
         .responses
         .iter()
         .flat_map(|r| &r.headers)
-        .filter_map(|h| header_enum(marker, h));
+        .filter_map(|h| header_enum(marker, h, cfg));
     let responses_doc = own_doc_attrs(&format!("Success responses of [`{marker}`], by status."));
     let errors_doc = own_doc_attrs(&format!("Error responses of [`{marker}`], by status."));
     quote! {
+        #cfg
         #responses_doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #responses_name {
@@ -102,6 +106,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
             #undocumented_success
         }
 
+        #cfg
         #errors_doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #errors_name {
@@ -109,6 +114,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
             #undocumented_error
         }
 
+        #cfg
         impl std::fmt::Display for #errors_name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
@@ -117,6 +123,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
             }
         }
 
+        #cfg
         impl std::error::Error for #errors_name {}
 
         #(#bodies)*
@@ -125,7 +132,12 @@ pub fn enums(op: &Operation, refs: &TypeRefs) -> TokenStream {
 }
 
 /// The enum of a response documented with several distinct bodies, one variant each.
-fn body_enum(op: &Operation, response: &Response, refs: &TypeRefs) -> Option<TokenStream> {
+fn body_enum(
+    op: &Operation,
+    response: &Response,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> Option<TokenStream> {
     let name = ident(response.choice.as_ref()?);
     let doc = own_doc_attrs(&format!(
         "The body of the {} response of [`{}`], by its media type.",
@@ -140,13 +152,14 @@ fn body_enum(op: &Operation, response: &Response, refs: &TypeRefs) -> Option<Tok
         quote!(#doc #variant(#ty),)
     });
     Some(quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* }
     })
 }
 
-fn header_enum(marker: &str, header: &Header) -> Option<TokenStream> {
+fn header_enum(marker: &str, header: &Header, cfg: &TokenStream) -> Option<TokenStream> {
     let HeaderTy::Enum { name, values } = &header.ty else {
         return None;
     };
@@ -158,7 +171,12 @@ fn header_enum(marker: &str, header: &Header) -> Option<TokenStream> {
         let d = doc_attrs(d);
         quote!(#[doc = ""] #d)
     });
-    Some(string_enum(&ident(name), quote!(#own #described), values))
+    Some(string_enum(
+        &ident(name),
+        quote!(#cfg #own #described),
+        values,
+        cfg,
+    ))
 }
 
 /// How a status is written in a description: `409`, `4XX`, `default`.

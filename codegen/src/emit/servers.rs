@@ -59,7 +59,12 @@ fn server(server: &Server) -> TokenStream {
             code(&variable.wire),
             server.name
         ));
-        Some(string_enum(&ident(enum_name), doc, values))
+        Some(string_enum(
+            &ident(enum_name),
+            doc,
+            values,
+            &TokenStream::new(),
+        ))
     });
     let all_defaults = server.variables.iter().all(|v| v.default.is_some());
     let default = (all_defaults && !server.variables.is_empty()).then(|| {
@@ -158,18 +163,7 @@ fn url_expression(server: &Server) -> TokenStream {
             Some(variable) => {
                 let field = ident(&variable.name);
                 pieces.push(match &variable.values {
-                    Some((enum_name, values)) => {
-                        let enum_name = ident(enum_name);
-                        let arms = values.variants.iter().map(|v| {
-                            let variant = ident(&v.name);
-                            let wire = &v.wire;
-                            quote!(#enum_name::#variant => #wire,)
-                        });
-                        quote!(url.push_str(match &self.#field {
-                            #(#arms)*
-                            #enum_name::Unknown(other) => other,
-                        });)
-                    }
+                    Some(_) => quote!(url.push_str(self.#field.as_str());),
                     None => quote!(url.push_str(&self.#field);),
                 });
             }

@@ -141,16 +141,25 @@ impl Operations<'_, '_> {
     ) -> Result<(Vec<Content>, Option<String>)> {
         let names: Vec<String> = media.iter().map(|m| m.media_type.clone()).collect();
         let mut contents: Vec<Content> = Vec::new();
+        // What each content's schema is: one schema stays one type, whatever media types
+        // carry it (Kubernetes documents JSON, YAML and protobuf for each response;
+        // `decode` reads the JSON, which `Accept` asks for first).
+        let mut schemas: Vec<String> = Vec::new();
         for media_type in ordered(&names) {
             let one = media
                 .iter()
                 .find(|m| m.media_type == media_type)
                 .expect("ordered keeps the media types");
             let payload = self.payload(media_type, one.schema, &one.schema_pointer, context)?;
-            // One schema stays one type, whatever media types carry it.
-            match contents.iter_mut().find(|c| c.payload == payload) {
-                Some(same) => same.media_types.push(media_type.to_owned()),
+            let schema = self.schema_identity(one.schema, &one.schema_pointer);
+            let same = contents.iter().zip(&schemas).position(|(c, s)| {
+                c.payload == payload
+                    || (schema.is_some() && s.as_str() == schema.as_deref().unwrap_or_default())
+            });
+            match same {
+                Some(index) => contents[index].media_types.push(media_type.to_owned()),
                 None => {
+                    schemas.push(schema.unwrap_or_default());
                     let mut content = content(media_type, payload, Vec::new());
                     content.schema = one.schema.map(|_| one.schema_pointer.clone());
                     content.media = one.pointer.clone();
@@ -163,6 +172,16 @@ impl Operations<'_, '_> {
             self.names.claim(type_name(choice_name, "Body"))
         });
         Ok((contents, choice))
+    }
+
+    /// What tells one schema from another: where a `$ref` leads, or the schema's text.
+    fn schema_identity(&self, schema: Option<&Value>, pointer: &str) -> Option<String> {
+        let (resolved, node) = self.doc.resolve(schema?, pointer).ok()?;
+        Some(if schema?.get("$ref").is_some() {
+            resolved
+        } else {
+            node.to_string()
+        })
     }
 
     /// What a body of `media_type` with `schema` (at `pointer`) is read or written as.

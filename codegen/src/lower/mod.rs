@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::load::{child, Document};
-use crate::model::{Api, TypeId};
-use crate::naming::Namespace;
+use crate::model::{Api, Group, Operation, TypeId};
+use crate::naming::{feature_name, Namespace};
 use operation::Operations;
 use schema::Schemas;
 
@@ -42,6 +42,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
             ty.renumber(&renumbered);
         }
     }
+    let groups = group(&mut operations, &mut webhooks);
     let (title, api_version, description) = info(doc, &mut diagnostics);
     let api = Api {
         title,
@@ -52,8 +53,55 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
         webhooks,
         servers: servers::servers(doc, &mut diagnostics),
         security_schemes,
+        groups,
     };
     diagnostics.finish(api)
+}
+
+/// Puts each operation in a group: its first tag, or, for an operation without tags, the
+/// first segment of its path that is not a version (`customers` of `/v1/customers/{id}`),
+/// as Stripe's description has no tags. Each group gets a feature name.
+fn group(operations: &mut [Operation], webhooks: &mut [Operation]) -> Vec<Group> {
+    let mut features = Namespace::with(&["default", "full", "client", "blocking"]);
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    for op in operations.iter_mut().chain(webhooks) {
+        let key = match op.tags.first() {
+            Some(tag) => tag.clone(),
+            None => first_segment(&op.path),
+        };
+        op.group = match groups.iter().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.feature.clone(),
+            None => {
+                let feature = features.claim(feature_name(&key));
+                let doc = match op.tags.first() {
+                    Some(tag) => format!("The operations tagged `{tag}`."),
+                    None => format!("The operations under `/{key}`."),
+                };
+                groups.push((
+                    key,
+                    Group {
+                        feature: feature.clone(),
+                        doc,
+                    },
+                ));
+                feature
+            }
+        };
+    }
+    groups.into_iter().map(|(_, group)| group).collect()
+}
+
+/// The first segment of `path` that names something: not empty, not a `{parameter}`,
+/// not a version (`v1`, `v2beta1`) or `api`.
+fn first_segment(path: &str) -> String {
+    let is_version = |segment: &str| {
+        let rest = segment.strip_prefix('v').unwrap_or("");
+        rest.starts_with(|c: char| c.is_ascii_digit())
+    };
+    path.split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s) && *s != "api")
+        .unwrap_or("default")
+        .to_owned()
 }
 
 /// Title, version and description from `info`; a field of the wrong type is dropped,

@@ -178,6 +178,7 @@ impl<'d, 's> Operations<'d, 's> {
             summary: text("summary"),
             description: text("description"),
             deprecated: node.get("deprecated") == Some(&Value::Bool(true)),
+            group: String::new(),
             tags: tags
                 .map(|tags| {
                     tags.iter()

@@ -56,6 +56,9 @@ pub struct Schemas<'d> {
     by_shape: HashMap<String, TypeId>,
     /// Inline types found identical to an earlier one, and which.
     merged: BTreeMap<TypeId, TypeId>,
+    /// Pointers of the schemas made of each type of a 3.1 `type` array: there is no such
+    /// node in the description.
+    split_types: HashSet<String>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -70,6 +73,7 @@ impl<'d> Schemas<'d> {
             children: BTreeMap::new(),
             by_shape: HashMap::new(),
             merged: BTreeMap::new(),
+            split_types: HashSet::new(),
             warnings: Vec::new(),
         }
     }
@@ -206,7 +210,10 @@ impl<'d> Schemas<'d> {
         let ty = match self.by_pointer.get(&pointer) {
             Some(id) => Ty::Named(*id),
             None => {
-                check(self.doc, node, &pointer, &mut self.warnings);
+                // The one-type schemas made of a 3.1 `type` array were checked as a whole.
+                if !self.split_types.contains(&pointer) {
+                    check(self.doc, node, &pointer, &mut self.warnings);
+                }
                 match self.shape(node, &pointer)? {
                     Shape::Struct | Shape::Enum(_) | Shape::IntEnum(_) | Shape::OneOf => {
                         Ty::Named(self.own_type(node, &pointer, context)?)
@@ -539,7 +546,7 @@ impl<'d> Schemas<'d> {
 
     /// The alternatives of a `oneOf`/`anyOf`, of a 3.1 `type` array (one schema per
     /// type), or of a polymorphic parent (its children), each with its pointer.
-    fn alternatives(&self, node: &Value, pointer: &str) -> Vec<(Value, String)> {
+    fn alternatives(&mut self, node: &Value, pointer: &str) -> Vec<(Value, String)> {
         if let Some(children) = self.children.get(pointer) {
             let members = children
                 .iter()
@@ -559,7 +566,9 @@ impl<'d> Schemas<'d> {
                     member["type"] = t;
                     (member, child(&base, &index.to_string()))
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            self.split_types
+                .extend(members.iter().map(|(_, pointer)| pointer.clone()));
             return members;
         }
         let keyword = if node.get("oneOf").is_some() {
@@ -627,6 +636,7 @@ impl<'d> Schemas<'d> {
     /// operations, which name types too).
     pub fn finish(mut self, diagnostics: &mut Diagnostics) -> (Vec<TypeDef>, Vec<TypeId>) {
         diagnostics.extend(self.warnings.drain(..).collect());
+        self.alias_identical_components();
         let renumbered = self.drop_merged();
         for def in &mut self.types {
             for ty in def.kind.types_mut() {
@@ -643,6 +653,30 @@ impl<'d> Schemas<'d> {
         crate::lower::cycles::break_alias_cycles(&mut self.types);
         name_defaults(&mut self.types);
         (self.types, renumbered)
+    }
+
+    /// A named schema structurally identical to an earlier one (same kind, same fields
+    /// with the same docs) becomes an alias of it: its name stays public, with its own
+    /// doc, but the type, its derives and serde code exist once.
+    fn alias_identical_components(&mut self) {
+        let mut first: HashMap<String, TypeId> = HashMap::new();
+        for index in 0..self.types.len() {
+            let def = &self.types[index];
+            let worth = matches!(
+                def.kind,
+                TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_)
+            );
+            if def.role != Role::Component || !worth || self.merged.contains_key(&TypeId(index)) {
+                continue;
+            }
+            let key = format!("{:?}", def.kind);
+            match first.get(&key) {
+                Some(&earlier) => self.types[index].kind = TypeKind::Alias(Ty::Named(earlier)),
+                None => {
+                    first.insert(key, TypeId(index));
+                }
+            }
+        }
     }
 
     /// Removes the merged types; the new id of every old one, merged ones mapped to the

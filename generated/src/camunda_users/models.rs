@@ -64,10 +64,10 @@ pub struct SearchQueryPageResponse {
     #[serde(rename = "totalItems")]
     pub total_items: i64,
     /// Cursor of the first item of this page; pass it as `before` to get the previous page.
-    #[serde(rename = "startCursor")]
+    #[serde(rename = "startCursor", deserialize_with = "crate::runtime::nullable")]
     pub start_cursor: Option<String>,
     /// Cursor of the last item of this page; pass it as `after` to get the next page.
-    #[serde(rename = "endCursor")]
+    #[serde(rename = "endCursor", deserialize_with = "crate::runtime::nullable")]
     pub end_cursor: Option<String>,
 }
 /// The parts shared by every search query.
@@ -90,17 +90,45 @@ pub struct SearchQuerySortRequest {
     pub order: Option<SortOrderEnum>,
 }
 /// The direction in which to sort.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrderEnum {
     /// The value `ASC`.
-    #[serde(rename = "ASC")]
     Asc,
     /// The value `DESC`.
-    #[serde(rename = "DESC")]
     Desc,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl SortOrderEnum {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for SortOrderEnum {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for SortOrderEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SortOrderEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// The user that was just created.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -108,8 +136,10 @@ pub struct UserCreateResult {
     /// The username of the created user.
     pub username: Username,
     /// The display name of the user, if one was given.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user, if one was given.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
 }
 /// Conditions a user must meet to be returned. All given conditions must hold.
@@ -145,8 +175,10 @@ pub struct UserResult {
     /// The username of the user.
     pub username: Username,
     /// The display name of the user.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
 }
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
@@ -172,20 +204,49 @@ pub struct UserSearchQuerySortRequest {
     pub order: Option<SortOrderEnum>,
 }
 /// The user field to sort by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSearchQuerySortRequestField {
     /// The value `username`.
-    #[serde(rename = "username")]
     Username,
     /// The value `name`.
-    #[serde(rename = "name")]
     Name,
     /// The value `email`.
-    #[serde(rename = "email")]
     Email,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl UserSearchQuerySortRequestField {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Username => "username",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for UserSearchQuerySortRequestField {
+    fn from(value: &str) -> Self {
+        match value {
+            "username" => Self::Username,
+            "name" => Self::Name,
+            "email" => Self::Email,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for UserSearchQuerySortRequestField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// One page of users matching a search.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -222,8 +283,10 @@ pub struct UserUpdateResult {
     /// The username of the updated user.
     pub username: Username,
     /// The display name of the user.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user.
+    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
 }
 /// The unique name of a user.

@@ -28,13 +28,7 @@ impl Server {
     /// The server's URL, its variables filled in.
     pub fn url(&self) -> String {
         let mut url = String::new();
-        url.push_str(
-            match &self.schema {
-                ServerSchema::Http => "http",
-                ServerSchema::Https => "https",
-                ServerSchema::Unknown(other) => other,
-            },
-        );
+        url.push_str(self.schema.as_str());
         url.push_str("://");
         url.push_str(&self.host);
         url.push(':');
@@ -44,17 +38,45 @@ impl Server {
     }
 }
 /// The values of `schema` in [`Server`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServerSchema {
     /// The value `http`.
-    #[serde(rename = "http")]
     Http,
     /// The value `https`.
-    #[serde(rename = "https")]
     Https,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl ServerSchema {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for ServerSchema {
+    fn from(value: &str) -> Self {
+        match value {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for ServerSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// The URL of the first server, [`Server`], with the defaults of its variables.
 pub fn default_url() -> String {

@@ -116,21 +116,51 @@ pub struct UserSecurityRealm {
     pub id: String,
 }
 /// The kind of realm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSecurityRealmType {
     /// The value `native`.
-    #[serde(rename = "native")]
     Native,
     /// The value `ldap`.
-    #[serde(rename = "ldap")]
     Ldap,
     /// The value `saml`.
-    #[serde(rename = "saml")]
     Saml,
     /// The value `active_directory`.
-    #[serde(rename = "active_directory")]
     ActiveDirectory,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl UserSecurityRealmType {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Native => "native",
+            Self::Ldap => "ldap",
+            Self::Saml => "saml",
+            Self::ActiveDirectory => "active_directory",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for UserSecurityRealmType {
+    fn from(value: &str) -> Self {
+        match value {
+            "native" => Self::Native,
+            "ldap" => Self::Ldap,
+            "saml" => Self::Saml,
+            "active_directory" => Self::ActiveDirectory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for UserSecurityRealmType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserSecurityRealmType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }

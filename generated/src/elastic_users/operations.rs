@@ -247,35 +247,92 @@ impl std::error::Error for CreateUserErrors {}
 /// Values of the `x-cloud-error-codes` header of [`CreateUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateUserBadRequestCloudErrorCodes {
     /// The provided user name is invalid. Check that it is not empty and it does not contain special characters.
-    #[serde(rename = "user.user_name.invalid")]
     UserUserNameInvalid,
     /// Some of the provided roles are invalid.
-    #[serde(rename = "user.roles.invalid")]
     UserRolesInvalid,
     /// Some of the provided roles are forbidden.
-    #[serde(rename = "user.roles.forbidden")]
     UserRolesForbidden,
     /// Trying to set a restricted field.
-    #[serde(rename = "user.restricted_field")]
     UserRestrictedField,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl CreateUserBadRequestCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserUserNameInvalid => "user.user_name.invalid",
+            Self::UserRolesInvalid => "user.roles.invalid",
+            Self::UserRolesForbidden => "user.roles.forbidden",
+            Self::UserRestrictedField => "user.restricted_field",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for CreateUserBadRequestCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.user_name.invalid" => Self::UserUserNameInvalid,
+            "user.roles.invalid" => Self::UserRolesInvalid,
+            "user.roles.forbidden" => Self::UserRolesForbidden,
+            "user.restricted_field" => Self::UserRestrictedField,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for CreateUserBadRequestCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateUserBadRequestCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Values of the `x-cloud-error-codes` header of [`CreateUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateUserConflictCloudErrorCodes {
     /// The username is already in use.
-    #[serde(rename = "user.user_name.conflict")]
     UserUserNameConflict,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl CreateUserConflictCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserUserNameConflict => "user.user_name.conflict",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for CreateUserConflictCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.user_name.conflict" => Self::UserUserNameConflict,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for CreateUserConflictCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Fetch a user
 ///
@@ -398,14 +455,41 @@ impl std::error::Error for GetUserErrors {}
 /// Values of the `x-cloud-error-codes` header of [`GetUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetUserNotFoundCloudErrorCodes {
     /// User not found.
-    #[serde(rename = "user.not_found")]
     UserNotFound,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl GetUserNotFoundCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserNotFound => "user.not_found",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for GetUserNotFoundCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.not_found" => Self::UserNotFound,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for GetUserNotFoundCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Update a user
 ///
@@ -557,38 +641,96 @@ impl std::error::Error for UpdateUserErrors {}
 /// Values of the `x-cloud-error-codes` header of [`UpdateUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateUserBadRequestCloudErrorCodes {
     /// Some of the provided roles are invalid.
-    #[serde(rename = "user.roles.invalid")]
     UserRolesInvalid,
     /// Some of the provided roles are forbidden.
-    #[serde(rename = "user.roles.forbidden")]
     UserRolesForbidden,
     /// Trying to set a restricted field.
-    #[serde(rename = "user.restricted_field")]
     UserRestrictedField,
     /// External users cannot be modified.
-    #[serde(rename = "user.cannot_modify_external")]
     UserCannotModifyExternal,
     /// Built-in users cannot be modified.
-    #[serde(rename = "user.cannot_modify")]
     UserCannotModify,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl UpdateUserBadRequestCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserRolesInvalid => "user.roles.invalid",
+            Self::UserRolesForbidden => "user.roles.forbidden",
+            Self::UserRestrictedField => "user.restricted_field",
+            Self::UserCannotModifyExternal => "user.cannot_modify_external",
+            Self::UserCannotModify => "user.cannot_modify",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.roles.invalid" => Self::UserRolesInvalid,
+            "user.roles.forbidden" => Self::UserRolesForbidden,
+            "user.restricted_field" => Self::UserRestrictedField,
+            "user.cannot_modify_external" => Self::UserCannotModifyExternal,
+            "user.cannot_modify" => Self::UserCannotModify,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for UpdateUserBadRequestCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateUserBadRequestCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Values of the `x-cloud-error-codes` header of [`UpdateUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateUserNotFoundCloudErrorCodes {
     /// User not found.
-    #[serde(rename = "user.not_found")]
     UserNotFound,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl UpdateUserNotFoundCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserNotFound => "user.not_found",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.not_found" => Self::UserNotFound,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for UpdateUserNotFoundCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Delete a user
 ///
@@ -737,30 +879,86 @@ impl std::error::Error for DeleteUserErrors {}
 /// Values of the `x-cloud-error-codes` header of [`DeleteUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteUserBadRequestCloudErrorCodes {
     /// The user cannot be deleted.
-    #[serde(rename = "user.restricted_deletion")]
     UserRestrictedDeletion,
     /// External users cannot be modified.
-    #[serde(rename = "user.cannot_modify_external")]
     UserCannotModifyExternal,
     /// Built-in users cannot be modified.
-    #[serde(rename = "user.cannot_modify")]
     UserCannotModify,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl DeleteUserBadRequestCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserRestrictedDeletion => "user.restricted_deletion",
+            Self::UserCannotModifyExternal => "user.cannot_modify_external",
+            Self::UserCannotModify => "user.cannot_modify",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.restricted_deletion" => Self::UserRestrictedDeletion,
+            "user.cannot_modify_external" => Self::UserCannotModifyExternal,
+            "user.cannot_modify" => Self::UserCannotModify,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for DeleteUserBadRequestCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteUserBadRequestCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// Values of the `x-cloud-error-codes` header of [`DeleteUser`].
 ///
 /// The error codes associated with the response
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteUserNotFoundCloudErrorCodes {
     /// User not found.
-    #[serde(rename = "user.not_found")]
     UserNotFound,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl DeleteUserNotFoundCloudErrorCodes {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserNotFound => "user.not_found",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
+    fn from(value: &str) -> Self {
+        match value {
+            "user.not_found" => Self::UserNotFound,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for DeleteUserNotFoundCloudErrorCodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteUserNotFoundCloudErrorCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }

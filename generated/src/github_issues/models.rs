@@ -41,72 +41,213 @@ pub struct Issue {
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
 /// Whether the issue is open or closed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssueState {
     /// The value `open`.
-    #[serde(rename = "open")]
     Open,
     /// The value `closed`.
-    #[serde(rename = "closed")]
     Closed,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl IssueState {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for IssueState {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for IssueState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IssueState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// The `direction` parameter of `issues/list-for-repo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoDirection {
     /// The value `asc`.
-    #[serde(rename = "asc")]
     Asc,
     /// The value `desc`.
-    #[serde(rename = "desc")]
     Desc,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl IssuesListForRepoDirection {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for IssuesListForRepoDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for IssuesListForRepoDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IssuesListForRepoDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// The `sort` parameter of `issues/list-for-repo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoSort {
     /// The value `created`.
-    #[serde(rename = "created")]
     Created,
     /// The value `updated`.
-    #[serde(rename = "updated")]
     Updated,
     /// The value `comments`.
-    #[serde(rename = "comments")]
     Comments,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl IssuesListForRepoSort {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Comments => "comments",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for IssuesListForRepoSort {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "comments" => Self::Comments,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for IssuesListForRepoSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IssuesListForRepoSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// The `state` parameter of `issues/list-for-repo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoState {
     /// The value `open`.
-    #[serde(rename = "open")]
     Open,
     /// The value `closed`.
-    #[serde(rename = "closed")]
     Closed,
     /// The value `all`.
-    #[serde(rename = "all")]
     All,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
 }
+impl IssuesListForRepoState {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for IssuesListForRepoState {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for IssuesListForRepoState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IssuesListForRepoState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
+}
 /// The `X-GitHub-Api-Version` parameter of `issues/list-for-repo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoXGitHubApiVersion {
     /// The value `2022-11-28`.
-    #[serde(rename = "2022-11-28")]
     N20221128,
     /// A value the description does not list, kept as it was received.
-    #[serde(untagged)]
     Unknown(String),
+}
+impl IssuesListForRepoXGitHubApiVersion {
+    /// The value as it is sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N20221128 => "2022-11-28",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for IssuesListForRepoXGitHubApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "2022-11-28" => Self::N20221128,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for IssuesListForRepoXGitHubApiVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::string_enum(deserializer)
+    }
 }
 /// A label of an issue.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

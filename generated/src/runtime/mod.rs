@@ -205,26 +205,57 @@ where
         })
 }
 
-/// Reads an optional header whose values a generated enum lists.
-pub fn header_enum<T: serde::de::DeserializeOwned>(
+/// Reads an optional header whose values a generated enum lists (any other value is
+/// kept by the enum as unknown).
+pub fn header_enum<T: for<'a> From<&'a str>>(
     status: http::StatusCode,
     headers: &http::HeaderMap,
     name: &'static str,
 ) -> Result<Option<T>, DecodeError> {
-    header_text(status, headers, name)?
-        .map(|text| {
-            T::deserialize(
-                serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text.trim()),
-            )
-        })
-        .transpose()
-        .map_err(|error| DecodeError {
-            status,
-            problem: Problem::Header {
-                name,
-                message: format!("does not parse: {error}"),
-            },
-        })
+    Ok(header_text(status, headers, name)?.map(|text| T::from(text.trim())))
+}
+
+/// Reads a generated string enum: any string, the values the description lists as their
+/// variants and any other as `Unknown`.
+pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            Ok(T::from(text))
+        }
+    }
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
+/// One way of reading a JSON value as a generated `oneOf`: as one of its alternatives.
+pub type Attempt<T> = fn(serde_json::Value) -> Result<T, serde_json::Error>;
+
+/// Reads a generated `oneOf` without a discriminator (named `name` in errors): the value,
+/// read once, as the first of `attempts` that takes it.
+pub fn one_of<'de, D, T>(deserializer: D, name: &str, attempts: &[Attempt<T>]) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize as _;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    for attempt in attempts {
+        if let Ok(read) = attempt(value.clone()) {
+            return Ok(read);
+        }
+    }
+    Err(serde::de::Error::custom(format_args!(
+        "the value matches none of the alternatives of `{name}`"
+    )))
 }
 
 /// Turns a missing required header into an error.
@@ -247,6 +278,17 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     value: serde_json::Value,
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Reads a field that is required and nullable, as `Option<T>`: `null` is `None`, and,
+/// unlike a plain `Option` field, whose absence serde reads as `None`, an absent field is
+/// an error.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer)
 }
 
 /// Serde glue for a field that is optional and nullable, as `Option<Option<T>>`: absent
