@@ -9,8 +9,10 @@ mod support;
 use codegen::model::{Api, HeaderTy, Operation, Payload, Status, Ty};
 
 fn load(name: &str) -> Api {
-    codegen::api(&support::shared_spec(name))
-        .unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
+    let config = codegen::Config::spec(support::shared_spec(name));
+    let generated = codegen::generate(&config)
+        .unwrap_or_else(|problems| panic!("{name} does not generate:\n{problems}"));
+    generated.models.into_iter().next().unwrap()
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
@@ -43,7 +45,10 @@ fn every_operation_is_lowered() {
 fn camunda_create_user_errors() {
     let api = load("camunda-orchestration-cluster.json");
     let op = operation(&api, "createUser");
-    assert_eq!(op.name, "CreateUser");
+    assert_eq!(op.names.marker, "CreateUser");
+    assert_eq!(op.names.params, "CreateUserParams");
+    assert_eq!(op.names.responses, "CreateUserResponses");
+    assert_eq!(op.names.errors, "CreateUserErrors");
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.is_success()).collect();
     let statuses: Vec<Status> = errors.iter().map(|r| r.status).collect();
     let expected = [400, 401, 403, 409, 500, 503].map(Status::Code);
