@@ -112,7 +112,8 @@ const LOOSE: &[(&str, &str)] = &[
     ),
     (
         "null-optional-property",
-        "an optional property without a default is an `Option`, which reads `null` as absent",
+        "an optional property without a default (or with one that is an object or a list) \
+         is an `Option`, which reads `null` as absent",
     ),
     (
         "missing-required-nullable",

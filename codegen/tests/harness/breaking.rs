@@ -274,7 +274,12 @@ pub fn breaking(doc: &Document, node: &Value, pointer: &str, valid: &Value) -> V
         let at = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
         let (target_pointer, target) = doc.resolve(schema, schema_pointer);
         if !permits_null(schema) && !permits_null(target) {
-            let defaulted = schema.get("default").is_some() || target.get("default").is_some();
+            // A default a literal can give: a string, a number or a boolean.
+            let scalar = |node: &Value| {
+                node.get("default")
+                    .is_some_and(|d| d.is_string() || d.is_number() || d.is_boolean())
+            };
+            let defaulted = scalar(schema) || scalar(target);
             let kind = match read_or_write_only(doc, schema, schema_pointer) {
                 Some("readOnly") => "null-read-only-property",
                 Some(_) => "null-write-only-property",
