@@ -265,8 +265,11 @@ fn a_run_killed_at_any_moment_leaves_the_old_tree_or_the_new() {
     // comes a step later; one that left the new crate, a step earlier. The moments
     // gather where the old tree is exchanged for the new, whatever the machine's load,
     // and each kill lands up to half a write before or after, spread evenly over them.
+    // Steps double while the kills keep landing on one side (the child may run slower
+    // than this process did), and fall back once they cross.
     let step = (writing / 4).max(run / 80).max(Duration::from_millis(1));
     let mut moment = run.saturating_sub(writing);
+    let mut streak: (Option<bool>, u32) = (None, 0);
 
     let exe = std::env::current_exe().unwrap();
     let mut seen: BTreeMap<Left, u32> = BTreeMap::new();
@@ -324,9 +327,16 @@ fn a_run_killed_at_any_moment_leaves_the_old_tree_or_the_new() {
             finished += 1;
         }
         *seen.entry(left).or_insert(0) += 1;
-        moment = match left {
-            Left::Old => moment + step,
-            Left::New | Left::NewSourcesOldManifest => moment.saturating_sub(step),
+        let early = left == Left::Old;
+        streak = match streak {
+            (Some(side), count) if side == early => (Some(side), count + 1),
+            _ => (Some(early), 0),
+        };
+        let this_step = step * 2u32.pow((streak.1 / 2).min(6));
+        moment = if early {
+            moment + this_step
+        } else {
+            moment.saturating_sub(this_step)
         };
         // The next run repairs whatever the kill left.
         write(A, &root);
