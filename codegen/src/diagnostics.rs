@@ -324,9 +324,6 @@ mod tests {
         }
         let problems = all.finish(()).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!(
-            problems.to_string(),
-            "error: api.yaml at #/a: dangling"
-        );
+        assert_eq!(problems.to_string(), "error: api.yaml at #/a: dangling");
     }
 }

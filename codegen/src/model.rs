@@ -462,8 +462,7 @@ impl MediaKind {
             || essence == "application/*"
         {
             MediaKind::Json
-        } else if essence == "multipart/form-data"
-            || essence == "application/x-www-form-urlencoded"
+        } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded"
         {
             MediaKind::Form
         } else if essence.starts_with("text/") || essence == "application/xml" {
@@ -544,5 +543,8 @@ pub struct Header {
 pub enum HeaderTy {
     Scalar(Ty),
     /// A header with an `enum` of codes: a generated enum of the operations module.
-    Enum { name: String, values: StringEnum },
+    Enum {
+        name: String,
+        values: StringEnum,
+    },
 }

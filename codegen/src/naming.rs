@@ -466,8 +466,14 @@ mod tests {
     #[test]
     fn the_first_free_candidate_is_claimed() {
         let mut names = Namespace::with(&["Card"]);
-        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard");
-        assert_eq!(names.claim_first(vec!["Card".into(), "OptionsCard".into()]), "OptionsCard2");
+        assert_eq!(
+            names.claim_first(vec!["Card".into(), "OptionsCard".into()]),
+            "OptionsCard"
+        );
+        assert_eq!(
+            names.claim_first(vec!["Card".into(), "OptionsCard".into()]),
+            "OptionsCard2"
+        );
     }
 
     #[test]

@@ -77,7 +77,10 @@ pub(crate) fn files(
 ) -> Result<Vec<File>> {
     let mut files = match &config.source {
         Source::Spec { name, .. } | Source::Text { name, .. } => {
-            let command = config.command.clone().unwrap_or_else(|| spec_command(config, name));
+            let command = config
+                .command
+                .clone()
+                .unwrap_or_else(|| spec_command(config, name));
             standalone_crate(&described[0], name, &command, timings)?
         }
         Source::Workspace { .. } => {
@@ -180,9 +183,19 @@ fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
 }
 
 /// A file made of `tokens` that cannot fail to parse but for a bug of ours.
-fn render(described_path: &Path, path: PathBuf, header: &str, tokens: proc_macro2::TokenStream) -> Result<File> {
+fn render(
+    described_path: &Path,
+    path: PathBuf,
+    header: &str,
+    tokens: proc_macro2::TokenStream,
+) -> Result<File> {
     let contents = emit::render(header, tokens).map_err(|message| {
-        Diagnostics::from(Diagnostic::error(Kind::Internal, described_path, "", message))
+        Diagnostics::from(Diagnostic::error(
+            Kind::Internal,
+            described_path,
+            "",
+            message,
+        ))
     })?;
     Ok(File { path, contents })
 }
@@ -232,7 +245,12 @@ fn workspace_crate(
     let lib_header = format!(
         "{MARKER} from `specs/`.\n// Do not edit: change a description and run `{command}`.\n"
     );
-    files.push(render(Path::new("specs"), "src/lib.rs".into(), &lib_header, lib)?);
+    files.push(render(
+        Path::new("specs"),
+        "src/lib.rs".into(),
+        &lib_header,
+        lib,
+    )?);
     files.extend(runtime_files(command));
     Ok(files)
 }
@@ -276,7 +294,12 @@ fn standalone_crate(
         #[rustfmt::skip]
         pub mod operations;
     };
-    files.push(render(&described.path, "src/lib.rs".into(), &header(source, command), lib)?);
+    files.push(render(
+        &described.path,
+        "src/lib.rs".into(),
+        &header(source, command),
+        lib,
+    )?);
     files.extend(runtime_files(command));
     files.push(File {
         path: "Cargo.toml".into(),

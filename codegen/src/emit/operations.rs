@@ -228,8 +228,14 @@ fn operation(op: &Operation, refs: &TypeRefs) -> TokenStream {
             HeaderTy::Scalar(_) => None,
         });
 
-    let responses_doc = own_doc_attrs(&format!("Success responses of [`{}`], by status.", op.names.marker));
-    let errors_doc = own_doc_attrs(&format!("Error responses of [`{}`], by status.", op.names.marker));
+    let responses_doc = own_doc_attrs(&format!(
+        "Success responses of [`{}`], by status.",
+        op.names.marker
+    ));
+    let errors_doc = own_doc_attrs(&format!(
+        "Error responses of [`{}`], by status.",
+        op.names.marker
+    ));
     quote! {
         #doc
         #deprecated
@@ -324,7 +330,10 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
         } else {
             "not exploded"
         };
-        doc.push_str(&format!(" Style {}, {explode}.", code(param.style.as_str())));
+        doc.push_str(&format!(
+            " Style {}, {explode}.",
+            code(param.style.as_str())
+        ));
     }
     let doc = doc_attrs(&doc);
     let deprecated = param.deprecated.then(|| quote!(#[deprecated]));

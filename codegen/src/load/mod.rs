@@ -232,8 +232,13 @@ impl Document {
         if path.is_empty() {
             return Ok(format!("{base}#{fragment}"));
         }
-        let refuse =
-            |why: &str| self.fail(Kind::Reference, pointer, format!("`$ref: {reference}` is refused: {why}"));
+        let refuse = |why: &str| {
+            self.fail(
+                Kind::Reference,
+                pointer,
+                format!("`$ref: {reference}` is refused: {why}"),
+            )
+        };
         if path.contains("://") || path.starts_with("//") {
             return Err(refuse(
                 "references to URLs are not followed; download the file and refer to it by a relative path",
@@ -459,10 +464,14 @@ fn parse_tree(file: &Path, text: &str) -> Result<Value> {
             "invalid YAML merge key `<<`: its value must be a mapping or a list of mappings",
         ));
     }
-    yaml.apply_merge()
-        .map_err(|error| {
-            fail(Kind::Syntax, file, "", format!("invalid YAML merge key `<<`: {error}"))
-        })?;
+    yaml.apply_merge().map_err(|error| {
+        fail(
+            Kind::Syntax,
+            file,
+            "",
+            format!("invalid YAML merge key `<<`: {error}"),
+        )
+    })?;
     yaml_to_json(file, yaml, "#")
 }
 

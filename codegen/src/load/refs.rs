@@ -126,7 +126,9 @@ fn step(kind: Node, key: &str, value: &Value) -> Step {
                     _ => Step::Skip,
                 };
             }
-            if key.starts_with("x-") || DATA.contains(&key) || (kind == Node::Example && key == "value")
+            if key.starts_with("x-")
+                || DATA.contains(&key)
+                || (kind == Node::Example && key == "value")
             {
                 return Step::Skip;
             }
@@ -154,9 +156,25 @@ fn keyword_child(key: &str, value: &Value) -> Node {
 /// path item) rather than a map of named schemas or responses.
 fn looks_like_keywords(root: &Value) -> bool {
     const KEYWORDS: &[&str] = &[
-        "openapi", "swagger", "type", "properties", "allOf", "oneOf", "anyOf", "items",
-        "$ref", "enum", "get", "put", "post", "delete", "patch", "description", "content",
-        "schema", "in",
+        "openapi",
+        "swagger",
+        "type",
+        "properties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "items",
+        "$ref",
+        "enum",
+        "get",
+        "put",
+        "post",
+        "delete",
+        "patch",
+        "description",
+        "content",
+        "schema",
+        "in",
     ];
     root.as_object()
         .is_some_and(|fields| fields.keys().any(|key| KEYWORDS.contains(&key.as_str())))

@@ -77,16 +77,26 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
         ),
     }
     let expect = |key: &str, ok: fn(&Value) -> bool, what: &str| {
-        fields
-            .get(key)
-            .filter(|value| !ok(value))
-            .map(|_| (key.to_owned(), format!("`{key}` must be {what}; it is ignored")))
+        fields.get(key).filter(|value| !ok(value)).map(|_| {
+            (
+                key.to_owned(),
+                format!("`{key}` must be {what}; it is ignored"),
+            )
+        })
     };
     let malformed = [
         expect("properties", Value::is_object, "a map of schemas"),
         expect("items", |v| v.is_object() || v.is_boolean(), "a schema"),
-        expect("additionalProperties", |v| v.is_object() || v.is_boolean(), "a schema or a boolean"),
-        expect("required", |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)), "a list of property names"),
+        expect(
+            "additionalProperties",
+            |v| v.is_object() || v.is_boolean(),
+            "a schema or a boolean",
+        ),
+        expect(
+            "required",
+            |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            "a list of property names",
+        ),
         expect("enum", Value::is_array, "a list of values"),
         expect("allOf", Value::is_array, "a list of schemas"),
         expect("oneOf", Value::is_array, "a list of schemas"),
@@ -95,14 +105,22 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
     for (key, message) in malformed.into_iter().flatten() {
         warn(Kind::IgnoredKeyword, &key, message);
     }
-    if let (Some(format), Some("integer" | "number")) =
-        (fields.get("format").and_then(Value::as_str), primary_type(node))
-    {
+    if let (Some(format), Some("integer" | "number")) = (
+        fields.get("format").and_then(Value::as_str),
+        primary_type(node),
+    ) {
         if !NUMBER_FORMATS.contains(&format) {
             warn(
                 Kind::UnknownFormat,
                 "format",
-                format!("`format: {format}` is not a known number format; the number is read as `{}`", if primary_type(node) == Some("integer") { "i64" } else { "f64" }),
+                format!(
+                    "`format: {format}` is not a known number format; the number is read as `{}`",
+                    if primary_type(node) == Some("integer") {
+                        "i64"
+                    } else {
+                        "f64"
+                    }
+                ),
             );
         }
     }

@@ -46,7 +46,11 @@ impl<'d, 's> Operations<'d, 's> {
     }
 
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
-    pub(super) fn path_items(&mut self, key: &str, diagnostics: &mut Diagnostics) -> Vec<Operation> {
+    pub(super) fn path_items(
+        &mut self,
+        key: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Operation> {
         let base = format!("#/{key}");
         let items = match self.doc.root.get(key) {
             Some(Value::Object(items)) => items,
@@ -163,7 +167,12 @@ impl<'d, 's> Operations<'d, 's> {
             description: text("description"),
             deprecated: node.get("deprecated") == Some(&Value::Bool(true)),
             tags: tags
-                .map(|tags| tags.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             params,
             body,
@@ -262,14 +271,16 @@ impl<'d, 's> Operations<'d, 's> {
         );
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
-            self.schemas.ty(schema, &child(pointer, "schema"), &context)?
+            self.schemas
+                .ty(schema, &child(pointer, "schema"), &context)?
         } else if let Some((media_pointer, media)) =
             first_media(param.get("content"), &child(pointer, "content"))
         {
             match media.get("schema") {
-                Some(schema) => self
-                    .schemas
-                    .ty(schema, &child(&media_pointer, "schema"), &context)?,
+                Some(schema) => {
+                    self.schemas
+                        .ty(schema, &child(&media_pointer, "schema"), &context)?
+                }
                 None => Ty::String,
             }
         } else if self.doc.version == Version::Swagger2 {

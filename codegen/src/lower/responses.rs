@@ -16,7 +16,11 @@ use crate::naming::{field_name, variant_name, Context, Namespace};
 impl Operations<'_, '_> {
     /// The documented responses of an operation, ordered by status; one that cannot be
     /// read is reported and left out.
-    pub(super) fn responses(&mut self, op: &Current, diagnostics: &mut Diagnostics) -> Vec<Response> {
+    pub(super) fn responses(
+        &mut self,
+        op: &Current,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Response> {
         let pointer = child(op.pointer, "responses");
         let responses = match op.node.get("responses") {
             Some(Value::Object(responses)) => responses,
@@ -52,7 +56,14 @@ impl Operations<'_, '_> {
                 &mut error_names
             };
             let variant = names.claim(status_variant(status));
-            let lowered = self.response(op, status, variant, response, &response_pointer, diagnostics);
+            let lowered = self.response(
+                op,
+                status,
+                variant,
+                response,
+                &response_pointer,
+                diagnostics,
+            );
             out.extend(diagnostics.absorb(lowered));
         }
         out.sort_by_key(|response| response.status);
@@ -78,7 +89,11 @@ impl Operations<'_, '_> {
         }
         let context = Context::new(
             &format!("{}{variant}", op.name),
-            format!("the {} response of {}", code(&status_text(status)), code(op.id)),
+            format!(
+                "the {} response of {}",
+                code(&status_text(status)),
+                code(op.id)
+            ),
         );
         let payload = self.response_payload(op, node, &pointer, &context)?;
         let description = node

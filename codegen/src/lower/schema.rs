@@ -381,10 +381,13 @@ impl<'d> Schemas<'d> {
                 read_only,
                 write_only,
                 // Checked against the field's type, and named, once every type is known.
-                default: schema.get("default").and_then(literal).map(|value| FieldDefault {
-                    value,
-                    function: String::new(),
-                }),
+                default: schema
+                    .get("default")
+                    .and_then(literal)
+                    .map(|value| FieldDefault {
+                        value,
+                        function: String::new(),
+                    }),
                 boxed: false,
             });
         }
