@@ -30,6 +30,17 @@ fn fixture() {
     });
 }
 
+/// The glob and `support::fixtures` (which the tests that do not snapshot use) take the
+/// same fixtures.
+#[test]
+fn the_glob_and_the_list_agree() {
+    let mut globbed = Vec::new();
+    insta::glob!(support::FIXTURES_GLOB, |path| globbed
+        .push(support::relative(path)));
+    globbed.sort();
+    assert_eq!(globbed, support::fixtures());
+}
+
 #[test]
 fn spec_camunda_users() {
     insta::assert_snapshot!(generated(Path::new("../specs/camunda-users.yaml")));
