@@ -2,7 +2,8 @@
 # Fuzz smoke for CI: builds the fuzz targets and runs each for FUZZ_SECONDS (20 by default),
 # seeded with every description the project has. Fails if a target panics, overflows its
 # stack, hangs on one input (-timeout) or exceeds the memory limit; the input that did it
-# is left in fuzz/artifacts/TARGET/, and cargo fuzz prints how to replay it.
+# is left in fuzz/artifacts/TARGET/, and cargo fuzz prints how to replay it. Fails too if
+# a target ran no input at all (libFuzzer's count of executions is 0 or missing).
 #
 # Usage: fuzz/smoke.sh [TARGET...]   (default: every target in fuzz_targets/)
 #
@@ -79,13 +80,28 @@ for target in "${targets[@]}"; do
     status=0
     cargo fuzz run --sanitizer none "$target" "${corpora[@]}" -- "${flags[@]}" \
         >"$log" 2>&1 || status=$?
+    # How many inputs ran: the final stats (-print_final_stats=1), else libFuzzer's
+    # `Done N runs` line.
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+    if [ -z "$runs" ]; then
+        runs="$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$log" | tail -n 1)"
+    fi
     if [ "$status" -ne 0 ]; then
         tail -n 60 "$log"
         rm -f "$log"
         echo "fuzz smoke: $target crashed after ${runs:-?} executions (see fuzz/artifacts/$target/)"
         exit 1
     fi
+    # A target that exits at once "passes" without testing anything: it must have run
+    # at least one input.
+    case "$runs" in
+        '' | *[!0-9]* | 0)
+            tail -n 60 "$log"
+            rm -f "$log"
+            echo "fuzz smoke: $target ran no input (executions: '${runs}')"
+            exit 1
+            ;;
+    esac
     rm -f "$log"
     summary+=("$target: ${runs:-?} executions in ${seconds}s, no crash")
 done

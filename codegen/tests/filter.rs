@@ -1,26 +1,25 @@
 //! `--tags` and `--operations`: the filter keeps the operations asked for and exactly the
 //! types they reach, under the names and in the order the whole description gives them.
+//! Each model here is the one `codegen::generate` returns with the crate it wrote.
+
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::filter::{filter, Filter};
-use codegen::model::{Api, HeaderTy, Operation, Payload, Ty, TypeKind};
+use codegen::model::{Api, Operation, Ty, TypeKind};
+use codegen::{Config, Filter};
 
-fn api(spec: &str) -> Api {
-    codegen::api(Path::new(spec)).unwrap_or_else(|error| panic!("{spec}:\n{error}"))
+/// The model of the whole description at `spec`.
+fn api(spec: impl Into<PathBuf>) -> Api {
+    model(&Config::spec(spec))
 }
 
-fn shared_spec(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/specs")
-        .join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: these tests need ../shared/specs/ beside the project",
-        path.display()
-    );
-    path
+fn model(config: &Config) -> Api {
+    let generated =
+        codegen::generate(config).unwrap_or_else(|problems| panic!("{config:?}:\n{problems}"));
+    assert_eq!(generated.models.len(), 1);
+    generated.models.into_iter().next().unwrap()
 }
 
 fn select(tags: &[&str], operations: &[&str]) -> Filter {
@@ -30,8 +29,9 @@ fn select(tags: &[&str], operations: &[&str]) -> Filter {
     }
 }
 
-fn filtered(spec: &str, by: &Filter) -> Api {
-    filter(api(spec), by, Path::new(spec)).unwrap_or_else(|error| panic!("{spec}:\n{error}"))
+/// The model of the description at `spec`, filtered `by`.
+fn filtered(spec: impl Into<PathBuf>, by: &Filter) -> Api {
+    model(&Config::spec(spec).filter(by.clone()))
 }
 
 fn type_names(api: &Api) -> Vec<&str> {
@@ -42,68 +42,31 @@ fn operation_ids(api: &Api) -> Vec<&str> {
     api.operations.iter().map(|op| op.id.as_str()).collect()
 }
 
-/// Names of the named types in `ty`.
-fn names_in<'a>(api: &'a Api, ty: &Ty, into: &mut BTreeSet<&'a str>) {
-    match ty {
-        Ty::Named(id) => {
+/// Names of the named types in `types`, each checked to be in range.
+fn names_in<'a>(api: &'a Api, types: Vec<&Ty>) -> BTreeSet<&'a str> {
+    let mut ids = Vec::new();
+    for ty in types {
+        ty.named(&mut ids);
+    }
+    ids.into_iter()
+        .map(|id| {
             let def = api
                 .types
                 .get(id.0)
                 .unwrap_or_else(|| panic!("{id:?} is out of range"));
-            into.insert(&def.name);
-        }
-        Ty::List(inner) | Ty::Map(inner) | Ty::Option(inner) => names_in(api, inner, into),
-        _ => {}
-    }
-}
-
-fn payload_names<'a>(api: &'a Api, payload: &Payload, into: &mut BTreeSet<&'a str>) {
-    if let Payload::Json(ty) | Payload::Form(ty) = payload {
-        names_in(api, ty, into);
-    }
+            def.name.as_str()
+        })
+        .collect()
 }
 
 /// Names of the types an operation refers to directly.
 fn operation_names<'a>(api: &'a Api, op: &Operation) -> BTreeSet<&'a str> {
-    let mut names = BTreeSet::new();
-    for param in &op.params {
-        names_in(api, &param.ty, &mut names);
-    }
-    if let Some(body) = &op.body {
-        payload_names(api, &body.payload, &mut names);
-    }
-    for response in &op.responses {
-        payload_names(api, &response.payload, &mut names);
-        for header in &response.headers {
-            if let HeaderTy::Scalar(ty) = &header.ty {
-                names_in(api, ty, &mut names);
-            }
-        }
-    }
-    names
+    names_in(api, op.types())
 }
 
 /// Names of the types a type refers to directly.
 fn type_names_in<'a>(api: &'a Api, kind: &TypeKind) -> BTreeSet<&'a str> {
-    let mut names = BTreeSet::new();
-    match kind {
-        TypeKind::Struct(s) => {
-            for field in &s.fields {
-                names_in(api, &field.ty, &mut names);
-            }
-            if let Some(values) = &s.additional {
-                names_in(api, values, &mut names);
-            }
-        }
-        TypeKind::OneOf(o) => {
-            for variant in &o.variants {
-                names_in(api, &variant.ty, &mut names);
-            }
-        }
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => names_in(api, ty, &mut names),
-        _ => {}
-    }
-    names
+    names_in(api, kind.types())
 }
 
 /// What every filtered model must be: references in range and pointing at the same names
@@ -184,11 +147,11 @@ fn tags_and_operations_are_a_union() {
     assert_eq!(operation_ids(&both), ["getUser", "searchUsers"]);
     assert_consistent(&whole, &both);
 
-    let path = shared_spec("camunda-orchestration-cluster.json");
-    let whole = codegen::api(&path).unwrap();
-    let users = filter(whole.clone(), &select(&["User"], &[]), &path).unwrap();
+    let path = support::shared_spec("camunda-orchestration-cluster.json");
+    let whole = api(&path);
+    let users = filtered(&path, &select(&["User"], &[]));
     let union = select(&["User"], &["getAgentDefinition", "createUser"]);
-    let part = filter(whole.clone(), &union, &path).unwrap();
+    let part = filtered(&path, &union);
     assert_eq!(part.operations.len(), users.operations.len() + 1);
     assert!(operation_ids(&part).contains(&"getAgentDefinition"));
     assert_consistent(&whole, &part);
@@ -211,9 +174,15 @@ fn every_operation_drops_only_unreached_schemas() {
 }
 
 #[test]
-fn nothing_asked_keeps_everything() {
+fn every_operation_asked_keeps_everything() {
+    // Every type of this description is reached from an operation.
     let spec = "../specs/elastic-users.json";
-    assert_eq!(filtered(spec, &Filter::default()), api(spec));
+    let whole = api(spec);
+    let every = Filter {
+        tags: Vec::new(),
+        operations: whole.operations.iter().map(|op| op.id.clone()).collect(),
+    };
+    assert_eq!(filtered(spec, &every), whole);
 }
 
 #[test]
@@ -223,9 +192,9 @@ fn real_descriptions_filter_by_tag() {
         ("camunda-orchestration-cluster-8.8.yaml", "User"),
         ("elastic-cloud-enterprise.json", "Users"),
     ] {
-        let path = shared_spec(name);
-        let whole = codegen::api(&path).unwrap();
-        let part = filter(whole.clone(), &select(&[tag], &[]), &path).unwrap();
+        let path = support::shared_spec(name);
+        let whole = api(&path);
+        let part = filtered(&path, &select(&[tag], &[]));
         assert!(!part.operations.is_empty(), "{name}");
         assert!(part
             .operations
@@ -236,35 +205,37 @@ fn real_descriptions_filter_by_tag() {
     }
 }
 
+/// `specs/camunda-users.yaml`, named so in diagnostics and headers as `cargo xtask`
+/// names it, run from the project's root.
+fn camunda_users() -> Config {
+    let text = std::fs::read_to_string("../specs/camunda-users.yaml").unwrap();
+    Config::text("specs/camunda-users.yaml", text)
+}
+
 #[test]
 fn unknown_tags_and_operations_are_named() {
-    let spec = "../specs/camunda-users.yaml";
-    let error = filter(
-        api(spec),
-        &select(
-            &["Users", "Nope"],
-            &["createUser", "createuser", "frobnicate"],
-        ),
-        Path::new("specs/camunda-users.yaml"),
-    )
-    .unwrap_err();
-    insta::assert_snapshot!(error.to_string());
+    let config = camunda_users().filter(select(
+        &["Users", "Nope"],
+        &["createUser", "createuser", "frobnicate"],
+    ));
+    let problems = codegen::generate(&config).unwrap_err();
+    for problem in &problems {
+        assert_eq!(problem.kind, codegen::Kind::Option, "{problem}");
+        assert_eq!(problem.file, Path::new("specs/camunda-users.yaml"));
+    }
+    insta::assert_snapshot!(problems.to_string());
 }
 
 /// The filtered crate of `createUser`, whose headers name the command with its filter.
 #[test]
 fn filtered_crate() {
-    let (files, _) = codegen::standalone_crate_timed(
-        Path::new("../specs/camunda-users.yaml"),
-        "specs/camunda-users.yaml",
-        "camunda-users",
-        &select(&[], &["createUser"]),
-        codegen::Reach::Directory,
-    )
-    .unwrap();
+    let config = camunda_users()
+        .name("camunda-users")
+        .filter(select(&[], &["createUser"]));
+    let files = codegen::generate(&config).unwrap().files;
     let sources: String = files
         .iter()
-        .filter(|file| file.path.starts_with("src") && !file.path.ends_with("runtime.rs"))
+        .filter(|file| file.path.starts_with("src") && !file.path.starts_with("src/runtime"))
         .map(|file| format!("// ===== {} =====\n{}", file.path.display(), file.contents))
         .collect();
     assert!(sources.contains("--name camunda-users --operations createUser`"));

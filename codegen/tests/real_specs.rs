@@ -6,11 +6,13 @@
 
 mod support;
 
-use codegen::model::{Api, HeaderTy, Operation, Payload, Status, Ty};
+use codegen::model::{Api, HeaderTy, Operation, Payload, Response, Status, Ty};
 
 fn load(name: &str) -> Api {
-    codegen::api(&support::shared_spec(name))
-        .unwrap_or_else(|error| panic!("{name} does not lower:\n{error}"))
+    let config = codegen::Config::spec(support::shared_spec(name));
+    let generated = codegen::generate(&config)
+        .unwrap_or_else(|problems| panic!("{name} does not generate:\n{problems}"));
+    generated.models.into_iter().next().unwrap()
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
@@ -20,8 +22,13 @@ fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
         .unwrap_or_else(|| panic!("no operation {id}"))
 }
 
-fn type_name(api: &Api, payload: &Payload) -> String {
-    match payload {
+/// The type of a response's one body.
+fn type_name(api: &Api, response: &Response) -> String {
+    assert!(
+        response.choice.is_none(),
+        "one body, not several: {response:?}"
+    );
+    match &response.contents[0].payload {
         Payload::Json(Ty::Named(id)) => api.types[id.0].name.clone(),
         other => panic!("expected a named JSON payload, got {other:?}"),
     }
@@ -43,14 +50,17 @@ fn every_operation_is_lowered() {
 fn camunda_create_user_errors() {
     let api = load("camunda-orchestration-cluster.json");
     let op = operation(&api, "createUser");
-    assert_eq!(op.name, "CreateUser");
+    assert_eq!(op.names.marker, "CreateUser");
+    assert_eq!(op.names.params, "CreateUserParams");
+    assert_eq!(op.names.responses, "CreateUserResponses");
+    assert_eq!(op.names.errors, "CreateUserErrors");
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.is_success()).collect();
     let statuses: Vec<Status> = errors.iter().map(|r| r.status).collect();
     let expected = [400, 401, 403, 409, 500, 503].map(Status::Code);
     assert_eq!(statuses, expected);
     for response in &errors {
         assert_eq!(
-            type_name(&api, &response.payload),
+            type_name(&api, response),
             "ProblemDetail",
             "{:?}",
             response.status
@@ -87,7 +97,7 @@ fn camunda_create_user_errors() {
     let success: Vec<_> = op.responses.iter().filter(|r| r.is_success()).collect();
     assert_eq!(success.len(), 1);
     assert_eq!(success[0].status, Status::Code(201));
-    assert_eq!(type_name(&api, &success[0].payload), "UserCreateResult");
+    assert_eq!(type_name(&api, success[0]), "UserCreateResult");
 }
 
 #[test]
@@ -101,7 +111,7 @@ fn elastic_create_user_errors() {
     );
     let mut codes = Vec::new();
     for response in &errors {
-        assert_eq!(type_name(&api, &response.payload), "BasicFailedReply");
+        assert_eq!(type_name(&api, response), "BasicFailedReply");
         let [header] = &response.headers[..] else {
             panic!("one header expected: {:?}", response.headers)
         };

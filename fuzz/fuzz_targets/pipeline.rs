@@ -1,7 +1,7 @@
-//! The whole pipeline on arbitrary text: load, lower, emit and format, unfiltered and
-//! filtered to one operation or tag. Any description must give Rust that parses, or a
-//! diagnostic; a panic, an identifier `quote` refuses or output that does not parse (which
-//! `render` reports) is a bug.
+//! The generator on arbitrary text, unfiltered and then filtered to one operation or tag
+//! of the model the first run returned. Any description must give a crate, or
+//! diagnostics; a panic, an identifier `quote` refuses or output that does not parse
+//! (which the generator reports as an internal error) is a bug.
 #![no_main]
 
 use std::path::Path;

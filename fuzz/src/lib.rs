@@ -1,13 +1,10 @@
-//! What the targets share: the generator's whole pipeline on a description held in
-//! memory, as `codegen::standalone_crate` runs it on a file (load, lower, filter, emit,
-//! format), without touching the disk.
+//! What the targets share: the generator's one entry point, `codegen::generate`, on a
+//! description held in memory (`Config::text`), without touching the disk.
 
 use std::cell::Cell;
 use std::path::Path;
 
-use codegen::model::{Api, Operation};
-use codegen::Filter;
-use quote::quote;
+use codegen::{Config, Diagnostics, Filter, Kind};
 
 /// Lets libFuzzer report a stack overflow of the fuzzing thread as a crash and save the
 /// input, like a panic. Without this, the overflow is a bare SIGSEGV: under `cargo fuzz`
@@ -45,27 +42,39 @@ pub fn catch_stack_overflows() {
     }
 }
 
-/// Runs the pipeline on `text`, read from `file` (named in diagnostics only), then again
-/// from the lowering on, filtered to one of its operations or tags (`select` picks which,
-/// so each input always takes the same path). A diagnostic is a fine outcome; a panic, a
-/// stack overflow or a hang is a bug, and so are Rust that does not parse (which `render`
-/// reports as an error) and a filter naming an existing operation or tag that is refused:
-/// this panics on those, with `context` (the description, when the target built it).
-pub fn generate(file: &Path, text: &str, context: &str, select: usize) {
-    catch_stack_overflows();
-    let Ok(document) = codegen::load::Document::parse(file, text) else {
-        return;
-    };
-    let Ok(api) = codegen::lower::lower(&document) else {
-        return;
-    };
-    let Ok(api) = codegen::filter::filter(api, &Filter::all(), file) else {
-        panic!("keeping everything was refused\n{context}");
-    };
-    emit(&api, context);
-    lib(&api, context);
+/// A failed run is a fine outcome, unless the generator says it failed itself: Rust it
+/// made that does not parse, say (`Kind::Internal`), which is a bug.
+fn no_internal(problems: &Diagnostics, context: &str) {
+    if let Some(bug) = problems.iter().find(|d| d.kind == Kind::Internal) {
+        panic!("{bug}\n{context}");
+    }
+}
 
-    let operations: Vec<&Operation> = api.operations.iter().chain(&api.webhooks).collect();
+/// Generates the crate of `text`, said to be at `file` (named in diagnostics only, and
+/// where `$ref`s to other files are looked for). A diagnostic is a fine outcome; a panic,
+/// a stack overflow, a hang or an internal error is a bug: this panics on the last, with
+/// `context` (the description, when the target built it). Returns what was generated.
+pub fn generate_once(file: &Path, text: &str, context: &str) -> Option<codegen::Generated> {
+    catch_stack_overflows();
+    match codegen::generate(&Config::text(file, text)) {
+        Ok(generated) => Some(generated),
+        Err(problems) => {
+            no_internal(&problems, context);
+            None
+        }
+    }
+}
+
+/// [`generate_once`], then again filtered to one of its operations or one of their tags,
+/// picked from the model the first run returned (`select` picks which, so each input
+/// always takes the same path). A filter naming an existing operation or tag that is
+/// refused is a bug, and so is a filtered crate holding other operations.
+pub fn generate(file: &Path, text: &str, context: &str, select: usize) {
+    let Some(generated) = generate_once(file, text, context) else {
+        return;
+    };
+    let api = &generated.models[0];
+    let operations: Vec<_> = api.operations.iter().chain(&api.webhooks).collect();
     let Some(operation) = operations.get(select % operations.len().max(1)) else {
         return;
     };
@@ -81,41 +90,19 @@ pub fn generate(file: &Path, text: &str, context: &str, select: usize) {
             operations: vec![operation.id.clone()],
         }
     };
-    match codegen::filter::filter(api.clone(), &filter, file) {
-        Ok(filtered) => emit(&filtered, context),
-        Err(error) => panic!("{filter:?} was refused: {error}\n{context}"),
-    }
-}
-
-/// `models.rs` and `operations.rs`.
-fn emit(api: &Api, context: &str) {
-    for emit in [codegen::emit::models_file, codegen::emit::operations_file] {
-        if let Err(message) = emit(api, "// fuzz\n") {
-            panic!("{message}\n{context}");
+    match codegen::generate(&Config::text(file, text).filter(filter.clone())) {
+        Ok(filtered) => {
+            let kept = &filtered.models[0];
+            let selected = |op: &codegen::model::Operation| {
+                filter.operations.contains(&op.id)
+                    || op.tags.iter().any(|t| filter.tags.contains(t))
+            };
+            let all_selected = kept.operations.iter().chain(&kept.webhooks).all(selected);
+            assert!(
+                all_selected && kept.operations.len() + kept.webhooks.len() > 0,
+                "{filter:?} kept other operations, or none\n{context}"
+            );
         }
-    }
-}
-
-/// The crate's `lib.rs`, whose inner doc holds the title, version and description (as
-/// `output::module_doc` writes it; that function is private).
-fn lib(api: &Api, context: &str) {
-    let mut doc = format!("# {}", api.title);
-    if !api.api_version.is_empty() {
-        doc.push_str(&format!(" (version {})", api.api_version));
-    }
-    if let Some(description) = &api.description {
-        doc.push_str("\n\n");
-        doc.push_str(description);
-    }
-    let doc = codegen::emit::docs::inner_doc_attrs(&doc, "Generated from `fuzz`.");
-    let lib = quote! {
-        #doc
-        #![warn(missing_docs)]
-        pub mod runtime;
-        pub mod models;
-        pub mod operations;
-    };
-    if let Err(message) = codegen::emit::render("// fuzz\n", lib) {
-        panic!("lib.rs: {message}\n{context}");
+        Err(problems) => panic!("{filter:?} was refused: {problems}\n{context}"),
     }
 }

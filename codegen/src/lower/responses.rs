@@ -307,6 +307,7 @@ fn status_variant(status: Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::MediaKind;
 
     #[test]
     fn statuses() {

@@ -1,5 +1,9 @@
-//! What the tests that compile generated crates share: where things are, and the check
-//! itself (`cargo clippy` and `cargo doc`, warnings denied, dependencies built once).
+//! What the test binaries share: where things are, which fixtures there are, how a
+//! generated crate is written, and the check that it builds (`cargo clippy` and
+//! `cargo doc`, warnings denied, dependencies built once).
+//!
+//! Every crate here is made by `codegen::generate`, the library's one entry point, so the
+//! tests check what users get and never a copy of the generator.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
@@ -21,30 +25,219 @@ pub fn shared_spec(relative: &str) -> PathBuf {
     path
 }
 
+/// The four real descriptions in `../shared/specs/`, by file name.
+pub const REAL_SPECS: &[&str] = &[
+    "camunda-orchestration-cluster.json",
+    "camunda-orchestration-cluster-8.8.yaml",
+    "elastic-cloud-enterprise.json",
+    "elastic-cloud.json",
+];
+
+/// The fixtures that the snapshot and compile tests take, as a glob relative to
+/// `codegen/tests/` (for `insta::glob!`) under the one convention of
+/// `codegen/tests/fixtures/`:
+///
+/// - a `*.yaml` or `*.json` file at the top is a description of one feature that must
+///   generate a crate that builds cleanly;
+/// - a directory holding an `api.yaml` is one such description spread over several files
+///   (`multi_file/`), `api.yaml` being its root;
+/// - other directories hold descriptions that are not such fixtures, each read by its own
+///   test: `invalid/` (errors, `errors.rs`), `warnings/` (warnings, `warnings.rs`),
+///   `hostile/` (`hostile/`), `versions/` (one description in three formats,
+///   `snapshots.rs` and `compile.rs`).
+///
+/// Adding a fixture is dropping a file (or a directory with an `api.yaml`) in there.
+pub const FIXTURES_GLOB: &str = "fixtures/{*.yaml,*.json,*/api.yaml}";
+
+/// The fixtures [`FIXTURES_GLOB`] takes, sorted, as paths relative to `codegen/`
+/// (`tests/fixtures/models.yaml`), for tests that do not snapshot them.
+pub fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if path.join("api.yaml").is_file() {
+                found.push(Path::new("tests/fixtures").join(name).join("api.yaml"));
+            }
+        } else if name.ends_with(".yaml") || name.ends_with(".json") {
+            found.push(Path::new("tests/fixtures").join(name));
+        }
+    }
+    found.sort();
+    assert!(found.len() > 10, "only {} fixtures found", found.len());
+    found
+}
+
+/// `path` relative to `codegen/`, as the tests name descriptions (their working
+/// directory is `codegen/`), so snapshots do not hold where the project is.
+pub fn relative(path: &Path) -> PathBuf {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// A short name for a fixture, usable as a crate or module name: its file stem, or its
+/// directory for a multi-file one (`multi_file`).
+pub fn fixture_name(fixture: &Path) -> String {
+    let stem = if fixture.file_name().is_some_and(|n| n == "api.yaml") {
+        fixture.parent().unwrap().file_name().unwrap()
+    } else {
+        fixture.file_stem().unwrap()
+    };
+    stem.to_string_lossy().replace(['.', '-'], "_")
+}
+
+/// Generates `spec` as the standalone crate `name` into `target/compile-tests/NAME`,
+/// failing the test with every diagnostic if it does not generate.
+pub fn write_crate(spec: &Path, name: &str) -> (PathBuf, codegen::Generated) {
+    let out = workspace().join("target/compile-tests").join(name);
+    let config = codegen::Config::spec(spec).out(&out).name(name);
+    let generated = codegen::generate(&config)
+        .unwrap_or_else(|problems| panic!("{} does not generate:\n{problems}", spec.display()));
+    (out, generated)
+}
+
+/// [`write_crate`], then [`assert_compiles_cleanly`].
+pub fn compiles_cleanly(spec: &Path, name: &str) -> codegen::Generated {
+    let (out, generated) = write_crate(spec, name);
+    assert_compiles_cleanly(&out, &spec.display().to_string());
+    generated
+}
+
 /// Runs `cargo clippy` and `cargo doc` on the crate in `dir` with warnings denied, and
 /// fails the test with the compiler's output unless both are clean. The workspace's lock
 /// file pins the dependencies, so nothing resolves anew, and one shared target directory
 /// builds them once for every test.
 pub fn assert_compiles_cleanly(dir: &Path, what: &str) {
-    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let target = workspace().join("target/compile-tests/target");
     for task in [
         &["clippy", "--quiet"][..],
         &["doc", "--no-deps", "--quiet"][..],
     ] {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(task)
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", "-Dwarnings")
-            .env("RUSTDOCFLAGS", "-Dwarnings")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && !stderr.contains("warning"),
-            "`cargo {}` of the crate generated from {what} failed:\n{stderr}",
-            task[0]
-        );
+        cargo(dir, task, what);
     }
+}
+
+/// [`assert_compiles_cleanly`], and `cargo test --doc`, which must find no doctest: no
+/// text of a description may become code that `cargo test` runs.
+pub fn assert_builds_without_doctests(dir: &Path, what: &str) {
+    assert_compiles_cleanly(dir, what);
+    let stdout = cargo(dir, &["test", "--doc"], what);
+    assert!(
+        stdout.contains("running 0 tests"),
+        "doctests were generated from {what}:\n{stdout}"
+    );
+}
+
+/// Runs `cargo TASK` in the crate at `dir` with warnings denied; fails the test unless it
+/// succeeds without a warning. Returns its standard output.
+fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let target = workspace().join("target/compile-tests/target");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(task)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("warning"),
+        "`cargo {}` of the crate generated from {what} failed:\n{stderr}",
+        task[0]
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Every document of the oas-examples corpus in `../shared/specs/oas-examples/`
+/// (`*.json`, `*.yaml`, `*.yml` at any depth), sorted; fails without it.
+pub fn oas_examples() -> Vec<PathBuf> {
+    let root = shared_spec("oas-examples");
+    let mut found = Vec::new();
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// How the oas-examples tests name a document: from `oas-examples/` on.
+pub fn oas_example_name(path: &Path) -> String {
+    let text = path.display().to_string();
+    text[text.find("oas-examples").unwrap_or(0)..].to_owned()
+}
+
+/// A description file as JSON, read here rather than by the generator, so that tests
+/// check the generator against the description: JSON as it is, YAML with merge keys
+/// applied and scalar keys as text (`200:` is the key `"200"`).
+pub fn read_description(path: &Path) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    }
+    let mut yaml: serde_yaml::Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    yaml.apply_merge().unwrap();
+    yaml_to_json(yaml)
+}
+
+fn yaml_to_json(yaml: serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    match yaml {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(J::Null, J::Number)
+            }
+        }
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(mapping) => J::Object(
+            mapping
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        Y::String(s) => s,
+                        Y::Number(n) => n.to_string(),
+                        Y::Bool(b) => b.to_string(),
+                        Y::Null => "null".to_owned(),
+                        other => panic!("a key that is not a scalar: {other:?}"),
+                    };
+                    (key, yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+/// The node a diagnostic's JSON pointer (`#/a/b`) names in `document`.
+pub fn node_at<'a>(
+    document: &'a serde_json::Value,
+    pointer: &str,
+) -> Option<&'a serde_json::Value> {
+    document.pointer(pointer.strip_prefix('#')?)
 }
