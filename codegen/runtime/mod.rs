@@ -1,7 +1,7 @@
 //! Helpers shared by the generated operations: the [`Operation`] trait that ties an
 //! operation's types together, decoding of a response by its status, building of a
 //! request by the rules of its description ([`request`]) with the credentials it needs
-//! ([`auth`]), and, with the `client` feature, sending it ([`client`]).
+//! ([`auth`]), and, with the `client` feature, sending it (`client`).
 //!
 //! This file is written once per generated crate, unchanged, by the generator.
 
@@ -10,6 +10,7 @@ use std::fmt;
 pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod de;
 pub mod request;
 
 pub use auth::{ApiKey, Basic, Credentials, Security};
@@ -278,23 +279,12 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// Reads a field that is required and nullable, as `Option<T>`: `null` is `None`, and,
-/// unlike a plain `Option` field, whose absence serde reads as `None`, an absent field is
-/// an error.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer)
-}
-
-/// Serde glue for a field that is optional and nullable, as `Option<Option<T>>`: absent
-/// is `None`, `null` is `Some(None)` and a value is `Some(Some(value))`, so a request can
-/// leave a field alone, clear it, or set it. Use with `default` and
-/// `skip_serializing_if = "Option::is_none"`.
+/// Serde glue for writing a field that is optional and nullable, as `Option<Option<T>>`:
+/// `None` is left out (with `skip_serializing_if = "Option::is_none"`), `Some(None)` is
+/// `null` and `Some(Some(value))` the value, so a request can leave a field alone, clear
+/// it, or set it. ([`de::Members::optional_nullable`] reads it.)
 pub mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Serialize, Serializer};
 
     /// Writes `null` for `Some(None)` and the value for `Some(Some(value))`.
     pub fn serialize<T: Serialize, S: Serializer>(
@@ -305,13 +295,6 @@ pub mod double_option {
             Some(inner) => inner.serialize(serializer),
             None => serializer.serialize_none(),
         }
-    }
-
-    /// Reads a present field: `null` as `Some(None)`, a value as `Some(Some(value))`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
     }
 }
 

@@ -17,6 +17,7 @@ use crate::naming::{field_name, Namespace};
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/auth.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("de.rs", include_str!("../runtime/de.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
 ];

@@ -66,9 +66,12 @@ fn every_document_compiles_cleanly() {
         out.join("Cargo.toml"),
         "[package]\nname = \"oas_examples\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n\
+         base64 = \"0.22\"\n\
          chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n\
          http = \"1\"\npercent-encoding = \"2\"\nserde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\nuuid = { version = \"1\", features = [\"serde\"] }\n\n[workspace]\n",
+         serde_json = \"1\"\nuuid = { version = \"1\", features = [\"serde\"] }\n\
+         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"], optional = true }\n\n\
+         [features]\nclient = [\"dep:reqwest\"]\nblocking = [\"client\", \"reqwest/blocking\"]\n\n[workspace]\n",
     )
     .unwrap();
     support::assert_compiles_cleanly(&out, "the oas-examples corpus");

@@ -73,6 +73,16 @@ enum Task {
         /// Save the results as `target/bench/<NAME>.json` (`run-<unix time>` by default).
         #[arg(long)]
         name: Option<String>,
+        /// The descriptions of `../shared/big-specs/` whose crates' build cost is measured.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "kubernetes.json,stripe.json,microsoft-graph.json"
+        )]
+        big: Vec<String>,
+        /// Only measure what the crates of `--big` cost to build.
+        #[arg(long, conflicts_with = "no_check")]
+        compile_only: bool,
     },
     /// Send every operation of a description through the Prism mock server, which
     /// validates each request, and decode Prism's answer for every documented status.
@@ -105,12 +115,16 @@ fn main() -> ExitCode {
             sizes,
             no_check,
             name,
+            big,
+            compile_only,
         } => {
             let options = bench::Options {
                 runs,
                 sizes,
                 check: !no_check,
                 name,
+                big,
+                compile_only,
             };
             bench::run(root(), &options)
         }

@@ -195,6 +195,8 @@ fn list_marker_width(line: &str) -> Option<usize> {
 /// Linear in the length of the line, whatever it holds: every search ahead (the end of a
 /// code span, of a link text, of an autolink) is answered from a table or a cursor that
 /// only moves forward, so a line of a million backticks or brackets cannot stall us.
+/// (One scan with its cursors in view: split, the cursors' invariants would be spread
+/// over several functions, which is why this one is long.)
 fn escape_inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let starts_with = |i: usize, prefix: &str| {

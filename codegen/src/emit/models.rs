@@ -106,10 +106,11 @@ fn structure(
     cfg: &TokenStream,
 ) -> TokenStream {
     let mut defaults = Vec::new();
-    let fields: Vec<TokenStream> = s
+    let fields: Vec<Emitted> = s
         .fields
         .iter()
-        .map(|field| struct_field(name, field, refs, &mut defaults))
+        .enumerate()
+        .map(|(index, field)| struct_field(index, field, refs, &mut defaults))
         .collect();
     let defaults = (!defaults.is_empty()).then(|| {
         quote! {
@@ -118,43 +119,72 @@ fn structure(
             impl #name { #(#defaults)* }
         }
     });
+    let declared = fields.iter().map(|f| &f.declared);
+    let mut reads: Vec<TokenStream> = fields.iter().map(|f| f.read.clone()).collect();
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
         let field_name = ident(&additional.name);
+        reads.push(quote!(#field_name: members.rest()?,));
         quote! {
             /// Properties not listed in the schema, by name.
             #[serde(flatten)]
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
+    let wires = s.fields.iter().map(|f| &f.wire);
+    let keep_rest = s.additional.is_some();
+    let members = if reads.is_empty() {
+        quote!(_)
+    } else {
+        quote!(members)
+    };
     let default = s.all_optional().then(|| quote!(Default,));
+    // Serde's derived `Deserialize` is several times the code of a struct (a field
+    // enum and its visitor, a map and a sequence visitor): the heaviest part of a large
+    // crate to compile. A shared runtime helper reads the object instead, and this impl
+    // only says which member goes where.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
-            #(#fields)*
+            #(#declared)*
             #additional
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::object(deserializer, &[#(#wires),*], #keep_rest, |#members| {
+                    Ok(Self { #(#reads)* })
+                })
+            }
         }
         #defaults
     }
 }
 
-/// One field. Its Rust type says what the wire allows:
+/// A field: its declaration, and the expression that reads it in `Deserialize`.
+struct Emitted {
+    declared: TokenStream,
+    read: TokenStream,
+}
+
+/// One field, the member `index` of its object. Its Rust type says what the wire allows:
 ///
 /// | required | nullable | Rust                  | absent  | `null`        |
 /// |----------|----------|-----------------------|---------|---------------|
 /// | yes      | no       | `T`                   | error   | error         |
 /// | yes      | yes      | `Option<T>`           | error   | `None`        |
-/// | no       | no       | `Option<T>`           | `None`  | error         |
+/// | no       | no       | `Option<T>`           | `None`  | `None`        |
 /// | no       | yes      | `Option<Option<T>>`   | `None`  | `Some(None)`  |
 ///
-/// and an optional field with a literal `default` is a plain `T` that serde fills in.
+/// and an optional field with a literal `default` is a plain `T`, filled in when absent.
 fn struct_field(
-    owner: &syn::Ident,
+    index: usize,
     field: &Field,
     refs: &TypeRefs,
     defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
+) -> Emitted {
     let mut doc = field
         .doc
         .clone()
@@ -175,44 +205,47 @@ fn struct_field(
         let wire = &field.wire;
         attrs.push(quote!(rename = #wire));
     }
+    let index = Literal2::usize_unsuffixed(index);
     let default = field
         .default
         .as_ref()
         .and_then(|default| Some((default_value(&default.value, &field.ty, refs)?, default)));
-    match (field.required, field.nullable, default) {
+    let read = match (field.required, field.nullable, default) {
         (_, _, Some(((value, shown), default))) => {
             doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
-            let path = format!("{owner}::{}", default.function);
             let function = ident(&default.function);
             let field_ty = refs.ty(&field.ty);
             defaults.push(quote! {
                 fn #function() -> #field_ty { #value }
             });
-            attrs.push(quote!(default = #path));
+            quote!(members.or_else(#index, Self::#function)?)
         }
-        (true, false, None) => {}
+        (true, false, None) => quote!(members.required(#index)?),
         (true, true, None) => {
-            // A plain `Option` would read an absent field as `None`; required means present.
-            attrs.push(quote!(deserialize_with = "crate::runtime::nullable"));
             ty = quote!(Option<#ty>);
+            quote!(members.required_nullable(#index)?)
         }
         (false, false, None) => {
-            attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
             ty = quote!(Option<#ty>);
+            quote!(members.optional(#index)?)
         }
         (false, true, None) => {
             attrs.push(quote!(
-                default,
                 skip_serializing_if = "Option::is_none",
-                with = "crate::runtime::double_option"
+                serialize_with = "crate::runtime::double_option::serialize"
             ));
             ty = quote!(Option<Option<#ty>>);
+            quote!(members.optional_nullable(#index)?)
         }
-    }
+    };
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
-    quote! { #doc #deprecated #serde pub #name: #ty, }
+    Emitted {
+        declared: quote! { #doc #deprecated #serde pub #name: #ty, },
+        read: quote! { #name: #read, },
+    }
 }
 
 /// The Rust expression of a `default` and how the
@@ -421,6 +454,19 @@ fn untagged(
         }
     });
     let shown = name.to_string();
+    let read = quote!(crate::runtime::one_of(deserializer, #shown, &[#(#attempts),*]));
+    one_of_items(name, doc, &variants, cfg, read)
+}
+
+/// The enum of a `oneOf` (written untagged: each variant's type writes itself) and its
+/// `Deserialize`, whose body is `read`.
+fn one_of_items(
+    name: &syn::Ident,
+    doc: TokenStream,
+    variants: &[TokenStream],
+    cfg: &TokenStream,
+    read: TokenStream,
+) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -430,7 +476,7 @@ fn untagged(
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::one_of(deserializer, #shown, &[#(#attempts),*])
+                #read
             }
         }
     }
@@ -483,21 +529,12 @@ fn one_of(
         .join(", ");
     let unknown = format!("unknown `{property}`, expected one of {expected}");
     let value = format_ident!("value");
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
-        pub enum #name { #(#variants)* }
-
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let #value = serde_json::Value::deserialize(deserializer)?;
-                match #value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Err(serde::de::Error::custom(#unknown)),
-                }
-            }
+    let read = quote! {
+        let #value = serde_json::Value::deserialize(deserializer)?;
+        match #value.get(#property).and_then(serde_json::Value::as_str) {
+            #(#arms)*
+            _ => Err(serde::de::Error::custom(#unknown)),
         }
-    }
+    };
+    one_of_items(name, doc, &variants.collect::<Vec<_>>(), cfg, read)
 }

@@ -211,6 +211,11 @@ pub fn auth(api: &Api) -> TokenStream {
             }
         }
     });
+    let lookup = if api.security_schemes.is_empty() {
+        quote!(None)
+    } else {
+        quote!(match scheme { #(#arms)* _ => None })
+    };
     let scheme = if api.security_schemes.is_empty() {
         quote!(_scheme)
     } else {
@@ -244,10 +249,7 @@ pub fn auth(api: &Api) -> TokenStream {
 
         impl runtime::Credentials for Credentials {
             fn secret(&self, #scheme: &str) -> Option<runtime::auth::Secret<'_>> {
-                match #scheme {
-                    #(#arms)*
-                    _ => None,
-                }
+                #lookup
             }
         }
     }

@@ -225,7 +225,8 @@ impl Document {
         }
     }
 
-    /// The pointer a `$ref` found at `pointer` stands for.
+    /// The pointer a `$ref` found at `pointer` stands for. (Long on purpose: every rule
+    /// about which paths may be read is here, in the order a path is walked.)
     fn target(&self, pointer: &str, reference: &str) -> Result<String> {
         let base = pointer.split_once('#').map_or("", |(file, _)| file);
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));

@@ -51,6 +51,31 @@ const UNSUPPORTED: &[&str] = &[
     "$dynamicRef",
 ];
 
+/// Whether a keyword's value has the shape the format asks for.
+type Fits = fn(&Value) -> bool;
+
+/// Keywords whose value must have a shape, the shape, and how a warning names it.
+const SHAPES: &[(&str, Fits, &str)] = &[
+    ("properties", Value::is_object, "a map of schemas"),
+    ("items", is_schema, "a schema"),
+    ("additionalProperties", is_schema, "a schema or a boolean"),
+    ("required", is_name_list, "a list of property names"),
+    ("enum", Value::is_array, "a list of values"),
+    ("allOf", Value::is_array, "a list of schemas"),
+    ("oneOf", Value::is_array, "a list of schemas"),
+    ("anyOf", Value::is_array, "a list of schemas"),
+];
+
+fn is_schema(value: &Value) -> bool {
+    value.is_object() || value.is_boolean()
+}
+
+fn is_name_list(value: &Value) -> bool {
+    value
+        .as_array()
+        .is_some_and(|a| a.iter().all(Value::is_string))
+}
+
 /// Warnings about the keywords of the schema `node` at `pointer`.
 pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnostic>) {
     let Value::Object(fields) = node else {
@@ -66,72 +91,42 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
     let mut warn = |kind, key: &str, message: String| {
         into.push(doc.warning(kind, &child(pointer, key), message));
     };
-    match fields.get("type") {
-        None => {}
-        Some(Value::String(name)) if TYPES.contains(&name.as_str()) => {}
-        Some(Value::Array(names)) if names.iter().all(|n| n.as_str().is_some_and(|n| TYPES.contains(&n))) => {}
-        Some(other) => warn(
-            Kind::UnknownType,
-            "type",
-            format!("`type: {other}` is not one of the format's types ({}); the value is read as any JSON", TYPES.join(", ")),
-        ),
+    if let Some(other) = fields.get("type").filter(|t| !is_known_type(t)) {
+        let message = format!(
+            "`type: {other}` is not one of the format's types ({}); the value is read as any JSON",
+            TYPES.join(", ")
+        );
+        warn(Kind::UnknownType, "type", message);
     }
-    let expect = |key: &str, ok: fn(&Value) -> bool, what: &str| {
-        fields.get(key).filter(|value| !ok(value)).map(|_| {
-            (
-                key.to_owned(),
-                format!("`{key}` must be {what}; it is ignored"),
-            )
-        })
-    };
-    let malformed = [
-        expect("properties", Value::is_object, "a map of schemas"),
-        expect("items", |v| v.is_object() || v.is_boolean(), "a schema"),
-        expect(
-            "additionalProperties",
-            |v| v.is_object() || v.is_boolean(),
-            "a schema or a boolean",
-        ),
-        expect(
-            "required",
-            |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
-            "a list of property names",
-        ),
-        expect("enum", Value::is_array, "a list of values"),
-        expect("allOf", Value::is_array, "a list of schemas"),
-        expect("oneOf", Value::is_array, "a list of schemas"),
-        expect("anyOf", Value::is_array, "a list of schemas"),
-    ];
-    for (key, message) in malformed.into_iter().flatten() {
-        warn(Kind::IgnoredKeyword, &key, message);
+    for (key, fits, what) in SHAPES {
+        if fields.get(*key).is_some_and(|value| !fits(value)) {
+            let message = format!("`{key}` must be {what}; it is ignored");
+            warn(Kind::IgnoredKeyword, key, message);
+        }
     }
-    if let (Some(format), Some("integer" | "number")) = (
-        fields.get("format").and_then(Value::as_str),
-        primary_type(node),
-    ) {
+    let number = primary_type(node).filter(|t| matches!(*t, "integer" | "number"));
+    if let (Some(format), Some(number)) = (fields.get("format").and_then(Value::as_str), number) {
         if !NUMBER_FORMATS.contains(&format) {
-            warn(
-                Kind::UnknownFormat,
-                "format",
-                format!(
-                    "`format: {format}` is not a known number format; the number is read as `{}`",
-                    if primary_type(node) == Some("integer") {
-                        "i64"
-                    } else {
-                        "f64"
-                    }
-                ),
-            );
+            let read_as = if number == "integer" { "i64" } else { "f64" };
+            let message =
+                format!("`format: {format}` is not a known number format; the number is read as `{read_as}`");
+            warn(Kind::UnknownFormat, "format", message);
         }
     }
-    for keyword in UNSUPPORTED {
-        if fields.contains_key(*keyword) {
-            warn(
-                Kind::Unsupported,
-                keyword,
-                format!("`{keyword}` cannot be expressed in the generated type and is ignored, so the type accepts more than the schema"),
-            );
-        }
+    for keyword in UNSUPPORTED.iter().filter(|k| fields.contains_key(**k)) {
+        let message = format!("`{keyword}` cannot be expressed in the generated type and is ignored, so the type accepts more than the schema");
+        warn(Kind::Unsupported, keyword, message);
+    }
+}
+
+/// Whether `type` names types of the format: one, or (3.1) a list of them.
+fn is_known_type(value: &Value) -> bool {
+    match value {
+        Value::String(name) => TYPES.contains(&name.as_str()),
+        Value::Array(names) => names
+            .iter()
+            .all(|n| n.as_str().is_some_and(|n| TYPES.contains(&n))),
+        _ => false,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, Document, Version};
 use crate::model::{
-    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty,
+    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty, TypeKind,
 };
 use crate::naming::{field_name, type_name, Context, Namespace};
 
@@ -307,7 +307,17 @@ impl<'d, 's> Operations<'d, 's> {
             Ty::Option(inner) => *inner,
             ty => ty,
         };
-        let (style, explode) = style_of(param, location, self.doc.version);
+        let (style, mut explode) = style_of(param, location, self.doc.version);
+        // `explode` changes lists and objects only; for a scalar, say what the style says,
+        // so one parameter written for any version of the format reads the same.
+        let structured = matches!(ty, Ty::List(_) | Ty::Map(_))
+            || matches!(
+                self.schemas.kind_of(&ty),
+                Some(TypeKind::Struct(_) | TypeKind::OneOf(_))
+            );
+        if !structured {
+            explode = style.default_explode();
+        }
         let content = first_media(param.get("content"), "")
             .filter(|_| param.get("schema").is_none())
             .map(|(_, media_type, _)| media_type.to_owned());

@@ -48,7 +48,7 @@ pub fn builds_cleanly(spec: &Path, name: &str) {
 /// - `lib.rs` declares the three modules, `models.rs` and `operations.rs` define exactly
 ///   the types the model names (each once), and impls only for those types;
 /// - attributes are only docs (a string literal each), derives, `serde`, `allow`,
-///   `deprecated`, `warn` and `rustfmt::skip`;
+///   `deprecated`, `warn`, `rustfmt::skip` and `cfg` of features;
 /// - no identifier of an attack appears outside literals, and no bidirectional control
 ///   character appears anywhere (not even escaped text reaches the source raw).
 pub fn check_files(
@@ -61,11 +61,16 @@ pub fn check_files(
         paths,
         [
             "Cargo.toml",
+            "src/auth.rs",
             "src/lib.rs",
             "src/models.rs",
             "src/operations.rs",
+            "src/runtime/auth.rs",
+            "src/runtime/client.rs",
+            "src/runtime/de.rs",
             "src/runtime/mod.rs",
             "src/runtime/request.rs",
+            "src/servers.rs",
         ]
     );
     let file = |path: &str| {
@@ -82,18 +87,48 @@ pub fn check_files(
             .unwrap()
             .contents
     };
-    for runtime in ["src/runtime/mod.rs", "src/runtime/request.rs"] {
+    let runtime_files = files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .filter(|path| path.starts_with("src/runtime/"));
+    for runtime in runtime_files {
+        let runtime = runtime.as_str();
         assert!(
             file(runtime) == reference_file(runtime),
             "{runtime} differs from a harmless description's"
         );
     }
+    // Group features come from the description (tags, paths): each must be a bare TOML
+    // key of the generator's making, listed as a plain string in `full`.
+    let is_feature = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    let group_line = |line: &str| {
+        if let Some(list) = line
+            .strip_prefix("full = [")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            return list.split(", ").all(|item| {
+                item.strip_prefix('"')
+                    .and_then(|i| i.strip_suffix('"'))
+                    .is_some_and(is_feature)
+            });
+        }
+        line == "default = [\"full\"]"
+            || line == "# Every group of operations, and the types no operation reaches."
+            || line.strip_suffix(" = []").is_some_and(is_feature)
+    };
     let manifest_lines = |text: &str| -> Vec<String> {
         text.lines()
             .filter(|line| !line.starts_with("# @generated") && !line.starts_with("description"))
+            .filter(|line| !group_line(line))
             .map(str::to_owned)
             .collect()
     };
+
     assert_eq!(
         manifest_lines(file("Cargo.toml")),
         manifest_lines(reference_file("Cargo.toml")),
@@ -117,6 +152,8 @@ pub fn check_files(
         ("src/lib.rs", lib_items()),
         ("src/models.rs", model_items(api)),
         ("src/operations.rs", operation_items(api)),
+        ("src/servers.rs", server_items(api)),
+        ("src/auth.rs", auth_items(api)),
     ] {
         let text = file(path);
         assert!(
@@ -156,10 +193,32 @@ fn generated_names(api: &codegen::model::Api) -> BTreeSet<String> {
             TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
         }
     }
+    for server in &api.servers {
+        names.insert(server.name.clone());
+        for variable in &server.variables {
+            names.insert(variable.name.clone());
+            if let Some((name, values)) = &variable.values {
+                names.insert(name.clone());
+                names.extend(values.variants.iter().map(|v| v.name.clone()));
+            }
+        }
+    }
+    for scheme in &api.security_schemes {
+        names.extend([scheme.field.clone(), scheme.constant.clone()]);
+    }
     for op in api.operations.iter().chain(&api.webhooks) {
         let own = &op.names;
         names.extend([&own.marker, &own.params, &own.responses, &own.errors].map(Clone::clone));
         names.extend(op.params.iter().map(|p| p.name.clone()));
+        names.extend(op.body.iter().flat_map(|b| b.choice.clone()));
+        let contents = op.body.iter().flat_map(|b| &b.contents);
+        let contents = contents.chain(op.responses.iter().flat_map(|r| &r.contents));
+        names.extend(
+            contents
+                .map(|c| c.variant.clone())
+                .filter(|v| !v.is_empty()),
+        );
+        names.extend(op.responses.iter().flat_map(|r| r.choice.clone()));
         for response in &op.responses {
             names.insert(response.variant.clone());
             for header in &response.headers {
@@ -181,10 +240,14 @@ enum Defined {
     Type(String),
     /// A module.
     Module(String),
+    /// A constant (a security scheme).
+    Constant(String),
+    /// A function (`servers::default_url`).
+    Function(String),
 }
 
 fn lib_items() -> BTreeSet<Defined> {
-    ["models", "operations", "runtime"]
+    ["auth", "models", "operations", "runtime", "servers"]
         .into_iter()
         .map(|m| Defined::Module(m.to_owned()))
         .collect()
@@ -230,6 +293,36 @@ fn operation_items(api: &codegen::model::Api) -> BTreeSet<Defined> {
     items
 }
 
+/// The server types, the enums of their variables, and `default_url`.
+fn server_items(api: &codegen::model::Api) -> BTreeSet<Defined> {
+    let mut items = BTreeSet::new();
+    for server in &api.servers {
+        items.insert(Defined::Type(server.name.clone()));
+        for (name, _) in server.variables.iter().flat_map(|v| &v.values) {
+            items.insert(Defined::Type(name.clone()));
+        }
+    }
+    if api
+        .servers
+        .first()
+        .is_some_and(|s| s.variables.iter().all(|v| v.default.is_some()))
+    {
+        items.insert(Defined::Function("default_url".to_owned()));
+    }
+    items
+}
+
+/// `Credentials` and a constant per security scheme.
+fn auth_items(api: &codegen::model::Api) -> BTreeSet<Defined> {
+    let mut items: BTreeSet<Defined> = api
+        .security_schemes
+        .iter()
+        .map(|scheme| Defined::Constant(scheme.constant.clone()))
+        .collect();
+    items.insert(Defined::Type("Credentials".to_owned()));
+    items
+}
+
 /// The types and modules `items` define, each once; impls must be for one of those types.
 fn defined_items(items: &[syn::Item], path: &str) -> BTreeSet<Defined> {
     let mut defined = BTreeSet::new();
@@ -263,6 +356,15 @@ fn defined_items(items: &[syn::Item], path: &str) -> BTreeSet<Defined> {
             syn::Item::Type(t) => {
                 check_attrs(&t.attrs, path);
                 add(Defined::Type(t.ident.to_string()));
+            }
+            syn::Item::Const(c) => {
+                check_attrs(&c.attrs, path);
+                add(Defined::Constant(c.ident.to_string()));
+            }
+            syn::Item::Fn(f) => {
+                check_attrs(&f.attrs, path);
+                assert!(f.sig.unsafety.is_none() && f.sig.abi.is_none());
+                add(Defined::Function(f.sig.ident.to_string()));
             }
             syn::Item::Impl(i) => {
                 check_attrs(&i.attrs, path);
@@ -341,6 +443,8 @@ fn check_attrs(attrs: &[syn::Attribute], path: &str) {
                 );
             }
             "derive" | "serde" | "allow" | "deprecated" | "warn" | "rustfmt::skip" => {}
+            // Features: `#[cfg(feature = "…")]` with names the generator made.
+            "cfg" => {}
             other => panic!("{path}: an unexpected attribute `{other}`"),
         }
     }

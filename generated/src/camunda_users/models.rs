@@ -9,16 +9,32 @@
     clippy::type_complexity
 )]
 /// The `202` response of `createUser`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateUserAccepted {
     /// The key of the created user
-    #[serde(rename = "userKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userKey", skip_serializing_if = "Option::is_none")]
     pub user_key: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["userKey"],
+            false,
+            |members| {
+                Ok(Self {
+                    user_key: members.optional(0)?,
+                })
+            },
+        )
+    }
 }
 /// An error as a Problem Details object
 /// ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)). Depending on the
 /// problem type, further properties may be present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProblemDetail {
     /// A URI identifying the problem type.
     #[serde(rename = "type")]
@@ -32,24 +48,62 @@ pub struct ProblemDetail {
     /// A URI identifying the origin of the problem.
     pub instance: String,
 }
+impl<'de> serde::Deserialize<'de> for ProblemDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["type", "title", "status", "detail", "instance"],
+            false,
+            |members| {
+                Ok(Self {
+                    type_: members.required(0)?,
+                    title: members.required(1)?,
+                    status: members.required(2)?,
+                    detail: members.required(3)?,
+                    instance: members.required(4)?,
+                })
+            },
+        )
+    }
+}
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchQueryPageRequest {
     /// The index of the first item to return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i32>,
     /// The largest number of items to return.
     ///
     /// Defaults to `100` when absent.
-    #[serde(default = "SearchQueryPageRequest::default_limit")]
     pub limit: i32,
     /// Return the items after this cursor (the `endCursor` of a previous page).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Return the items before this cursor (the `startCursor` of a previous page).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SearchQueryPageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["from", "limit", "after", "before"],
+            false,
+            |members| {
+                Ok(Self {
+                    from: members.optional(0)?,
+                    limit: members.or_else(1, Self::default_limit)?,
+                    after: members.optional(2)?,
+                    before: members.optional(3)?,
+                })
+            },
+        )
+    }
 }
 /// The `default` values of the description, for serde.
 impl SearchQueryPageRequest {
@@ -58,36 +112,88 @@ impl SearchQueryPageRequest {
     }
 }
 /// Where the returned page sits within all results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchQueryPageResponse {
     /// How many items match the query in total.
     #[serde(rename = "totalItems")]
     pub total_items: i64,
     /// Cursor of the first item of this page; pass it as `before` to get the previous page.
-    #[serde(rename = "startCursor", deserialize_with = "crate::runtime::nullable")]
+    #[serde(rename = "startCursor")]
     pub start_cursor: Option<String>,
     /// Cursor of the last item of this page; pass it as `after` to get the next page.
-    #[serde(rename = "endCursor", deserialize_with = "crate::runtime::nullable")]
+    #[serde(rename = "endCursor")]
     pub end_cursor: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["totalItems", "startCursor", "endCursor"],
+            false,
+            |members| {
+                Ok(Self {
+                    total_items: members.required(0)?,
+                    start_cursor: members.required_nullable(1)?,
+                    end_cursor: members.required_nullable(2)?,
+                })
+            },
+        )
+    }
+}
 /// The parts shared by every search query.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SearchQueryRequest {
     /// Pagination criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<SearchQueryPageRequest>,
     /// Sort criteria, applied in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<SearchQuerySortRequest>>,
 }
+impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["page", "sort"],
+            false,
+            |members| {
+                Ok(Self {
+                    page: members.optional(0)?,
+                    sort: members.optional(1)?,
+                })
+            },
+        )
+    }
+}
 /// A generic sort criterion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchQuerySortRequest {
     /// The name of the field to sort by.
     pub field: String,
     /// The direction in which to sort.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrderEnum>,
+}
+impl<'de> serde::Deserialize<'de> for SearchQuerySortRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["field", "order"],
+            false,
+            |members| {
+                Ok(Self {
+                    field: members.required(0)?,
+                    order: members.optional(1)?,
+                })
+            },
+        )
+    }
 }
 /// The direction in which to sort.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -131,77 +237,181 @@ impl<'de> serde::Deserialize<'de> for SortOrderEnum {
     }
 }
 /// The user that was just created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserCreateResult {
     /// The username of the created user.
     pub username: Username,
     /// The display name of the user, if one was given.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user, if one was given.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for UserCreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["username", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    username: members.required(0)?,
+                    name: members.required_nullable(1)?,
+                    email: members.required_nullable(2)?,
+                })
+            },
+        )
+    }
 }
 /// Conditions a user must meet to be returned. All given conditions must hold.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserFilter {
     /// Only users with exactly this username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Only users with exactly this name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only users with exactly this email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for UserFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["username", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    username: members.optional(0)?,
+                    name: members.optional(1)?,
+                    email: members.optional(2)?,
+                })
+            },
+        )
+    }
+}
 /// The user to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserRequest {
     /// The username of the new user.
     pub username: Username,
     /// The password of the new user.
     pub password: String,
     /// The display name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for UserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["username", "password", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    username: members.required(0)?,
+                    password: members.required(1)?,
+                    name: members.optional(2)?,
+                    email: members.optional(3)?,
+                })
+            },
+        )
+    }
+}
 /// A user of the Orchestration Cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserResult {
     /// The username of the user.
     pub username: Username,
     /// The display name of the user.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for UserResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["username", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    username: members.required(0)?,
+                    name: members.required_nullable(1)?,
+                    email: members.required_nullable(2)?,
+                })
+            },
+        )
+    }
+}
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserSearchQueryRequest {
     /// Pagination criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<SearchQueryPageRequest>,
     /// Sort criteria, applied in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<UserSearchQuerySortRequest>>,
     /// The user search filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<UserFilter>,
 }
+impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["page", "sort", "filter"],
+            false,
+            |members| {
+                Ok(Self {
+                    page: members.optional(0)?,
+                    sort: members.optional(1)?,
+                    filter: members.optional(2)?,
+                })
+            },
+        )
+    }
+}
 /// How to sort the users found.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserSearchQuerySortRequest {
     /// The user field to sort by.
     pub field: UserSearchQuerySortRequestField,
     /// The direction in which to sort.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrderEnum>,
+}
+impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["field", "order"],
+            false,
+            |members| {
+                Ok(Self {
+                    field: members.required(0)?,
+                    order: members.optional(1)?,
+                })
+            },
+        )
+    }
 }
 /// The user field to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -249,45 +459,94 @@ impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
     }
 }
 /// One page of users matching a search.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserSearchResult {
     /// The users on this page.
     pub items: Vec<UserResult>,
     /// Where the returned page sits within all results.
     pub page: SearchQueryPageResponse,
 }
+impl<'de> serde::Deserialize<'de> for UserSearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["items", "page"],
+            false,
+            |members| {
+                Ok(Self {
+                    items: members.required(0)?,
+                    page: members.required(1)?,
+                })
+            },
+        )
+    }
+}
 /// The changes to apply to a user. Every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserUpdateRequest {
     /// The new password. When empty or left out, the password does not change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The new display name of the user. Left out, the name does not change; `null` clears it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
     /// The new email address of the user. Left out, the email does not change; `null` clears it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
 }
+impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["password", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    password: members.optional(0)?,
+                    name: members.optional_nullable(1)?,
+                    email: members.optional_nullable(2)?,
+                })
+            },
+        )
+    }
+}
 /// The user after the update.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserUpdateResult {
     /// The username of the updated user.
     pub username: Username,
     /// The display name of the user.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub name: Option<String>,
     /// The email address of the user.
-    #[serde(deserialize_with = "crate::runtime::nullable")]
     pub email: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for UserUpdateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["username", "name", "email"],
+            false,
+            |members| {
+                Ok(Self {
+                    username: members.required(0)?,
+                    name: members.required_nullable(1)?,
+                    email: members.required_nullable(2)?,
+                })
+            },
+        )
+    }
 }
 /// The unique name of a user.
 pub type Username = String;

@@ -9,111 +9,272 @@
     clippy::type_complexity
 )]
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BasicFailedReply {
     /// The errors that made the request fail.
     pub errors: Vec<BasicFailedReplyElement>,
 }
+impl<'de> serde::Deserialize<'de> for BasicFailedReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["errors"],
+            false,
+            |members| {
+                Ok(Self {
+                    errors: members.required(0)?,
+                })
+            },
+        )
+    }
+}
 /// One error of a failed request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BasicFailedReplyElement {
     /// A machine-readable error code, such as `user.not_found`.
     pub code: String,
     /// A human-readable explanation of the error.
     pub message: String,
     /// The fields of the request the error is about, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
 }
+impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["code", "message", "fields"],
+            false,
+            |members| {
+                Ok(Self {
+                    code: members.required(0)?,
+                    message: members.required(1)?,
+                    fields: members.optional(2)?,
+                })
+            },
+        )
+    }
+}
 /// The elevated permissions status of a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ElevatedPermissions {
     /// Whether elevated permissions are active.
     pub enabled: bool,
     /// When the elevated permissions lapse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["enabled", "expires_at"],
+            false,
+            |members| {
+                Ok(Self {
+                    enabled: members.required(0)?,
+                    expires_at: members.optional(1)?,
+                })
+            },
+        )
+    }
 }
 /// A response without content.
 pub type EmptyResponse = std::collections::BTreeMap<String, serde_json::Value>;
 /// A user of the ECE installation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     /// The name that identifies the user.
     pub user_name: String,
     /// The full name of the user, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// The email address of the user, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether this is a read-only user that comes with the installation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub builtin: Option<bool>,
     /// Roles, password and realm of the user.
     pub security: UserSecurity,
     /// When and by whom the user was created and changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<UserMetadata>,
 }
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["user_name", "full_name", "email", "builtin", "security", "metadata"],
+            false,
+            |members| {
+                Ok(Self {
+                    user_name: members.required(0)?,
+                    full_name: members.optional(1)?,
+                    email: members.optional(2)?,
+                    builtin: members.optional(3)?,
+                    security: members.required(4)?,
+                    metadata: members.optional(5)?,
+                })
+            },
+        )
+    }
+}
 /// A list of users.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserList {
     /// The users.
     pub users: Vec<User>,
 }
+impl<'de> serde::Deserialize<'de> for UserList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["users"],
+            false,
+            |members| {
+                Ok(Self {
+                    users: members.required(0)?,
+                })
+            },
+        )
+    }
+}
 /// Bookkeeping about a user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserMetadata {
     /// Who created the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When the user was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who changed the user last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// When the user was changed last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the user logged in for the first time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the user logged in most recently.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
+impl<'de> serde::Deserialize<'de> for UserMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &[
+                "created_by",
+                "created_at",
+                "updated_by",
+                "updated_at",
+                "first_login_at",
+                "last_login_at",
+            ],
+            false,
+            |members| {
+                Ok(Self {
+                    created_by: members.optional(0)?,
+                    created_at: members.optional(1)?,
+                    updated_by: members.optional(2)?,
+                    updated_at: members.optional(3)?,
+                    first_login_at: members.optional(4)?,
+                    last_login_at: members.optional(5)?,
+                })
+            },
+        )
+    }
+}
 /// The security settings of a user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserSecurity {
     /// The roles granted to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every permission the roles of the user grant, named by `operationId`. Read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// The password of the user. Only sent when creating or changing a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the user may log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the user currently holds elevated permissions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elevated_permissions: Option<ElevatedPermissions>,
     /// The realm that authenticates the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_realm: Option<UserSecurityRealm>,
 }
+impl<'de> serde::Deserialize<'de> for UserSecurity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &[
+                "roles",
+                "permissions",
+                "password",
+                "enabled",
+                "elevated_permissions",
+                "security_realm",
+            ],
+            false,
+            |members| {
+                Ok(Self {
+                    roles: members.optional(0)?,
+                    permissions: members.optional(1)?,
+                    password: members.optional(2)?,
+                    enabled: members.optional(3)?,
+                    elevated_permissions: members.optional(4)?,
+                    security_realm: members.optional(5)?,
+                })
+            },
+        )
+    }
+}
 /// The security realm a user belongs to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserSecurityRealm {
     /// The kind of realm.
     #[serde(rename = "type")]
     pub type_: UserSecurityRealmType,
     /// The identifier of the realm.
     pub id: String,
+}
+impl<'de> serde::Deserialize<'de> for UserSecurityRealm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["type", "id"],
+            false,
+            |members| {
+                Ok(Self {
+                    type_: members.required(0)?,
+                    id: members.required(1)?,
+                })
+            },
+        )
+    }
 }
 /// The kind of realm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

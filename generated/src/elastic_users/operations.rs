@@ -33,7 +33,7 @@ impl runtime::Operation for GetUsers {
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
         r.path("/users");
-        r.query_form("include_disabled", &params.include_disabled, false, false)?;
+        r.query_form("include_disabled", &params.include_disabled, true, false)?;
         r.accept("application/json");
         Ok(())
     }

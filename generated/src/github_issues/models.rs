@@ -9,17 +9,34 @@
     clippy::type_complexity
 )]
 /// An error.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BasicError {
     /// What went wrong.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Where the error is documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for BasicError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["message", "documentation_url"],
+            false,
+            |members| {
+                Ok(Self {
+                    message: members.optional(0)?,
+                    documentation_url: members.optional(1)?,
+                })
+            },
+        )
+    }
+}
 /// An issue or a pull request of a repository.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Issue {
     /// The number of the issue in its repository.
     pub number: i64,
@@ -29,16 +46,36 @@ pub struct Issue {
     pub state: IssueState,
     /// The text of the issue.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub body: Option<Option<String>>,
     /// The labels of the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Label>>,
     /// When the issue was opened.
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+impl<'de> serde::Deserialize<'de> for Issue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["number", "title", "state", "body", "labels", "created_at"],
+            false,
+            |members| {
+                Ok(Self {
+                    number: members.required(0)?,
+                    title: members.required(1)?,
+                    state: members.required(2)?,
+                    body: members.optional_nullable(3)?,
+                    labels: members.optional(4)?,
+                    created_at: members.required(5)?,
+                })
+            },
+        )
+    }
 }
 /// Whether the issue is open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -250,34 +287,87 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
     }
 }
 /// A label of an issue.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Label {
     /// The name of the label.
     pub name: String,
     /// Its color, as six hexadecimal digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["name", "color"],
+            false,
+            |members| {
+                Ok(Self {
+                    name: members.required(0)?,
+                    color: members.optional(1)?,
+                })
+            },
+        )
+    }
+}
 /// A request that does not validate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationError {
     /// What went wrong.
     pub message: String,
     /// Where the error is documented.
     pub documentation_url: String,
     /// The fields at fault.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationErrorErrorsItem>>,
 }
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["message", "documentation_url", "errors"],
+            false,
+            |members| {
+                Ok(Self {
+                    message: members.required(0)?,
+                    documentation_url: members.required(1)?,
+                    errors: members.optional(2)?,
+                })
+            },
+        )
+    }
+}
 /// One field at fault.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationErrorErrorsItem {
     /// The resource at fault.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The field at fault.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// What is wrong with it.
     pub code: String,
+}
+impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(
+            deserializer,
+            &["resource", "field", "code"],
+            false,
+            |members| {
+                Ok(Self {
+                    resource: members.optional(0)?,
+                    field: members.optional(1)?,
+                    code: members.required(2)?,
+                })
+            },
+        )
+    }
 }

@@ -8,6 +8,8 @@
 //! of the counted runs, memory the largest peak. Results print as tables and are saved as
 //! JSON under `target/bench/` so runs can be compared.
 
+mod compile;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
@@ -34,6 +36,11 @@ pub struct Options {
     pub check: bool,
     /// Results go to `target/bench/<name>.json`.
     pub name: Option<String>,
+    /// The large descriptions (of `../shared/big-specs/`) whose crates' build cost is
+    /// measured, when `check` is on.
+    pub big: Vec<String>,
+    /// Only the build cost of the large descriptions' crates.
+    pub compile_only: bool,
 }
 
 /// The phases line a `codegen --timings` run prints, read back by [`run`].
@@ -119,6 +126,30 @@ fn rerun_optimized(root: &Path) -> ExitCode {
 fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
     let bench = root.join("target/bench");
     let shared = root.join("../shared/specs");
+    let mut compiled = Vec::new();
+    if options.check {
+        for name in &options.big {
+            let spec = root.join("../shared/big-specs").join(name);
+            if !spec.exists() {
+                return Err(format!(
+                    "{} is missing: the benchmark reads ../shared/big-specs/ beside the project",
+                    spec.display()
+                ));
+            }
+            eprintln!("bench: building the crate of {name}");
+            compiled.push(compile::measure(root, &bench, &spec)?);
+        }
+    }
+    if options.compile_only {
+        compile::print(&compiled);
+        return save(
+            &bench,
+            options,
+            json!({
+                "compiled": compiled.iter().map(compile::to_json).collect::<Vec<_>>(),
+            }),
+        );
+    }
     let mut cases: Vec<Case> = SPECS
         .iter()
         .map(|name| Case {
@@ -168,21 +199,32 @@ fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
         .partition(|(case, _)| !case.label.starts_with("synth "));
     print_descriptions(&real);
     print_synthetic(&synthetic);
+    compile::print(&compiled);
+    save(
+        &bench,
+        options,
+        json!({
+            "runs": runs,
+            "descriptions": real.iter().map(|(c, m)| to_json(c, m)).collect::<Vec<_>>(),
+            "synthetic": synthetic.iter().map(|(c, m)| to_json(c, m)).collect::<Vec<_>>(),
+            "compiled": compiled.iter().map(compile::to_json).collect::<Vec<_>>(),
+        }),
+    )
+}
 
+/// Saves `results` as `target/bench/<name>.json`, with when and where they were taken.
+fn save(bench: &Path, options: &Options, mut results: Value) -> Result<(), String> {
     let name = options
         .name
         .clone()
         .unwrap_or_else(|| format!("run-{}", unix_seconds()));
     let file = bench.join(format!("{name}.json"));
-    let record = json!({
-        "name": name,
-        "unix_time": unix_seconds(),
-        "runs": runs,
-        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "descriptions": real.iter().map(|(c, m)| to_json(c, m)).collect::<Vec<_>>(),
-        "synthetic": synthetic.iter().map(|(c, m)| to_json(c, m)).collect::<Vec<_>>(),
-    });
-    let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
+    results["name"] = json!(name);
+    results["unix_time"] = json!(unix_seconds());
+    results["cpus"] = json!(std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1));
+    let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     std::fs::write(&file, text + "\n").map_err(|e| format!("{}: {e}", file.display()))?;
     println!("\nsaved {}", file.display());
     Ok(())
