@@ -187,8 +187,10 @@ impl RequestBuilder {
             Security::Any([]) => Ok(()),
             Security::Any(sets) => {
                 for set in *sets {
-                    let secrets: Option<Vec<Secret<'_>>> =
-                        set.iter().map(|scheme| credentials.secret(scheme.id)).collect();
+                    let secrets: Option<Vec<Secret<'_>>> = set
+                        .iter()
+                        .map(|scheme| credentials.secret(scheme.id))
+                        .collect();
                     if let Some(secrets) = secrets {
                         for (scheme, secret) in set.iter().zip(secrets) {
                             self.apply(scheme, secret)?;
@@ -213,8 +215,12 @@ impl RequestBuilder {
             Secret::ApiKey(key) => key.text(),
         };
         let result = match scheme.kind {
-            SchemeKind::Bearer => self.header_simple("Authorization", &format!("Bearer {text}"), false),
-            SchemeKind::Basic => self.header_simple("Authorization", &format!("Basic {text}"), false),
+            SchemeKind::Bearer => {
+                self.header_simple("Authorization", &format!("Bearer {text}"), false)
+            }
+            SchemeKind::Basic => {
+                self.header_simple("Authorization", &format!("Basic {text}"), false)
+            }
             SchemeKind::ApiKey { location, name } => match location {
                 KeyLocation::Header => self.header_simple(name, &text, false),
                 KeyLocation::Query => self.query_form(name, &text, true, false),

@@ -41,8 +41,7 @@ impl std::error::Error for Error {
 }
 
 /// What sending an operation gives: its documented success or error, or an [`Error`].
-pub type Outcome<O> =
-    Result<Result<<O as Operation>::Responses, <O as Operation>::Errors>, Error>;
+pub type Outcome<O> = Result<Result<<O as Operation>::Responses, <O as Operation>::Errors>, Error>;
 
 /// An asynchronous client for one server of the API, with the caller's credentials.
 #[derive(Debug, Clone)]
@@ -136,8 +135,7 @@ pub mod blocking {
         pub fn send<O: Operation>(&self, params: &O::Params, body: &O::Body) -> Outcome<O> {
             let request = O::authorized_request(&self.base_url, params, body, &self.credentials)
                 .map_err(Error::Encode)?;
-            let request =
-                reqwest::blocking::Request::try_from(request).map_err(Error::Http)?;
+            let request = reqwest::blocking::Request::try_from(request).map_err(Error::Http)?;
             let response = self.http.execute(request).map_err(Error::Http)?;
             let status = response.status();
             let headers = response.headers().clone();

@@ -80,9 +80,14 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 
 impl Members {
     /// The member `index`, read as `T`; its name leads any error.
-    fn read<T: DeserializeOwned>(&self, index: usize, value: Value) -> Result<T, serde_json::Error> {
-        serde_json::from_value(value)
-            .map_err(|error| serde_json::Error::custom(format_args!("`{}`: {error}", self.names[index])))
+    fn read<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        value: Value,
+    ) -> Result<T, serde_json::Error> {
+        serde_json::from_value(value).map_err(|error| {
+            serde_json::Error::custom(format_args!("`{}`: {error}", self.names[index]))
+        })
     }
 
     fn missing(&self, index: usize) -> serde_json::Error {

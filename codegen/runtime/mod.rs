@@ -241,7 +241,11 @@ pub type Attempt<T> = fn(serde_json::Value) -> Result<T, serde_json::Error>;
 
 /// Reads a generated `oneOf` without a discriminator (named `name` in errors): the value,
 /// read once, as the first of `attempts` that takes it.
-pub fn one_of<'de, D, T>(deserializer: D, name: &str, attempts: &[Attempt<T>]) -> Result<T, D::Error>
+pub fn one_of<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    attempts: &[Attempt<T>],
+) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {

@@ -1255,7 +1255,10 @@ impl EncodeError {
     /// The operation needs credentials the caller has none of; `schemes` says which
     /// would do.
     pub(super) fn missing_credentials(schemes: String) -> EncodeError {
-        EncodeError::new(Subject::Credentials(String::new()), Problem::MissingCredentials(schemes))
+        EncodeError::new(
+            Subject::Credentials(String::new()),
+            Problem::MissingCredentials(schemes),
+        )
     }
 
     /// The same problem, with the credentials of `scheme` at fault.
