@@ -47,7 +47,9 @@ pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, Strin
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = bench.join("check-target");
     let check = crate_only(&out, &target, &["check"]);
+    eprintln!("  check: {}", seconds(&check));
     let build = crate_only(&out, &target, &["build"]);
+    eprintln!("  build: {}", seconds(&build));
     let group_check = match &group {
         Some(group) => crate_only(
             &out,
@@ -140,25 +142,35 @@ fn crate_only(dir: &Path, target: &Path, args: &[&str]) -> Result<Cost, String> 
 /// type it defines or implements for.
 fn lines_by_kind(src: &Path) -> Result<BTreeMap<&'static str, usize>, String> {
     let mut lines = BTreeMap::new();
-    for entry in std::fs::read_dir(src).map_err(|e| e.to_string())? {
-        let path: PathBuf = entry.map_err(|e| e.to_string())?.path();
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        let file = path
-            .file_name()
-            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-        let mut kind = "other";
-        for line in text.lines() {
-            if let Some(next) = item_kind(&file, line, kind) {
-                kind = next;
+    let mut pending = vec![src.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+            let path: PathBuf = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
             }
-            *lines.entry(kind).or_default() += 1;
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            let file = if dir.ends_with("runtime") {
+                "runtime".to_owned()
+            } else {
+                path.file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+            };
+            let mut kind = "other";
+            for line in text.lines() {
+                if let Some(next) = item_kind(&file, line) {
+                    kind = next;
+                }
+                *lines.entry(kind).or_default() += 1;
+            }
         }
     }
     Ok(lines)
 }
 
 /// The kind of item a line starts, if it starts one.
-fn item_kind(file: &str, line: &str, current: &'static str) -> Option<&'static str> {
+fn item_kind(file: &str, line: &str) -> Option<&'static str> {
     let starts = |prefix: &str| line.starts_with(prefix);
     Some(match file {
         "models.rs" if starts("pub struct ") => "model structs",
@@ -179,14 +191,8 @@ fn item_kind(file: &str, line: &str, current: &'static str) -> Option<&'static s
         "operations.rs" if starts("pub enum ") => "body and header enums",
         "operations.rs" if starts("pub type ") => "webhook payloads",
         "models.rs" | "operations.rs" => return None,
-        _ if current == "other" || !matches!(file, "models.rs" | "operations.rs") => {
-            if file.starts_with("runtime") || file == "mod.rs" {
-                "runtime"
-            } else {
-                "servers, auth, lib"
-            }
-        }
-        _ => return None,
+        "runtime" => "runtime",
+        _ => "servers, auth, lib",
     })
 }
 
