@@ -60,6 +60,21 @@ done < <(
 )
 echo "== $(find "$seeds" -type f | wc -l) seed descriptions"
 
+# Seeds of the request target, whose bytes pick a description (the first byte), an
+# operation, a base URL and the values: a few patterns for each description, made here.
+request_seeds="$(mktemp -d)"
+trap 'rm -rf "$seeds" "$request_seeds"' EXIT
+for api in 0 1 2 3 4; do
+    printf "\\x0${api}\\x07\\x01\\x00/..?#&=%%+,;|[] \\r\\n\\x00%%2e%%2E\\xc3\\xa9" >"$request_seeds/text-$api"
+    printf "\\x0${api}\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e\\x0f" >"$request_seeds/count-$api"
+    head -c 256 /dev/zero | tr '\0' "\\$((api + 1))" >"$request_seeds/same-$api"
+done
+
+# The `request` target builds requests with crates generated from real descriptions, which
+# are not committed (fuzz/generated/); generating them is quick when nothing changed.
+echo "== generating the crates of the request target"
+(cd .. && cargo xtask fuzz-prepare)
+
 echo "== building the fuzz targets"
 cargo fuzz build --sanitizer none
 
@@ -69,14 +84,18 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
     log="$(mktemp)"
     # The structured target builds descriptions from raw bytes; description seeds mean
-    # nothing to it, so it starts from its own corpus only.
-    # The others mutate text, with the words of the formats as a dictionary.
+    # nothing to it, so it starts from its own corpus only; the request target, from its
+    # own seeds. The others mutate text, with the words of the formats as a dictionary.
     corpora=("corpus/$target")
     flags=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1)
-    if [ "$target" != structured ]; then
-        corpora+=("$seeds")
-        flags+=(-dict=openapi.dict)
-    fi
+    case "$target" in
+        structured) ;;
+        request) corpora+=("$request_seeds") ;;
+        *)
+            corpora+=("$seeds")
+            flags+=(-dict=openapi.dict)
+            ;;
+    esac
     status=0
     cargo fuzz run --sanitizer none "$target" "${corpora[@]}" -- "${flags[@]}" \
         >"$log" 2>&1 || status=$?

@@ -3,6 +3,7 @@
 //! it. Flags only; the work is `codegen`'s, `bench`'s and `synth`'s.
 
 mod bench;
+mod fuzz_prepare;
 mod prism;
 mod synth;
 
@@ -91,6 +92,8 @@ enum Task {
         #[arg(long)]
         spec: PathBuf,
     },
+    /// Generate the crates the `request` fuzz target builds requests with (fuzz/generated/).
+    FuzzPrepare,
     /// Write a synthetic OpenAPI 3.0 description with N operations (JSON).
     Synth {
         /// How many operations.
@@ -130,6 +133,7 @@ fn main() -> ExitCode {
         }
         Task::Synth { operations, out } => synth(operations, out.as_deref()),
         Task::Prism { spec } => prism::run(root(), &spec),
+        Task::FuzzPrepare => fuzz_prepare::run(root()),
         Task::Codegen {
             check,
             spec,

@@ -87,31 +87,38 @@ fn request_arm(api: &Api, op: &Operation) -> String {
         }
         out.push_str("            };\n");
     }
-    let body = match op
-        .body
-        .as_ref()
-        .and_then(|b| Some((b, b.contents.first()?)))
-    {
-        None => "()".to_owned(),
-        Some((body, content)) => {
-            let ty = payload_type(api, &content.payload);
-            let mut value = format!("value::<{ty}>(&case.body)?");
-            if let Some(choice) = &body.choice {
-                value = format!("api::operations::{choice}::{}({value})", content.variant);
-            }
-            if body.required {
-                value
-            } else {
-                format!("Some({value})")
-            }
-        }
-    };
-    let _ = writeln!(out, "            let body = {body};");
+    let _ = writeln!(
+        out,
+        "            let body = {};",
+        body_value(api, op, "&case.body")
+    );
     let _ = writeln!(
         out,
         "            build::<api::operations::{marker}>(base, &params, &body)"
     );
     out
+}
+
+/// The expression of `op`'s body, in its default media type, read from the JSON value
+/// `source` with `value` (`()` without a body).
+pub(crate) fn body_value(api: &Api, op: &Operation, source: &str) -> String {
+    let Some((body, content)) = op
+        .body
+        .as_ref()
+        .and_then(|b| Some((b, b.contents.first()?)))
+    else {
+        return "()".to_owned();
+    };
+    let ty = payload_type(api, &content.payload);
+    let mut value = format!("value::<{ty}>({source})?");
+    if let Some(choice) = &body.choice {
+        value = format!("api::operations::{choice}::{}({value})", content.variant);
+    }
+    if body.required {
+        value
+    } else {
+        format!("Some({value})")
+    }
 }
 
 /// `credentials()`: a secret for every scheme; an API key in `Authorization` goes with

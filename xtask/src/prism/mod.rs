@@ -9,9 +9,9 @@
 //! not in V or S, and are listed by name.
 
 mod classify;
-mod harness;
+pub(crate) mod harness;
 mod server;
-mod values;
+pub(crate) mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -130,7 +130,7 @@ fn prism(root: &Path, spec: &Path) -> Result<Report, String> {
 }
 
 /// The description as JSON (YAML read as JSON), for the values to send.
-fn read_description(spec: &Path) -> Result<Value, String> {
+pub(crate) fn read_description(spec: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     if text.trim_start().starts_with('{') {
