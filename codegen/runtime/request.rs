@@ -320,7 +320,8 @@ impl RequestBuilder {
 
     /// Adds a header parameter in `simple` style: `blue,black,brown`. Header values are
     /// not percent-encoded, so a value with a control character (CR, LF, NUL, tab …),
-    /// DEL or non-ASCII text is an error.
+    /// DEL or non-ASCII text is an error; so is a text (an item, a key, a value) that
+    /// begins or ends with a space, which a server would drop.
     pub fn header_simple<T>(
         &mut self,
         name: &str,
@@ -331,6 +332,15 @@ impl RequestBuilder {
         T: Serialize + ?Sized,
     {
         let shape = parameter_shape(name, value)?;
+        if shape
+            .texts()
+            .any(|text| text.starts_with(' ') || text.ends_with(' '))
+        {
+            return Err(EncodeError::parameter_error(
+                name,
+                Problem::HeaderWhitespace,
+            ));
+        }
         let text = Expansion::simple(explode, Escape::Verbatim).expand(name, &shape);
         self.header(name, text)
     }
@@ -484,6 +494,11 @@ impl RequestBuilder {
             (CONTENT_TYPE, content_type),
         ];
         for (name, text) in fixed {
+            // A header parameter of that name (Elastic's `Accept: text/csv`) is the
+            // caller's explicit choice: it wins over the runtime's own value.
+            if name == ACCEPT && headers.contains_key(ACCEPT) {
+                continue;
+            }
             if let Some(text) = text {
                 let value = header_value(&text)
                     .map_err(|problem| EncodeError::new(Subject::Header(name.clone()), problem))?;
@@ -619,6 +634,21 @@ enum Shape {
 }
 
 impl Shape {
+    /// Every text the shape writes: the scalar, the items, or each key and value.
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let (scalar, items, pairs): (Option<&String>, &[String], &[(String, String)]) = match self {
+            Shape::Absent => (None, &[], &[]),
+            Shape::Scalar(text) => (Some(text), &[], &[]),
+            Shape::List(items) => (None, items, &[]),
+            Shape::Pairs(pairs) => (None, &[], pairs),
+        };
+        scalar
+            .into_iter()
+            .chain(items)
+            .chain(pairs.iter().flat_map(|(key, value)| [key, value]))
+            .map(String::as_str)
+    }
+
     fn of_node(node: Node) -> Result<Shape, Problem> {
         match node {
             Node::Null => Ok(Shape::Absent),
@@ -1237,6 +1267,9 @@ enum Problem {
     NotMediaType(String),
     NotBytes,
     NotHeaderText,
+    /// A header text that begins or ends with a space: RFC 9110 (sections 5.5 and 5.6.1)
+    /// has servers drop the whitespace around a field value and around list items.
+    HeaderWhitespace,
     HeaderName(http::header::InvalidHeaderName),
     HeaderValue(http::header::InvalidHeaderValue),
     QueryOrFragment,
@@ -1317,6 +1350,9 @@ impl fmt::Display for Problem {
             Problem::NotBytes => f.write_str("is not bytes (a string, or an array of numbers 0 to 255)"),
             Problem::NotHeaderText => f.write_str(
                 "contains a control character, DEL or non-ASCII text, which a header cannot carry",
+            ),
+            Problem::HeaderWhitespace => f.write_str(
+                "begins or ends with a space, which a server drops from a header",
             ),
             Problem::HeaderName(error) => write!(f, "is not a valid header name: {error}"),
             Problem::HeaderValue(error) => write!(f, "is not a valid header value: {error}"),
