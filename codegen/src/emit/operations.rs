@@ -124,7 +124,7 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
         #cfg
         #doc
         #deprecated
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[derive(Debug, Clone, Copy, Default)]
         pub struct #name;
 
         #cfg
@@ -164,7 +164,7 @@ fn params_struct(
     quote! {
         #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(Debug, Clone, #default)]
         pub struct #name { #(#fields)* }
     }
 }

@@ -255,7 +255,7 @@ pub fn body_enum(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
     Some(quote! {
         #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
         pub enum #name { #(#variants)* }
         #from
     })

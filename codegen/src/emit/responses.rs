@@ -100,7 +100,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
     quote! {
         #cfg
         #responses_doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug)]
         pub enum #responses_name {
             #(#success_variants)*
             #undocumented_success
@@ -108,7 +108,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
 
         #cfg
         #errors_doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug)]
         pub enum #errors_name {
             #(#error_variants)*
             #undocumented_error
@@ -154,7 +154,7 @@ fn body_enum(
     Some(quote! {
         #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug)]
         pub enum #name { #(#variants)* }
     })
 }

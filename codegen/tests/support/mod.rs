@@ -129,6 +129,31 @@ pub fn assert_builds_without_doctests(dir: &Path, what: &str) {
     );
 }
 
+/// `cargo check` of the crate in `dir` with only `features` on (none: `--no-default-features`
+/// alone), warnings denied; fails the test with the compiler's output unless it is clean.
+pub fn assert_checks_with_features(dir: &Path, features: &[&str], what: &str) {
+    let features = features.join(",");
+    let mut task = vec!["check", "--quiet", "--no-default-features"];
+    if !features.is_empty() {
+        task.extend(["--features", &features]);
+    }
+    cargo(dir, &task, &format!("{what} with features [{features}]"));
+}
+
+/// The features a generated `Cargo.toml` declares, in its order (`default` left out).
+pub fn declared_features(dir: &Path) -> Vec<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    manifest
+        .lines()
+        .skip_while(|line| *line != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ["))
+        .map(|(name, _)| name.to_owned())
+        .filter(|name| name != "default")
+        .collect()
+}
+
 /// Runs `cargo TASK` in the crate at `dir` with warnings denied; fails the test unless it
 /// succeeds without a warning. Returns its standard output.
 fn cargo(dir: &Path, task: &[&str], what: &str) -> String {

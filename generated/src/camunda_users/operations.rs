@@ -17,7 +17,7 @@ use crate::runtime;
 /// instead of `201 Created` with the user itself.
 ///
 /// `POST /users`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct CreateUser;
 impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
@@ -83,7 +83,7 @@ impl runtime::Operation for CreateUser {
     }
 }
 /// Success responses of [`CreateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum CreateUserResponses {
     /// The user was created successfully.
     Created(super::models::UserCreateResult),
@@ -98,7 +98,7 @@ pub enum CreateUserResponses {
     },
 }
 /// Error responses of [`CreateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum CreateUserErrors {
     /// The provided data is not valid.
     BadRequest(super::models::ProblemDetail),
@@ -166,7 +166,7 @@ impl std::error::Error for CreateUserErrors {}
 /// Returns the user with the given username.
 ///
 /// `GET /users/{username}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct GetUser;
 impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
@@ -229,7 +229,7 @@ impl runtime::Operation for GetUser {
     }
 }
 /// Parameters of [`GetUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct GetUserParams {
     /// The username of the user.
     ///
@@ -237,7 +237,7 @@ pub struct GetUserParams {
     pub username: super::models::Username,
 }
 /// Success responses of [`GetUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUserResponses {
     /// The user was found and is returned.
     Ok(super::models::UserResult),
@@ -250,7 +250,7 @@ pub enum GetUserResponses {
     },
 }
 /// Error responses of [`GetUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUserErrors {
     /// The request lacks valid authentication credentials.
     Unauthorized {
@@ -307,7 +307,7 @@ impl std::error::Error for GetUserErrors {}
 /// left out keep their current value.
 ///
 /// `PUT /users/{username}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateUser;
 impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PUT;
@@ -363,7 +363,7 @@ impl runtime::Operation for UpdateUser {
     }
 }
 /// Parameters of [`UpdateUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct UpdateUserParams {
     /// The username of the user.
     ///
@@ -371,7 +371,7 @@ pub struct UpdateUserParams {
     pub username: super::models::Username,
 }
 /// Success responses of [`UpdateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum UpdateUserResponses {
     /// The user was updated successfully.
     Ok(super::models::UserUpdateResult),
@@ -384,7 +384,7 @@ pub enum UpdateUserResponses {
     },
 }
 /// Error responses of [`UpdateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum UpdateUserErrors {
     /// The provided data is not valid.
     BadRequest(super::models::ProblemDetail),
@@ -438,7 +438,7 @@ impl std::error::Error for UpdateUserErrors {}
 /// Removes the user with the given username.
 ///
 /// `DELETE /users/{username}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteUser;
 impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
@@ -492,7 +492,7 @@ impl runtime::Operation for DeleteUser {
     }
 }
 /// Parameters of [`DeleteUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct DeleteUserParams {
     /// The username of the user.
     ///
@@ -500,7 +500,7 @@ pub struct DeleteUserParams {
     pub username: super::models::Username,
 }
 /// Success responses of [`DeleteUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum DeleteUserResponses {
     /// The user was deleted successfully.
     NoContent,
@@ -513,7 +513,7 @@ pub enum DeleteUserResponses {
     },
 }
 /// Error responses of [`DeleteUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum DeleteUserErrors {
     /// The provided data is not valid.
     BadRequest(super::models::ProblemDetail),
@@ -563,7 +563,7 @@ impl std::error::Error for DeleteUserErrors {}
 /// requested. Without a body, the first page of all users is returned.
 ///
 /// `POST /users/search`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct SearchUsers;
 impl runtime::Operation for SearchUsers {
     const METHOD: http::Method = http::Method::POST;
@@ -628,7 +628,7 @@ impl runtime::Operation for SearchUsers {
     }
 }
 /// Success responses of [`SearchUsers`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum SearchUsersResponses {
     /// The users matching the query.
     Ok(super::models::UserSearchResult),
@@ -641,7 +641,7 @@ pub enum SearchUsersResponses {
     },
 }
 /// Error responses of [`SearchUsers`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum SearchUsersErrors {
     /// The provided data is not valid.
     BadRequest(super::models::ProblemDetail),

@@ -14,7 +14,7 @@ use crate::runtime;
 /// Returns every user known to the installation. Disabled users are left out unless `include_disabled` is true.
 ///
 /// `GET /users`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct GetUsers;
 impl runtime::Operation for GetUsers {
     const METHOD: http::Method = http::Method::GET;
@@ -64,7 +64,7 @@ impl runtime::Operation for GetUsers {
     }
 }
 /// Parameters of [`GetUsers`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct GetUsersParams {
     /// Also return users that are disabled.
     ///
@@ -72,7 +72,7 @@ pub struct GetUsersParams {
     pub include_disabled: Option<bool>,
 }
 /// Success responses of [`GetUsers`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUsersResponses {
     /// The users were fetched.
     Ok(super::models::UserList),
@@ -85,7 +85,7 @@ pub enum GetUsersResponses {
     },
 }
 /// Error responses of [`GetUsers`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUsersErrors {
     /// A status the description does not document, with the body as received.
     Undocumented {
@@ -110,7 +110,7 @@ impl std::error::Error for GetUsersErrors {}
 /// Creates a new user with the given name, security settings and profile.
 ///
 /// `POST /users`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct CreateUser;
 impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
@@ -180,7 +180,7 @@ impl runtime::Operation for CreateUser {
     }
 }
 /// Success responses of [`CreateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum CreateUserResponses {
     /// User successfully created
     Ok(super::models::User),
@@ -193,7 +193,7 @@ pub enum CreateUserResponses {
     },
 }
 /// Error responses of [`CreateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum CreateUserErrors {
     /// * The provided user name is invalid. Check that it is not empty and it does not contain special characters. (code: `user.user_name.invalid`)
     /// * Some of the provided roles are invalid. (code: `user.roles.invalid`)
@@ -339,7 +339,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
 /// Returns the user with the given name.
 ///
 /// `GET /users/{user_name}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct GetUser;
 impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
@@ -399,7 +399,7 @@ impl runtime::Operation for GetUser {
     }
 }
 /// Parameters of [`GetUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct GetUserParams {
     /// The name that identifies the user.
     ///
@@ -407,7 +407,7 @@ pub struct GetUserParams {
     pub user_name: String,
 }
 /// Success responses of [`GetUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUserResponses {
     /// The user was fetched.
     Ok(super::models::User),
@@ -420,7 +420,7 @@ pub enum GetUserResponses {
     },
 }
 /// Error responses of [`GetUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum GetUserErrors {
     /// User not found. (code: `user.not_found`)
     NotFound {
@@ -496,7 +496,7 @@ impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
 /// Changes an existing user. The body is applied as a JSON Merge Patch (RFC 7396): fields left out keep their value, and a `null` value resets a field to its default or removes it.
 ///
 /// `PATCH /users/{user_name}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateUser;
 impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PATCH;
@@ -567,7 +567,7 @@ impl runtime::Operation for UpdateUser {
     }
 }
 /// Parameters of [`UpdateUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct UpdateUserParams {
     /// The name that identifies the user.
     ///
@@ -575,7 +575,7 @@ pub struct UpdateUserParams {
     pub user_name: String,
 }
 /// Success responses of [`UpdateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum UpdateUserResponses {
     /// The user was updated.
     Ok(super::models::User),
@@ -588,7 +588,7 @@ pub enum UpdateUserResponses {
     },
 }
 /// Error responses of [`UpdateUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum UpdateUserErrors {
     /// * Some of the provided roles are invalid. (code: `user.roles.invalid`)
     /// * Some of the provided roles are forbidden. (code: `user.roles.forbidden`)
@@ -737,7 +737,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
 /// Removes the user with the given name. Built-in and external users cannot be removed.
 ///
 /// `DELETE /users/{user_name}`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteUser;
 impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
@@ -807,7 +807,7 @@ impl runtime::Operation for DeleteUser {
     }
 }
 /// Parameters of [`DeleteUser`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct DeleteUserParams {
     /// The name that identifies the user.
     ///
@@ -815,7 +815,7 @@ pub struct DeleteUserParams {
     pub user_name: String,
 }
 /// Success responses of [`DeleteUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum DeleteUserResponses {
     /// The user was deleted.
     Ok(super::models::EmptyResponse),
@@ -828,7 +828,7 @@ pub enum DeleteUserResponses {
     },
 }
 /// Error responses of [`DeleteUser`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum DeleteUserErrors {
     /// * The user cannot be deleted. (code: `user.restricted_deletion`)
     /// * External users cannot be modified. (code: `user.cannot_modify_external`)

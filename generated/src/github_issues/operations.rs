@@ -15,7 +15,7 @@ use crate::runtime;
 /// issues too, and are listed with them.
 ///
 /// `GET /repos/{owner}/{repo}/issues`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct IssuesListForRepo;
 impl runtime::Operation for IssuesListForRepo {
     const METHOD: http::Method = http::Method::GET;
@@ -89,7 +89,7 @@ impl runtime::Operation for IssuesListForRepo {
     }
 }
 /// Parameters of [`IssuesListForRepo`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct IssuesListForRepoParams {
     /// The account owner of the repository (not case-sensitive).
     ///
@@ -154,7 +154,7 @@ pub struct IssuesListForRepoParams {
     pub x_git_hub_api_version: Option<super::models::IssuesListForRepoXGitHubApiVersion>,
 }
 /// Success responses of [`IssuesListForRepo`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum IssuesListForRepoResponses {
     /// The issues, one page of them.
     Ok {
@@ -174,7 +174,7 @@ pub enum IssuesListForRepoResponses {
     },
 }
 /// Error responses of [`IssuesListForRepo`], by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum IssuesListForRepoErrors {
     /// The repository moved permanently.
     MovedPermanently,
