@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, Document, Version};
 use crate::model::{
-    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty, TypeKind,
+    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty,
 };
 use crate::naming::{field_name, type_name, Context, Namespace};
 
@@ -310,12 +310,7 @@ impl<'d, 's> Operations<'d, 's> {
         let (style, mut explode) = style_of(param, location, self.doc.version);
         // `explode` changes lists and objects only; for a scalar, say what the style says,
         // so one parameter written for any version of the format reads the same.
-        let structured = matches!(ty, Ty::List(_) | Ty::Map(_))
-            || matches!(
-                self.schemas.kind_of(&ty),
-                Some(TypeKind::Struct(_) | TypeKind::OneOf(_))
-            );
-        if !structured {
+        if !self.schemas.may_be_structured(&ty) {
             explode = style.default_explode();
         }
         let content = first_media(param.get("content"), "")

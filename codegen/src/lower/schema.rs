@@ -265,6 +265,26 @@ impl<'d> Schemas<'d> {
         None
     }
 
+    /// Whether a value of `ty` may be a list or an object, which is when a parameter's
+    /// `explode` matters: lists, maps, structs, `oneOf`s and any JSON value, through
+    /// aliases and newtypes.
+    pub fn may_be_structured(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        for _ in 0..MAX_DEPTH {
+            match ty {
+                Ty::List(_) | Ty::Map(_) | Ty::Any => return true,
+                Ty::Option(inner) => ty = inner,
+                Ty::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Alias(target) | TypeKind::Newtype(target) => ty = target,
+                    TypeKind::Struct(_) | TypeKind::OneOf(_) => return true,
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// The properties (wire name and type) of the struct `ty` names; none for others.
     pub fn fields_of(&self, ty: &Ty) -> Vec<(String, Ty)> {
         match self.kind_of(ty) {
