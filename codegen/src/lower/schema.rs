@@ -656,7 +656,7 @@ impl<'d> Schemas<'d> {
     /// operations, which name types too).
     pub fn finish(mut self, diagnostics: &mut Diagnostics) -> (Vec<TypeDef>, Vec<TypeId>) {
         diagnostics.extend(self.warnings.drain(..).collect());
-        self.alias_identical_components();
+        self.alias_identical_types();
         let renumbered = self.drop_merged();
         for def in &mut self.types {
             for ty in def.kind.types_mut() {
@@ -675,10 +675,11 @@ impl<'d> Schemas<'d> {
         (self.types, renumbered)
     }
 
-    /// A named schema structurally identical to an earlier one (same kind, same fields
+    /// A type structurally identical to an earlier one (same kind, same fields or values
     /// with the same docs) becomes an alias of it: its name stays public, with its own
-    /// doc, but the type, its derives and serde code exist once.
-    fn alias_identical_components(&mut self) {
+    /// doc, but the type, its derives and serde code exist once. Inline types count too:
+    /// Stripe describes `active`/`inactive`/`pending` inline for each of 36 capabilities.
+    fn alias_identical_types(&mut self) {
         let mut first: HashMap<String, TypeId> = HashMap::new();
         for index in 0..self.types.len() {
             let def = &self.types[index];
@@ -686,7 +687,7 @@ impl<'d> Schemas<'d> {
                 def.kind,
                 TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_)
             );
-            if def.role != Role::Component || !worth || self.merged.contains_key(&TypeId(index)) {
+            if !worth || self.merged.contains_key(&TypeId(index)) {
                 continue;
             }
             let key = format!("{:?}", def.kind);
