@@ -12,6 +12,7 @@ pub mod auth;
 pub mod client;
 pub mod de;
 pub mod request;
+pub mod ser;
 
 pub use auth::{ApiKey, Basic, Credentials, Security};
 pub use request::{EncodeError, RequestBuilder};
@@ -281,25 +282,6 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     value: serde_json::Value,
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
-}
-
-/// Serde glue for writing a field that is optional and nullable, as `Option<Option<T>>`:
-/// `None` is left out (with `skip_serializing_if = "Option::is_none"`), `Some(None)` is
-/// `null` and `Some(Some(value))` the value, so a request can leave a field alone, clear
-/// it, or set it. ([`de::Members::optional_nullable`] reads it.)
-pub mod double_option {
-    use serde::{Serialize, Serializer};
-
-    /// Writes `null` for `Some(None)` and the value for `Some(Some(value))`.
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
 }
 
 /// The bytes of a `format: binary` value. Inside JSON they travel as a string (its UTF-8

@@ -20,6 +20,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("de.rs", include_str!("../runtime/de.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
+    ("ser.rs", include_str!("../runtime/ser.rs")),
 ];
 
 /// One file to write, relative to the output root.

@@ -121,13 +121,14 @@ fn structure(
     });
     let declared = fields.iter().map(|f| &f.declared);
     let mut reads: Vec<TokenStream> = fields.iter().map(|f| f.read.clone()).collect();
+    let mut writes: Vec<TokenStream> = fields.iter().map(|f| f.write.clone()).collect();
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
         let field_name = ident(&additional.name);
         reads.push(quote!(#field_name: members.rest()?,));
+        writes.push(quote!(object.rest(&self.#field_name)?;));
         quote! {
             /// Properties not listed in the schema, by name.
-            #[serde(flatten)]
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
@@ -139,16 +140,31 @@ fn structure(
         quote!(members)
     };
     let default = s.all_optional().then(|| quote!(Default,));
+    let object = if writes.is_empty() {
+        quote!(object)
+    } else {
+        quote!(mut object)
+    };
     // Serde's derived `Deserialize` is several times the code of a struct (a field
     // enum and its visitor, a map and a sequence visitor): the heaviest part of a large
-    // crate to compile. A shared runtime helper reads the object instead, and this impl
-    // only says which member goes where.
+    // crate to compile; its `Serialize`, with a test and a call per optional field, comes
+    // next. Shared runtime helpers read and write the object instead, and these impls
+    // only say which member goes where.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#declared)*
             #additional
+        }
+
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #object = crate::runtime::ser::Object::new(serializer)?;
+                #(#writes)*
+                object.end()
+            }
         }
 
         #cfg
@@ -163,10 +179,12 @@ fn structure(
     }
 }
 
-/// A field: its declaration, and the expression that reads it in `Deserialize`.
+/// A field: its declaration, the expression that reads it in `Deserialize`, and the
+/// statement that writes it in `Serialize`.
 struct Emitted {
     declared: TokenStream,
     read: TokenStream,
+    write: TokenStream,
 }
 
 /// One field, the member `index` of its object. Its Rust type says what the wire allows:
@@ -200,11 +218,8 @@ fn struct_field(
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let mut attrs = Vec::new();
-    if field.name != field.wire {
-        let wire = &field.wire;
-        attrs.push(quote!(rename = #wire));
-    }
+    let wire = &field.wire;
+    let mut write = quote!(object.required(#wire, &self.#name)?;);
     let index = Literal2::usize_unsuffixed(index);
     let default = field
         .default
@@ -226,25 +241,22 @@ fn struct_field(
             quote!(members.required_nullable(#index)?)
         }
         (false, false, None) => {
-            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<#ty>);
             quote!(members.optional(#index)?)
         }
         (false, true, None) => {
-            attrs.push(quote!(
-                skip_serializing_if = "Option::is_none",
-                serialize_with = "crate::runtime::double_option::serialize"
-            ));
+            write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<Option<#ty>>);
             quote!(members.optional_nullable(#index)?)
         }
     };
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
     Emitted {
-        declared: quote! { #doc #deprecated #serde pub #name: #ty, },
+        declared: quote! { #doc #deprecated pub #name: #ty, },
         read: quote! { #name: #read, },
+        write,
     }
 }
 

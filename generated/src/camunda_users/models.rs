@@ -9,11 +9,17 @@
     clippy::type_complexity
 )]
 /// The `202` response of `createUser`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserAccepted {
     /// The key of the created user
-    #[serde(rename = "userKey", skip_serializing_if = "Option::is_none")]
     pub user_key: Option<i64>,
+}
+impl serde::Serialize for CreateUserAccepted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("userKey", &self.user_key)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -34,10 +40,9 @@ impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
 /// An error as a Problem Details object
 /// ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)). Depending on the
 /// problem type, further properties may be present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProblemDetail {
     /// A URI identifying the problem type.
-    #[serde(rename = "type")]
     pub type_: String,
     /// A summary of the problem type.
     pub title: String,
@@ -47,6 +52,17 @@ pub struct ProblemDetail {
     pub detail: String,
     /// A URI identifying the origin of the problem.
     pub instance: String,
+}
+impl serde::Serialize for ProblemDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("type", &self.type_)?;
+        object.required("title", &self.title)?;
+        object.required("status", &self.status)?;
+        object.required("detail", &self.detail)?;
+        object.required("instance", &self.instance)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ProblemDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -70,21 +86,28 @@ impl<'de> serde::Deserialize<'de> for ProblemDetail {
 }
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchQueryPageRequest {
     /// The index of the first item to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i32>,
     /// The largest number of items to return.
     ///
     /// Defaults to `100` when absent.
     pub limit: i32,
     /// Return the items after this cursor (the `endCursor` of a previous page).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Return the items before this cursor (the `startCursor` of a previous page).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
+}
+impl serde::Serialize for SearchQueryPageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("from", &self.from)?;
+        object.required("limit", &self.limit)?;
+        object.optional("after", &self.after)?;
+        object.optional("before", &self.before)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchQueryPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -112,17 +135,23 @@ impl SearchQueryPageRequest {
     }
 }
 /// Where the returned page sits within all results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchQueryPageResponse {
     /// How many items match the query in total.
-    #[serde(rename = "totalItems")]
     pub total_items: i64,
     /// Cursor of the first item of this page; pass it as `before` to get the previous page.
-    #[serde(rename = "startCursor")]
     pub start_cursor: Option<String>,
     /// Cursor of the last item of this page; pass it as `after` to get the next page.
-    #[serde(rename = "endCursor")]
     pub end_cursor: Option<String>,
+}
+impl serde::Serialize for SearchQueryPageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("totalItems", &self.total_items)?;
+        object.required("startCursor", &self.start_cursor)?;
+        object.required("endCursor", &self.end_cursor)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -143,14 +172,20 @@ impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
     }
 }
 /// The parts shared by every search query.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchQueryRequest {
     /// Pagination criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<SearchQueryPageRequest>,
     /// Sort criteria, applied in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<SearchQuerySortRequest>>,
+}
+impl serde::Serialize for SearchQueryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("page", &self.page)?;
+        object.optional("sort", &self.sort)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -170,13 +205,20 @@ impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
     }
 }
 /// A generic sort criterion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchQuerySortRequest {
     /// The name of the field to sort by.
     pub field: String,
     /// The direction in which to sort.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrderEnum>,
+}
+impl serde::Serialize for SearchQuerySortRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("field", &self.field)?;
+        object.optional("order", &self.order)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -237,7 +279,7 @@ impl<'de> serde::Deserialize<'de> for SortOrderEnum {
     }
 }
 /// The user that was just created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserCreateResult {
     /// The username of the created user.
     pub username: Username,
@@ -245,6 +287,15 @@ pub struct UserCreateResult {
     pub name: Option<String>,
     /// The email address of the user, if one was given.
     pub email: Option<String>,
+}
+impl serde::Serialize for UserCreateResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("username", &self.username)?;
+        object.required("name", &self.name)?;
+        object.required("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserCreateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -265,17 +316,23 @@ impl<'de> serde::Deserialize<'de> for UserCreateResult {
     }
 }
 /// Conditions a user must meet to be returned. All given conditions must hold.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFilter {
     /// Only users with exactly this username.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Only users with exactly this name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only users with exactly this email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl serde::Serialize for UserFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("username", &self.username)?;
+        object.optional("name", &self.name)?;
+        object.optional("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -296,18 +353,26 @@ impl<'de> serde::Deserialize<'de> for UserFilter {
     }
 }
 /// The user to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRequest {
     /// The username of the new user.
     pub username: Username,
     /// The password of the new user.
     pub password: String,
     /// The display name of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email address of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl serde::Serialize for UserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("username", &self.username)?;
+        object.required("password", &self.password)?;
+        object.optional("name", &self.name)?;
+        object.optional("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -329,7 +394,7 @@ impl<'de> serde::Deserialize<'de> for UserRequest {
     }
 }
 /// A user of the Orchestration Cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResult {
     /// The username of the user.
     pub username: Username,
@@ -337,6 +402,15 @@ pub struct UserResult {
     pub name: Option<String>,
     /// The email address of the user.
     pub email: Option<String>,
+}
+impl serde::Serialize for UserResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("username", &self.username)?;
+        object.required("name", &self.name)?;
+        object.required("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -357,17 +431,23 @@ impl<'de> serde::Deserialize<'de> for UserResult {
     }
 }
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSearchQueryRequest {
     /// Pagination criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<SearchQueryPageRequest>,
     /// Sort criteria, applied in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<UserSearchQuerySortRequest>>,
     /// The user search filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<UserFilter>,
+}
+impl serde::Serialize for UserSearchQueryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("page", &self.page)?;
+        object.optional("sort", &self.sort)?;
+        object.optional("filter", &self.filter)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -388,13 +468,20 @@ impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
     }
 }
 /// How to sort the users found.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserSearchQuerySortRequest {
     /// The user field to sort by.
     pub field: UserSearchQuerySortRequestField,
     /// The direction in which to sort.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrderEnum>,
+}
+impl serde::Serialize for UserSearchQuerySortRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("field", &self.field)?;
+        object.optional("order", &self.order)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -459,12 +546,20 @@ impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
     }
 }
 /// One page of users matching a search.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserSearchResult {
     /// The users on this page.
     pub items: Vec<UserResult>,
     /// Where the returned page sits within all results.
     pub page: SearchQueryPageResponse,
+}
+impl serde::Serialize for UserSearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("items", &self.items)?;
+        object.required("page", &self.page)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserSearchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -484,23 +579,23 @@ impl<'de> serde::Deserialize<'de> for UserSearchResult {
     }
 }
 /// The changes to apply to a user. Every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUpdateRequest {
     /// The new password. When empty or left out, the password does not change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The new display name of the user. Left out, the name does not change; `null` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub name: Option<Option<String>>,
     /// The new email address of the user. Left out, the email does not change; `null` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub email: Option<Option<String>>,
+}
+impl serde::Serialize for UserUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("password", &self.password)?;
+        object.optional("name", &self.name)?;
+        object.optional("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -521,7 +616,7 @@ impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
     }
 }
 /// The user after the update.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdateResult {
     /// The username of the updated user.
     pub username: Username,
@@ -529,6 +624,15 @@ pub struct UserUpdateResult {
     pub name: Option<String>,
     /// The email address of the user.
     pub email: Option<String>,
+}
+impl serde::Serialize for UserUpdateResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("username", &self.username)?;
+        object.required("name", &self.name)?;
+        object.required("email", &self.email)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserUpdateResult {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -9,10 +9,17 @@
     clippy::type_complexity
 )]
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReply {
     /// The errors that made the request fail.
     pub errors: Vec<BasicFailedReplyElement>,
+}
+impl serde::Serialize for BasicFailedReply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("errors", &self.errors)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BasicFailedReply {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -31,15 +38,23 @@ impl<'de> serde::Deserialize<'de> for BasicFailedReply {
     }
 }
 /// One error of a failed request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReplyElement {
     /// A machine-readable error code, such as `user.not_found`.
     pub code: String,
     /// A human-readable explanation of the error.
     pub message: String,
     /// The fields of the request the error is about, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
+}
+impl serde::Serialize for BasicFailedReplyElement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("code", &self.code)?;
+        object.required("message", &self.message)?;
+        object.optional("fields", &self.fields)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,13 +75,20 @@ impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
     }
 }
 /// The elevated permissions status of a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElevatedPermissions {
     /// Whether elevated permissions are active.
     pub enabled: bool,
     /// When the elevated permissions lapse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+impl serde::Serialize for ElevatedPermissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("enabled", &self.enabled)?;
+        object.optional("expires_at", &self.expires_at)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -88,24 +110,32 @@ impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
 /// A response without content.
 pub type EmptyResponse = std::collections::BTreeMap<String, serde_json::Value>;
 /// A user of the ECE installation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// The name that identifies the user.
     pub user_name: String,
     /// The full name of the user, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// The email address of the user, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether this is a read-only user that comes with the installation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub builtin: Option<bool>,
     /// Roles, password and realm of the user.
     pub security: UserSecurity,
     /// When and by whom the user was created and changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<UserMetadata>,
+}
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("user_name", &self.user_name)?;
+        object.optional("full_name", &self.full_name)?;
+        object.optional("email", &self.email)?;
+        object.optional("builtin", &self.builtin)?;
+        object.required("security", &self.security)?;
+        object.optional("metadata", &self.metadata)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -129,10 +159,17 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 /// A list of users.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserList {
     /// The users.
     pub users: Vec<User>,
+}
+impl serde::Serialize for UserList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("users", &self.users)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -151,26 +188,32 @@ impl<'de> serde::Deserialize<'de> for UserList {
     }
 }
 /// Bookkeeping about a user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMetadata {
     /// Who created the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When the user was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who changed the user last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// When the user was changed last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the user logged in for the first time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the user logged in most recently.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+impl serde::Serialize for UserMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("created_by", &self.created_by)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_by", &self.updated_by)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("first_login_at", &self.first_login_at)?;
+        object.optional("last_login_at", &self.last_login_at)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -201,26 +244,32 @@ impl<'de> serde::Deserialize<'de> for UserMetadata {
     }
 }
 /// The security settings of a user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSecurity {
     /// The roles granted to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every permission the roles of the user grant, named by `operationId`. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// The password of the user. Only sent when creating or changing a user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the user may log in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the user currently holds elevated permissions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elevated_permissions: Option<ElevatedPermissions>,
     /// The realm that authenticates the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_realm: Option<UserSecurityRealm>,
+}
+impl serde::Serialize for UserSecurity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("roles", &self.roles)?;
+        object.optional("permissions", &self.permissions)?;
+        object.optional("password", &self.password)?;
+        object.optional("enabled", &self.enabled)?;
+        object.optional("elevated_permissions", &self.elevated_permissions)?;
+        object.optional("security_realm", &self.security_realm)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserSecurity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -251,13 +300,20 @@ impl<'de> serde::Deserialize<'de> for UserSecurity {
     }
 }
 /// The security realm a user belongs to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserSecurityRealm {
     /// The kind of realm.
-    #[serde(rename = "type")]
     pub type_: UserSecurityRealmType,
     /// The identifier of the realm.
     pub id: String,
+}
+impl serde::Serialize for UserSecurityRealm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("type", &self.type_)?;
+        object.required("id", &self.id)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserSecurityRealm {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -9,14 +9,20 @@
     clippy::type_complexity
 )]
 /// An error.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicError {
     /// What went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Where the error is documented.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
+}
+impl serde::Serialize for BasicError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("message", &self.message)?;
+        object.optional("documentation_url", &self.documentation_url)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BasicError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -36,7 +42,7 @@ impl<'de> serde::Deserialize<'de> for BasicError {
     }
 }
 /// An issue or a pull request of a repository.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     /// The number of the issue in its repository.
     pub number: i64,
@@ -45,16 +51,23 @@ pub struct Issue {
     /// Whether the issue is open or closed.
     pub state: IssueState,
     /// The text of the issue.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub body: Option<Option<String>>,
     /// The labels of the issue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Label>>,
     /// When the issue was opened.
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+impl serde::Serialize for Issue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("number", &self.number)?;
+        object.required("title", &self.title)?;
+        object.required("state", &self.state)?;
+        object.optional("body", &self.body)?;
+        object.optional("labels", &self.labels)?;
+        object.required("created_at", &self.created_at)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Issue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -287,13 +300,20 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
     }
 }
 /// A label of an issue.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     /// The name of the label.
     pub name: String,
     /// Its color, as six hexadecimal digits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+}
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("name", &self.name)?;
+        object.optional("color", &self.color)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -313,15 +333,23 @@ impl<'de> serde::Deserialize<'de> for Label {
     }
 }
 /// A request that does not validate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// What went wrong.
     pub message: String,
     /// Where the error is documented.
     pub documentation_url: String,
     /// The fields at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationErrorErrorsItem>>,
+}
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.required("message", &self.message)?;
+        object.required("documentation_url", &self.documentation_url)?;
+        object.optional("errors", &self.errors)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -342,16 +370,23 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
     }
 }
 /// One field at fault.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrorErrorsItem {
     /// The resource at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The field at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// What is wrong with it.
     pub code: String,
+}
+impl serde::Serialize for ValidationErrorErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("resource", &self.resource)?;
+        object.optional("field", &self.field)?;
+        object.required("code", &self.code)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
