@@ -70,6 +70,7 @@ pub fn check_files(
             "src/runtime/de.rs",
             "src/runtime/mod.rs",
             "src/runtime/request.rs",
+            "src/runtime/ser.rs",
             "src/servers.rs",
         ]
     );
