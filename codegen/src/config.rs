@@ -51,6 +51,16 @@ pub enum Source {
     Workspace { root: PathBuf },
 }
 
+impl Source {
+    /// The description, or the project, read: what diagnostics of the whole run name.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Spec { path, .. } | Source::Text { path, .. } => path,
+            Source::Workspace { root } => root,
+        }
+    }
+}
+
 /// Whether a run writes its output or only compares it with what is there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Mode {

@@ -287,6 +287,45 @@ impl std::error::Error for Diagnostics {}
 /// What a stage returns: its value, or every problem it found.
 pub type Result<T, E = Diagnostics> = std::result::Result<T, E>;
 
+thread_local! {
+    /// The node of the description being worked on, for the report of a panic.
+    static WORKING_ON: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Records that the node at `pointer` is being worked on: a panic from here on is
+/// reported there.
+pub(crate) fn working_on(pointer: &str) {
+    WORKING_ON.with(|at| {
+        let mut at = at.borrow_mut();
+        at.clear();
+        at.push_str(pointer);
+    });
+}
+
+/// Runs `work`, turning a panic (a bug of the generator, never the description's fault)
+/// into an error that names `file` and the node [`working_on`] last recorded, so no
+/// input can crash a caller of the library.
+pub(crate) fn guard<T>(file: &Path, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    working_on("");
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    outcome.unwrap_or_else(|payload| {
+        let cause = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        let pointer = WORKING_ON.with(|at| at.borrow().clone());
+        Err(Diagnostic::error(
+            Kind::Internal,
+            file,
+            &pointer,
+            format!("the generator failed here ({cause}); this is a bug in the generator, not in the description"),
+        )
+        .with_hint("please report it with the description; nothing was written")
+        .into())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,6 +352,22 @@ mod tests {
         assert!(summary.contains("unknown-format (4)"), "{summary}");
         assert!(summary.contains("… and 2 more"), "{summary}");
         assert!(summary.contains("hint: use `string`"), "{summary}");
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_at_the_node_worked_on() {
+        let problems = guard(Path::new("api.yaml"), || -> Result<()> {
+            working_on("#/components/schemas/Expression");
+            let empty: Vec<usize> = Vec::new();
+            let _ = empty[usize::from(empty.is_empty())];
+            Ok(())
+        })
+        .unwrap_err();
+        let only = problems.iter().next().unwrap();
+        assert_eq!(only.kind, Kind::Internal);
+        assert_eq!(only.pointer, "#/components/schemas/Expression");
+        assert!(only.message.contains("index out of bounds"), "{only}");
+        assert!(only.message.contains("a bug in the generator"), "{only}");
     }
 
     #[test]

@@ -51,13 +51,16 @@ use output::Described;
 /// Runs the generator as `config` says: reads, lowers, filters, emits and writes (or
 /// checks) the output. Fails with every problem found, errors and warnings, when one of
 /// them is an error (or a warning, if [`Config::deny_warnings`]); a failed run changes
-/// nothing on disk.
+/// nothing on disk. It never panics: a fault of the generator itself is an error of
+/// kind [`Kind::Internal`] naming the node it was working on.
 pub fn generate(config: &Config) -> Result<Generated> {
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::new();
     let mut described = Vec::new();
     for input in output::inputs(config)? {
-        let api = read(config, &input, &mut timings, &mut diagnostics);
+        let api = diagnostics::guard(&input.path, || {
+            read(config, &input, &mut timings, &mut diagnostics)
+        });
         if let Some(api) = diagnostics.absorb(api) {
             described.push(Described {
                 api,
@@ -70,10 +73,12 @@ pub fn generate(config: &Config) -> Result<Generated> {
     if config.deny_warnings && !warnings.is_empty() {
         return Err(denied(warnings));
     }
-    let files = output::files(config, &described, &mut timings)?;
+    let files = diagnostics::guard(config.source.path(), || {
+        output::files(config, &described, &mut timings)
+    })?;
     let start = Instant::now();
     let changes = match &config.out {
-        Some(out) => write::sync(out, &files, config.mode)?,
+        Some(out) => diagnostics::guard(out, || write::sync(out, &files, config.mode))?,
         None => Vec::new(),
     };
     timings.write = start.elapsed();

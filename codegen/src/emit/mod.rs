@@ -146,9 +146,22 @@ pub fn render_module(
             }
             let start = Instant::now();
             let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
-            let tokens: TokenStream = range.clone().map(item).collect();
-            let built = Instant::now();
-            let text = unparse(tokens).map_err(|message| {
+            let built_and_printed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let tokens: TokenStream = range.clone().map(item).collect();
+                (Instant::now(), unparse(tokens))
+            }));
+            let Ok((built, text)) = built_and_printed else {
+                let failed = Failed {
+                    pointer: pointer(range.start),
+                    message: format!(
+                        "the generator failed on items {}..{} of this module; this is a bug in the generator",
+                        range.start, range.end
+                    ),
+                };
+                done.push((chunk, Err(failed), Cost::default()));
+                continue;
+            };
+            let text = text.map_err(|message| {
                 // Find the item at fault, to name where it comes from.
                 let culprit = range
                     .clone()

@@ -231,6 +231,41 @@ pub fn doc_of(node: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The doc of a schema: its own [`doc_of`], else that of an `allOf` member that only
+/// annotates (`allOf: [{$ref: Expression}, {description: Negation.}]`, the shape AWS
+/// descriptions give a documented reference).
+pub fn schema_doc(node: &Value) -> Option<String> {
+    doc_of(node).or_else(|| {
+        node.get("allOf")?
+            .as_array()?
+            .iter()
+            .filter(|member| is_annotation(member))
+            .find_map(doc_of)
+    })
+}
+
+/// Keywords that say something about a schema without constraining its values.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "$comment",
+    "deprecated",
+];
+
+/// Whether a schema only annotates: every keyword is a doc, an example or an extension,
+/// so as an `allOf` member it adds nothing to the type.
+pub fn is_annotation(node: &Value) -> bool {
+    node.as_object().is_some_and(|fields| {
+        !fields.is_empty()
+            && fields
+                .keys()
+                .all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-"))
+    })
+}
+
 /// The discriminator's property: `discriminator.propertyName` in 3.x, or the string
 /// `discriminator` itself in Swagger 2.0.
 pub fn discriminator_property(node: &Value) -> Option<String> {

@@ -10,7 +10,7 @@ use super::body::accept;
 use super::keywords::doc_of;
 use super::schema::Schemas;
 use super::{operations_namespace, METHODS};
-use crate::diagnostics::{Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, Document, Version};
 use crate::model::{
@@ -123,6 +123,7 @@ impl<'d, 's> Operations<'d, 's> {
         webhook: bool,
         diagnostics: &mut Diagnostics,
     ) -> Result<Operation> {
+        working_on(pointer);
         if !node.is_object() {
             return Err(self
                 .doc

@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::keywords::{
-    check, discriminator_property, doc_of, flag, int_enum, is_null_schema, is_nullable, literal,
-    multiple_types, primary_type, primitive, string_enum,
+    check, discriminator_property, doc_of, flag, int_enum, is_annotation, is_null_schema,
+    is_nullable, literal, multiple_types, primary_type, primitive, schema_doc, string_enum,
 };
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, Diagnostic, Diagnostics, Kind, Result};
 use crate::emit::docs::code;
 use crate::load::{child, last_segment, ref_of, Document, Version};
 use crate::model::{
@@ -112,6 +112,7 @@ impl<'d> Schemas<'d> {
         self.find_children(schemas, base);
         for (id, (name, node)) in ids.into_iter().zip(schemas) {
             let pointer = child(base, name);
+            working_on(&pointer);
             check(self.doc, node, &pointer, &mut self.warnings);
             let context = Context::new(name, format!("the {} schema", code(name)));
             let result = self.define(id, node, &pointer, &context);
@@ -180,7 +181,7 @@ impl<'d> Schemas<'d> {
         };
         let def = &mut self.types[id.0];
         def.kind = kind;
-        def.doc = doc_of(node);
+        def.doc = schema_doc(node);
         def.deprecated = flag(node, "deprecated");
         Ok(())
     }
@@ -388,12 +389,16 @@ impl<'d> Schemas<'d> {
         pointer: &str,
     ) -> Result<Shape<'n>> {
         let own = has_properties || node.get("additionalProperties").is_some();
-        if !own && members.len() == 1 {
-            let member_pointer = child(&child(pointer, "allOf"), "0");
-            let (target, _) = self.doc.resolve(&members[0], &member_pointer)?;
+        // Members that only annotate (a `description` beside a `$ref`) add nothing.
+        let typed: Vec<usize> = (0..members.len())
+            .filter(|&index| !is_annotation(&members[index]))
+            .collect();
+        if let (false, [only]) = (own, typed.as_slice()) {
+            let member_pointer = child(&child(pointer, "allOf"), &only.to_string());
+            let (target, _) = self.doc.resolve(&members[*only], &member_pointer)?;
             // Extending a polymorphic parent makes a variant of it, not an alias.
             if !self.children.contains_key(&target) {
-                return Ok(Shape::Single(&members[0], member_pointer));
+                return Ok(Shape::Single(&members[*only], member_pointer));
             }
         }
         let mut object_like = own || primary_type(node) == Some("object");
@@ -426,7 +431,7 @@ impl<'d> Schemas<'d> {
             fields.push(Field {
                 wire: wire.clone(),
                 name: names.claim(field_name(wire)),
-                doc: doc_of(schema).or_else(|| self.referenced_doc(schema, schema_pointer)),
+                doc: schema_doc(schema).or_else(|| self.referenced_doc(schema, schema_pointer)),
                 ty,
                 required: collected.required.contains(wire) && !read_only && !write_only,
                 nullable,
@@ -702,18 +707,24 @@ impl<'d> Schemas<'d> {
 
     /// Removes the merged types; the new id of every old one, merged ones mapped to the
     /// type they were merged into.
+    ///
+    /// The type merged into may have been registered after the merged one: converting
+    /// an inline schema converts the inline schemas inside it first, and one of those can
+    /// turn out to be its twin (a recursive `allOf` with a sibling `description`). So
+    /// the kept types are numbered first, then each merged one takes its target's number.
+    /// A target is never merged itself: only types kept when they were converted are
+    /// offered as targets.
     fn drop_merged(&mut self) -> Vec<TypeId> {
         let mut renumbered = Vec::with_capacity(self.types.len());
         let mut next = 0;
         for index in 0..self.types.len() {
-            match self.merged.get(&TypeId(index)) {
-                // Merged into an earlier type, which has its new id already.
-                Some(earlier) => renumbered.push(renumbered[earlier.0]),
-                None => {
-                    renumbered.push(TypeId(next));
-                    next += 1;
-                }
+            renumbered.push(TypeId(next));
+            if !self.merged.contains_key(&TypeId(index)) {
+                next += 1;
             }
+        }
+        for (merged, target) in &self.merged {
+            renumbered[merged.0] = renumbered[target.0];
         }
         let merged = std::mem::take(&mut self.merged);
         let types = std::mem::take(&mut self.types);
