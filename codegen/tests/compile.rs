@@ -24,6 +24,19 @@ fn every_fixture() {
     });
 }
 
+/// A description that gives warnings still makes a crate without any: what the
+/// generator drops or guesses never shows as dead code or an unused variable.
+#[test]
+fn every_warning_fixture() {
+    insta::glob!("fixtures/warnings/*.yaml", |path| {
+        let fixture = support::relative(path);
+        compiles_cleanly(
+            &fixture,
+            &format!("warnings_{}", support::fixture_name(&fixture)),
+        );
+    });
+}
+
 /// The one description of `versions/` in three formats gives the same code
 /// (`snapshots.rs`), so one of them is built.
 #[test]

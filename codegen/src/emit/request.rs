@@ -30,10 +30,17 @@ pub fn write(op: &Operation) -> TokenStream {
         steps.push(quote!(r.accept(#accept);));
     }
     let body = op.body.as_ref().and_then(body);
-    let params = if op.params.is_empty() {
-        quote!(_params)
-    } else {
+    // A path parameter the template does not name (one only in a fragment) is not
+    // written, so an operation may have parameters and write none of them.
+    let sent = op
+        .template
+        .iter()
+        .any(|part| matches!(part, PathPart::Param(_)))
+        || op.params.iter().any(|p| p.location != Location::Path);
+    let params = if sent {
         quote!(params)
+    } else {
+        quote!(_params)
     };
     let body_param = if body.is_some() {
         quote!(body)

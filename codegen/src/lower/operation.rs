@@ -161,10 +161,11 @@ impl<'d, 's> Operations<'d, 's> {
             None => body,
         };
         let responses = self.responses(&current, diagnostics);
-        // A fragment (`/cookies#formExploded`) is never part of a request's path.
-        let path = path.split('#').next().unwrap_or_default();
+        // A fragment (`/send/#env/v1/{partnerId}`, a trick that gives one path several
+        // operations) is never part of a request: the request goes to the path before it.
+        let (path, fragment) = path.split_once('#').unwrap_or((path, ""));
         let mut params = params;
-        let template = self.template(&current, path, &mut params, diagnostics);
+        let template = self.template(&current, path, fragment, &mut params, diagnostics);
         let security = self.security(&current, diagnostics);
         let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
         let tags = node.get("tags").and_then(Value::as_array);
@@ -337,14 +338,23 @@ impl<'d, 's> Operations<'d, 's> {
 
     /// The path template in pieces. A `{name}` no parameter declares becomes a required
     /// string parameter, with a warning; a path parameter the template does not name is
-    /// never sent, which is worth a warning too.
+    /// never sent, which is worth a warning too. So is a `fragment` (the template's text
+    /// after `#`), which no request carries.
     fn template(
         &mut self,
         op: &Current,
         path: &str,
+        fragment: &str,
         params: &mut Vec<Param>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<PathPart> {
+        if !fragment.is_empty() {
+            diagnostics.push(self.doc.warning(
+                Kind::Structure,
+                op.pointer,
+                format!("the path has a fragment, `#{fragment}`, which is never sent: requests go to `{path}`"),
+            ));
+        }
         let mut parts = Vec::new();
         let mut rest = path;
         let mut used = BTreeSet::new();
@@ -374,11 +384,16 @@ impl<'d, 's> Operations<'d, 's> {
         parts.retain(|part| part != &PathPart::Literal(String::new()));
         for (index, param) in params.iter().enumerate() {
             if param.location == Location::Path && !used.contains(&index) {
+                let place = if fragment.contains(&format!("{{{}}}", param.wire)) {
+                    "is named only in the path's fragment"
+                } else {
+                    "is not in the path template"
+                };
                 diagnostics.push(self.doc.warning(
                     Kind::Structure,
                     op.pointer,
                     format!(
-                        "the path parameter `{}` is not in the path template, so it is never sent",
+                        "the path parameter `{}` {place}, so it is never sent",
                         param.wire
                     ),
                 ));
