@@ -73,7 +73,7 @@ done
 # The `request` target builds requests with crates generated from real descriptions, which
 # are not committed (fuzz/generated/); generating them is quick when nothing changed.
 echo "== generating the crates of the request target"
-(cd .. && cargo xtask fuzz-prepare)
+(cd .. && cargo run --quiet -p tools -- fuzz-prepare)
 
 echo "== building the fuzz targets"
 cargo fuzz build --sanitizer none

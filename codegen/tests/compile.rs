@@ -1,15 +1,13 @@
 //! Generated code compiles cleanly: every fixture of the snapshot tests (every file
-//! [`support::FIXTURES_GLOB`] takes) and every real description in `../shared/specs/`
+//! [`support::FIXTURES_GLOB`] takes) and every real description in `testdata/real/`
 //! becomes a standalone crate that passes `cargo clippy` and `cargo doc` with warnings
 //! denied.
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 mod support;
 
 use std::path::Path;
 
-use support::{compiles_cleanly, shared_spec};
+use support::{compiles_cleanly, real_spec};
 
 /// Every fixture, one after another: the builds share one target directory, whose lock
 /// would make them wait for each other anyway.
@@ -51,7 +49,7 @@ macro_rules! real {
     ($($test:ident => $spec:literal,)*) => {$(
         #[test]
         fn $test() {
-            compiles_cleanly(&shared_spec($spec), stringify!($test));
+            compiles_cleanly(&real_spec($spec), stringify!($test));
         }
     )*};
 }

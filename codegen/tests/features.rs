@@ -1,20 +1,18 @@
 //! The feature combinations users pick compile cleanly: a generated crate has one cargo
 //! feature per group of operations (`full`, the default, turns them all on), and for each
-//! real description in `../shared/specs/` every group alone, no group at all, and every
+//! real description in `testdata/real/` every group alone, no group at all, and every
 //! feature at once (the `client` and `blocking` ones included) pass `cargo check` with
 //! warnings denied. (`compile.rs` runs clippy and rustdoc on the default, `full`.)
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 mod support;
 
-use support::{assert_checks_with_features, declared_features, shared_spec, write_crate};
+use support::{assert_checks_with_features, declared_features, real_spec, write_crate};
 
 /// Features that are not groups of operations.
 const NOT_GROUPS: &[&str] = &["full", "client", "blocking"];
 
 fn every_combination_users_pick(spec: &str, name: &str) {
-    let (dir, _) = write_crate(&shared_spec(spec), name);
+    let (dir, _) = write_crate(&real_spec(spec), name);
     let features = declared_features(&dir);
     let groups: Vec<&str> = features
         .iter()

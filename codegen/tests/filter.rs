@@ -147,7 +147,7 @@ fn tags_and_operations_are_a_union() {
     assert_eq!(operation_ids(&both), ["getUser", "searchUsers"]);
     assert_consistent(&whole, &both);
 
-    let path = support::shared_spec("camunda-orchestration-cluster.json");
+    let path = support::real_spec("camunda-orchestration-cluster.json");
     let whole = api(&path);
     let users = filtered(&path, &select(&["User"], &[]));
     let union = select(&["User"], &["getAgentDefinition", "createUser"]);
@@ -192,7 +192,7 @@ fn real_descriptions_filter_by_tag() {
         ("camunda-orchestration-cluster-8.8.yaml", "User"),
         ("elastic-cloud-enterprise.json", "Users"),
     ] {
-        let path = support::shared_spec(name);
+        let path = support::real_spec(name);
         let whole = api(&path);
         let part = filtered(&path, &select(&[tag], &[]));
         assert!(!part.operations.is_empty(), "{name}");

@@ -1,11 +1,9 @@
-//! Every document of the oas-examples corpus in `../shared/specs/oas-examples/` (Swagger 2.0,
+//! Every document of the oas-examples corpus in `testdata/oas-examples/` (Swagger 2.0,
 //! OpenAPI 3.0 and 3.1, JSON and YAML; 129 of them) generates code that passes
 //! `cargo clippy` and `cargo doc` with warnings denied. They are compiled as the modules of
 //! one crate, so dependencies and the compiler start up once: the documents are copied
 //! into the `specs/` of a project made for the test, whose `generated` crate
 //! `codegen::generate` writes as it writes this project's.
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 mod support;
 

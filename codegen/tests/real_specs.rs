@@ -1,15 +1,13 @@
-//! What the generator makes of the real descriptions in `../shared/specs/`: every
+//! What the generator makes of the real descriptions in `testdata/real/`: every
 //! operation is there, and the operations of the seed documents have exactly their
 //! documented statuses, payload types, descriptions and error codes.
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 mod support;
 
 use codegen::model::{Api, HeaderTy, Operation, Payload, Response, Status, Ty};
 
 fn load(name: &str) -> Api {
-    let config = codegen::Config::spec(support::shared_spec(name));
+    let config = codegen::Config::spec(support::real_spec(name));
     let generated = codegen::generate(&config)
         .unwrap_or_else(|problems| panic!("{name} does not generate:\n{problems}"));
     generated.models.into_iter().next().unwrap()

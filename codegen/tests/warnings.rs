@@ -3,8 +3,6 @@
 //! `tests/fixtures/warnings/` (named after the kind), with the rendering of every
 //! warning and of the summary a run prints snapshot-tested; and the exact warnings the
 //! real descriptions give.
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 mod support;
 
@@ -115,13 +113,13 @@ fn fixtures_give_no_warning() {
     }
 }
 
-/// The real descriptions, in `../shared/specs/` and `specs/`, give exactly these
+/// The real descriptions, in `testdata/real/` and `specs/`, give exactly these
 /// warnings (none).
 #[test]
 fn real_descriptions_give_no_warning() {
     let mut specs: Vec<_> = support::REAL_SPECS
         .iter()
-        .map(|name| support::shared_spec(name))
+        .map(|name| support::real_spec(name))
         .collect();
     let mut own: Vec<_> = std::fs::read_dir("../specs")
         .unwrap()

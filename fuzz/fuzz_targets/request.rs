@@ -1,5 +1,5 @@
 //! Request building on arbitrary parameter values, for the operations of real descriptions
-//! (their crates and the table of their parameters are written by `cargo xtask
+//! (their crates and the table of their parameters are written by `cargo run -p tools --
 //! fuzz-prepare`). The bytes pick a description, an operation and a base URL, and a value
 //! of the right coarse kind for each parameter: strings of every ASCII character and the
 //! characters that matter in a URI or a header, numbers, lists, enum values known and

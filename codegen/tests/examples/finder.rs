@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use codegen::model::{Api, Location, MediaKind, Operation, Payload, Status, Ty, TypeId, TypeKind};
 use serde_json::Value;
 
-use crate::document::{child, is_nullable, Document};
+use oracle::document::{child, is_nullable, Document};
 
 /// One example of a description.
 pub struct Example {

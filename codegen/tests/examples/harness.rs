@@ -16,10 +16,10 @@ use std::sync::OnceLock;
 use codegen::model::{Api, MediaKind, Ty, TypeId};
 use serde_json::Value;
 
-use crate::document::{is_nullable, Document};
 use crate::finder::{every_example, media_type_of, Finder};
 use crate::support::{self, workspace};
 use crate::{DESCRIPTIONS, LEFT_OUT};
+use oracle::document::{is_nullable, Document};
 
 /// What the harness knows of one description.
 pub struct Checked {
@@ -142,15 +142,13 @@ fn functions(index: usize, ty: &str) -> String {
 fn build_harness() -> Result<Harness, String> {
     let harness_dir = root().join("examples_harness");
     let data = harness_dir.join("data");
-    // Found here, not in the threads below, so that a missing `../shared/specs/` fails
-    // with its own message.
     let described: Vec<Crate> = DESCRIPTIONS
         .iter()
         .map(|(name, file, _)| match file.strip_prefix("fixtures/") {
             Some(fixture) => fixture_crate(&Path::new("tests/fixtures").join(fixture)),
             None => Crate {
                 name: format!("examples_{name}"),
-                spec: support::shared_spec(file),
+                spec: support::real_spec(file),
             },
         })
         .collect();
@@ -209,7 +207,7 @@ fn examples_binary(
     api: &Api,
     data: &Path,
 ) -> (Checked, String) {
-    let doc = Document::new(support::read_description(&krate.spec));
+    let doc = Document::read(&krate.spec).expect("the description");
     let found = Finder::find(&doc, api);
     let mut everywhere = BTreeSet::new();
     every_example(&doc.root, "#", false, &mut everywhere);
@@ -280,7 +278,7 @@ fn property_binary(loaded: &[(&Crate, &Api)], data: &Path) -> (Property, String)
     let mut table = String::new();
     for (krate, api) in loaded {
         let module = krate.name.trim_start_matches("examples_fixture_");
-        let doc = Document::new(support::read_description(&krate.spec));
+        let doc = Document::read(&krate.spec).expect("the description");
         let doc_file = data.join(format!("fixture_{module}.json"));
         write(&doc_file, &doc.root.to_string());
         docs.push(format!("{module}={}", doc_file.display()));
@@ -340,18 +338,13 @@ fn property_binary(loaded: &[(&Crate, &Api)], data: &Path) -> (Property, String)
     (property, source)
 }
 
-/// The files of the harness's library, copied into its `src/`.
-const LIBRARY: &[(&str, &str)] = &[
-    ("lib.rs", include_str!("../harness/lib.rs")),
-    ("breaking.rs", include_str!("../harness/breaking.rs")),
-    ("compare.rs", include_str!("../harness/compare.rs")),
-    ("document.rs", include_str!("../harness/document.rs")),
-    ("strategy.rs", include_str!("../harness/strategy.rs")),
-];
+/// The harness's library, copied into its `src/`; the rest it needs is the `oracle` crate.
+const LIBRARY: &[(&str, &str)] = &[("lib.rs", include_str!("../harness/lib.rs"))];
 
 /// Writes the harness crate (its library, `bins` and a manifest with `dependencies`) and
 /// builds it.
 fn build(harness_dir: &Path, dependencies: &str, bins: &[(String, String)]) -> Result<(), String> {
+    let oracle = workspace().join("oracle").display().to_string();
     write(
         &harness_dir.join("Cargo.toml"),
         &format!(
@@ -359,8 +352,7 @@ fn build(harness_dir: &Path, dependencies: &str, bins: &[(String, String)]) -> R
              [package]\nname = \"examples_harness\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\n{dependencies}\
              chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\
-             # Exact: which values a seed builds may change with proptest's version.\n\
-             proptest = {{ version = \"=1.12.0\", default-features = false, features = [\"std\"] }}\n\
+             oracle = {{ path = {oracle:?}, default-features = false }}\n\
              serde = \"1\"\nserde_json = \"1\"\n\
              uuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
              # Debug info and incremental caches cost time and gigabytes for the large\n\
@@ -383,8 +375,7 @@ fn build(harness_dir: &Path, dependencies: &str, bins: &[(String, String)]) -> R
     for (name, source) in bins {
         write(&bin_dir.join(format!("{name}.rs")), source);
     }
-    // The workspace's lock file pins the shared dependencies, and cargo adds `proptest`'s
-    // to the copy. The copy is made again only when the workspace's changes (the last one
+    // The workspace's lock file pins the shared dependencies. The copy is made again only when the workspace's changes (the last one
     // copied is kept beside it), so runs after the first resolve nothing.
     let lock = std::fs::read_to_string(workspace().join("Cargo.lock")).unwrap();
     let copied = harness_dir.join("workspace.lock");

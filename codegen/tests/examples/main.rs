@@ -1,6 +1,6 @@
 //! The generated types fit the real payloads, and no more than them.
 //!
-//! 1. Every `example`/`examples` value of the real descriptions in `../shared/specs/` goes
+//! 1. Every `example`/`examples` value of the real descriptions in `testdata/real/` goes
 //!    through the generated type of the schema, parameter, request or response it belongs
 //!    to: deserialized, serialized back, and compared with what went in, schema in hand
 //!    (`null` and absent are the same where the schema allows both, a `default` may be
@@ -26,15 +26,9 @@
 //! The counts (examples found and passing per description, schemas and cases of the
 //! property test, values that break the schemas, by kind) print with
 //! `cargo test -p codegen --test examples -- --nocapture`.
-//!
-//! Needs `../shared/specs/` beside the project (CI has it); fails, never skips, without it.
 
 #[path = "../support/mod.rs"]
 mod support;
-
-#[path = "../harness/document.rs"]
-#[allow(dead_code)] // the harness crate uses the rest
-mod document;
 
 mod finder;
 mod harness;
@@ -46,7 +40,7 @@ use harness::{harness, run};
 /// Values built per schema in the property test (about 5 ms a schema).
 const CASES: u32 = 256;
 
-/// The descriptions whose examples are checked: test name, file in `../shared/specs/` (or,
+/// The descriptions whose examples are checked: test name, file in `testdata/real/` (or,
 /// as `fixtures/…`, in `codegen/tests/fixtures/`), and how many examples the test finds
 /// there, exactly (so that a finder that loses some, or counts some twice, fails). The two
 /// fixtures add what the real descriptions lack: 3.1 `examples` lists, type arrays and
@@ -72,9 +66,9 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     ("fixture_statuses", "fixtures/statuses.yaml", 1),
 ];
 
-/// The examples of the four descriptions in `../shared/specs/`, together: the README
+/// The examples of the four descriptions in `testdata/real/`, together: the README
 /// says how many.
-const SHARED_EXAMPLES: usize = 375;
+const REAL_EXAMPLES: usize = 375;
 
 /// Examples that contradict their own schema: description, JSON pointer, why.
 const CONTRADICTING: &[(&str, &str, &str)] = &[(
@@ -257,9 +251,9 @@ fn elastic_cloud() {
     examples_round_trip("elastic_cloud");
 }
 
-/// The README's count of the examples in `../shared/specs/`.
+/// The README's count of the examples in `testdata/real/`.
 #[test]
-fn examples_of_the_shared_descriptions() {
+fn examples_of_the_real_descriptions() {
     let harness = harness();
     let mut total = 0;
     for (name, file, _) in DESCRIPTIONS {
@@ -267,7 +261,7 @@ fn examples_of_the_shared_descriptions() {
             total += harness.checked[name].examples.len();
         }
     }
-    assert_eq!(total, SHARED_EXAMPLES);
+    assert_eq!(total, REAL_EXAMPLES);
 }
 
 /// The arguments of the fixtures' binary in `mode`.

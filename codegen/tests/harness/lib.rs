@@ -1,32 +1,26 @@
 //! The library of the harness crate that `codegen/tests/examples/` writes to
-//! `target/compile-tests/examples_harness/`; this directory's files are copied into its
-//! `src/`, and the test generates the binaries that use them.
+//! `target/compile-tests/examples_harness/`; this file is copied into its `src/`, and
+//! the test generates the binaries that use it.
 //!
 //! - [`round_trip`]: deserialize a JSON value into a generated type, serialize it back;
 //!   [`reads`]: whether a generated type reads a value at all.
-//! - [`compare::equivalent`]: whether the value that came back says the same as the one
-//!   that went in, judged against the schema.
-//! - [`strategy::strategy`]: a `proptest` strategy that builds valid JSON values from a
-//!   schema at run time; [`breaking::breaking`]: values that break it.
 //! - [`examples_main`] and [`property_main`]: the `main` of the two kinds of binaries.
 //!
-//! Everything here reads the description's raw JSON (with its `$ref`s, through
-//! [`document`]), never the generator's model, so the generator is checked against the
-//! description and not against itself.
-
-pub mod breaking;
-pub mod compare;
-pub mod document;
-pub mod strategy;
+//! Everything here reads the description's raw JSON through the `oracle` crate, never
+//! the generator's model, so the generator is checked against the description and not
+//! against itself: `oracle::values` makes the values (each from a recorded sequence of
+//! choices, so a failing one shrinks by simplifying its choices), `oracle::compare`
+//! judges what came back, `oracle::breaking` makes values that break a schema.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use oracle::breaking;
+use oracle::compare::{equivalent, short};
+use oracle::document::{is_object_like, Document};
+use oracle::source::{simpler, Recorded, Replay, Seeded};
+use oracle::{Maker, Options};
 use serde_json::{json, Value};
-
-use compare::{equivalent, short};
-use document::{is_object_like, Document};
 
 /// A round trip through one generated type.
 pub type RoundTrip = fn(Value) -> Result<Value, String>;
@@ -73,7 +67,7 @@ where
 /// trip. Prints `[{"pointer", "error"}]`, `error` null when the round trip kept the value.
 pub fn examples_main(table: &[(&str, RoundTrip)]) {
     let args: Vec<String> = std::env::args().collect();
-    let doc = Document::read(&args[1]);
+    let doc = Document::read(Path::new(&args[1])).expect("the description");
     let text = std::fs::read_to_string(&args[2]).expect("the examples file");
     let examples: Vec<Value> = serde_json::from_str(&text).expect("the examples as JSON");
     let table: BTreeMap<&str, RoundTrip> = table.iter().copied().collect();
@@ -127,7 +121,7 @@ pub fn property_main(cases: &[Case]) {
         .iter()
         .map(|arg| {
             let (name, path) = arg.split_once('=').expect("NAME=PATH");
-            (name, Document::read(path))
+            (name, Document::read(Path::new(path)).expect("a description"))
         })
         .collect();
     let mut report = Vec::new();
@@ -145,31 +139,50 @@ pub fn property_main(cases: &[Case]) {
     println!("{}", Value::Array(report));
 }
 
-fn runner(case: &Case, cases: u32) -> TestRunner {
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        rng_algorithm: RngAlgorithm::ChaCha,
-        max_shrink_iters: 512,
-        ..Config::default()
-    };
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed(case.fixture, case.pointer));
-    TestRunner::new_with_rng(config, rng)
-}
+/// How many simpler choices a failing value tries before it is reported as it is.
+const SHRINK_STEPS: usize = 2000;
 
-/// `count` values built from the schema go through the round trip.
+/// `count` values built from the schema go through the round trip; the first that fails
+/// is shrunk (its choices simplified while it still fails) and reported.
 fn property(case: &Case, doc: &Document, node: &Value, count: u32) -> Value {
-    let strategy = strategy::strategy(doc, node, case.pointer, 0);
-    let mut runner = runner(case, count);
-    let run = case.run;
-    let result = runner.run(&strategy, |value| {
-        let back = run(value.clone()).map_err(TestCaseError::fail)?;
-        equivalent(doc, Some((node, case.pointer)), &value, &back, "").map_err(TestCaseError::fail)
-    });
-    let (error, value) = match result {
-        Ok(()) => (None, None),
-        Err(TestError::Fail(reason, value)) => (Some(reason.to_string()), Some(value)),
-        Err(TestError::Abort(reason)) => (Some(format!("aborted: {reason}")), None),
+    let maker = Maker::new(doc, Options::varied());
+    let fails = |value: &Value| -> Option<String> {
+        let outcome = (case.run)(value.clone()).and_then(|back| {
+            equivalent(doc, Some((node, case.pointer)), value, &back, "")
+        });
+        outcome.err()
+    };
+    let mut seeds = Seeded::from_text(&format!("{}\0{}", case.fixture, case.pointer));
+    let mut failure = None;
+    for _ in 0..count {
+        let mut source = Recorded::new(Seeded::new(seeds.draw_seed()));
+        let value = maker.value(&mut source, node, case.pointer);
+        if let Some(error) = fails(&value) {
+            failure = Some((source.made, value, error));
+            break;
+        }
+    }
+    let (error, value) = match failure {
+        None => (None, None),
+        Some((mut choices, mut value, mut error)) => {
+            let mut steps = 0;
+            'shrink: while steps < SHRINK_STEPS {
+                for candidate in simpler(&choices) {
+                    steps += 1;
+                    let mut replay = Replay::new(candidate);
+                    let smaller = maker.value(&mut replay, node, case.pointer);
+                    if let Some(reason) = fails(&smaller) {
+                        (choices, value, error) = (replay.made, smaller, reason);
+                        continue 'shrink;
+                    }
+                    if steps >= SHRINK_STEPS {
+                        break;
+                    }
+                }
+                break;
+            }
+            (Some(error), Some(value))
+        }
     };
     json!({
         "fixture": case.fixture, "pointer": case.pointer, "type": case.type_name,
@@ -181,12 +194,12 @@ fn property(case: &Case, doc: &Document, node: &Value, count: u32) -> Value {
 /// decides); they are made from a valid value, built as the property test builds them:
 /// the first of the seeded ones that is not `null` and, for an object schema, an object.
 fn breaking(case: &Case, doc: &Document, node: &Value) -> Vec<Value> {
-    let strategy = strategy::strategy(doc, node, case.pointer, 0);
-    let mut runner = runner(case, 1);
+    let maker = Maker::new(doc, Options::varied());
+    let mut seeds = Seeded::from_text(&format!("{}\0{}", case.fixture, case.pointer));
     let object = is_object_like(doc, node, case.pointer, 0);
     let mut valid = Value::Null;
     for _ in 0..64 {
-        valid = strategy.new_tree(&mut runner).unwrap().current();
+        valid = maker.value(&mut Seeded::new(seeds.draw_seed()), node, case.pointer);
         if !valid.is_null() && (!object || valid.is_object()) {
             break;
         }
@@ -222,23 +235,3 @@ fn breaking(case: &Case, doc: &Document, node: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// A fixed seed per schema, so every run builds the same values.
-fn seed(fixture: &str, pointer: &str) -> [u8; 32] {
-    // FNV-1a, spread over the 32 bytes.
-    let mut seed = [0u8; 32];
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (index, byte) in fixture
-        .bytes()
-        .chain([0])
-        .chain(pointer.bytes())
-        .enumerate()
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-        seed[index % 32] ^= (hash >> 24) as u8;
-    }
-    for (index, byte) in seed.iter_mut().enumerate() {
-        *byte ^= (hash >> (8 * (index % 8))) as u8;
-    }
-    seed
-}

@@ -14,18 +14,20 @@ pub fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
-/// A path under `../shared/specs/`; the test fails (never skips) when it is missing.
-pub fn shared_spec(relative: &str) -> PathBuf {
-    let path = workspace().join("../shared/specs").join(relative);
-    assert!(
-        path.exists(),
-        "{} is missing: this test needs ../shared/specs/ beside the project",
-        path.display()
-    );
+/// A real description of `testdata/real/` (or, for `oas-examples/…`, of `testdata/`),
+/// kept in the repository with its provenance (`testdata/README.md`).
+pub fn real_spec(relative: &str) -> PathBuf {
+    let dir = if relative.starts_with("oas-examples") {
+        "testdata"
+    } else {
+        "testdata/real"
+    };
+    let path = workspace().join(dir).join(relative);
+    assert!(path.exists(), "{} is missing", path.display());
     path
 }
 
-/// The four real descriptions in `../shared/specs/`, by file name.
+/// The four real descriptions in `testdata/real/`, by file name.
 pub const REAL_SPECS: &[&str] = &[
     "camunda-orchestration-cluster.json",
     "camunda-orchestration-cluster-8.8.yaml",
@@ -176,10 +178,10 @@ fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// Every document of the oas-examples corpus in `../shared/specs/oas-examples/`
-/// (`*.json`, `*.yaml`, `*.yml` at any depth), sorted; fails without it.
+/// Every document of the oas-examples corpus in `testdata/oas-examples/`
+/// (`*.json`, `*.yaml`, `*.yml` at any depth), sorted.
 pub fn oas_examples() -> Vec<PathBuf> {
-    let root = shared_spec("oas-examples");
+    let root = real_spec("oas-examples");
     let mut found = Vec::new();
     let mut pending = vec![root];
     while let Some(dir) = pending.pop() {
@@ -205,58 +207,12 @@ pub fn oas_example_name(path: &Path) -> String {
     text[text.find("oas-examples").unwrap_or(0)..].to_owned()
 }
 
-/// A description file as JSON, read here rather than by the generator, so that tests
-/// check the generator against the description: JSON as it is, YAML with merge keys
-/// applied and scalar keys as text (`200:` is the key `"200"`).
+/// A description file as JSON, read by the `oracle` crate rather than by the generator,
+/// so that tests check the generator against the description.
 pub fn read_description(path: &Path) -> serde_json::Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    if text.trim_start().starts_with('{') {
-        return serde_json::from_str(&text)
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    }
-    let mut yaml: serde_yaml::Value =
-        serde_yaml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    yaml.apply_merge().unwrap();
-    yaml_to_json(yaml)
-}
-
-fn yaml_to_json(yaml: serde_yaml::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    use serde_yaml::Value as Y;
-    match yaml {
-        Y::Null => J::Null,
-        Y::Bool(b) => J::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                J::from(i)
-            } else if let Some(u) = n.as_u64() {
-                J::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(J::Null, J::Number)
-            }
-        }
-        Y::String(s) => J::String(s),
-        Y::Sequence(items) => J::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(mapping) => J::Object(
-            mapping
-                .into_iter()
-                .map(|(key, value)| {
-                    let key = match key {
-                        Y::String(s) => s,
-                        Y::Number(n) => n.to_string(),
-                        Y::Bool(b) => b.to_string(),
-                        Y::Null => "null".to_owned(),
-                        other => panic!("a key that is not a scalar: {other:?}"),
-                    };
-                    (key, yaml_to_json(value))
-                })
-                .collect(),
-        ),
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
+    oracle::Document::read(path)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .root
 }
 
 /// The node a diagnostic's JSON pointer (`#/a/b`) names in `document`.

@@ -1,0 +1,82 @@
+//! `cargo run -p tools -- TASK`: the project's own tools, over the `tools` library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The benchmark times generation with the allocator `cargo xtask codegen` uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Parser)]
+#[command(about = "The project's tools: conformance, the corpus sweep, benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Send every operation of a description through the Prism mock server, which
+    /// validates each request, and decode Prism's answer for every documented status.
+    Prism {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+    },
+    /// Generate every description of the broad corpus (fetched by
+    /// `../shared/corpus/get.sh`), compile a fixed sample of the crates and run a fixed
+    /// sample through Prism.
+    Corpus(tools::corpus::Options),
+    /// Time generation and the `cargo check` of its output (in release; see docs/).
+    Bench(tools::bench::Options),
+    /// Write a synthetic OpenAPI 3.0 description with N operations (JSON).
+    Synth {
+        /// How many operations.
+        #[arg(long)]
+        operations: usize,
+        /// Where to write it; standard output by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Generate the crates the `request` fuzz target builds requests with (fuzz/generated/).
+    FuzzPrepare,
+    /// Generate one description as `cargo xtask codegen --spec` does and print where the
+    /// time went, as JSON (for the benchmark's separate processes).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long)]
+        spec: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        operations: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let root = tools::root();
+    let result = match Cli::parse().task {
+        Task::Prism { spec } => tools::prism::main(root, &spec),
+        Task::Corpus(options) => tools::corpus::run(root, &options),
+        Task::Bench(options) => tools::bench::run(root, &options),
+        Task::Synth { operations, out } => tools::synth::write(operations, out.as_deref()),
+        Task::FuzzPrepare => tools::fuzz_prepare::run(root),
+        Task::Generate {
+            spec,
+            out,
+            tags,
+            operations,
+        } => tools::bench::generate_once(&spec, &out, codegen::Filter { tags, operations }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

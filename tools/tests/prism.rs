@@ -1,0 +1,103 @@
+//! Requests checked by a real mock server: every operation of the real descriptions of
+//! `testdata/real/` and of `specs/` goes through Stoplight Prism (pinned in
+//! `tools/prism/`, installed on first use), which validates each request against the
+//! description, and Prism's answer for every documented status is decoded. And the
+//! README's client example runs against Prism.
+//!
+//! Needs Node.js with npm to install Prism; fails, never skips, without it.
+
+use std::path::Path;
+
+use tools::prism::Report;
+
+/// The sweep of `spec`, after checking it passed: no request Prism finds against the
+/// description, every asked status decoded.
+fn prism(spec: &Path) -> Report {
+    let report = tools::prism::run(tools::root(), spec)
+        .unwrap_or_else(|error| panic!("{}: {error}", spec.display()));
+    let summary = report.summary();
+    assert!(
+        report.violations.is_empty(),
+        "{summary}\n{:#?}",
+        report.violations
+    );
+    assert!(
+        report.failures.is_empty(),
+        "{summary}\n{:#?}",
+        report.failures
+    );
+    assert!(report.statuses > 0, "{summary}");
+    assert_eq!(report.decoded, report.statuses, "{summary}");
+    report
+}
+
+macro_rules! prism {
+    ($($test:ident => $spec:expr,)*) => {$(
+        #[test]
+        fn $test() {
+            prism(&tools::root().join($spec));
+        }
+    )*};
+}
+
+prism! {
+    camunda_orchestration_cluster => "testdata/real/camunda-orchestration-cluster.json",
+    camunda_orchestration_cluster_8_8 => "testdata/real/camunda-orchestration-cluster-8.8.yaml",
+    elastic_cloud_enterprise => "testdata/real/elastic-cloud-enterprise.json",
+    elastic_cloud => "testdata/real/elastic-cloud.json",
+    spec_camunda_users => "specs/camunda-users.yaml",
+    spec_elastic_users => "specs/elastic-users.json",
+    spec_github_issues => "specs/github-issues.yaml",
+}
+
+/// The README's example (`generated/examples/create_user.rs`) against Prism serving
+/// `specs/camunda-users.yaml`: it builds the request with `request`, sends it with the
+/// `client` feature, and prints what the 201 decoded to.
+#[test]
+fn readme_example_runs_against_prism() {
+    let root = tools::root();
+    let log = root.join("target/prism/readme-example.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let server =
+        tools::prism::server::Prism::start(root, &root.join("specs/camunda-users.yaml"), log)
+            .expect("Prism starts");
+    let output = tools::cargo()
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "generated",
+            "--features",
+            "client",
+            "--example",
+            "create_user",
+            "--",
+        ])
+        .arg(&server.url)
+        .output()
+        .expect("cargo runs");
+    drop(server);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("POST {}/users", server_url(&stdout)),
+        "{stdout}"
+    );
+    assert!(lines[1].starts_with("created "), "{stdout}");
+}
+
+/// The URL the example printed its request to, up to the path.
+fn server_url(stdout: &str) -> String {
+    let first = stdout.lines().next().unwrap_or_default();
+    first
+        .trim_start_matches("POST ")
+        .trim_end_matches("/users")
+        .to_owned()
+}
