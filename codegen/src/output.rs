@@ -405,7 +405,7 @@ fn manifest(name: &str, source: &str, title: &str, features: &[String]) -> Strin
          percent-encoding = \"2\"\n\
          reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"], optional = true }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n\
+         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n\
          uuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
          {}\n\
          # A workspace of its own, so the crate builds wherever it is written.\n\

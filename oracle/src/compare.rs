@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use crate::document::{
-    alternatives, child, format_of, is_object_like, permits_null, Additional, Document, ObjectView,
+    alternatives, child, format_of, is_object_like, permits_null, single_member, Additional,
+    Document, ObjectView,
 };
 
 /// At most this much of a value in a message.
@@ -103,6 +104,16 @@ fn compare(
             errors.dedup();
             return Err(errors.join("; or "));
         }
+    }
+    if let Some((member, member_pointer)) = single_member(node, &pointer) {
+        return compare(
+            doc,
+            Some((member, &member_pointer)),
+            expected,
+            actual,
+            at,
+            depth + 1,
+        );
     }
     if let Some(members) = node.get("allOf").and_then(Value::as_array) {
         if !is_object_like(doc, node, &pointer, 0) {

@@ -347,6 +347,49 @@ impl ObjectView {
     }
 }
 
+/// The one member an `allOf` stands for: a schema whose `allOf` has one member that says
+/// something of the value (the others only annotate) and that adds no properties of its
+/// own is that member, whatever else it says (`type: object` beside a `oneOf` member).
+pub fn single_member<'v>(node: &'v Value, pointer: &str) -> Option<(&'v Value, String)> {
+    let members = node.get("allOf")?.as_array()?;
+    let own = node
+        .get("properties")
+        .is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty()))
+        || node.get("additionalProperties").is_some();
+    if own {
+        return None;
+    }
+    let mut typed = members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| !is_annotation(member));
+    let (index, member) = typed.next()?;
+    if typed.next().is_some() {
+        return None;
+    }
+    Some((member, child(&child(pointer, "allOf"), &index.to_string())))
+}
+
+/// Whether a schema only annotates (docs, examples, extensions): as an `allOf` member it
+/// adds nothing.
+pub fn is_annotation(node: &Value) -> bool {
+    const ANNOTATIONS: &[&str] = &[
+        "description",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "$comment",
+        "deprecated",
+    ];
+    node.as_object().is_some_and(|fields| {
+        !fields.is_empty()
+            && fields
+                .keys()
+                .all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-"))
+    })
+}
+
 /// Whether a schema describes objects through `properties`, `allOf` members with them, or
 /// `type: object`.
 pub fn is_object_like(doc: &Document, node: &Value, pointer: &str, depth: usize) -> bool {

@@ -70,6 +70,18 @@ impl Checks {
         .flatten()
     }
 
+    /// Every way `value` breaks the schema at `pointer`: the message and the JSON pointer
+    /// into the value where it is.
+    pub fn problems(&self, pointer: &str, value: &Value) -> Vec<(String, String)> {
+        self.with(pointer, |validator| {
+            validator
+                .iter_errors(value)
+                .map(|error| (error.to_string(), error.instance_path().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     fn with<T>(
         &self,
         pointer: &str,

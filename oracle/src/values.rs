@@ -8,8 +8,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::document::{
-    alternatives, child, format_of, is_nullable, is_object_like, types, Additional, Document,
-    ObjectView,
+    alternatives, child, format_of, is_nullable, is_object_like, single_member, types, Additional,
+    Document, ObjectView,
 };
 use crate::source::{Seeded, Source};
 #[cfg(feature = "validate")]
@@ -64,6 +64,9 @@ pub struct Options {
     /// An object that allows properties it does not list may get some.
     pub extras: bool,
     pub text: Text,
+    /// Numbers anywhere in their range (up to the largest `i64` and `f64`), not only small
+    /// ones.
+    pub wide_numbers: bool,
     /// A string enum may get a value it does not list (generated enums keep those).
     pub unknown_enum_values: bool,
     /// How many items a list has beyond its `minItems`, at least and at most.
@@ -84,6 +87,7 @@ impl Options {
             nulls: false,
             extras: false,
             text: Text::Plain,
+            wide_numbers: false,
             unknown_enum_values: false,
             items: (2, 2),
             direction: Direction::Request,
@@ -112,6 +116,7 @@ impl Options {
             nulls: true,
             extras: true,
             text: Text::Varied,
+            wide_numbers: true,
             unknown_enum_values: false,
             items: (0, 3),
             direction: Direction::Both,
@@ -192,31 +197,40 @@ impl<'d> Maker<'d> {
     /// parameter itself). A path parameter's text is never empty and its lists have one
     /// item.
     pub fn param(&self, source: &mut dyn Source, pointer: &str) -> Value {
-        let Some(node) = self.doc.get(pointer) else {
+        let Some(param) = self.doc.get(pointer) else {
             return Value::String("value".to_owned());
         };
-        let (pointer, param) = self.doc.resolve(node, pointer);
-        let in_path = param.get("in") == Some(&json!("path"));
+        let (_, param) = self.doc.resolve(param, pointer);
+        let Some((schema_pointer, schema)) = self.param_schema(pointer) else {
+            return Value::String("value".to_owned());
+        };
         let place = Place {
             depth: 0,
-            path: in_path,
+            path: param.get("in") == Some(&json!("path")),
         };
+        if let Some(example) = self.example(param, &schema_pointer, place) {
+            return example;
+        }
+        self.make(source, schema, &schema_pointer, place)
+    }
+
+    /// The schema of the parameter at `pointer`, with its pointer: its `schema`, the
+    /// schema of its first `content`, or, in Swagger 2.0, the parameter itself.
+    pub fn param_schema(&self, pointer: &str) -> Option<(String, &'d Value)> {
+        let node = self.doc.get(pointer)?;
+        let (pointer, param) = self.doc.resolve(node, pointer);
         let in_content = param
             .get("content")
             .and_then(Value::as_object)
             .and_then(|content| content.iter().next());
-        let (schema_pointer, schema) = match (param.get("schema"), in_content) {
+        Some(match (param.get("schema"), in_content) {
             (Some(schema), _) => (child(&pointer, "schema"), schema),
             (None, Some((media_type, media))) if media.get("schema").is_some() => (
                 child(&child(&child(&pointer, "content"), media_type), "schema"),
                 &media["schema"],
             ),
             _ => (pointer.clone(), param),
-        };
-        if let Some(example) = self.example(param, &schema_pointer, place) {
-            return example;
-        }
-        self.make(source, schema, &schema_pointer, place)
+        })
     }
 
     /// A value for a body: the Media Type Object's example (at `media`) where valid, else
@@ -331,13 +345,14 @@ impl<'d> Maker<'d> {
         if !choices.is_empty() && (polymorphic || node.get("properties").is_none()) {
             return self.alternative(source, node, pointer, &choices, place);
         }
+        if let Some((member, member_pointer)) = single_member(node, pointer) {
+            return self.make(source, member, &member_pointer, place);
+        }
         if let Some(members) = node.get("allOf").and_then(Value::as_array) {
             if !is_object_like(self.doc, node, pointer, 0) {
-                // `allOf` of one typed schema and annotations: that schema.
-                let typed = members.iter().position(|m| !is_annotation(m)).unwrap_or(0);
-                if let Some(member) = members.get(typed) {
-                    let member_pointer = child(&child(pointer, "allOf"), &typed.to_string());
-                    return self.make(source, member, &member_pointer, place);
+                if let Some(first) = members.first() {
+                    let member_pointer = child(&child(pointer, "allOf"), "0");
+                    return self.make(source, first, &member_pointer, place);
                 }
             }
             return self.object(source, node, pointer, place);
@@ -629,10 +644,24 @@ impl<'d> Maker<'d> {
             .strip_suffix('$')
             .filter(|b| !b.ends_with('\\'))
             .unwrap_or(bare);
-        let (Ok(generator), Ok(check)) = (
-            rand_regex::Regex::compile(bare, 8),
-            regex::Regex::new(pattern),
-        ) else {
+        // Descriptions write ECMA-262 patterns, where `\w`, `\d` and `\s` are ASCII:
+        // read them so, unless the pattern needs Unicode.
+        let parse = |unicode: bool| {
+            regex_syntax::ParserBuilder::new()
+                .unicode(unicode)
+                .utf8(true)
+                .build()
+                .parse(bare)
+                .ok()
+        };
+        let generator = parse(false)
+            .or_else(|| parse(true))
+            .and_then(|hir| rand_regex::Regex::with_hir(hir, 8).ok());
+        let check = regex::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .or_else(|_| regex::Regex::new(pattern));
+        let (Some(generator), Ok(check)) = (generator, check) else {
             return self.text(source, node, place);
         };
         let length = |key: &str| node.get(key).and_then(Value::as_u64);
@@ -673,7 +702,8 @@ impl<'d> Maker<'d> {
             .map_or(1, |s| s as i64);
         // The simplest is 1 (or the nearest the bounds allow), then small numbers, then
         // any in range, then the bounds themselves.
-        let value = match source.draw(4) {
+        let arms = if self.options.wide_numbers { 4 } else { 2 };
+        let value = match source.draw(arms) {
             0 => 1 + zigzag(source.draw(201)),
             1 => 1 + zigzag(source.draw(2001)),
             2 => min.saturating_add((source.draw(u64::MAX) % range(min, max)) as i64),
@@ -691,7 +721,8 @@ impl<'d> Maker<'d> {
     fn number(&self, source: &mut dyn Source, node: &Value) -> Value {
         let min = bound(node, "minimum", "exclusiveMinimum", 1e-3);
         let max = bound(node, "maximum", "exclusiveMaximum", -1e-3);
-        let value = match source.draw(4) {
+        let arms = if self.options.wide_numbers { 4 } else { 2 };
+        let value = match source.draw(arms) {
             0 => 1.5 + (source.draw(201) as f64 - 100.0) / 4.0,
             1 => (source.draw(2001) as f64 - 1000.0).trunc(),
             _ => f64::from_bits(source.draw(u64::MAX)),
@@ -772,26 +803,6 @@ fn fits_type(value: &Value, schema: &Value) -> bool {
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         _ => false,
-    })
-}
-
-/// Whether a schema only annotates (docs, examples, extensions): as an `allOf` member it
-/// adds nothing.
-fn is_annotation(node: &Value) -> bool {
-    const ANNOTATIONS: &[&str] = &[
-        "description",
-        "title",
-        "example",
-        "examples",
-        "externalDocs",
-        "$comment",
-        "deprecated",
-    ];
-    node.as_object().is_some_and(|fields| {
-        !fields.is_empty()
-            && fields
-                .keys()
-                .all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-"))
     })
 }
 

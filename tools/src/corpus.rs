@@ -1,11 +1,534 @@
-//! `cargo run -p tools -- corpus`: the broad corpus sweep (written next).
+//! `cargo run -p tools -- corpus`: the generator on ~1,400 public descriptions written by
+//! strangers (the APIs.guru directory, fetched by `../shared/corpus/get.sh`), none of
+//! which the project was built against. It reports:
+//!
+//! - how many descriptions generate, and the refusals grouped by diagnostic kind (each
+//!   must be a real defect of its description: a valid description must generate);
+//! - crashes: a panic caught as an internal error, or a process that died (must be 0);
+//! - for a fixed sample (every n-th description, sorted by path), how many crates pass
+//!   `cargo clippy` with warnings denied, and for every one that does not, why;
+//! - for a fixed sample, the Prism run (`tools prism`) of each.
+//!
+//! Each description is generated in a process of its own (this binary, `corpus --one`),
+//! so that a crash or a hang costs one description, not the sweep. Everything goes under
+//! `target/corpus/`; the report is also saved as `target/corpus/report.json`.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long one description may take to generate before it counts as a hang.
+const GENERATE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What the sweep was asked to do.
 #[derive(clap::Args)]
-pub struct Options {}
+pub struct Options {
+    /// Where the corpus is (fetched there by `../shared/corpus/get.sh` when missing).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Generate only every n-th description (sorted by path): 1 is all of them.
+    #[arg(long, default_value_t = 1)]
+    pub every: usize,
+    /// Compile the crates of this many descriptions, spread evenly over the corpus.
+    #[arg(long, default_value_t = 100)]
+    pub compile: usize,
+    /// Run this many descriptions, spread evenly, through Prism.
+    #[arg(long, default_value_t = 20)]
+    pub prism: usize,
+    /// Processes at a time for generation (the compile and Prism samples run one by one).
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    /// Generate one description in this process and print what happened as JSON (what
+    /// the sweep runs for each description).
+    #[arg(long, hide = true)]
+    pub one: Option<PathBuf>,
+}
 
-pub fn run(_root: &Path, _options: &Options) -> Result<(), String> {
-    Err("not yet".to_owned())
+/// Each crate of the compile sample, `Ok` when clippy found nothing.
+type Compiled = Vec<(PathBuf, Result<(), String>)>;
+
+/// What happened to one description.
+#[derive(Debug, Clone)]
+struct Outcome {
+    path: PathBuf,
+    /// `generated`, `refused`, `internal` (a panic caught) or `crashed`.
+    status: &'static str,
+    /// Errors (for a refusal) or the crash: kind and first message.
+    errors: Vec<(String, String)>,
+    /// Warnings by kind.
+    warnings: BTreeMap<String, usize>,
+    seconds: f64,
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<(), String> {
+    if let Some(spec) = &options.one {
+        println!("{}", one(spec));
+        return Ok(());
+    }
+    let dir = match &options.dir {
+        Some(dir) => dir.clone(),
+        None => fetch(root)?,
+    };
+    let all = descriptions(&dir)?;
+    let chosen: Vec<PathBuf> = all.iter().step_by(options.every.max(1)).cloned().collect();
+    let work = crate::work_dir("corpus");
+    let start = Instant::now();
+    let outcomes = generate_all(&chosen, options.jobs.max(1))?;
+    let generation_seconds = start.elapsed().as_secs_f64();
+    let report = Report::of(&outcomes, &dir);
+    report.print(generation_seconds);
+
+    let compile_sample = spread(&chosen, options.compile);
+    let start = Instant::now();
+    let compiled = compile_sample_crates(root, &work, &compile_sample, &dir)?;
+    let compile_seconds = start.elapsed().as_secs_f64();
+    print_compiled(&compiled, compile_seconds);
+
+    let prism_sample = spread(&chosen, options.prism);
+    let start = Instant::now();
+    let prism = prism_sample_runs(root, &prism_sample, &dir);
+    let prism_seconds = start.elapsed().as_secs_f64();
+    print_prism(&prism, prism_seconds);
+
+    let saved = json!({
+        "corpus": dir.display().to_string(),
+        "descriptions": outcomes.len(),
+        "generated": report.generated,
+        "refused": report.refused.iter().map(|(kind, list)| (kind.clone(), json!(list))).collect::<serde_json::Map<_, _>>(),
+        "crashes": report.crashes,
+        "warnings": report.warnings,
+        "generation_seconds": generation_seconds,
+        "compiled": compiled.iter().map(|(path, result)| json!({
+            "description": shown(path, &dir),
+            "clean": result.is_ok(),
+            "problem": result.as_ref().err(),
+        })).collect::<Vec<_>>(),
+        "compile_seconds": compile_seconds,
+        "prism": prism.iter().map(|(path, result)| json!({
+            "description": shown(path, &dir),
+            "summary": result.as_ref().map(|r| r.summary()).unwrap_or_else(|e| format!("error: {e}")),
+            "clean": result.as_ref().is_ok_and(|r| r.is_clean()),
+        })).collect::<Vec<_>>(),
+        "prism_seconds": prism_seconds,
+    });
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let file = work.join("report.json");
+    std::fs::write(
+        &file,
+        serde_json::to_string_pretty(&saved).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    println!("\nsaved {}", file.display());
+    let clean = report.crashes.is_empty()
+        && compiled.iter().all(|(_, result)| result.is_ok())
+        && prism
+            .iter()
+            .all(|(_, result)| result.as_ref().is_ok_and(|r| r.is_clean()));
+    if clean {
+        Ok(())
+    } else {
+        Err("the sweep found problems (above)".to_owned())
+    }
+}
+
+/// The corpus in `target/corpus/apis-guru`, fetched by the shared script if it is not
+/// there yet.
+fn fetch(root: &Path) -> Result<PathBuf, String> {
+    let dir = crate::work_dir("corpus").join("apis-guru");
+    if dir.join(".done").exists() {
+        return Ok(dir);
+    }
+    let script = root.join("../shared/corpus/get.sh");
+    if !script.exists() {
+        return Err(format!(
+            "{} is missing: the corpus is fetched by it (or pass --dir)",
+            script.display()
+        ));
+    }
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if status.success() {
+        Ok(dir)
+    } else {
+        Err(format!("{} failed", script.display()))
+    }
+}
+
+/// Every `*.json`, `*.yaml` and `*.yml` under `dir`, sorted.
+fn descriptions(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&current).map_err(|e| format!("{}: {e}", current.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    if found.is_empty() {
+        return Err(format!("no descriptions in {}", dir.display()));
+    }
+    Ok(found)
+}
+
+/// `count` paths spread evenly over `all` (the first, then every n-th): a fixed sample.
+fn spread(all: &[PathBuf], count: usize) -> Vec<PathBuf> {
+    if count == 0 || all.is_empty() {
+        return Vec::new();
+    }
+    let step = (all.len() / count).max(1);
+    all.iter().step_by(step).take(count).cloned().collect()
+}
+
+/// `path` as the report shows it: relative to the corpus.
+fn shown(path: &Path, dir: &Path) -> String {
+    path.strip_prefix(dir).unwrap_or(path).display().to_string()
+}
+
+/// One description, generated in memory here: the JSON line the sweep reads.
+fn one(spec: &Path) -> Value {
+    let config = codegen::Config::spec(spec).name("corpus-crate");
+    let by_kind = |diagnostics: &codegen::Diagnostics, errors: bool| {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for diagnostic in diagnostics.iter().filter(|d| d.is_error() == errors) {
+            *counts.entry(diagnostic.kind.as_str()).or_default() += 1;
+        }
+        counts
+    };
+    match codegen::generate(&config) {
+        Ok(generated) => json!({
+            "status": "generated",
+            "warnings": by_kind(&generated.warnings, false),
+        }),
+        Err(problems) => {
+            let internal = problems.errors().any(|d| d.kind == codegen::Kind::Internal);
+            let errors: Vec<Value> = problems
+                .errors()
+                .map(|d| json!([d.kind.as_str(), d.to_string()]))
+                .collect();
+            json!({
+                "status": if internal { "internal" } else { "refused" },
+                "errors": errors,
+                "warnings": by_kind(&problems, false),
+            })
+        }
+    }
+}
+
+/// Generates each description in a process of its own, `jobs` at a time.
+fn generate_all(paths: &[PathBuf], jobs: usize) -> Result<Vec<Outcome>, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let outcomes = Mutex::new(Vec::with_capacity(paths.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else { return };
+                let outcome = generate_one(&exe, path);
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished.is_multiple_of(100) {
+                    eprintln!("corpus: {finished}/{} generated", paths.len());
+                }
+                outcomes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(outcome);
+            });
+        }
+    });
+    let mut outcomes = outcomes.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outcomes)
+}
+
+fn generate_one(exe: &Path, path: &Path) -> Outcome {
+    let start = Instant::now();
+    let crashed = |why: String| Outcome {
+        path: path.to_path_buf(),
+        status: "crashed",
+        errors: vec![("crash".to_owned(), why)],
+        warnings: BTreeMap::new(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    let child = Command::new(exe)
+        .args(["corpus", "--one"])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => return crashed(format!("cannot start: {error}")),
+    };
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        let mut err = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        let _ = stderr.read_to_string(&mut err);
+        (out, err)
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() > GENERATE_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break None,
+        }
+    };
+    let (out, err) = reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return crashed(format!("no answer within {} s", GENERATE_TIMEOUT.as_secs()));
+    };
+    let line: Option<Value> = out.lines().find_map(|line| serde_json::from_str(line).ok());
+    let (true, Some(line)) = (status.success(), line) else {
+        let last = err.lines().rev().take(3).collect::<Vec<_>>().join(" / ");
+        return crashed(format!("exited with {status}: {last}"));
+    };
+    let status = match line["status"].as_str() {
+        Some("generated") => "generated",
+        Some("refused") => "refused",
+        _ => "internal",
+    };
+    let errors = line["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or_default().to_owned(),
+                pair[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let warnings = line["warnings"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or(0) as usize))
+        .collect();
+    Outcome {
+        path: path.to_path_buf(),
+        status,
+        errors,
+        warnings,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// The generation part of the report.
+struct Report {
+    total: usize,
+    generated: usize,
+    /// Refused descriptions by the kind of their first error: (description, message).
+    refused: BTreeMap<String, Vec<(String, String)>>,
+    /// Descriptions that crashed the generator or hit an internal error, and how.
+    crashes: Vec<(String, String)>,
+    /// Warnings by kind: how many, in how many descriptions.
+    warnings: BTreeMap<String, (usize, usize)>,
+    slowest: Vec<(String, f64)>,
+}
+
+impl Report {
+    fn of(outcomes: &[Outcome], dir: &Path) -> Report {
+        let mut report = Report {
+            total: outcomes.len(),
+            generated: 0,
+            refused: BTreeMap::new(),
+            crashes: Vec::new(),
+            warnings: BTreeMap::new(),
+            slowest: Vec::new(),
+        };
+        for outcome in outcomes {
+            let name = shown(&outcome.path, dir);
+            for (kind, count) in &outcome.warnings {
+                let entry = report.warnings.entry(kind.clone()).or_default();
+                entry.0 += count;
+                entry.1 += 1;
+            }
+            let first = outcome.errors.first().cloned().unwrap_or_default();
+            match outcome.status {
+                "generated" => report.generated += 1,
+                "refused" => report
+                    .refused
+                    .entry(first.0)
+                    .or_default()
+                    .push((name.clone(), first.1)),
+                _ => report.crashes.push((name.clone(), first.1)),
+            }
+            report.slowest.push((name, outcome.seconds));
+        }
+        report.slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        report.slowest.truncate(5);
+        report
+    }
+
+    fn print(&self, seconds: f64) {
+        println!(
+            "corpus: {} descriptions, {} generate, {} refused, {} crashes ({seconds:.0} s)",
+            self.total,
+            self.generated,
+            self.refused.values().map(Vec::len).sum::<usize>(),
+            self.crashes.len()
+        );
+        for (kind, list) in &self.refused {
+            println!("  refused, {kind} ({}):", list.len());
+            for (name, message) in list {
+                println!("    {name}: {}", first_line(message));
+            }
+        }
+        for (name, how) in &self.crashes {
+            println!("  CRASH {name}: {}", first_line(how));
+        }
+        println!("  warnings by kind (count, descriptions):");
+        for (kind, (count, descriptions)) in &self.warnings {
+            println!("    {kind}: {count} in {descriptions}");
+        }
+        println!("  slowest:");
+        for (name, seconds) in &self.slowest {
+            println!("    {name}: {seconds:.2} s");
+        }
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+/// Generates each description of `sample` as a standalone crate under
+/// `work/crates/` and runs `cargo clippy` on it with warnings denied, all sharing
+/// one target directory so the dependencies build once.
+fn compile_sample_crates(
+    root: &Path,
+    work: &Path,
+    sample: &[PathBuf],
+    dir: &Path,
+) -> Result<Compiled, String> {
+    let target = work.join("target");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let mut results = Vec::new();
+    for (index, path) in sample.iter().enumerate() {
+        eprintln!(
+            "corpus: compiling {}/{}: {}",
+            index + 1,
+            sample.len(),
+            shown(path, dir)
+        );
+        let name = format!("corpus-{index:03}");
+        let out = work.join("crates").join(&name);
+        let config = codegen::Config::spec(path).out(&out).name(&name);
+        let result = match codegen::generate(&config) {
+            Err(problems) => Err(format!(
+                "does not generate: {}",
+                first_line(&problems.to_string())
+            )),
+            Ok(_) => {
+                std::fs::write(out.join("Cargo.lock"), &lock).map_err(|e| e.to_string())?;
+                clippy(&out, &target)
+            }
+        };
+        results.push((path.clone(), result));
+    }
+    Ok(results)
+}
+
+/// `cargo clippy` with warnings denied: `Ok` when clean, else the first problems.
+fn clippy(dir: &Path, target: &Path) -> Result<(), String> {
+    let output = crate::cargo()
+        .args(["clippy", "--quiet", "--message-format", "short"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-Dwarnings")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() && !stderr.contains("warning") {
+        return Ok(());
+    }
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("error") || line.contains("warning"))
+        .take(5)
+        .collect();
+    Err(problems.join(" / "))
+}
+
+fn print_compiled(results: &[(PathBuf, Result<(), String>)], seconds: f64) {
+    let clean = results.iter().filter(|(_, r)| r.is_ok()).count();
+    let rate = if results.is_empty() {
+        0.0
+    } else {
+        100.0 * clean as f64 / results.len() as f64
+    };
+    println!(
+        "\ncompile sample: {clean}/{} crates clean under clippy with warnings denied ({rate:.1}%, {seconds:.0} s)",
+        results.len()
+    );
+    for (path, result) in results {
+        if let Err(problem) = result {
+            println!("  {}: {problem}", path.display());
+        }
+    }
+}
+
+fn prism_sample_runs(
+    root: &Path,
+    sample: &[PathBuf],
+    dir: &Path,
+) -> Vec<(PathBuf, Result<crate::prism::Report, String>)> {
+    sample
+        .iter()
+        .enumerate()
+        .map(|(index, path)| {
+            eprintln!(
+                "corpus: Prism {}/{}: {}",
+                index + 1,
+                sample.len(),
+                shown(path, dir)
+            );
+            (path.clone(), crate::prism::run(root, path))
+        })
+        .collect()
+}
+
+fn print_prism(results: &[(PathBuf, Result<crate::prism::Report, String>)], seconds: f64) {
+    let clean = results
+        .iter()
+        .filter(|(_, r)| r.as_ref().is_ok_and(|r| r.is_clean()))
+        .count();
+    println!(
+        "\nPrism sample: {clean}/{} descriptions clean ({seconds:.0} s)",
+        results.len()
+    );
+    for (path, result) in results {
+        match result {
+            Ok(report) => println!("  {}: {}", path.display(), report.summary()),
+            Err(error) => println!("  {}: error: {}", path.display(), first_line(error)),
+        }
+    }
 }

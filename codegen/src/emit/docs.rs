@@ -181,13 +181,26 @@ fn fence_marker(line: &str) -> Option<String> {
     None
 }
 
-/// Width of a list marker (`* `, `- `, `+ `, `1. `) at the start of `line`.
+/// Where the text of a list item (`* `, `- `, `+ `, `1. `) at the start of `line`
+/// begins: after the marker and the one to four spaces that follow it (CommonMark; with
+/// more, the text begins after the first, the rest being an indented code block's).
+/// Continuation lines are indented to it, or rustdoc reads them as lazy.
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("* ") || line.starts_with("- ") || line.starts_with("+ ") {
-        return Some(2);
+    let marker = if line.starts_with(['*', '-', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || !line[digits..].starts_with('.') {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Escapes what rustdoc would misread in one line of prose; code spans stay verbatim.
@@ -410,6 +423,11 @@ mod tests {
         check(
             "* item\ncontinued\n\nafter",
             &["* item", "  continued", "", "after"],
+        );
+        // GitHub's descriptions put three spaces after the marker.
+        check(
+            "*   item\ncontinued\n10.  ten\nmore",
+            &["*   item", "    continued", "10.  ten", "     more"],
         );
     }
 }

@@ -1,8 +1,16 @@
 //! The harness: a crate that depends on the crate generated from the description and
-//! sends each operation through it. For every case it builds the request with the
-//! generated `authorized_request` (parameters and body read from the case's JSON into the
-//! generated types), sends it, and decodes the answer with the generated `decode`,
-//! printing one JSON line per request for `prism::run` to judge.
+//! runs each operation's generated code, nothing else. Its binary has two modes, each
+//! reading JSON lines on standard input and writing one JSON line per input:
+//!
+//! - `build`: a case's parameters and body (JSON, by wire name) are read into the
+//!   generated types field by field, written back to JSON (what the types made of them,
+//!   for the round trip), and the request is built with `authorized_request`: method,
+//!   URI, headers and body, or the `EncodeError` that refused it;
+//! - `decode`: a response (status, headers, body) is decoded with the operation's
+//!   generated `decode`: `Ok Variant`, `Err Variant` or the `DecodeError`.
+//!
+//! Sending, and everything else, is the tool's: this crate is the generated code under
+//! test and the least glue that can drive it.
 
 use std::fmt::Write as _;
 
@@ -11,34 +19,39 @@ use codegen::model::{Api, Operation, Payload, SchemeKind};
 /// The harness's `Cargo.toml`, package `name`; `api` is the generated crate's directory.
 pub fn manifest(name: &str, api: &str) -> String {
     format!(
-        "# Written by `cargo xtask prism`.\n\
+        "# Written by `cargo run -p tools -- prism`.\n\
          [package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n\
          api = {{ package = \"prism-api\", path = \"{api}\" }}\n\
+         base64 = \"0.22\"\n\
          http = \"1\"\n\
-         reqwest = {{ version = \"0.12\", default-features = false }}\n\
          serde = \"1\"\n\
-         serde_json = \"1\"\n\
-         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n\n\
+         serde_json = \"1\"\n\n\
+         [profile.dev]\ndebug = false\n\n\
          [workspace]\n"
     )
 }
 
-/// The harness's `src/main.rs`: the dispatch over `api`'s operations, then the fixed
-/// part (`HARNESS`).
+/// The harness's `src/main.rs`: the dispatch over `api`'s operations, then the part that
+/// is the same for every description (`HARNESS`).
 pub fn main_rs(api: &Api) -> String {
-    let mut out =
-        String::from("// Written by `cargo xtask prism`.\n#![allow(deprecated, dead_code)]\n\n");
-    out.push_str("fn request(index: usize, base: &str, case: &Case) -> Result<http::Request<Vec<u8>>, String> {\n    match index {\n");
+    let mut out = String::from(
+        "// Written by `cargo run -p tools -- prism`.\n#![allow(deprecated, dead_code, unused_variables)]\n\n",
+    );
+    out.push_str(
+        "fn build(index: usize, base: &str, case: &Value) -> Result<Built, String> {\n    match index {\n",
+    );
     for (index, op) in api.operations.iter().enumerate() {
         let _ = writeln!(
             out,
             "        {index} => {{\n{}        }}",
-            request_arm(api, op)
+            build_arm(api, op)
         );
     }
     out.push_str("        _ => Err(format!(\"no operation {index}\")),\n    }\n}\n\n");
-    out.push_str("fn decode(index: usize, status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> String {\n    match index {\n");
+    out.push_str(
+        "fn decode(index: usize, status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> String {\n    match index {\n",
+    );
     for (index, op) in api.operations.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -57,21 +70,13 @@ fn rust(api: &Api, ty: &codegen::model::Ty) -> String {
     api.rust_type(ty).replace("crate :: ", "api :: ")
 }
 
-fn payload_type(api: &Api, payload: &Payload) -> String {
-    match payload {
-        Payload::Empty => "()".to_owned(),
-        Payload::Json(ty) | Payload::Form(ty) => rust(api, ty),
-        Payload::Text => "String".to_owned(),
-        Payload::Binary => "Vec<u8>".to_owned(),
-    }
-}
-
-/// The statements that build `op`'s request from `case`.
-fn request_arm(api: &Api, op: &Operation) -> String {
+/// The statements that read `op`'s parameters and body from `case`, write them back and
+/// build its request.
+fn build_arm(api: &Api, op: &Operation) -> String {
     let marker = &op.names.marker;
     let mut out = String::new();
     if op.params.is_empty() {
-        out.push_str("            let params = ();\n");
+        out.push_str("            let params = ();\n            let params_back = json!({});\n");
     } else {
         let _ = writeln!(
             out,
@@ -81,26 +86,65 @@ fn request_arm(api: &Api, op: &Operation) -> String {
         for param in &op.params {
             let _ = writeln!(
                 out,
-                "                {}: field(&case.params, {:?})?,",
+                "                {}: field(&case[\"params\"], {:?})?,",
                 param.name, param.wire
             );
         }
-        out.push_str("            };\n");
+        out.push_str("            };\n            let params_back = json!({\n");
+        for param in &op.params {
+            let _ = writeln!(
+                out,
+                "                {:?}: back(&params.{}),",
+                param.wire, param.name
+            );
+        }
+        out.push_str("            });\n");
     }
+    let (body, body_back) = body_statements(api, op);
+    out.push_str(&body);
     let _ = writeln!(
         out,
-        "            let body = {};",
-        body_value(api, op, "&case.body")
-    );
-    let _ = writeln!(
-        out,
-        "            build::<api::operations::{marker}>(base, &params, &body)"
+        "            Ok(finish::<api::operations::{marker}>(base, &params, &body, params_back, {body_back}))"
     );
     out
 }
 
+/// The statements that read `op`'s body (in its default media type) from `case["body"]`
+/// into `body`, and the expression of what it writes back (`Value::Null` for text and
+/// bytes, which are not JSON).
+fn body_statements(api: &Api, op: &Operation) -> (String, &'static str) {
+    let Some((body, content)) = op
+        .body
+        .as_ref()
+        .and_then(|b| Some((b, b.contents.first()?)))
+    else {
+        return ("            let body = ();\n".to_owned(), "Value::Null");
+    };
+    let (ty, json) = match &content.payload {
+        Payload::Empty => return ("            let body = ();\n".to_owned(), "Value::Null"),
+        Payload::Json(ty) | Payload::Form(ty) => (rust(api, ty), true),
+        Payload::Text => ("String".to_owned(), false),
+        Payload::Binary => ("Vec<u8>".to_owned(), false),
+    };
+    let mut out = format!("            let inner: {ty} = value(&case[\"body\"])?;\n");
+    out.push_str(if json {
+        "            let body_back = back(&inner);\n"
+    } else {
+        "            let body_back = Value::Null;\n"
+    });
+    let mut value = "inner".to_owned();
+    if let Some(choice) = &body.choice {
+        value = format!("api::operations::{choice}::{}({value})", content.variant);
+    }
+    if !body.required {
+        value = format!("Some({value})");
+    }
+    let _ = writeln!(out, "            let body = {value};");
+    (out, "body_back")
+}
+
 /// The expression of `op`'s body, in its default media type, read from the JSON value
-/// `source` with `value` (`()` without a body).
+/// `source` with `value` (`()` without a body): for the crates of the fuzz target.
 pub(crate) fn body_value(api: &Api, op: &Operation, source: &str) -> String {
     let Some((body, content)) = op
         .body
@@ -109,7 +153,12 @@ pub(crate) fn body_value(api: &Api, op: &Operation, source: &str) -> String {
     else {
         return "()".to_owned();
     };
-    let ty = payload_type(api, &content.payload);
+    let ty = match &content.payload {
+        Payload::Empty => return "()".to_owned(),
+        Payload::Json(ty) | Payload::Form(ty) => rust(api, ty),
+        Payload::Text => "String".to_owned(),
+        Payload::Binary => "Vec<u8>".to_owned(),
+    };
     let mut value = format!("value::<{ty}>({source})?");
     if let Some(choice) = &body.choice {
         value = format!("api::operations::{choice}::{}({value})", content.variant);
@@ -146,16 +195,18 @@ fn credentials(api: &Api) -> String {
 
 /// The part of the harness that is the same for every description.
 const HARNESS: &str = r#"
-use api::runtime::Operation;
-use serde_json::Value;
+use std::io::BufRead as _;
 
-/// One operation to send: its parameters by wire name, its body, and the statuses to
-/// ask Prism for.
-struct Case {
-    index: usize,
-    params: Value,
-    body: Value,
-    prefer: Vec<u16>,
+use api::runtime::Operation;
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+/// What `build` made of a case: the request or why it was refused, and what the
+/// generated types wrote back of the parameters and the body.
+struct Built {
+    request: Result<http::Request<Vec<u8>>, String>,
+    params_back: Value,
+    body_back: Value,
 }
 
 fn field<T: serde::de::DeserializeOwned>(params: &Value, wire: &str) -> Result<T, String> {
@@ -169,8 +220,14 @@ fn value<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, String> {
         .map_err(|error| format!("body: {body} does not fit the generated type: {error}"))
 }
 
-fn build<O: Operation>(base: &str, params: &O::Params, body: &O::Body) -> Result<http::Request<Vec<u8>>, String> {
-    O::authorized_request(base, params, body, &credentials()).map_err(|error| error.to_string())
+/// What a generated value writes: the JSON it serializes to.
+fn back<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|error| json!({ "unwritable": error.to_string() }))
+}
+
+fn finish<O: Operation>(base: &str, params: &O::Params, body: &O::Body, params_back: Value, body_back: Value) -> Built {
+    let request = O::authorized_request(base, params, body, &credentials()).map_err(|error| error.to_string());
+    Built { request, params_back, body_back }
 }
 
 /// What `decode` made of a response: `Ok Variant`, `Err Variant`, or the decode error.
@@ -187,76 +244,67 @@ where
     }
 }
 
-fn cases(path: &str) -> Vec<Case> {
-    let text = std::fs::read_to_string(path).expect("the cases file");
-    let all: Vec<Value> = serde_json::from_str(&text).expect("cases are JSON");
-    all.into_iter()
-        .map(|case| Case {
-            index: case["index"].as_u64().unwrap_or_default() as usize,
-            params: case["params"].clone(),
-            body: case["body"].clone(),
-            prefer: case["prefer"].as_array().into_iter().flatten().filter_map(|c| c.as_u64()).map(|c| c as u16).collect(),
-        })
-        .collect()
+fn bytes(text: &Value) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD.decode(text.as_str().unwrap_or_default()).unwrap_or_default()
 }
 
-async fn send(client: &reqwest::Client, case: &Case, base: &str, prefer: Option<u16>) -> Value {
-    let mut report = serde_json::json!({ "index": case.index, "prefer": prefer });
-    let mut request = match request(case.index, base, case) {
-        Ok(request) => request,
-        Err(error) => {
-            report["error"] = Value::String(error);
-            return report;
-        }
-    };
-    if let Some(code) = prefer {
-        let value = http::HeaderValue::from_str(&format!("code={code}")).expect("a header value");
-        request.headers_mut().insert("prefer", value);
-    }
-    let request = match reqwest::Request::try_from(request) {
-        Ok(request) => request,
-        Err(error) => {
-            report["error"] = Value::String(error.to_string());
-            return report;
-        }
-    };
-    let response = match client.execute(request).await {
-        Ok(response) => response,
-        Err(error) => {
-            report["error"] = Value::String(format!("no answer: {error}"));
-            return report;
-        }
-    };
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.unwrap_or_default();
-    report["status"] = Value::from(status.as_u16());
-    report["length"] = Value::from(body.len());
-    if let Some(violations) = headers.get("sl-violations").and_then(|v| v.to_str().ok()) {
-        report["violations"] = Value::String(violations.to_owned());
-    }
-    let problem = headers.get("content-type").and_then(|v| v.to_str().ok());
-    if problem.is_some_and(|t| t.starts_with("application/problem+json")) {
-        report["problem"] = Value::String(String::from_utf8_lossy(&body).chars().take(4000).collect());
-    }
-    report["decoded"] = Value::String(decode(case.index, status, &headers, &body));
-    report
+fn text(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let mut args = std::env::args().skip(1);
-    let base = args.next().expect("the base URL");
-    let cases = cases(&args.next().expect("the cases file"));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client");
-    for case in &cases {
-        println!("{}", send(&client, case, &base, None).await);
-        for code in &case.prefer {
-            println!("{}", send(&client, case, &base, Some(*code)).await);
+fn build_line(line: &Value) -> Value {
+    let index = line["index"].as_u64().unwrap_or(u64::MAX) as usize;
+    let base = line["base"].as_str().unwrap_or_default();
+    match build(index, base, line) {
+        Err(unfit) => json!({ "case": line["case"], "unfit": unfit }),
+        Ok(built) => {
+            let mut out = json!({ "case": line["case"], "params_back": built.params_back, "body_back": built.body_back });
+            match built.request {
+                Err(refusal) => out["refusal"] = Value::String(refusal),
+                Ok(request) => {
+                    let headers: Vec<Value> = request.headers().iter()
+                        .map(|(name, value)| json!([name.as_str(), text(value.as_bytes())]))
+                        .collect();
+                    out["request"] = json!({
+                        "method": request.method().as_str(),
+                        "uri": request.uri().to_string(),
+                        "headers": headers,
+                        "body": text(request.body()),
+                    });
+                }
+            }
+            out
         }
+    }
+}
+
+fn decode_line(line: &Value) -> Value {
+    let index = line["index"].as_u64().unwrap_or(u64::MAX) as usize;
+    let status = http::StatusCode::from_u16(line["status"].as_u64().unwrap_or(0) as u16);
+    let Ok(status) = status else {
+        return json!({ "case": line["case"], "decoded": "not a status" });
+    };
+    let mut headers = http::HeaderMap::new();
+    for pair in line["headers"].as_array().into_iter().flatten() {
+        let name = http::HeaderName::from_bytes(pair[0].as_str().unwrap_or_default().as_bytes());
+        let value = http::HeaderValue::from_bytes(&bytes(&pair[1]));
+        if let (Ok(name), Ok(value)) = (name, value) {
+            headers.append(name, value);
+        }
+    }
+    let decoded = decode(index, status, &headers, &bytes(&line["body"]));
+    json!({ "case": line["case"], "decoded": decoded })
+}
+
+fn main() {
+    let mode = std::env::args().nth(1).expect("build or decode");
+    for line in std::io::stdin().lock().lines() {
+        let line: Value = serde_json::from_str(&line.expect("a line")).expect("a JSON line");
+        let out = match mode.as_str() {
+            "build" => build_line(&line),
+            _ => decode_line(&line),
+        };
+        println!("{out}");
     }
 }
 "#;

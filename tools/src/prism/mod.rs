@@ -1,333 +1,536 @@
-//! `cargo xtask prism --spec FILE`: generates the crate for a description, sends every
-//! operation through Stoplight Prism (which validates each request against the
-//! description), asks Prism for each documented status and decodes its answer with the
-//! generated `decode`. Ends with one line:
+//! `cargo run -p tools -- prism --spec FILE`: every operation of a description through
+//! Stoplight Prism, a mock server that validates each request against the description,
+//! and Prism's answer for every documented status through the generated `decode`.
 //!
-//! `prism: N operations sent, V request violations, D/S statuses decoded, K known Prism defects`
+//! 1. The crate is generated, and a harness crate that runs its code ([`harness`]).
+//! 2. Prism serves a copy of the description with the media types the generator assumes
+//!    stated and examples that contradict their schema replaced ([`copy`]); each change
+//!    is listed.
+//! 3. Two requests per operation ([`cases`]): plain values, then the edges (optional
+//!    parts left out, empty lists, reserved characters, non-ASCII text); the plain one is
+//!    sent again once per documented status, asked with `Prefer: code=…`.
+//! 4. The harness builds each request with the generated code and writes back what the
+//!    generated types made of the values: a dropped or renamed member fails the round
+//!    trip. The tool sends it; a request that kills Prism is recorded and Prism restarts.
+//! 5. Every answer is judged ([`judge`]): a violation Prism reports of our request is
+//!    ours unless a named Prism defect explains it under its exact condition; anything
+//!    that cannot be read (a cut header, a body that is not JSON) is a failure.
 //!
-//! and fails when V > 0 or D < S. Cases that a known Prism defect prevents count in K,
-//! not in V or S, and are listed by name.
+//! It ends with one line ([`Report::summary`]) and fails unless the run is clean.
 
-mod classify;
+mod cases;
+mod copy;
 pub(crate) mod harness;
+mod judge;
 pub mod server;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use codegen::model::{Api, Location, Operation, Payload, Status};
+use base64::Engine as _;
 use serde_json::{json, Value};
 
-use classify::Defect;
+use cases::{Asked, Pass};
+pub use judge::{Defect, Excused};
+
+/// The base URL requests are built with; the current Prism's replaces it when they are
+/// sent (Prism changes port when it restarts).
+const BUILT_BASE: &str = "http://127.0.0.1:9";
+
+/// How long one request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a run found.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Report {
+    /// Operations, and requests sent.
+    pub operations: usize,
     pub sent: usize,
+    /// Violations of our requests that no defect explains.
     pub violations: Vec<String>,
+    /// Statuses asked, and those decoded to the documented variant.
     pub statuses: usize,
     pub decoded: usize,
+    /// Everything else that went wrong: a value the generated types refused, a request
+    /// refused without cause, a round trip that lost something, an answer that cannot be
+    /// read, a request that killed Prism.
     pub failures: Vec<String>,
-    defects: BTreeSet<(String, String, Defect)>,
-    /// Operations whose description admits no valid request, and why.
+    /// Cases a named Prism defect explains, each under its exact condition.
+    pub excused: Vec<Excused>,
+    /// What the run leaves untested on purpose.
+    pub gaps: Vec<String>,
+    /// Values no choice can make valid, by operation and place.
     pub impossible: Vec<String>,
+    /// What the copy Prism serves changed in the description.
+    pub changes: Vec<(String, String)>,
+    /// Times Prism was started again after a request killed it.
+    pub restarts: usize,
 }
 
 impl Report {
+    /// The excused cases that are Prism's defects (not the description's impossible
+    /// values).
+    pub fn prism_defects(&self) -> usize {
+        self.excused
+            .iter()
+            .filter(|e| e.defect != Defect::Impossible)
+            .count()
+    }
+}
+
+impl Report {
+    /// No violation of ours, every asked status decoded or excused, nothing failed.
+    pub fn is_clean(&self) -> bool {
+        let excused_statuses = self.excused.iter().filter(|e| e.status.is_some()).count();
+        self.violations.is_empty()
+            && self.failures.is_empty()
+            && self.decoded + excused_statuses == self.statuses
+    }
+
     /// The one line a run ends with.
     pub fn summary(&self) -> String {
+        let excused_statuses = self.excused.iter().filter(|e| e.status.is_some()).count();
         format!(
-            "prism: {} operations sent, {} request violations, {}/{} statuses decoded, {} known Prism defects, {} made impossible by the description",
+            "prism: {} operations, {} requests sent, {} request violations, {}/{} statuses decoded ({} excused), {} failures, {} excused by known Prism defects, {} by impossible values, {} coverage gaps, {} impossible values, {} changes to the copy, {} restarts",
+            self.operations,
             self.sent,
             self.violations.len(),
             self.decoded,
             self.statuses,
-            self.defects.len(),
-            self.impossible.len()
+            excused_statuses,
+            self.failures.len(),
+            self.prism_defects(),
+            self.excused.len() - self.prism_defects(),
+            self.gaps.len(),
+            self.impossible.len(),
+            self.changes.len(),
+            self.restarts
         )
     }
-}
-
-/// The statuses asked of one operation: the code in `Prefer`, and what `decode` must
-/// make of the answer (`Ok Created`, `Err Conflict`).
-struct Asked {
-    code: u16,
-    expected: String,
 }
 
 /// Runs the sweep on `spec` and prints what it found; fails unless it is clean.
 pub fn main(root: &Path, spec: &Path) -> Result<(), String> {
     let report = run(root, spec)?;
-    for line in report.violations.iter().chain(&report.failures) {
-        eprintln!("  {line}");
+    for (pointer, change) in &report.changes {
+        println!("  copy: {pointer}: {change}");
     }
-    for (op, place, defect) in &report.defects {
-        eprintln!("  known defect: {op} ({place}): {}", defect.describe());
+    for excused in &report.excused {
+        println!("  excused: {excused}");
+    }
+    for gap in &report.gaps {
+        println!("  gap: {gap}");
     }
     for line in &report.impossible {
-        eprintln!("  impossible: {line}");
+        println!("  impossible: {line}");
     }
-    // The description's own impossibilities are named, and only then counted.
-    let impossible = if report.impossible.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ", {} made impossible by the description",
-            report.impossible.len()
-        )
-    };
-    println!(
-        "prism: {} operations sent, {} request violations, {}/{} statuses decoded, {} known Prism defects{impossible}",
-        report.sent,
-        report.violations.len(),
-        report.decoded,
-        report.statuses,
-        report.defects.len()
-    );
-    let clean = report.violations.is_empty()
-        && report.decoded == report.statuses
-        && report.failures.is_empty();
-    if clean {
+    for line in report.violations.iter().chain(&report.failures) {
+        println!("  FAIL {line}");
+    }
+    println!("{}", report.summary());
+    if report.is_clean() {
         Ok(())
     } else {
         Err("the run was not clean".to_owned())
     }
 }
 
+/// A directory name for `spec`: its stem and a hash of its path, so that descriptions of
+/// the same name (`openapi.json` of two providers) do not share one.
+fn slug(spec: &Path) -> String {
+    let stem: String = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("api")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let hash = spec
+        .display()
+        .to_string()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{stem}-{:08x}", hash as u32)
+}
+
 /// Sends every operation of `spec` through Prism and judges what came back.
 pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let work = root.join("target/prism").join(stem);
+    let work = root.join("target/prism").join(slug(spec));
     let api_dir = work.join("api");
     let config = codegen::Config::spec(spec).out(&api_dir).name("prism-api");
     let generated = codegen::generate(&config).map_err(|problems| problems.to_string())?;
     let api = &generated.models[0];
     let doc = oracle::Document::read(spec)?;
-    let (cases, asked, impossible) = cases(api, &doc);
-    let harness = build_harness(root, &work, api)?;
-    let cases_file = work.join("cases.json");
-    std::fs::write(
-        &cases_file,
-        serde_json::to_string_pretty(&cases).unwrap_or_default(),
-    )
-    .map_err(|e| format!("cannot write {}: {e}", cases_file.display()))?;
-    let mut prism = server::Prism::start(root, spec, work.join("prism.log"))?;
-    let output = Command::new(&harness)
-        .arg(&prism.url)
-        .arg(&cases_file)
-        .output()
-        .map_err(|e| format!("cannot run the harness: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the harness failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+    let checks = oracle::validate::Checks::new(&doc);
+
+    let mut report = Report {
+        operations: api.operations.len(),
+        ..Report::default()
+    };
+    let served = if has_external_refs(&doc.root) {
+        // The copy would lose the files its `$ref`s name: Prism serves the original.
+        spec.to_path_buf()
+    } else {
+        let copy = copy::copy(&doc);
+        report.changes = copy.changes;
+        let served = work.join("description.json");
+        write(
+            &served,
+            &serde_json::to_string_pretty(&copy.root).unwrap_or_default(),
+        )?;
+        served
+    };
+
+    let cases = cases::cases(api, &doc, &checks);
+    let asked: Vec<Vec<Asked>> = api.operations.iter().map(cases::asked).collect();
+    let binary = build_harness(root, &work, api)?;
+    let built = run_harness(
+        &binary,
+        "build",
+        cases.iter().enumerate().map(|(n, case)| {
+            json!({
+                "case": n,
+                "index": case.index,
+                "base": BUILT_BASE,
+                "params": case.params,
+                "body": case.body,
+            })
+        }),
+    )?;
+
+    let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
+    let mut answers: Vec<Answer> = Vec::new();
+    for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
+        let op = &api.operations[case.index];
+        let Some(request) = built.get("request") else {
+            continue;
+        };
+        let prefers: Vec<Option<u16>> = match case.pass {
+            Pass::Plain => std::iter::once(None)
+                .chain(asked[case.index].iter().map(|a| Some(a.code)))
+                .collect(),
+            Pass::Edges => vec![None],
+        };
+        for prefer in prefers {
+            report.sent += 1;
+            let mut sent = send(&mut prism, request, prefer, false);
+            // Prism's static mock gives up on large schemas (SCHEMA_TOO_COMPLEX); its
+            // dynamic one (seeded, so the same every run) makes a body all the same.
+            if sent.as_ref().is_ok_and(too_complex) && prefer.is_some() {
+                report.sent += 1;
+                sent = send(&mut prism, request, prefer, true);
+            }
+            match sent {
+                Ok(answer) => answers.push(Answer {
+                    case: n,
+                    prefer,
+                    ..answer
+                }),
+                Err(Sent::Killed(error)) => {
+                    // Prism dies writing a character above U+00FF into its own
+                    // `sl-violations` header (its standard error says so): not our request.
+                    let why = prism.errors();
+                    if why.contains("Invalid character in header content [\"sl-violations\"]") {
+                        report.excused.push(Excused {
+                            operation: op.id.clone(),
+                            pass: case.pass.as_str(),
+                            place: prefer.map_or("request".to_owned(), |c| format!("status {c}")),
+                            status: prefer,
+                            defect: Defect::HeaderCharacter,
+                        });
+                    } else {
+                        let last = why
+                            .lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty())
+                            .unwrap_or("");
+                        report.failures.push(format!(
+                            "{} ({}{}): the request killed Prism ({error}; {last}); it was started again",
+                            op.id,
+                            case.pass.as_str(),
+                            prefer.map(|c| format!(", Prefer: code={c}")).unwrap_or_default()
+                        ));
+                    }
+                    prism.restart()?;
+                }
+                Err(Sent::Failed(error)) => report.failures.push(format!(
+                    "{} ({}): no answer: {error}",
+                    op.id,
+                    case.pass.as_str()
+                )),
+            }
+        }
     }
-    let reports: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
+    report.restarts = prism.restarts;
+    drop(prism);
+
+    let decoded = run_harness(&binary, "decode", answers.iter().map(|answer| {
+        json!({
+            "case": answer.case,
+            "index": cases[answer.case].index,
+            "status": answer.status,
+            "headers": answer.headers.iter().map(|(name, value)| json!([name, encode(value)])).collect::<Vec<_>>(),
+            "body": encode(&answer.body),
+        })
+    }))?;
+    for (answer, decoded) in answers.iter_mut().zip(decoded) {
+        answer.decoded = decoded["decoded"].as_str().unwrap_or_default().to_owned();
+    }
+    // Every answer, for a look when something is off.
+    let dump: Vec<String> = answers
+        .iter()
+        .map(|answer| {
+            let case = &cases[answer.case];
+            json!({
+                "operation": api.operations[case.index].id,
+                "pass": case.pass.as_str(),
+                "request": built[answer.case].get("request"),
+                "prefer": answer.prefer,
+                "status": answer.status,
+                "headers": answer.headers.iter().map(|(n, v)| json!([n, String::from_utf8_lossy(v)])).collect::<Vec<_>>(),
+                "body": String::from_utf8_lossy(&answer.body).chars().take(4000).collect::<String>(),
+                "decoded": answer.decoded,
+            })
+            .to_string()
+        })
         .collect();
-    let mut report = judge(api, &asked, &impossible, &reports);
-    if !prism.is_running() {
-        report.failures.push(format!(
-            "Prism stopped during the run (a request crashed it); see {}",
-            prism.log.display()
-        ));
-    }
+    write(&work.join("answers.jsonl"), &(dump.join("\n") + "\n"))?;
+    judge::judge(
+        &judge::Run {
+            api,
+            doc: &doc,
+            checks: &checks,
+            cases: &cases,
+            built: &built,
+            asked: &asked,
+            answers: &answers,
+        },
+        &mut report,
+    );
     Ok(report)
 }
 
-/// The case of every operation (its parameters, body and the statuses to ask for), and
-/// what each asked status must decode to, by operation.
-fn cases(api: &Api, doc: &oracle::Document) -> (Vec<Value>, Vec<Vec<Asked>>, Vec<Vec<String>>) {
-    let mut cases = Vec::new();
-    let mut all_asked = Vec::new();
-    let mut all_impossible = Vec::new();
-    let checks = oracle::validate::Checks::new(doc);
-    let maker = oracle::Maker::new(doc, oracle::Options::plain()).checked(&checks);
-    for (index, op) in api.operations.iter().enumerate() {
-        let mut source = oracle::source::Seeded::from_text(&op.id);
-        let mut impossible = Vec::new();
-        let mut params = serde_json::Map::new();
-        for param in &op.params {
-            // A header parameter `Accept` (Elastic's, for a CSV answer) is sent as the
-            // caller gives it, in place of the documented media types; a value made from
-            // its schema (`"text"`) is no media type, and Prism stops answering on it. So
-            // an optional one is left out, and a required one asks for JSON.
-            let accept =
-                param.location == Location::Header && param.wire.eq_ignore_ascii_case("accept");
-            let value = match (accept, param.required) {
-                (true, false) => continue,
-                (true, true) => json!("application/json"),
-                (false, _) => maker.param(&mut source, &param.pointer),
-            };
-            params.insert(param.wire.clone(), value);
-        }
-        let body = match op.body.as_ref().and_then(|b| b.contents.first()) {
-            None => Value::Null,
-            Some(content) => match &content.payload {
-                Payload::Text => json!("text body"),
-                Payload::Binary => json!(b"binary body".to_vec()),
-                _ => {
-                    let body = maker.body(
-                        &mut source,
-                        content.media.as_deref(),
-                        content.schema.as_deref(),
-                    );
-                    if let Some(schema) = content.schema.as_deref() {
-                        if let Some(problem) = checks.problem(schema, &body) {
-                            impossible.push(format!("{schema}: {problem}"));
-                        }
-                    }
-                    body
-                }
-            },
-        };
-        let asked = asked(op);
-        let prefer: Vec<u16> = asked.iter().map(|a| a.code).collect();
-        cases.push(json!({ "index": index, "params": params, "body": body, "prefer": prefer }));
-        all_asked.push(asked);
-        all_impossible.push(impossible);
-    }
-    (cases, all_asked, all_impossible)
+/// One answer of Prism's.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// The case it answers, and the status asked for, if any.
+    pub case: usize,
+    pub prefer: Option<u16>,
+    pub status: u16,
+    /// Headers as received: name and raw bytes.
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+    /// What the generated `decode` made of it.
+    pub decoded: String,
 }
 
-/// A status for each documented response, with the variant it must decode to. A range
-/// is asked as its first code the operation does not list; `default` as a code nothing
-/// else covers. 1xx answers are never final, so they cannot be asked for.
-fn asked(op: &Operation) -> Vec<Asked> {
-    let covered = |code: u16| {
-        op.responses.iter().any(|r| match r.status {
-            Status::Code(c) => c == code,
-            Status::Range(h) => code / 100 == h,
-            Status::Default => false,
-        })
-    };
-    let no_success = !op.responses.iter().any(|r| r.is_success());
-    let mut asked = Vec::new();
-    for response in &op.responses {
-        let code = match response.status {
-            Status::Code(code) if code >= 200 => Some(code),
-            Status::Code(_) => None,
-            Status::Range(hundreds) => (hundreds * 100..hundreds * 100 + 100)
-                .find(|code| !op.responses.iter().any(|r| r.status == Status::Code(*code))),
-            Status::Default => [599, 598, 597, 499, 498]
-                .into_iter()
-                .find(|code| !covered(*code)),
-        };
-        let Some(code) = code else { continue };
-        let success = response.is_success()
-            || (response.status == Status::Default && no_success && code < 300);
-        let side = if success { "Ok" } else { "Err" };
-        asked.push(Asked {
-            code,
-            expected: format!("{side} {}", response.variant),
-        });
+impl Answer {
+    /// The value of the header `name`, as received.
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_slice())
     }
-    asked
+}
+
+enum Sent {
+    /// The connection broke and Prism is gone.
+    Killed(String),
+    /// No answer, Prism still running.
+    Failed(String),
+}
+
+/// Whether Prism gave up making a body (`SCHEMA_TOO_COMPLEX`).
+fn too_complex(answer: &Answer) -> bool {
+    answer.status == 500
+        && String::from_utf8_lossy(&answer.body).contains("prism/errors#SCHEMA_TOO_COMPLEX")
+}
+
+/// Sends a built request (JSON from the harness) to the current Prism; `dynamic` asks
+/// for a body made by its dynamic mock.
+fn send(
+    prism: &mut server::Prism,
+    request: &Value,
+    prefer: Option<u16>,
+    dynamic: bool,
+) -> Result<Answer, Sent> {
+    let uri = request["uri"].as_str().unwrap_or_default();
+    let uri = match uri.strip_prefix(BUILT_BASE) {
+        Some(rest) => format!("{}{rest}", prism.url),
+        None => return Err(Sent::Failed(format!("a request to another server: {uri}"))),
+    };
+    let mut builder = ureq::http::Request::builder()
+        .method(request["method"].as_str().unwrap_or("GET"))
+        .uri(&uri);
+    for pair in request["headers"].as_array().into_iter().flatten() {
+        builder = builder.header(pair[0].as_str().unwrap_or_default(), decode(&pair[1]));
+    }
+    match (prefer, dynamic) {
+        (Some(code), false) => builder = builder.header("prefer", format!("code={code}")),
+        (Some(code), true) => {
+            builder = builder.header("prefer", format!("code={code}, dynamic=true"));
+        }
+        (None, _) => {}
+    }
+    let body = decode(&request["body"]);
+    let request = builder
+        .body(body)
+        .map_err(|error| Sent::Failed(format!("cannot send it: {error}")))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(REQUEST_TIMEOUT))
+        .allow_non_standard_methods(true)
+        .build()
+        .into();
+    let response = match agent.run(request) {
+        Ok(response) => response,
+        Err(error) => {
+            return Err(if prism.is_running() {
+                Sent::Failed(error.to_string())
+            } else {
+                Sent::Killed(error.to_string())
+            });
+        }
+    };
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+        .collect();
+    let body = response
+        .into_body()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|error| Sent::Failed(format!("the body could not be read: {error}")))?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+        ..Answer::default()
+    })
+}
+
+fn encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn decode(text: &Value) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_str().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// Whether a `$ref` anywhere names another file.
+fn has_external_refs(node: &Value) -> bool {
+    match node {
+        Value::Object(fields) => fields.iter().any(|(key, value)| {
+            (key == "$ref" && value.as_str().is_some_and(|r| !r.starts_with('#')))
+                || has_external_refs(value)
+        }),
+        Value::Array(items) => items.iter().any(has_external_refs),
+        _ => false,
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Writes the harness crate under `work` and builds it, sharing the compile tests'
 /// target directory so dependencies build once.
-fn build_harness(root: &Path, work: &Path, api: &Api) -> Result<PathBuf, String> {
+fn build_harness(root: &Path, work: &Path, api: &codegen::model::Api) -> Result<PathBuf, String> {
     let dir = work.join("harness");
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let write = |path: PathBuf, text: String| {
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
     // One binary per description: runs for several descriptions share the target
     // directory, and may run at once.
-    let stem = work.file_name().and_then(|s| s.to_str()).unwrap_or("api");
-    let name: String = format!("prism-harness-{stem}")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    write(dir.join("Cargo.toml"), harness::manifest(&name, "../api"))?;
-    write(dir.join("src/main.rs"), harness::main_rs(api))?;
+    let name = format!(
+        "prism-harness-{}",
+        work.file_name().and_then(|s| s.to_str()).unwrap_or("api")
+    );
+    write(&dir.join("Cargo.toml"), &harness::manifest(&name, "../api"))?;
+    write(&dir.join("src/main.rs"), &harness::main_rs(api))?;
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-    write(dir.join("Cargo.lock"), lock)?;
+    write(&dir.join("Cargo.lock"), &lock)?;
     let target = root.join("target/compile-tests/target");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let output = crate::cargo()
         .args(["build", "--quiet"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", &target)
-        .status()
+        .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("the harness in {} does not build", dir.display()));
+    if !output.status.success() {
+        return Err(format!(
+            "the harness in {} does not build:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     Ok(target.join("debug").join(name))
 }
 
-/// Counts what the harness saw.
-fn judge(api: &Api, asked: &[Vec<Asked>], impossible: &[Vec<String>], reports: &[Value]) -> Report {
-    let mut report = Report::default();
-    // Operations whose request a known defect spoils: their statuses are not asked.
-    let mut spoiled: BTreeMap<usize, ()> = BTreeMap::new();
-    for (index, op) in api.operations.iter().enumerate() {
-        if !impossible[index].is_empty() {
-            for why in &impossible[index] {
-                report.impossible.push(format!("{}: {why}", op.id));
-            }
-            report.sent += 1;
-            spoiled.insert(index, ());
-            continue;
-        }
-        for (place, defect) in classify::known_before(op) {
-            report.defects.insert((op.id.clone(), place, defect));
-        }
-        let Some(plain) = reports
-            .iter()
-            .find(|r| r["index"] == index && r["prefer"].is_null())
-        else {
-            report.failures.push(format!("{}: no report", op.id));
-            continue;
-        };
-        if let Some(error) = plain.get("error").and_then(Value::as_str) {
-            report.failures.push(format!("{}: {error}", op.id));
-            continue;
-        }
-        report.sent += 1;
-        for violation in classify::request_violations(plain) {
-            match classify::defect(op, &violation) {
-                Some(defect) => {
-                    let place = violation["location"].to_string();
-                    report.defects.insert((op.id.clone(), place, defect));
-                    spoiled.insert(index, ());
-                }
-                None => report.violations.push(format!("{}: {violation}", op.id)),
+/// Runs the harness in `mode` on `lines` and returns its answer to each, in order.
+fn run_harness(
+    binary: &Path,
+    mode: &str,
+    lines: impl Iterator<Item = Value>,
+) -> Result<Vec<Value>, String> {
+    let input: Vec<String> = lines.map(|line| line.to_string()).collect();
+    let mut child = Command::new(binary)
+        .arg(mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run the harness: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let count = input.len();
+    let writer = std::thread::spawn(move || {
+        for line in input {
+            if writeln!(stdin, "{line}").is_err() {
+                break;
             }
         }
+    });
+    let stdout = child.stdout.take().expect("piped");
+    let mut answers = Vec::with_capacity(count);
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let answer: Value = serde_json::from_str(&line)
+            .map_err(|e| format!("the harness printed a line that is not JSON ({e}): {line}"))?;
+        answers.push(answer);
     }
-    for (index, op) in api.operations.iter().enumerate() {
-        if spoiled.contains_key(&index) {
-            continue;
-        }
-        for one in &asked[index] {
-            report.statuses += 1;
-            let seen = reports
-                .iter()
-                .find(|r| r["index"] == index && r["prefer"] == one.code);
-            let decoded = seen
-                .and_then(|r| r["decoded"].as_str())
-                .unwrap_or("no answer");
-            let defect = seen.and_then(classify::answer_defect);
-            if decoded == one.expected {
-                report.decoded += 1;
-            } else if let Some(defect) = defect {
-                report.statuses -= 1;
-                report
-                    .defects
-                    .insert((op.id.clone(), format!("status {}", one.code), defect));
-            } else {
-                let status = seen.map(|r| r["status"].to_string()).unwrap_or_default();
-                report.failures.push(format!(
-                    "{}: asked {}, got {status}, decoded `{decoded}`, expected `{}`",
-                    op.id, one.code, one.expected
-                ));
-            }
-        }
+    let _ = writer.join();
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !output.status.success() || answers.len() != count {
+        return Err(format!(
+            "the harness ({mode}) failed after {} of {count} lines: {}",
+            answers.len(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
-    report
+    Ok(answers)
+}
+
+/// The answers by case, for the judge.
+pub(crate) fn by_case(answers: &[Answer]) -> BTreeMap<usize, Vec<&Answer>> {
+    let mut grouped: BTreeMap<usize, Vec<&Answer>> = BTreeMap::new();
+    for answer in answers {
+        grouped.entry(answer.case).or_default().push(answer);
+    }
+    grouped
 }

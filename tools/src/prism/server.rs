@@ -1,5 +1,6 @@
 //! Prism, the mock server: installed by `tools/prism/install.sh` (pinned in its lock
-//! file), started on 127.0.0.1 on a port the system picks, and stopped when dropped.
+//! file), started on 127.0.0.1 on a port the system picks, started again when a request
+//! kills it, and stopped when dropped.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,11 @@ pub struct Prism {
     pub url: String,
     /// Where its output goes, for a look when something is off.
     pub log: PathBuf,
+    /// What it serves, and its program, for a restart.
+    spec: PathBuf,
+    program: PathBuf,
+    /// How many times it was started again.
+    pub restarts: usize,
 }
 
 impl Prism {
@@ -29,53 +35,39 @@ impl Prism {
         if !install.success() {
             return Err("tools/prism/install.sh failed".to_owned());
         }
-        let mut child = Command::new(tools.join("node_modules/.bin/prism"))
-            .args(["mock", "-h", "127.0.0.1", "-p", "0"])
-            .arg(spec)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start Prism: {e}"))?;
-        let stdout = child.stdout.take().expect("stdout is piped");
-        // Prism logs every request to stdout: a thread keeps reading (into the log file)
-        // so the pipe never fills, and hands over the ready line.
-        let (ready, wait) = mpsc::channel();
-        let log_path = log.clone();
-        std::thread::spawn(move || {
-            let mut file = std::fs::File::create(&log_path).ok();
-            let mut ready = Some(ready);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(file) = &mut file {
-                    use std::io::Write as _;
-                    let _ = writeln!(file, "{line}");
-                }
-                if let Some(at) = line.find("Prism is listening on ") {
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(
-                            line[at + "Prism is listening on ".len()..]
-                                .trim()
-                                .to_owned(),
-                        );
-                    }
-                }
-            }
-        });
-        let mut prism = Prism {
+        let program = tools.join("node_modules/.bin/prism");
+        let (child, url) = launch(&program, spec, &log)?;
+        Ok(Prism {
             child,
-            url: String::new(),
+            url,
             log,
+            spec: spec.to_path_buf(),
+            program,
+            restarts: 0,
+        })
+    }
+
+    /// Starts Prism again after a request killed it (on another port, which `url` then
+    /// names). Its log goes on in a numbered file beside the first.
+    pub fn restart(&mut self) -> Result<(), String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.restarts += 1;
+        let log = self.log.with_extension(format!("{}.log", self.restarts));
+        let (child, url) = launch(&self.program, &self.spec, &log)?;
+        self.child = child;
+        self.url = url;
+        Ok(())
+    }
+
+    /// What Prism wrote to standard error so far (why it died, when it did).
+    pub fn errors(&self) -> String {
+        let current = if self.restarts == 0 {
+            self.log.clone()
+        } else {
+            self.log.with_extension(format!("{}.log", self.restarts))
         };
-        match wait.recv_timeout(START) {
-            Ok(url) => {
-                prism.url = url;
-                Ok(prism)
-            }
-            Err(_) => Err(format!(
-                "Prism did not start within {} s; see {}",
-                START.as_secs(),
-                prism.log.display()
-            )),
-        }
+        std::fs::read_to_string(current.with_extension("stderr")).unwrap_or_default()
     }
 
     /// Whether Prism is still running (some requests crash it).
@@ -88,5 +80,58 @@ impl Drop for Prism {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Starts Prism on `spec` with its output in `log`, and waits until it listens.
+fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), String> {
+    // What Prism says when it dies goes to standard error: into the log too.
+    let errors = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log.with_extension("stderr"))
+        .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let mut child = Command::new(program)
+        // The seed makes the dynamic mock's bodies the same on every run.
+        .args(["mock", "-h", "127.0.0.1", "-p", "0", "--seed", "1"])
+        .arg(spec)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(errors))
+        .spawn()
+        .map_err(|e| format!("cannot start Prism: {e}"))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // Prism logs every request to stdout: a thread keeps reading (into the log file) so
+    // the pipe never fills, and hands over the ready line.
+    let (ready, wait) = mpsc::channel();
+    let log_path = log.to_path_buf();
+    std::thread::spawn(move || {
+        let mut file = std::fs::File::create(&log_path).ok();
+        let mut ready = Some(ready);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(file) = &mut file {
+                use std::io::Write as _;
+                let _ = writeln!(file, "{line}");
+            }
+            if let Some(at) = line.find("Prism is listening on ") {
+                if let Some(ready) = ready.take() {
+                    let url = line[at + "Prism is listening on ".len()..]
+                        .trim()
+                        .to_owned();
+                    let _ = ready.send(url);
+                }
+            }
+        }
+    });
+    match wait.recv_timeout(START) {
+        Ok(url) => Ok((child, url)),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!(
+                "Prism did not start within {} s; see {}",
+                START.as_secs(),
+                log.display()
+            ))
+        }
     }
 }

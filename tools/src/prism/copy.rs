@@ -1,0 +1,280 @@
+//! The copy of the description that Prism serves: the description as written, with two
+//! kinds of change, each listed in the run's output so nothing is changed unseen.
+//!
+//! - The media types the generator assumes are stated: a Swagger 2.0 operation without
+//!   `consumes` or `produces` (and none at the top) is read as JSON by the generator
+//!   (forms as `multipart/form-data` or URL-encoded), but Prism refuses every body of
+//!   such an operation (415) and validates nothing else of it.
+//! - An example that contradicts its own schema is replaced by a value of the schema (made
+//!   by the same value maker the requests use), or removed when none can be made: Prism
+//!   serves examples as they are, and a mock answer that breaks the description is
+//!   Prism's answer, not the API's.
+
+use serde_json::{json, Map, Value};
+
+use oracle::document::child;
+use oracle::source::Seeded;
+use oracle::validate::Checks;
+use oracle::values::{Direction, Maker, Options};
+use oracle::Document;
+
+/// The copy, and what was changed: pointer and what.
+pub struct Copy {
+    pub root: Value,
+    pub changes: Vec<(String, String)>,
+}
+
+/// The methods of a Path Item Object.
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub fn copy(doc: &Document) -> Copy {
+    let mut copy = Copy {
+        root: doc.root.clone(),
+        changes: Vec::new(),
+    };
+    if doc.version().starts_with('2') {
+        state_media_types(doc, &mut copy);
+    }
+    let checks = Checks::new(doc);
+    let mut found = Vec::new();
+    examples(&doc.root, "#", &mut found);
+    for example in found {
+        replace(doc, &checks, &example, &mut copy);
+    }
+    copy
+}
+
+/// Each Swagger 2.0 operation gets the `consumes` and `produces` the generator reads it
+/// with, where neither it nor the description says.
+fn state_media_types(doc: &Document, copy: &mut Copy) {
+    let top = |key: &str| {
+        doc.root
+            .get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty())
+    };
+    let Some(paths) = doc.root.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else {
+                continue;
+            };
+            let pointer = child(&child("#/paths", path), method);
+            let params = parameters(doc, item, operation);
+            let has = |key: &str| {
+                operation
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .is_some_and(|list| !list.is_empty())
+                    || top(key)
+            };
+            let body = params.iter().any(|p| p.get("in") == Some(&json!("body")));
+            let form: Vec<&Value> = params
+                .iter()
+                .copied()
+                .filter(|p| p.get("in") == Some(&json!("formData")))
+                .collect();
+            let consumes = if body {
+                Some("application/json")
+            } else if form.iter().any(|p| p.get("type") == Some(&json!("file"))) {
+                Some("multipart/form-data")
+            } else if !form.is_empty() {
+                Some("application/x-www-form-urlencoded")
+            } else {
+                None
+            };
+            let target = &mut copy.root["paths"][path][*method];
+            if let (Some(media_type), false) = (consumes, has("consumes")) {
+                target["consumes"] = json!([media_type]);
+                copy.changes.push((
+                    pointer.clone(),
+                    format!("`consumes: [{media_type}]` stated: the generator writes the body so"),
+                ));
+            }
+            if !has("produces") {
+                target["produces"] = json!(["application/json"]);
+                copy.changes.push((
+                    pointer,
+                    "`produces: [application/json]` stated: the generator reads responses so"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+}
+
+/// The parameters of an operation and of its path item, through `$ref`s.
+fn parameters<'d>(doc: &'d Document, item: &'d Value, operation: &'d Value) -> Vec<&'d Value> {
+    [item.get("parameters"), operation.get("parameters")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|param| doc.resolve(param, "#").1)
+        .collect()
+}
+
+/// An example in the description: where it is, where its schema is, and whether it is
+/// the example of a response (whose `writeOnly` properties it leaves out).
+struct Example {
+    /// The example's own pointer (`…/example`, `…/examples/pet/value`, `…/examples/0`).
+    at: String,
+    schema: String,
+    direction: Direction,
+}
+
+/// Finds every example and the schema it stands for: a schema's own `example`/`examples`,
+/// a Media Type, Parameter or Header Object's beside its `schema`, a Swagger 2.0
+/// response's `examples` by media type, and a Swagger 2.0 parameter's `x-example`.
+fn examples(node: &Value, pointer: &str, found: &mut Vec<Example>) {
+    let Value::Object(fields) = node else {
+        if let Value::Array(items) = node {
+            for (index, item) in items.iter().enumerate() {
+                examples(item, &child(pointer, &index.to_string()), found);
+            }
+        }
+        return;
+    };
+    // Examples are data: nothing inside them is walked.
+    let direction = if pointer.contains("/responses/") {
+        Direction::Response
+    } else {
+        Direction::Request
+    };
+    let has_schema = fields.contains_key("schema");
+    let is_schema = !has_schema && is_schema_like(fields);
+    let own = |schema: String| (schema, direction);
+    let schema_of = if has_schema {
+        Some(own(child(pointer, "schema")))
+    } else if is_schema || fields.contains_key("in") {
+        // A schema, or a Swagger 2.0 parameter that carries its schema's keywords.
+        Some(own(pointer.to_owned()))
+    } else {
+        None
+    };
+    for (key, value) in fields {
+        let at = child(pointer, key);
+        match (key.as_str(), &schema_of) {
+            ("example" | "x-example", Some((schema, direction))) => found.push(Example {
+                at,
+                schema: schema.clone(),
+                direction: *direction,
+            }),
+            ("examples", Some((schema, direction))) => match value {
+                // 3.1 schemas: a list of values.
+                Value::Array(list) if is_schema => {
+                    for index in 0..list.len() {
+                        found.push(Example {
+                            at: child(&at, &index.to_string()),
+                            schema: schema.clone(),
+                            direction: *direction,
+                        });
+                    }
+                }
+                // Example Objects by name, or (Swagger 2.0 responses) values by media type.
+                Value::Object(map) => {
+                    for (name, example) in map {
+                        let value_at = if example.get("value").is_some() {
+                            child(&child(&at, name), "value")
+                        } else if doc_is_swagger_response(fields) {
+                            child(&at, name)
+                        } else {
+                            continue;
+                        };
+                        found.push(Example {
+                            at: value_at,
+                            schema: schema.clone(),
+                            direction: *direction,
+                        });
+                    }
+                }
+                _ => {}
+            },
+            ("example" | "examples" | "x-example" | "default" | "enum" | "const", _) => {}
+            // Extensions are not the format's: what they hold is nobody's schema.
+            (key, _) if key.starts_with("x-") => {}
+            _ => examples(value, &at, found),
+        }
+    }
+}
+
+/// A Swagger 2.0 Response Object: a `description` and `examples` by media type.
+fn doc_is_swagger_response(fields: &Map<String, Value>) -> bool {
+    fields.contains_key("description")
+        && fields
+            .get("examples")
+            .and_then(Value::as_object)
+            .is_some_and(|map| map.keys().all(|key| key.contains('/')))
+}
+
+/// Whether an object reads as a schema: it has one of the keywords only schemas have.
+fn is_schema_like(fields: &Map<String, Value>) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "format",
+        "additionalProperties",
+        "$ref",
+    ];
+    KEYWORDS.iter().any(|key| fields.contains_key(*key))
+}
+
+/// Replaces `example` in the copy by a value of its schema when it contradicts it.
+fn replace(doc: &Document, checks: &Checks, example: &Example, copy: &mut Copy) {
+    let Some(value) = doc.get(&example.at) else {
+        return;
+    };
+    let Some(schema) = doc.get(&example.schema) else {
+        return;
+    };
+    let (schema_pointer, schema) = doc.resolve(schema, &example.schema);
+    let Some(problem) = checks.problem(&schema_pointer, value) else {
+        return;
+    };
+    let options = Options {
+        examples: false,
+        direction: example.direction,
+        ..Options::plain()
+    };
+    let maker = Maker::new(doc, options).checked(checks);
+    let made = maker.value(&mut Seeded::from_text(&example.at), schema, &schema_pointer);
+    let at = oracle::document::percent_decode(&example.at[1..]);
+    if checks.matches(&schema_pointer, &made) {
+        if let Some(slot) = copy.root.pointer_mut(&at) {
+            *slot = made.clone();
+            copy.changes.push((
+                example.at.clone(),
+                format!(
+                    "an example that contradicts its schema ({problem}) replaced by {}",
+                    short(&made)
+                ),
+            ));
+        }
+        return;
+    }
+    let (parent, key) = at.rsplit_once('/').unwrap_or(("", &at));
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let removed = match copy.root.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.remove(&key).is_some(),
+        _ => false,
+    };
+    if removed {
+        copy.changes.push((
+            example.at.clone(),
+            format!("an example that contradicts its schema ({problem}) removed: no value of the schema could be made"),
+        ));
+    }
+}
+
+fn short(value: &Value) -> String {
+    oracle::compare::short(value)
+}
