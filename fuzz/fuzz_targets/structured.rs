@@ -1,7 +1,11 @@
 //! The whole pipeline on descriptions built from the fuzzer's bytes out of the words of
 //! the formats: keys like `allOf`, `$ref` or `discriminator`, pointers to components,
 //! status codes and media types, nested at random. Byte-level mutation of YAML rarely gets
-//! past the parser to the lowering; this target starts there.
+//! past the parser to the lowering; this target starts there. Half the time the named
+//! schemas are schemas for sure ([`schema`]): `$ref`s to each other and to themselves
+//! through `allOf`, `oneOf`, `anyOf`, properties and items, with sibling keywords (a
+//! `description` or `type: object` beside the `$ref`), the recursive shapes of AWS's
+//! descriptions that once made the lowering panic.
 #![no_main]
 
 use std::path::Path;
@@ -99,6 +103,81 @@ fn value(u: &mut Unstructured, depth: u32) -> Result<Value> {
     Ok(Value::Object(object))
 }
 
+/// Sibling keywords a composition or a `$ref` may carry.
+const SIBLINGS: &[(&str, &str)] = &[
+    ("description", "A note."),
+    ("title", "A title"),
+    ("type", "object"),
+    ("nullable", "true"),
+    ("type", "string"),
+    ("deprecated", "true"),
+    ("readOnly", "true"),
+];
+
+/// A schema for sure: made of `$ref`s to the named schemas A, B and C (each other and
+/// themselves), compositions, properties and items, with sibling keywords.
+fn schema(u: &mut Unstructured, depth: u32) -> Result<Value> {
+    let reference = |u: &mut Unstructured| -> Result<Value> {
+        let name = *u.choose(&["A", "B", "C"])?;
+        Ok(serde_json::json!({ "$ref": format!("#/components/schemas/{name}") }))
+    };
+    if depth == 0 {
+        return reference(u);
+    }
+    let mut node = match u.int_in_range(0..=6u8)? {
+        0 => reference(u)?,
+        kind @ 1..=3 => {
+            let keyword = ["allOf", "oneOf", "anyOf"][usize::from(kind - 1)];
+            let len = u.int_in_range(1..=3u8)?;
+            let mut members = vec![reference(u)?];
+            for _ in 1..len {
+                members.push(schema(u, depth - 1)?);
+            }
+            serde_json::json!({ keyword: members })
+        }
+        4 => {
+            let mut properties = Map::new();
+            for name in ["Not", "And", "Self"].iter().take(usize::from(u.int_in_range(1..=3u8)?)) {
+                properties.insert((*name).to_owned(), schema(u, depth - 1)?);
+            }
+            serde_json::json!({ "type": "object", "properties": properties })
+        }
+        5 => serde_json::json!({ "type": "array", "items": schema(u, depth - 1)? }),
+        _ => serde_json::json!({ "description": "Only a note." }),
+    };
+    for _ in 0..u.int_in_range(0..=2u8)? {
+        let (key, text) = *u.choose(SIBLINGS)?;
+        let value = match text {
+            "true" => Value::Bool(true),
+            text => Value::String(text.to_owned()),
+        };
+        if let Value::Object(fields) = &mut node {
+            fields.insert(key.to_owned(), value);
+        }
+    }
+    Ok(node)
+}
+
+/// Named schemas A, B and C, and an operation whose response is A.
+fn recursive_schemas(u: &mut Unstructured, root: &mut Map<String, Value>) -> Result<()> {
+    let mut schemas = Map::new();
+    for name in ["A", "B", "C"] {
+        schemas.insert(name.to_owned(), schema(u, 3)?);
+    }
+    root.insert(
+        "components".to_owned(),
+        serde_json::json!({ "schemas": schemas }),
+    );
+    root.insert(
+        "paths".to_owned(),
+        serde_json::json!({ "/a": { "get": { "operationId": "a", "responses": { "200": {
+            "description": "ok",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/A" } } }
+        } } } } }),
+    );
+    Ok(())
+}
+
 fn document(u: &mut Unstructured) -> Result<Value> {
     let mut root = Map::new();
     let version = *u.choose(&["3.0.3", "3.1.0", "2.0"])?;
@@ -109,6 +188,10 @@ fn document(u: &mut Unstructured) -> Result<Value> {
     };
     root.insert(key.to_owned(), Value::String(version.to_owned()));
     root.insert("info".to_owned(), value(u, 2)?);
+    if version != "2.0" && u.arbitrary()? {
+        recursive_schemas(u, &mut root)?;
+        return Ok(Value::Object(root));
+    }
     for section in [
         "paths",
         "components",

@@ -198,7 +198,13 @@ impl Operations<'_, '_> {
                 None => Payload::Json(Ty::Any),
             },
             MediaKind::Form => match schema {
-                Some(schema) => Payload::Form(self.schemas.ty(schema, pointer, context)?),
+                // A form described as a string is the form's text, written by the caller
+                // (Spoonacular's `ingredientList=…`); as bytes, its bytes.
+                Some(schema) => match self.schemas.ty(schema, pointer, context)? {
+                    Ty::String => Payload::Text,
+                    Ty::Bytes => Payload::Binary,
+                    ty => Payload::Form(ty),
+                },
                 None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
             },
             MediaKind::Text => Payload::Text,
