@@ -4,41 +4,9 @@
 
 use std::path::Path;
 
+use crate::config::Filter;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::model::{Api, Operation, TypeDef, TypeId};
-
-/// Which operations to keep: those with any of `tags` and those named in `operations`
-/// (the union). Both empty keeps everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// Tag names, matched exactly.
-    pub tags: Vec<String>,
-    /// `operationId`s (or the ids made of method and path), matched exactly.
-    pub operations: Vec<String>,
-}
-
-impl Filter {
-    /// Keeps everything.
-    pub fn all() -> Self {
-        Filter::default()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.tags.is_empty() && self.operations.is_empty()
-    }
-
-    /// The command-line flags that select the same operations (` --tags A,B`), for the
-    /// headers that name the command regenerating a file.
-    pub fn flags(&self) -> String {
-        let mut flags = String::new();
-        for (flag, values) in [("--tags", &self.tags), ("--operations", &self.operations)] {
-            if !values.is_empty() {
-                flags.push_str(&format!(" {flag} {}", values.join(",")));
-            }
-        }
-        flags
-    }
-}
 
 /// The part of `api` that `filter` selects: its operations and webhooks, in their order,
 /// and the types they reach through any type reference, in their order, with
@@ -76,7 +44,7 @@ pub fn filter(mut api: Api, filter: &Filter, file: &Path) -> Result<Api> {
         .zip(&reached)
         .filter_map(|(def, keep)| keep.then_some(def))
         .collect();
-    crate::lower::renumber_all(&mut api, &new_ids);
+    api.renumber(&new_ids);
     Ok(api)
 }
 

@@ -18,46 +18,79 @@
 //! # Ok::<(), codegen::Diagnostics>(())
 //! ```
 //!
-//! The stages read top to bottom in [`generate`]: `load` (parse, recognise the version,
-//! find the files `$ref`s reach) → `lower` (into the plain-data [`model`], every name
-//! claimed by `naming`) → `filter` (the operations asked for and the types they reach) →
-//! `emit` (tokens, formatted with `prettyplease`) → `output` (the files of a crate) →
-//! `write` (atomic writes, or a check that changes nothing).
+//! The stages read top to bottom in [`generate`], each a module that uses only the
+//! modules before it (`tests/pipeline.rs` checks it): `load` (parse, recognise the
+//! version, find the files `$ref`s reach) → `lower` (into the plain-data [`model`], every
+//! name claimed by `naming`) → `filter` (the operations asked for and the types they
+//! reach) → `emit` (the crate's files, planned as tokens) → `format` (printed with
+//! `prettyplease`) → `write` (atomic writes, or a check that changes nothing). `config`,
+//! `diagnostics`, `model` and `naming` are what every stage shares.
 
 mod config;
 mod diagnostics;
-pub(crate) mod emit;
-mod filter;
-pub(crate) mod load;
-mod lower;
 pub mod model;
-pub(crate) mod naming;
-mod output;
+mod naming;
+
+mod emit;
+mod filter;
+mod format;
+mod load;
+mod lower;
 mod write;
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-pub use config::{Config, Generated, Mode, Source, Timings};
+pub use config::{Config, Filter, Mode, Reach, Runtime, Source, MARKER};
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
-pub use filter::Filter;
-pub use load::Reach;
-pub use output::{File, MARKER};
+pub use format::File;
 pub use write::Change;
 
 use diagnostics::Result;
-use output::Described;
+use emit::Described;
+use model::Api;
 
-/// Runs the generator as `config` says: reads, lowers, filters, emits and writes (or
-/// checks) the output. Fails with every problem found, errors and warnings, when one of
-/// them is an error (or a warning, if [`Config::deny_warnings`]); a failed run changes
-/// nothing on disk. It never panics: a fault of the generator itself is an error of
-/// kind [`Kind::Internal`] naming the node it was working on.
+/// What a successful run produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file of the output, relative to its root, sorted by path.
+    pub files: Vec<File>,
+    /// What the run wrote or removed (in [`Mode::Check`]: would write or remove);
+    /// empty when the output is kept in memory or was already current.
+    pub changes: Vec<Change>,
+    /// What the generator guessed or dropped; see [`Diagnostics::summary`].
+    pub warnings: Diagnostics,
+    pub timings: Timings,
+    /// The lowered model of each description read, in order: for tools that want to
+    /// know what a type or operation became.
+    pub models: Vec<Api>,
+}
+
+/// Where a run spent its time, stage by stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading and parsing the files, and resolving which ones `$ref`s reach.
+    pub load: Duration,
+    /// Lowering into the model, and filtering.
+    pub lower: Duration,
+    /// Building tokens.
+    pub emit: Duration,
+    /// Parsing the tokens and printing them with `prettyplease`.
+    pub format: Duration,
+    /// Writing (or comparing) the files.
+    pub write: Duration,
+}
+
+/// Runs the generator as `config` says: reads, lowers, filters, emits, formats and
+/// writes (or checks) the output. Fails with every problem found, errors and warnings,
+/// when one of them is an error (or a warning, if [`Config::deny_warnings`]); a failed
+/// run changes nothing on disk. It never panics: a fault of the generator itself is an
+/// error of kind [`Kind::Internal`] naming the node it was working on.
 pub fn generate(config: &Config) -> Result<Generated> {
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::new();
     let mut described = Vec::new();
-    for input in output::inputs(config)? {
+    for input in load::inputs(config)? {
         let api = diagnostics::guard(&input.path, || {
             read(config, &input, &mut timings, &mut diagnostics)
         });
@@ -74,7 +107,11 @@ pub fn generate(config: &Config) -> Result<Generated> {
         return Err(denied(warnings));
     }
     let files = diagnostics::guard(config.source.path(), || {
-        output::files(config, &described, &mut timings)
+        let planned = emit::plan(config, &described)?;
+        let (files, cost) = format::format(planned)?;
+        timings.emit += cost.emit;
+        timings.format += cost.format;
+        Ok(files)
     })?;
     let start = Instant::now();
     let changes = match &config.out {
@@ -94,7 +131,7 @@ pub fn generate(config: &Config) -> Result<Generated> {
 /// Loads, lowers and filters one description, pushing its warnings.
 fn read(
     config: &Config,
-    input: &output::Input,
+    input: &load::Input,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Result<model::Api> {

@@ -24,6 +24,23 @@ pub struct Api {
     pub groups: Vec<Group>,
 }
 
+impl Api {
+    /// Gives every type reference of the description its id in `new_ids` (indexed by old
+    /// id), after types were merged or dropped.
+    pub fn renumber(&mut self, new_ids: &[TypeId]) {
+        for def in &mut self.types {
+            for ty in def.kind.types_mut() {
+                ty.renumber(new_ids);
+            }
+        }
+        for op in self.operations.iter_mut().chain(&mut self.webhooks) {
+            for ty in op.types_mut() {
+                ty.renumber(new_ids);
+            }
+        }
+    }
+}
+
 /// Operations that go together (those of a tag, or of a first path segment when the
 /// description has no tags): a cargo feature that compiles them and the types they reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,8 +128,8 @@ pub struct TypeDef {
 /// Where a named type comes from, as its doc tells a reader without a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
-    /// A named schema of the components (or definitions).
-    Component,
+    /// A named schema of the components (or definitions), by its name there.
+    Component(String),
     /// A schema of another file, named after its place there.
     External,
     /// A schema written inline: where it is, as a phrase of the generator's own words

@@ -281,7 +281,7 @@ impl Context {
             }
             path.push_str(&segment.shown);
         }
-        format!("{}, at {}", self.phrase, crate::emit::docs::code(&path))
+        format!("{}, at {}", self.phrase, code(&path))
     }
 }
 
@@ -358,6 +358,118 @@ impl Namespace {
             .find(|candidate| self.used.insert(candidate.clone()))
             .expect("an unused suffix exists")
     }
+}
+
+/// The variant every `{Op}Responses` and `{Op}Errors` has for a status the description
+/// does not document: reserved where the variants are named, used where they are written.
+pub const UNDOCUMENTED: &str = "Undocumented";
+
+/// The names of an operation's items (`CreateUser`, `CreateUserParams`,
+/// `CreateUserResponses`, `CreateUserErrors`), claimed in the operations module's
+/// namespace `names`. A webhook becomes only the type of its payload (`NewPetWebhook`).
+pub fn operation_names(
+    names: &mut Namespace,
+    id: &str,
+    webhook: bool,
+) -> crate::model::OperationNames {
+    if webhook {
+        let base = type_name(id, "Operation");
+        let base = base.strip_suffix("Webhook").unwrap_or(&base);
+        return crate::model::OperationNames {
+            marker: names.claim(format!("{base}Webhook")),
+            params: String::new(),
+            responses: String::new(),
+            errors: String::new(),
+        };
+    }
+    let marker = names.claim(type_name(id, "Operation"));
+    crate::model::OperationNames {
+        params: names.claim(format!("{marker}Params")),
+        responses: names.claim(format!("{marker}Responses")),
+        errors: names.claim(format!("{marker}Errors")),
+        marker,
+    }
+}
+
+/// The name of a server's type: `Server` for the only one; else its `description`
+/// when that is a short name (`Production` gives `ProductionServer`), or `Server2`.
+pub fn server_name(description: Option<&str>, index: usize, single: bool) -> String {
+    if single {
+        return "Server".to_owned();
+    }
+    match description.filter(|d| d.split_whitespace().count() <= 3) {
+        Some(description) => {
+            let base = type_name(description, "Server");
+            let base = base.strip_suffix("Server").unwrap_or(&base);
+            format!("{base}Server")
+        }
+        None => format!("Server{}", index + 1),
+    }
+}
+
+/// The variant name of a status: its reason phrase (`Conflict`), `Status449` for codes
+/// without one, the class of a range, or `Default`.
+pub fn status_variant(status: crate::model::Status) -> String {
+    use crate::model::Status;
+    match status {
+        Status::Code(code) => http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(|reason| variant_name(reason, "Status"))
+            .unwrap_or_else(|| format!("Status{code}")),
+        Status::Range(1) => "Informational".into(),
+        Status::Range(2) => "Success".into(),
+        Status::Range(3) => "Redirection".into(),
+        Status::Range(4) => "ClientError".into(),
+        Status::Range(_) => "ServerError".into(),
+        Status::Default => "Default".into(),
+    }
+}
+
+/// The `operations` module's namespace, with the names the module itself uses.
+pub fn operations_namespace() -> Namespace {
+    Namespace::with(&["runtime"])
+}
+
+/// `text` (a wire name, a path, a value) as a Markdown code span that shows it verbatim,
+/// whatever it holds: the fence is one backtick longer than any run inside, a space pads a
+/// backtick or space at either end, and control or invisible characters show as escapes,
+/// so no newline, link, tag or fence of the text can reach the doc around it. The empty
+/// text shows as `""`, which reads better than an empty span.
+pub fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let mut shown = String::with_capacity(text.len() + 4);
+    let (mut run, mut longest) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+        if c.is_control() || is_invisible(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if shown.starts_with(['`', ' ']) || shown.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
+/// Characters that change how text around them shows without showing themselves: bidi
+/// controls, zero-width characters and the byte-order mark.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// The module name for a description file: its stem, in snake_case.
+pub fn module_name(spec: &std::path::Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    field_name(stem)
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Mode;
+use crate::config::MARKER;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
-use crate::output::{File, MARKER};
+use crate::format::File;
 
 /// What a run changed (or, in check mode, would change), relative to the root.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,14 @@
 //! Rust types for the API descriptions in `specs/`: one module per description,
 //! each with `models` and `operations`, and the shared [`runtime`].
 #![warn(missing_docs)]
-pub mod runtime;
+
+pub use openapi_runtime as runtime;
+
 #[rustfmt::skip]
 pub mod camunda_users;
+
 #[rustfmt::skip]
 pub mod elastic_users;
+
 #[rustfmt::skip]
 pub mod github_issues;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use codegen::{Change, Config, Filter, Mode, Reach};
+use codegen::{Change, Config, Filter, Mode, Reach, Runtime};
 
 /// Generation allocates millions of small token trees; mimalloc makes that far cheaper
 /// than the system allocator (`cargo run -p tools -- bench` measures it).
@@ -49,6 +49,10 @@ struct Codegen {
     /// Fail, writing nothing, when the description gives any warning.
     #[arg(long)]
     deny_warnings: bool,
+    /// Depend on the runtime crate at this path (relative to the generated crate)
+    /// instead of copying its sources into the crate (with `--spec`).
+    #[arg(long, requires = "spec")]
+    runtime_path: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,9 @@ fn main() -> ExitCode {
     }
     if args.allow_outside_refs {
         config = config.reach(Reach::AnyFile);
+    }
+    if let Some(path) = args.runtime_path {
+        config = config.runtime(Runtime::Path(path));
     }
     let config = config
         .filter(Filter {

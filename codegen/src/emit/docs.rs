@@ -6,6 +6,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+pub use crate::naming::code;
+use crate::naming::is_invisible;
+
 /// `#[doc = " line"]` attributes for `text`, one per line. Every item documented from the
 /// description gets a doc, even when nothing of its text survives sanitizing (it was empty,
 /// or only invisible characters), so the user's `missing_docs` lint stays quiet.
@@ -49,35 +52,6 @@ pub fn own_doc_attrs(text: &str) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#attrs)*)
-}
-
-/// `text` (a wire name, a path, a value) as a Markdown code span that shows it verbatim,
-/// whatever it holds: the fence is one backtick longer than any run inside, a space pads a
-/// backtick or space at either end, and control or invisible characters show as escapes,
-/// so no newline, link, tag or fence of the text can reach the doc around it. The empty
-/// text shows as `""`, which reads better than an empty span.
-pub fn code(text: &str) -> String {
-    if text.is_empty() {
-        return "`\"\"`".to_owned();
-    }
-    let mut shown = String::with_capacity(text.len() + 4);
-    let (mut run, mut longest) = (0, 0);
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-        if c.is_control() || is_invisible(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if shown.starts_with(['`', ' ']) || shown.ends_with(['`', ' ']) {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{shown}{pad}{fence}")
 }
 
 /// `#![doc = " line"]` attributes: the doc of the module they appear in. `own` is text
@@ -165,10 +139,6 @@ pub fn sanitize(text: &str) -> Vec<String> {
     let first = out.iter().position(|l| !l.is_empty()).unwrap_or(out.len());
     out.drain(..first);
     out
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
 }
 
 fn fence_marker(line: &str) -> Option<String> {

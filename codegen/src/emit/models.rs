@@ -6,18 +6,16 @@ use quote::{format_ident, quote};
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::Gates;
-use super::{ident, render_module, Cost, Failed, TypeRefs};
+use super::plan::Body;
+use super::tokens::{enum_allows, ident, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
 
-/// The `models.rs` file, under `header`.
-pub fn models_file(
-    api: &Api,
-    header: &str,
-    gates: Option<&Gates>,
-) -> Result<(String, Cost), Failed> {
+/// The `models.rs` file: every type, ordered by name so the output does not depend on
+/// the order schemas were discovered in.
+pub fn models_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
     let mut order: Vec<(TypeId, &TypeDef)> = api
         .types
         .iter()
@@ -25,30 +23,28 @@ pub fn models_file(
         .map(|(index, def)| (TypeId(index), def))
         .collect();
     order.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let allow_deprecated = super::tokens::allow_deprecated(api);
     let prefix = quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
-        #![allow(
-            deprecated,
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::type_complexity
-        )]
+        #allow_deprecated
     };
-    let refs = TypeRefs {
-        api,
-        from_operations: false,
-    };
-    render_module(
-        header,
+    let order2 = order.clone();
+    Body::Items {
         prefix,
-        order.len(),
-        &|index| {
+        count: order.len(),
+        item: Box::new(move |index| {
             let (id, def) = order[index];
-            let cfg = gates.map_or_else(TokenStream::new, |gates| gates.of_type(id));
+            let refs = TypeRefs {
+                api,
+                from_operations: false,
+            };
+            let cfg = gates
+                .as_deref()
+                .map_or_else(TokenStream::new, |gates| gates.of_type(id));
             type_def(def, &refs, &cfg)
-        },
-        &|index| order[index].1.pointer.clone(),
-    )
+        }),
+        pointer: Box::new(move |index| order2[index].1.pointer.clone()),
+    }
 }
 
 fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
@@ -83,10 +79,7 @@ fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
 /// The doc of a type whose schema has none: what it stands for, in the generator's words.
 fn role_doc(role: &Role, pointer: &str) -> String {
     match role {
-        Role::Component => format!(
-            "The {} schema of the description.",
-            code(&crate::load::last_segment(pointer))
-        ),
+        Role::Component(name) => format!("The {} schema of the description.", code(name)),
         Role::External => format!("The schema at {}.", code(pointer)),
         Role::Inline(place) => {
             let mut place = place.clone();
@@ -120,36 +113,71 @@ fn structure(
         }
     });
     let declared = fields.iter().map(|f| &f.declared);
-    let mut reads: Vec<TokenStream> = fields.iter().map(|f| f.read.clone()).collect();
+    let mut builds: Vec<TokenStream> = fields.iter().map(|f| f.build.clone()).collect();
     let mut writes: Vec<TokenStream> = fields.iter().map(|f| f.write.clone()).collect();
+    let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
+    let slots: Vec<Literal2> = (0..s.fields.len())
+        .map(Literal2::usize_unsuffixed)
+        .collect();
+    let nones = slots.iter().map(|_| quote!(None,));
+    let (rest, unknown) = match &s.additional {
+        Some(additional) => {
+            let field_name = ident(&additional.name);
+            builds.push(quote!(#field_name: rest,));
+            writes.push(quote!(object.rest(&self.#field_name)?;));
+            (
+                Some(quote!(let mut rest = std::collections::BTreeMap::new();)),
+                quote!(crate::runtime::de::rest(&mut map, &mut rest, key)?),
+            )
+        }
+        None => (None, quote!(crate::runtime::de::skip(&mut map)?)),
+    };
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
         let field_name = ident(&additional.name);
-        reads.push(quote!(#field_name: members.rest()?,));
-        writes.push(quote!(object.rest(&self.#field_name)?;));
         quote! {
             /// Properties not listed in the schema, by name.
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
-    let wires = s.fields.iter().map(|f| &f.wire);
-    let keep_rest = s.additional.is_some();
-    let members = if reads.is_empty() {
-        quote!(_)
-    } else {
-        quote!(members)
-    };
+    let slots_declared = (!slots.is_empty()).then(|| quote!(let mut slots = (#(#nones)*);));
     let default = s.all_optional().then(|| quote!(Default,));
     let object = if writes.is_empty() {
         quote!(object)
     } else {
         quote!(mut object)
     };
+    // Each member into its slot; with no field to match, every member is `unknown`.
+    let read_members = match (wires.is_empty(), s.additional.is_some()) {
+        (false, _) => quote! {
+            while let Some(key) = crate::runtime::de::key(&mut map)? {
+                match key.as_str() {
+                    #(#wires => crate::runtime::de::slot(&mut map, &mut slots.#slots, #wires)?,)*
+                    _ => #unknown,
+                }
+            }
+        },
+        (true, true) => quote! {
+            while let Some(key) = crate::runtime::de::key(&mut map)? {
+                #unknown;
+            }
+        },
+        (true, false) => quote! {
+            while crate::runtime::de::key(&mut map)?.is_some() {
+                #unknown;
+            }
+        },
+    };
+    let shown = name.to_string();
+    // Named after the struct, so it cannot shadow it; inside, the struct is only ever
+    // `Self::Value` (a type named `A` would be shadowed by the generic `A`).
+    let visitor = format_ident!("{}Visitor", name);
     // Serde's derived `Deserialize` is several times the code of a struct (a field
     // enum and its visitor, a map and a sequence visitor): the heaviest part of a large
     // crate to compile; its `Serialize`, with a test and a call per optional field, comes
-    // next. Shared runtime helpers read and write the object instead, and these impls
-    // only say which member goes where.
+    // next. Here a visitor holds a slot per field and reads each member straight into
+    // it, and shared runtime helpers do the rest; the `Serialize` hands each field to a
+    // shared writer.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -170,24 +198,36 @@ fn structure(
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::object(deserializer, &[#(#wires),*], #keep_rest, |#members| {
-                    Ok(Self { #(#reads)* })
-                })
+                struct #visitor;
+                impl<'de> serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        crate::runtime::de::expecting(f, #shown)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        #slots_declared
+                        #rest
+                        #read_members
+                        Ok(Self::Value { #(#builds)* })
+                    }
+                }
+                deserializer.deserialize_map(#visitor)
             }
         }
         #defaults
     }
 }
 
-/// A field: its declaration, the expression that reads it in `Deserialize`, and the
-/// statement that writes it in `Serialize`.
+/// A field: its declaration, the expression that builds it from its slot in
+/// `Deserialize`, and the statement that writes it in `Serialize`.
 struct Emitted {
     declared: TokenStream,
-    read: TokenStream,
+    build: TokenStream,
     write: TokenStream,
 }
 
-/// One field, the member `index` of its object. Its Rust type says what the wire allows:
+/// One field, the member `index` of its object, read into the slot `slots.index`. Its
+/// Rust type says what the wire allows:
 ///
 /// | required | nullable | Rust                  | absent  | `null`        |
 /// |----------|----------|-----------------------|---------|---------------|
@@ -197,6 +237,7 @@ struct Emitted {
 /// | no       | yes      | `Option<Option<T>>`   | `None`  | `Some(None)`  |
 ///
 /// and an optional field with a literal `default` is a plain `T`, filled in when absent.
+/// A slot holds what the member reads as, `Option<T>` for those that may be `null`.
 fn struct_field(
     index: usize,
     field: &Field,
@@ -220,12 +261,13 @@ fn struct_field(
     }
     let wire = &field.wire;
     let mut write = quote!(object.required(#wire, &self.#name)?;);
-    let index = Literal2::usize_unsuffixed(index);
+    let slot = Literal2::usize_unsuffixed(index);
+    let slot = quote!(slots.#slot);
     let default = field
         .default
         .as_ref()
         .and_then(|default| Some((default_value(&default.value, &field.ty, refs)?, default)));
-    let read = match (field.required, field.nullable, default) {
+    let build = match (field.required, field.nullable, default) {
         (_, _, Some(((value, shown), default))) => {
             doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
             let function = ident(&default.function);
@@ -233,29 +275,29 @@ fn struct_field(
             defaults.push(quote! {
                 fn #function() -> #field_ty { #value }
             });
-            quote!(members.or_else(#index, Self::#function)?)
+            quote!(#slot.unwrap_or_else(<Self::Value>::#function))
         }
-        (true, false, None) => quote!(members.required(#index)?),
+        (true, false, None) => quote!(crate::runtime::de::required(#slot, #wire)?),
         (true, true, None) => {
             ty = quote!(Option<#ty>);
-            quote!(members.required_nullable(#index)?)
+            quote!(crate::runtime::de::required(#slot, #wire)?)
         }
         (false, false, None) => {
             write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<#ty>);
-            quote!(members.optional(#index)?)
+            quote!(#slot.flatten())
         }
         (false, true, None) => {
             write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<Option<#ty>>);
-            quote!(members.optional_nullable(#index)?)
+            quote!(#slot)
         }
     };
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     Emitted {
         declared: quote! { #doc #deprecated pub #name: #ty, },
-        read: quote! { #name: #read, },
+        build: quote! { #name: #build, },
         write,
     }
 }
@@ -336,8 +378,16 @@ fn int_enum(
         Some(doc) => doc_attrs(doc),
         None => doc_attrs(&format!("The value {}.", code(&variant.value.to_string()))),
     });
+    let variant_names: Vec<&str> = e
+        .variants
+        .iter()
+        .map(|v| v.name.as_str())
+        .chain(["Unknown"])
+        .collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, false);
     quote! {
         #doc
+        #allows
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(from = #repr_name, into = #repr_name)]
         pub enum #name {
@@ -397,8 +447,16 @@ pub fn string_enum(
     // Serde's derive would read the unknown value through an untagged variant, which
     // buffers every value in a generic tree: heavy code, once per enum. A match on the
     // string and two small impls over shared runtime helpers do the same.
+    let variant_names: Vec<&str> = e
+        .variants
+        .iter()
+        .map(|v| v.name.as_str())
+        .chain(["Unknown"])
+        .collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, false);
     quote! {
         #doc
+        #allows
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#docs #names,)*
@@ -467,7 +525,7 @@ fn untagged(
     });
     let shown = name.to_string();
     let read = quote!(crate::runtime::one_of(deserializer, #shown, &[#(#attempts),*]));
-    one_of_items(name, doc, &variants, cfg, read)
+    one_of_items(name, doc, o, &variants, cfg, read)
 }
 
 /// The enum of a `oneOf` (written untagged: each variant's type writes itself) and its
@@ -475,12 +533,16 @@ fn untagged(
 fn one_of_items(
     name: &syn::Ident,
     doc: TokenStream,
+    o: &OneOf,
     variants: &[TokenStream],
     cfg: &TokenStream,
     read: TokenStream,
 ) -> TokenStream {
+    let variant_names: Vec<&str> = o.variants.iter().map(|v| v.name.as_str()).collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, true);
     quote! {
         #doc
+        #allows
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name { #(#variants)* }
@@ -548,5 +610,5 @@ fn one_of(
             _ => Err(serde::de::Error::custom(#unknown)),
         }
     };
-    one_of_items(name, doc, &variants.collect::<Vec<_>>(), cfg, read)
+    one_of_items(name, doc, o, &variants.collect::<Vec<_>>(), cfg, read)
 }

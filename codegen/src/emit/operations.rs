@@ -7,58 +7,53 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
-use super::{ident, render_module, request, responses, Cost, Failed, TypeRefs};
+use super::plan::Body;
+use super::tokens::{ident, TypeRefs};
+use super::{request, responses};
 use crate::model::{Api, Location, Operation, Param, Payload, Ty};
 
-/// The `operations.rs` file, under `header`: the operations, then the webhooks.
-pub fn operations_file(
-    api: &Api,
-    header: &str,
-    gates: Option<&Gates>,
-) -> Result<(String, Cost), Failed> {
+/// The `operations.rs` file: the operations, then the webhooks.
+pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
+    let allow_deprecated = super::tokens::allow_deprecated(api);
     let mut prefix = quote! {
         //! One marker type per operation, with its parameters, success and error responses.
-        #![allow(
-            deprecated,
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::type_complexity
-        )]
+        #allow_deprecated
     };
     // Webhooks only name payload types; the runtime is needed once an operation exists.
     if !api.operations.is_empty() {
         // With features, no operation may be compiled, and then nothing uses it.
-        let allow = gates.map(|_| quote!(#[allow(unused_imports)]));
+        let allow = gates.as_ref().map(|_| quote!(#[allow(unused_imports)]));
         prefix.extend(quote!(
             #allow
             use crate::runtime;
         ));
     }
-    let refs = TypeRefs {
-        api,
-        from_operations: true,
-    };
     let operations = api.operations.len();
-    let count = operations + api.webhooks.len();
-    render_module(
-        header,
+    Body::Items {
         prefix,
-        count,
-        &|index| match index.checked_sub(operations) {
-            None => {
-                let op = &api.operations[index];
-                operation(op, &refs, &features::of_operation(gates, op))
+        count: operations + api.webhooks.len(),
+        item: Box::new(move |index| {
+            let refs = TypeRefs {
+                api,
+                from_operations: true,
+            };
+            match index.checked_sub(operations) {
+                None => {
+                    let op = &api.operations[index];
+                    operation(op, &refs, &features::of_operation(gates.as_deref(), op))
+                }
+                Some(hook) => {
+                    let hook = &api.webhooks[hook];
+                    webhook(hook, &refs, &features::of_operation(gates.as_deref(), hook))
+                        .unwrap_or_default()
+                }
             }
-            Some(hook) => {
-                let hook = &api.webhooks[hook];
-                webhook(hook, &refs, &features::of_operation(gates, hook)).unwrap_or_default()
-            }
-        },
-        &|index| match index.checked_sub(operations) {
+        }),
+        pointer: Box::new(move |index| match index.checked_sub(operations) {
             None => api.operations[index].pointer.clone(),
             Some(hook) => api.webhooks[hook].pointer.clone(),
-        },
-    )
+        }),
+    }
 }
 
 /// The start of an operation's doc: its summary, then its description unless that only

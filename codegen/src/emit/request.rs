@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, own_doc_attrs};
-use super::{ident, TypeRefs};
+use super::tokens::{enum_allows, ident, TypeRefs};
 use crate::model::{
     Api, Body, Content, Location, Operation, Param, PathPart, Payload, PropertyEncoding, Security,
     Style,
@@ -18,7 +18,7 @@ pub fn write(op: &Operation) -> TokenStream {
     let mut steps = Vec::new();
     for part in &op.template {
         steps.push(match part {
-            PathPart::Literal(text) => quote!(r.path(#text);),
+            PathPart::Literal(text) => quote!(r.literal(#text);),
             PathPart::Param(index) => write_param(&op.params[*index]),
         });
     }
@@ -77,39 +77,53 @@ fn accept_header(media_types: &[String]) -> String {
         .join(", ")
 }
 
-/// The call that writes one parameter, by its place and style.
+/// The call that writes one parameter: its place, and its style as a constant of the
+/// runtime's `Style`, with `explode` and `allowReserved` where they differ from it.
 fn write_param(param: &Param) -> TokenStream {
     let wire = &param.wire;
     let field = ident(&param.name);
     let value = quote!(&params.#field);
-    let explode = param.explode;
-    let reserved = param.allow_reserved;
     let json = param
         .content
         .as_deref()
         .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
-    match (param.location, param.style) {
-        (Location::Query, _) if json => quote!(r.query_json(#wire, #value)?;),
-        (Location::Header, _) if json => quote!(r.header_json(#wire, #value)?;),
-        (Location::Path, Style::Label) => quote!(r.path_label(#wire, #value, #explode)?;),
-        (Location::Path, Style::Matrix) => quote!(r.path_matrix(#wire, #value, #explode)?;),
-        (Location::Path, _) => quote!(r.path_simple(#wire, #value, #explode)?;),
-        (Location::Query, Style::SpaceDelimited) => {
-            quote!(r.query_space_delimited(#wire, #value, #explode, #reserved)?;)
-        }
-        (Location::Query, Style::PipeDelimited) => {
-            quote!(r.query_pipe_delimited(#wire, #value, #explode, #reserved)?;)
-        }
-        (Location::Query, Style::TabDelimited) => {
-            quote!(r.query_tab_delimited(#wire, #value, #explode, #reserved)?;)
-        }
-        (Location::Query, Style::DeepObject) => {
-            quote!(r.query_deep_object(#wire, #value, #reserved)?;)
-        }
-        (Location::Query, _) => quote!(r.query_form(#wire, #value, #explode, #reserved)?;),
-        (Location::Header, _) => quote!(r.header_simple(#wire, #value, #explode)?;),
-        (Location::Cookie, _) => quote!(r.cookie_form(#wire, #value, #explode)?;),
+    let style = if json {
+        quote!(runtime::Style::JSON)
+    } else {
+        style(param.style, param.explode, param.allow_reserved)
+    };
+    match param.location {
+        Location::Path => quote!(r.path(#wire, #value, #style)?;),
+        Location::Query => quote!(r.query(#wire, #value, #style)?;),
+        Location::Header => quote!(r.header(#wire, #value, #style)?;),
+        Location::Cookie => quote!(r.cookie(#wire, #value, #style)?;),
     }
+}
+
+/// `runtime::Style::FORM.explode(false)`: the constant of `style`, and what differs
+/// from it.
+fn style(style: Style, explode: bool, allow_reserved: bool) -> TokenStream {
+    let constant = ident(match style {
+        Style::Simple => "SIMPLE",
+        Style::Label => "LABEL",
+        Style::Matrix => "MATRIX",
+        Style::Form => "FORM",
+        Style::SpaceDelimited => "SPACE_DELIMITED",
+        Style::PipeDelimited => "PIPE_DELIMITED",
+        Style::TabDelimited => "TAB_DELIMITED",
+        Style::DeepObject => "DEEP_OBJECT",
+    });
+    let mut tokens = quote!(runtime::Style::#constant);
+    // The runtime's `FORM` and `DEEP_OBJECT` explode, the others do not; `deepObject`
+    // writes every member as its own pair whatever `explode` says.
+    let constant_explodes = matches!(style, Style::Form | Style::DeepObject);
+    if explode != constant_explodes && style != Style::DeepObject {
+        tokens.extend(quote!(.explode(#explode)));
+    }
+    if allow_reserved {
+        tokens.extend(quote!(.allow_reserved()));
+    }
+    tokens
 }
 
 /// The statements that write the body, `body` in scope; `None` without one.
@@ -154,26 +168,13 @@ fn content(content: &Content, value: TokenStream) -> Option<TokenStream> {
 
 fn form_field(encoding: &PropertyEncoding) -> TokenStream {
     let name = &encoding.property;
-    let style = ident(match encoding.style {
-        Style::SpaceDelimited => "SpaceDelimited",
-        Style::PipeDelimited => "PipeDelimited",
-        Style::DeepObject => "DeepObject",
-        _ => "Form",
-    });
-    let explode = encoding.explode;
-    let reserved = encoding.allow_reserved;
+    let style = style(encoding.style, encoding.explode, encoding.allow_reserved);
     let content_type = match &encoding.content_type {
         Some(media_type) => quote!(Some(#media_type)),
         None => quote!(None),
     };
     quote! {
-        runtime::request::FormField {
-            name: #name,
-            style: runtime::request::FormStyle::#style,
-            explode: #explode,
-            allow_reserved: #reserved,
-            content_type: #content_type,
-        }
+        runtime::FormField { name: #name, style: #style, content_type: #content_type }
     }
 }
 
@@ -182,7 +183,7 @@ fn part(encoding: &PropertyEncoding) -> TokenStream {
     let content_type = encoding.content_type.as_deref().unwrap_or_default();
     let binary = encoding.binary;
     quote! {
-        runtime::request::Part { name: #name, content_type: #content_type, binary: #binary }
+        runtime::Part { name: #name, content_type: #content_type, binary: #binary }
     }
 }
 
@@ -259,9 +260,12 @@ pub fn body_enum(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
             }
         }
     });
+    let variant_names: Vec<&str> = body.contents.iter().map(|c| c.variant.as_str()).collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, true);
     Some(quote! {
         #cfg
         #doc
+        #allows
         #[derive(Debug, Clone)]
         pub enum #name { #(#variants)* }
         #from

@@ -8,8 +8,9 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::models::string_enum;
-use super::{ident, TypeRefs};
+use super::tokens::{enum_allows, ident, TypeRefs};
 use crate::model::{Content, Header, HeaderTy, Operation, Payload, Response, Status};
+use crate::naming::UNDOCUMENTED;
 
 /// The responses of `op` split by what `decode` makes of them.
 struct Split<'a> {
@@ -97,9 +98,31 @@ pub fn enums(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
         .filter_map(|h| header_enum(marker, h, cfg));
     let responses_doc = own_doc_attrs(&format!("Success responses of [`{marker}`], by status."));
     let errors_doc = own_doc_attrs(&format!("Error responses of [`{marker}`], by status."));
+    fn names(responses: Vec<&Response>, undocumented: bool) -> Vec<&str> {
+        let documented = responses.into_iter().map(|r| r.variant.as_str());
+        documented
+            .chain(undocumented.then_some(UNDOCUMENTED))
+            .collect()
+    }
+    let success_names = names(
+        split
+            .success
+            .iter()
+            .copied()
+            .chain(split.default_success)
+            .collect(),
+        split.undocumented_success,
+    );
+    let error_names = names(
+        split.errors.iter().copied().chain(split.default).collect(),
+        split.undocumented_error,
+    );
+    let responses_allows = enum_allows(&op.names.responses, &success_names, true);
+    let errors_allows = enum_allows(&op.names.errors, &error_names, true);
     quote! {
         #cfg
         #responses_doc
+        #responses_allows
         #[derive(Debug)]
         pub enum #responses_name {
             #(#success_variants)*
@@ -108,6 +131,7 @@ pub fn enums(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
 
         #cfg
         #errors_doc
+        #errors_allows
         #[derive(Debug)]
         pub enum #errors_name {
             #(#error_variants)*
@@ -151,9 +175,16 @@ fn body_enum(
         let ty = payload_ty(&content.payload, refs);
         quote!(#doc #variant(#ty),)
     });
+    let variant_names: Vec<&str> = response
+        .contents
+        .iter()
+        .map(|c| c.variant.as_str())
+        .collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, true);
     Some(quote! {
         #cfg
         #doc
+        #allows
         #[derive(Debug)]
         pub enum #name { #(#variants)* }
     })

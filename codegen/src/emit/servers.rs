@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
-use super::ident;
 use super::models::string_enum;
+use super::tokens::ident;
 use crate::model::{Api, Location, SchemeKind, SecurityScheme, Server, ServerVariable};
 
 /// The items of the `servers` module.

@@ -7,8 +7,12 @@ use std::path::{Component, Path, PathBuf, Prefix};
 
 use serde_json::Value;
 
+mod inputs;
 mod refs;
 
+pub use inputs::{inputs, Input};
+
+pub use crate::config::Reach;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 
 /// The format versions we read; each lowers into the same model.
@@ -21,20 +25,6 @@ pub enum Version {
 
 /// Most files one description may pull in through `$ref`s.
 const MAX_FILES: usize = 1_000;
-
-/// Which files `$ref`s may make the loader read. Descriptions often come from third
-/// parties, so by default only files in the description's own directory (and below) are
-/// read; a user who trusts the description can let it reach further. URLs are never
-/// fetched.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Reach {
-    /// Files under the description's directory; `..` past it, absolute paths and
-    /// symbolic links leading out of it are refused.
-    #[default]
-    Directory,
-    /// Any file: relative paths past the directory, absolute paths, symbolic links.
-    AnyFile,
-}
 
 /// A parsed description: its file, its version, the document as JSON, and the other
 /// files its `$ref`s reach.

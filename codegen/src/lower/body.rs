@@ -5,13 +5,12 @@
 
 use serde_json::{Map, Value};
 
+use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
-use super::operation::{swagger_schema, Current, Operations};
 use crate::diagnostics::Result;
-use crate::emit::docs::code;
 use crate::load::child;
 use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
-use crate::naming::{type_name, variant_name, Context, Namespace};
+use crate::naming::{code, type_name, variant_name, Context, Namespace};
 
 impl Operations<'_, '_> {
     /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.

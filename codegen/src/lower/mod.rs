@@ -5,6 +5,7 @@
 //! it will live in, so emission only reads names.
 
 mod body;
+mod context;
 mod cycles;
 mod keywords;
 mod operation;
@@ -16,15 +17,10 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::load::{child, Document};
-use crate::model::{Api, Group, Operation, TypeId};
+use crate::model::{Api, Group, Operation};
 use crate::naming::{feature_name, Namespace};
-use operation::Operations;
+use context::Operations;
 use schema::Schemas;
-
-/// The methods of a Path Item Object, in the order the format lists them.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Lowers the whole description, reporting every problem found, not just the first:
 /// the model and the warnings, or every problem when one of them is an error.
@@ -126,23 +122,4 @@ fn info(doc: &Document, diagnostics: &mut Diagnostics) -> (String, String, Optio
     let title = text("title").unwrap_or_else(|| "API".to_owned());
     let version = text("version").unwrap_or_default();
     (title, version, text("description"))
-}
-
-/// The operations module's namespace, with the names the module itself uses.
-fn operations_namespace() -> Namespace {
-    Namespace::with(&["runtime"])
-}
-
-/// Type ids of a lowered description, renumbered after types were merged or dropped.
-pub(crate) fn renumber_all(api: &mut Api, new_ids: &[TypeId]) {
-    for def in &mut api.types {
-        for ty in def.kind.types_mut() {
-            ty.renumber(new_ids);
-        }
-    }
-    for op in api.operations.iter_mut().chain(&mut api.webhooks) {
-        for ty in op.types_mut() {
-            ty.renumber(new_ids);
-        }
-    }
 }

@@ -4,54 +4,17 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::body::accept;
+use super::context::{swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
-use super::schema::Schemas;
-use super::{operations_namespace, METHODS};
 use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
-use crate::emit::docs::code;
 use crate::load::{child, Document, Version};
-use crate::model::{
-    Body, Location, Operation, OperationNames, Param, PathPart, SecurityScheme, Style, Ty,
-};
-use crate::naming::{field_name, type_name, Context, Namespace};
+use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
+use crate::naming::{code, field_name, operation_names, type_name, Context, Namespace};
 
-pub(super) struct Operations<'d, 's> {
-    pub(super) doc: &'d Document,
-    pub(super) schemas: &'s mut Schemas<'d>,
-    /// The security schemes operations may need.
-    pub(super) schemes: &'s [SecurityScheme],
-    /// Names of the `operations` module: operations and the types made for them.
-    pub(super) names: Namespace,
-    ids: BTreeSet<String>,
-}
-
-/// An operation being lowered: what its parts need to know of it.
-pub(super) struct Current<'a> {
-    pub(super) id: &'a str,
-    /// The marker type's name, which the names of its inline types start with.
-    pub(super) name: &'a str,
-    pub(super) node: &'a Value,
-    pub(super) pointer: &'a str,
-}
-
-impl<'d, 's> Operations<'d, 's> {
-    pub(super) fn new(
-        doc: &'d Document,
-        schemas: &'s mut Schemas<'d>,
-        schemes: &'s [SecurityScheme],
-    ) -> Self {
-        Operations {
-            doc,
-            schemas,
-            schemes,
-            names: operations_namespace(),
-            ids: BTreeSet::new(),
-        }
-    }
-
+impl Operations<'_, '_> {
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
     pub(super) fn path_items(
         &mut self,
@@ -197,26 +160,9 @@ impl<'d, 's> Operations<'d, 's> {
         })
     }
 
-    /// The names of an operation's items, claimed in the operations module. A webhook
-    /// becomes only the type of its payload.
+    /// The names of an operation's items, claimed in the operations module.
     fn claim_names(&mut self, id: &str, webhook: bool) -> OperationNames {
-        if webhook {
-            let base = type_name(id, "Operation");
-            let base = base.strip_suffix("Webhook").unwrap_or(&base);
-            return OperationNames {
-                marker: self.names.claim(format!("{base}Webhook")),
-                params: String::new(),
-                responses: String::new(),
-                errors: String::new(),
-            };
-        }
-        let marker = self.names.claim(type_name(id, "Operation"));
-        OperationNames {
-            params: self.names.claim(format!("{marker}Params")),
-            responses: self.names.claim(format!("{marker}Responses")),
-            errors: self.names.claim(format!("{marker}Errors")),
-            marker,
-        }
+        operation_names(&mut self.names, id, webhook)
     }
 
     /// The parameters of an operation; Swagger 2.0's `body` and `formData` parameters
@@ -490,22 +436,6 @@ fn merged_params(
         }
     }
     params
-}
-
-/// A Swagger 2.0 parameter or header carries its schema keywords on itself.
-pub(super) fn swagger_schema(node: &Value) -> Value {
-    let mut schema = Map::new();
-    if let Value::Object(fields) = node {
-        for (key, value) in fields {
-            if !matches!(
-                key.as_str(),
-                "name" | "in" | "required" | "collectionFormat"
-            ) {
-                schema.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    Value::Object(schema)
 }
 
 /// The first media type of a `content` map: its pointer, its name and its node.

@@ -4,13 +4,14 @@
 use serde_json::Value;
 
 use super::body::Media;
+use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
-use super::operation::{swagger_schema, Current, Operations};
 use crate::diagnostics::{Diagnostics, Kind, Result};
-use crate::emit::docs::code;
 use crate::load::{child, Version};
 use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
-use crate::naming::{field_name, variant_name, Context, Namespace};
+use crate::naming::{
+    code, field_name, status_variant, variant_name, Context, Namespace, UNDOCUMENTED,
+};
 
 impl Operations<'_, '_> {
     /// The documented responses of an operation, ordered by status; one that cannot be
@@ -33,8 +34,8 @@ impl Operations<'_, '_> {
             }
             None => return Vec::new(),
         };
-        let mut success_names = Namespace::with(&["Undocumented"]);
-        let mut error_names = Namespace::with(&["Undocumented"]);
+        let mut success_names = Namespace::with(&[UNDOCUMENTED]);
+        let mut error_names = Namespace::with(&[UNDOCUMENTED]);
         let mut out = Vec::new();
         for (key, response) in responses {
             if key.starts_with("x-") {
@@ -283,24 +284,6 @@ fn status_text(status: Status) -> String {
         Status::Code(code) => code.to_string(),
         Status::Range(hundreds) => format!("{hundreds}XX"),
         Status::Default => "default".to_owned(),
-    }
-}
-
-/// The variant name of a status: its reason phrase (`Conflict`), `Status449` for codes
-/// without one, the class of a range, or `Default`.
-fn status_variant(status: Status) -> String {
-    match status {
-        Status::Code(code) => http::StatusCode::from_u16(code)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .map(|reason| variant_name(reason, "Status"))
-            .unwrap_or_else(|| format!("Status{code}")),
-        Status::Range(1) => "Informational".into(),
-        Status::Range(2) => "Success".into(),
-        Status::Range(3) => "Redirection".into(),
-        Status::Range(4) => "ClientError".into(),
-        Status::Range(_) => "ServerError".into(),
-        Status::Default => "Default".into(),
     }
 }
 

@@ -15,13 +15,12 @@ use super::keywords::{
     is_nullable, literal, multiple_types, primary_type, primitive, schema_doc, string_enum,
 };
 use crate::diagnostics::{working_on, Diagnostic, Diagnostics, Kind, Result};
-use crate::emit::docs::code;
 use crate::load::{child, last_segment, ref_of, Document, Version};
 use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{field_name, type_name, Context, Namespace};
+use crate::naming::{code, field_name, type_name, Context, Namespace};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -104,7 +103,7 @@ impl<'d> Schemas<'d> {
         let ids: Vec<TypeId> = schemas
             .keys()
             .map(|name| {
-                let id = self.register(&child(base, name), Role::Component);
+                let id = self.register(&child(base, name), Role::Component(name.clone()));
                 self.types[id.0].name = self.names.claim(type_name(name, "Schema"));
                 id
             })

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use super::context::{Current, Operations};
 use super::keywords::{doc_of, string_enum};
-use super::operation::{Current, Operations};
 use crate::diagnostics::{Diagnostics, Kind};
 use crate::load::{child, Document, Version};
 use crate::model::{
@@ -59,22 +59,10 @@ pub(super) fn servers(doc: &Document, diagnostics: &mut Diagnostics) -> Vec<Serv
         .collect()
 }
 
-/// `Server` for the only server; else its description when that is a short name
-/// (`Production`), or `Server2`.
+/// The name of the server `node`, the `index`th (of one, when `single`).
 fn server_name(node: &Value, index: usize, single: bool) -> String {
-    if single {
-        return "Server".to_owned();
-    }
-    let described = node
-        .get("description")
-        .and_then(Value::as_str)
-        .filter(|d| d.split_whitespace().count() <= 3);
-    match described {
-        Some(description) => {
-            format!("{}Server", type_name(description, "Server")).replace("ServerServer", "Server")
-        }
-        None => format!("Server{}", index + 1),
-    }
+    let description = node.get("description").and_then(Value::as_str);
+    crate::naming::server_name(description, index, single)
 }
 
 fn server(node: &Value, url: &str, name: String) -> Server {

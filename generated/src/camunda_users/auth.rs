@@ -4,17 +4,21 @@
 //! How callers prove who they are: a constant per security scheme of the
 //! description, and the [`Credentials`] a caller fills in with the secrets it has.
 //! Operations take what they need from them (`Operation::authorized_request`).
+
 use crate::runtime;
+
 /// The `bearerAuth` scheme: a bearer token, sent as `Authorization: Bearer <token>`.
 pub const BEARER_AUTH: runtime::auth::Scheme = runtime::auth::Scheme {
     id: "bearerAuth",
     kind: runtime::auth::SchemeKind::Bearer,
 };
+
 /// The `basicAuth` scheme: a user name and password, sent as `Authorization: Basic …`.
 pub const BASIC_AUTH: runtime::auth::Scheme = runtime::auth::Scheme {
     id: "basicAuth",
     kind: runtime::auth::SchemeKind::Basic,
 };
+
 /// The caller's secrets, one field per security scheme; leave out those you do
 /// not have. `Debug` never shows a secret.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -28,6 +32,7 @@ pub struct Credentials {
     /// The `basicAuth` scheme: a user name and password, sent as `Authorization: Basic …`.
     pub basic_auth: Option<runtime::Basic>,
 }
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -36,6 +41,7 @@ impl std::fmt::Debug for Credentials {
             .finish()
     }
 }
+
 impl runtime::Credentials for Credentials {
     fn secret(&self, scheme: &str) -> Option<runtime::auth::Secret<'_>> {
         match scheme {

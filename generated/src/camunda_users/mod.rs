@@ -15,11 +15,15 @@
 //! Generated from `specs/camunda-users.yaml`: [`models`] holds the schemas' types, [`operations`] one
 //! type per operation with its parameters and its responses by status, [`servers`]
 //! the base URLs and [`auth`] the credentials requests may need.
+
 #[rustfmt::skip]
 pub mod auth;
+
 #[rustfmt::skip]
 pub mod models;
+
 #[rustfmt::skip]
 pub mod operations;
+
 #[rustfmt::skip]
 pub mod servers;

@@ -2,18 +2,14 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! Types of the schemas of the description: requests, responses and what they contain.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 /// The `202` response of `createUser`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserAccepted {
     /// The key of the created user
     pub user_key: Option<i64>,
 }
+
 impl serde::Serialize for CreateUserAccepted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -21,22 +17,39 @@ impl serde::Serialize for CreateUserAccepted {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["userKey"],
-            false,
-            |members| {
-                Ok(Self {
-                    user_key: members.optional(0)?,
+        struct CreateUserAcceptedVisitor;
+        impl<'de> serde::de::Visitor<'de> for CreateUserAcceptedVisitor {
+            type Value = CreateUserAccepted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "CreateUserAccepted")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None,);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "userKey" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "userKey")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    user_key: slots.0.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(CreateUserAcceptedVisitor)
     }
 }
+
 /// An error as a Problem Details object
 /// ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)). Depending on the
 /// problem type, further properties may be present.
@@ -53,6 +66,7 @@ pub struct ProblemDetail {
     /// A URI identifying the origin of the problem.
     pub instance: String,
 }
+
 impl serde::Serialize for ProblemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -64,26 +78,55 @@ impl serde::Serialize for ProblemDetail {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProblemDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["type", "title", "status", "detail", "instance"],
-            false,
-            |members| {
-                Ok(Self {
-                    type_: members.required(0)?,
-                    title: members.required(1)?,
-                    status: members.required(2)?,
-                    detail: members.required(3)?,
-                    instance: members.required(4)?,
+        struct ProblemDetailVisitor;
+        impl<'de> serde::de::Visitor<'de> for ProblemDetailVisitor {
+            type Value = ProblemDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "ProblemDetail")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "type")?
+                        }
+                        "title" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "title")?
+                        }
+                        "status" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "status")?
+                        }
+                        "detail" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "detail")?
+                        }
+                        "instance" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.4, "instance")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    type_: crate::runtime::de::required(slots.0, "type")?,
+                    title: crate::runtime::de::required(slots.1, "title")?,
+                    status: crate::runtime::de::required(slots.2, "status")?,
+                    detail: crate::runtime::de::required(slots.3, "detail")?,
+                    instance: crate::runtime::de::required(slots.4, "instance")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(ProblemDetailVisitor)
     }
 }
+
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +142,7 @@ pub struct SearchQueryPageRequest {
     /// Return the items before this cursor (the `startCursor` of a previous page).
     pub before: Option<String>,
 }
+
 impl serde::Serialize for SearchQueryPageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -109,31 +153,58 @@ impl serde::Serialize for SearchQueryPageRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SearchQueryPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["from", "limit", "after", "before"],
-            false,
-            |members| {
-                Ok(Self {
-                    from: members.optional(0)?,
-                    limit: members.or_else(1, Self::default_limit)?,
-                    after: members.optional(2)?,
-                    before: members.optional(3)?,
+        struct SearchQueryPageRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for SearchQueryPageRequestVisitor {
+            type Value = SearchQueryPageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "SearchQueryPageRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "from" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "from")?
+                        }
+                        "limit" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "limit")?
+                        }
+                        "after" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "after")?
+                        }
+                        "before" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "before")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    from: slots.0.flatten(),
+                    limit: slots.1.unwrap_or_else(<Self::Value>::default_limit),
+                    after: slots.2.flatten(),
+                    before: slots.3.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(SearchQueryPageRequestVisitor)
     }
 }
+
 /// The `default` values of the description, for serde.
 impl SearchQueryPageRequest {
     fn default_limit() -> i32 {
         100
     }
 }
+
 /// Where the returned page sits within all results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQueryPageResponse {
@@ -144,6 +215,7 @@ pub struct SearchQueryPageResponse {
     /// Cursor of the last item of this page; pass it as `after` to get the next page.
     pub end_cursor: Option<String>,
 }
+
 impl serde::Serialize for SearchQueryPageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -153,24 +225,59 @@ impl serde::Serialize for SearchQueryPageResponse {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["totalItems", "startCursor", "endCursor"],
-            false,
-            |members| {
-                Ok(Self {
-                    total_items: members.required(0)?,
-                    start_cursor: members.required_nullable(1)?,
-                    end_cursor: members.required_nullable(2)?,
+        struct SearchQueryPageResponseVisitor;
+        impl<'de> serde::de::Visitor<'de> for SearchQueryPageResponseVisitor {
+            type Value = SearchQueryPageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "SearchQueryPageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "totalItems" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.0,
+                                "totalItems",
+                            )?
+                        }
+                        "startCursor" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "startCursor",
+                            )?
+                        }
+                        "endCursor" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.2,
+                                "endCursor",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    total_items: crate::runtime::de::required(slots.0, "totalItems")?,
+                    start_cursor: crate::runtime::de::required(slots.1, "startCursor")?,
+                    end_cursor: crate::runtime::de::required(slots.2, "endCursor")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(SearchQueryPageResponseVisitor)
     }
 }
+
 /// The parts shared by every search query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchQueryRequest {
@@ -179,6 +286,7 @@ pub struct SearchQueryRequest {
     /// Sort criteria, applied in order.
     pub sort: Option<Vec<SearchQuerySortRequest>>,
 }
+
 impl serde::Serialize for SearchQueryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -187,23 +295,43 @@ impl serde::Serialize for SearchQueryRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["page", "sort"],
-            false,
-            |members| {
-                Ok(Self {
-                    page: members.optional(0)?,
-                    sort: members.optional(1)?,
+        struct SearchQueryRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for SearchQueryRequestVisitor {
+            type Value = SearchQueryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "SearchQueryRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "page" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "page")?
+                        }
+                        "sort" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "sort")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    page: slots.0.flatten(),
+                    sort: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(SearchQueryRequestVisitor)
     }
 }
+
 /// A generic sort criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQuerySortRequest {
@@ -212,6 +340,7 @@ pub struct SearchQuerySortRequest {
     /// The direction in which to sort.
     pub order: Option<SortOrderEnum>,
 }
+
 impl serde::Serialize for SearchQuerySortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -220,23 +349,43 @@ impl serde::Serialize for SearchQuerySortRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["field", "order"],
-            false,
-            |members| {
-                Ok(Self {
-                    field: members.required(0)?,
-                    order: members.optional(1)?,
+        struct SearchQuerySortRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for SearchQuerySortRequestVisitor {
+            type Value = SearchQuerySortRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "SearchQuerySortRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "field" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "field")?
+                        }
+                        "order" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "order")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    field: crate::runtime::de::required(slots.0, "field")?,
+                    order: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(SearchQuerySortRequestVisitor)
     }
 }
+
 /// The direction in which to sort.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrderEnum {
@@ -247,6 +396,7 @@ pub enum SortOrderEnum {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl SortOrderEnum {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -257,6 +407,7 @@ impl SortOrderEnum {
         }
     }
 }
+
 impl From<&str> for SortOrderEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -266,11 +417,13 @@ impl From<&str> for SortOrderEnum {
         }
     }
 }
+
 impl serde::Serialize for SortOrderEnum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SortOrderEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -278,6 +431,7 @@ impl<'de> serde::Deserialize<'de> for SortOrderEnum {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The user that was just created.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserCreateResult {
@@ -288,6 +442,7 @@ pub struct UserCreateResult {
     /// The email address of the user, if one was given.
     pub email: Option<String>,
 }
+
 impl serde::Serialize for UserCreateResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -297,24 +452,47 @@ impl serde::Serialize for UserCreateResult {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserCreateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["username", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    username: members.required(0)?,
-                    name: members.required_nullable(1)?,
-                    email: members.required_nullable(2)?,
+        struct UserCreateResultVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserCreateResultVisitor {
+            type Value = UserCreateResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserCreateResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "username" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    username: crate::runtime::de::required(slots.0, "username")?,
+                    name: crate::runtime::de::required(slots.1, "name")?,
+                    email: crate::runtime::de::required(slots.2, "email")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserCreateResultVisitor)
     }
 }
+
 /// Conditions a user must meet to be returned. All given conditions must hold.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFilter {
@@ -325,6 +503,7 @@ pub struct UserFilter {
     /// Only users with exactly this email address.
     pub email: Option<String>,
 }
+
 impl serde::Serialize for UserFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -334,24 +513,47 @@ impl serde::Serialize for UserFilter {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["username", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    username: members.optional(0)?,
-                    name: members.optional(1)?,
-                    email: members.optional(2)?,
+        struct UserFilterVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserFilterVisitor {
+            type Value = UserFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "username" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    username: slots.0.flatten(),
+                    name: slots.1.flatten(),
+                    email: slots.2.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserFilterVisitor)
     }
 }
+
 /// The user to create.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRequest {
@@ -364,6 +566,7 @@ pub struct UserRequest {
     /// The email address of the user.
     pub email: Option<String>,
 }
+
 impl serde::Serialize for UserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -374,25 +577,51 @@ impl serde::Serialize for UserRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["username", "password", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    username: members.required(0)?,
-                    password: members.required(1)?,
-                    name: members.optional(2)?,
-                    email: members.optional(3)?,
+        struct UserRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserRequestVisitor {
+            type Value = UserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "username" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
+                        }
+                        "password" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "password")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    username: crate::runtime::de::required(slots.0, "username")?,
+                    password: crate::runtime::de::required(slots.1, "password")?,
+                    name: slots.2.flatten(),
+                    email: slots.3.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserRequestVisitor)
     }
 }
+
 /// A user of the Orchestration Cluster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserResult {
@@ -403,6 +632,7 @@ pub struct UserResult {
     /// The email address of the user.
     pub email: Option<String>,
 }
+
 impl serde::Serialize for UserResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -412,24 +642,47 @@ impl serde::Serialize for UserResult {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["username", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    username: members.required(0)?,
-                    name: members.required_nullable(1)?,
-                    email: members.required_nullable(2)?,
+        struct UserResultVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserResultVisitor {
+            type Value = UserResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "username" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    username: crate::runtime::de::required(slots.0, "username")?,
+                    name: crate::runtime::de::required(slots.1, "name")?,
+                    email: crate::runtime::de::required(slots.2, "email")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserResultVisitor)
     }
 }
+
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSearchQueryRequest {
@@ -440,6 +693,7 @@ pub struct UserSearchQueryRequest {
     /// The user search filter.
     pub filter: Option<UserFilter>,
 }
+
 impl serde::Serialize for UserSearchQueryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -449,24 +703,47 @@ impl serde::Serialize for UserSearchQueryRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["page", "sort", "filter"],
-            false,
-            |members| {
-                Ok(Self {
-                    page: members.optional(0)?,
-                    sort: members.optional(1)?,
-                    filter: members.optional(2)?,
+        struct UserSearchQueryRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserSearchQueryRequestVisitor {
+            type Value = UserSearchQueryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserSearchQueryRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "page" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "page")?
+                        }
+                        "sort" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "sort")?
+                        }
+                        "filter" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "filter")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    page: slots.0.flatten(),
+                    sort: slots.1.flatten(),
+                    filter: slots.2.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserSearchQueryRequestVisitor)
     }
 }
+
 /// How to sort the users found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSearchQuerySortRequest {
@@ -475,6 +752,7 @@ pub struct UserSearchQuerySortRequest {
     /// The direction in which to sort.
     pub order: Option<SortOrderEnum>,
 }
+
 impl serde::Serialize for UserSearchQuerySortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -483,23 +761,43 @@ impl serde::Serialize for UserSearchQuerySortRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["field", "order"],
-            false,
-            |members| {
-                Ok(Self {
-                    field: members.required(0)?,
-                    order: members.optional(1)?,
+        struct UserSearchQuerySortRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserSearchQuerySortRequestVisitor {
+            type Value = UserSearchQuerySortRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserSearchQuerySortRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "field" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "field")?
+                        }
+                        "order" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "order")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    field: crate::runtime::de::required(slots.0, "field")?,
+                    order: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserSearchQuerySortRequestVisitor)
     }
 }
+
 /// The user field to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSearchQuerySortRequestField {
@@ -512,6 +810,7 @@ pub enum UserSearchQuerySortRequestField {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl UserSearchQuerySortRequestField {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -523,6 +822,7 @@ impl UserSearchQuerySortRequestField {
         }
     }
 }
+
 impl From<&str> for UserSearchQuerySortRequestField {
     fn from(value: &str) -> Self {
         match value {
@@ -533,11 +833,13 @@ impl From<&str> for UserSearchQuerySortRequestField {
         }
     }
 }
+
 impl serde::Serialize for UserSearchQuerySortRequestField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -545,6 +847,7 @@ impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// One page of users matching a search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSearchResult {
@@ -553,6 +856,7 @@ pub struct UserSearchResult {
     /// Where the returned page sits within all results.
     pub page: SearchQueryPageResponse,
 }
+
 impl serde::Serialize for UserSearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -561,23 +865,43 @@ impl serde::Serialize for UserSearchResult {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSearchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["items", "page"],
-            false,
-            |members| {
-                Ok(Self {
-                    items: members.required(0)?,
-                    page: members.required(1)?,
+        struct UserSearchResultVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserSearchResultVisitor {
+            type Value = UserSearchResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserSearchResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "items" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "items")?
+                        }
+                        "page" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "page")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    items: crate::runtime::de::required(slots.0, "items")?,
+                    page: crate::runtime::de::required(slots.1, "page")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserSearchResultVisitor)
     }
 }
+
 /// The changes to apply to a user. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUpdateRequest {
@@ -588,6 +912,7 @@ pub struct UserUpdateRequest {
     /// The new email address of the user. Left out, the email does not change; `null` clears it.
     pub email: Option<Option<String>>,
 }
+
 impl serde::Serialize for UserUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -597,24 +922,47 @@ impl serde::Serialize for UserUpdateRequest {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["password", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    password: members.optional(0)?,
-                    name: members.optional_nullable(1)?,
-                    email: members.optional_nullable(2)?,
+        struct UserUpdateRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserUpdateRequestVisitor {
+            type Value = UserUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserUpdateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "password" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "password")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    password: slots.0.flatten(),
+                    name: slots.1,
+                    email: slots.2,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserUpdateRequestVisitor)
     }
 }
+
 /// The user after the update.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdateResult {
@@ -625,6 +973,7 @@ pub struct UserUpdateResult {
     /// The email address of the user.
     pub email: Option<String>,
 }
+
 impl serde::Serialize for UserUpdateResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -634,23 +983,46 @@ impl serde::Serialize for UserUpdateResult {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserUpdateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["username", "name", "email"],
-            false,
-            |members| {
-                Ok(Self {
-                    username: members.required(0)?,
-                    name: members.required_nullable(1)?,
-                    email: members.required_nullable(2)?,
+        struct UserUpdateResultVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserUpdateResultVisitor {
+            type Value = UserUpdateResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserUpdateResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "username" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
+                        }
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    username: crate::runtime::de::required(slots.0, "username")?,
+                    name: crate::runtime::de::required(slots.1, "name")?,
+                    email: crate::runtime::de::required(slots.2, "email")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserUpdateResultVisitor)
     }
 }
+
 /// The unique name of a user.
 pub type Username = String;

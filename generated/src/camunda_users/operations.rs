@@ -2,13 +2,9 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! One marker type per operation, with its parameters, success and error responses.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 use crate::runtime;
+
 /// Create user
 ///
 /// Creates a new user with the given username, password, name and email.
@@ -19,6 +15,7 @@ use crate::runtime;
 /// `POST /users`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateUser;
+
 impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
@@ -35,7 +32,7 @@ impl runtime::Operation for CreateUser {
         _params: &Self::Params,
         body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users");
+        r.literal("/users");
         r.accept("application/json, application/problem+json");
         r.json("application/json", body)?;
         Ok(())
@@ -82,7 +79,9 @@ impl runtime::Operation for CreateUser {
         )
     }
 }
+
 /// Success responses of [`CreateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum CreateUserResponses {
     /// The user was created successfully.
@@ -97,7 +96,9 @@ pub enum CreateUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`CreateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum CreateUserErrors {
     /// The provided data is not valid.
@@ -127,6 +128,7 @@ pub enum CreateUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -160,7 +162,9 @@ impl std::fmt::Display for CreateUserErrors {
         }
     }
 }
+
 impl std::error::Error for CreateUserErrors {}
+
 /// Get user
 ///
 /// Returns the user with the given username.
@@ -168,6 +172,7 @@ impl std::error::Error for CreateUserErrors {}
 /// `GET /users/{username}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetUser;
+
 impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{username}";
@@ -184,8 +189,8 @@ impl runtime::Operation for GetUser {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("username", &params.username, false)?;
+        r.literal("/users/");
+        r.path("username", &params.username, runtime::Style::SIMPLE)?;
         r.accept("application/json, application/problem+json");
         Ok(())
     }
@@ -228,6 +233,7 @@ impl runtime::Operation for GetUser {
         )
     }
 }
+
 /// Parameters of [`GetUser`].
 #[derive(Debug, Clone)]
 pub struct GetUserParams {
@@ -236,7 +242,9 @@ pub struct GetUserParams {
     /// Sent in the path as `{username}`.
     pub username: super::models::Username,
 }
+
 /// Success responses of [`GetUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum GetUserResponses {
     /// The user was found and is returned.
@@ -249,7 +257,9 @@ pub enum GetUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`GetUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum GetUserErrors {
     /// The request lacks valid authentication credentials.
@@ -275,6 +285,7 @@ pub enum GetUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -300,7 +311,9 @@ impl std::fmt::Display for GetUserErrors {
         }
     }
 }
+
 impl std::error::Error for GetUserErrors {}
+
 /// Update user
 ///
 /// Changes the password, name or email of an existing user. Fields that are
@@ -309,6 +322,7 @@ impl std::error::Error for GetUserErrors {}
 /// `PUT /users/{username}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateUser;
+
 impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PUT;
     const PATH: &'static str = "/users/{username}";
@@ -325,8 +339,8 @@ impl runtime::Operation for UpdateUser {
         params: &Self::Params,
         body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("username", &params.username, false)?;
+        r.literal("/users/");
+        r.path("username", &params.username, runtime::Style::SIMPLE)?;
         r.accept("application/json, application/problem+json");
         r.json("application/json", body)?;
         Ok(())
@@ -362,6 +376,7 @@ impl runtime::Operation for UpdateUser {
         )
     }
 }
+
 /// Parameters of [`UpdateUser`].
 #[derive(Debug, Clone)]
 pub struct UpdateUserParams {
@@ -370,7 +385,9 @@ pub struct UpdateUserParams {
     /// Sent in the path as `{username}`.
     pub username: super::models::Username,
 }
+
 /// Success responses of [`UpdateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum UpdateUserResponses {
     /// The user was updated successfully.
@@ -383,7 +400,9 @@ pub enum UpdateUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`UpdateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum UpdateUserErrors {
     /// The provided data is not valid.
@@ -404,6 +423,7 @@ pub enum UpdateUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -432,7 +452,9 @@ impl std::fmt::Display for UpdateUserErrors {
         }
     }
 }
+
 impl std::error::Error for UpdateUserErrors {}
+
 /// Delete user
 ///
 /// Removes the user with the given username.
@@ -440,6 +462,7 @@ impl std::error::Error for UpdateUserErrors {}
 /// `DELETE /users/{username}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteUser;
+
 impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{username}";
@@ -456,8 +479,8 @@ impl runtime::Operation for DeleteUser {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("username", &params.username, false)?;
+        r.literal("/users/");
+        r.path("username", &params.username, runtime::Style::SIMPLE)?;
         r.accept("application/problem+json");
         Ok(())
     }
@@ -491,6 +514,7 @@ impl runtime::Operation for DeleteUser {
         )
     }
 }
+
 /// Parameters of [`DeleteUser`].
 #[derive(Debug, Clone)]
 pub struct DeleteUserParams {
@@ -499,7 +523,9 @@ pub struct DeleteUserParams {
     /// Sent in the path as `{username}`.
     pub username: super::models::Username,
 }
+
 /// Success responses of [`DeleteUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum DeleteUserResponses {
     /// The user was deleted successfully.
@@ -512,7 +538,9 @@ pub enum DeleteUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`DeleteUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum DeleteUserErrors {
     /// The provided data is not valid.
@@ -531,6 +559,7 @@ pub enum DeleteUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -556,7 +585,9 @@ impl std::fmt::Display for DeleteUserErrors {
         }
     }
 }
+
 impl std::error::Error for DeleteUserErrors {}
+
 /// Search users
 ///
 /// Finds users that match the given filter, sorted and paginated as
@@ -565,6 +596,7 @@ impl std::error::Error for DeleteUserErrors {}
 /// `POST /users/search`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SearchUsers;
+
 impl runtime::Operation for SearchUsers {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users/search";
@@ -581,7 +613,7 @@ impl runtime::Operation for SearchUsers {
         _params: &Self::Params,
         body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/search");
+        r.literal("/users/search");
         r.accept("application/json, application/problem+json");
         if let Some(body) = body {
             r.json("application/json", body)?;
@@ -627,7 +659,9 @@ impl runtime::Operation for SearchUsers {
         )
     }
 }
+
 /// Success responses of [`SearchUsers`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum SearchUsersResponses {
     /// The users matching the query.
@@ -640,7 +674,9 @@ pub enum SearchUsersResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`SearchUsers`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum SearchUsersErrors {
     /// The provided data is not valid.
@@ -666,6 +702,7 @@ pub enum SearchUsersErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for SearchUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -691,4 +728,5 @@ impl std::fmt::Display for SearchUsersErrors {
         }
     }
 }
+
 impl std::error::Error for SearchUsersErrors {}

@@ -3,6 +3,7 @@
 
 //! Where the API is served: a type per server URL of the description, whose
 //! `url()` is the base URL an operation's `request` takes.
+
 /// An Orchestration Cluster gateway.
 ///
 /// The server `{schema}://{host}:{port}/v2`.
@@ -15,6 +16,7 @@ pub struct Server {
     /// The `port` variable; `8080` by default.
     pub port: String,
 }
+
 impl Default for Server {
     fn default() -> Self {
         Server {
@@ -24,6 +26,7 @@ impl Default for Server {
         }
     }
 }
+
 impl Server {
     /// The server's URL, its variables filled in.
     pub fn url(&self) -> String {
@@ -37,6 +40,7 @@ impl Server {
         url
     }
 }
+
 /// The values of `schema` in [`Server`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServerSchema {
@@ -47,6 +51,7 @@ pub enum ServerSchema {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl ServerSchema {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -57,6 +62,7 @@ impl ServerSchema {
         }
     }
 }
+
 impl From<&str> for ServerSchema {
     fn from(value: &str) -> Self {
         match value {
@@ -66,11 +72,13 @@ impl From<&str> for ServerSchema {
         }
     }
 }
+
 impl serde::Serialize for ServerSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServerSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for ServerSchema {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The URL of the first server, [`Server`], with the defaults of its variables.
 pub fn default_url() -> String {
     Server::default().url()

@@ -4,12 +4,15 @@
 //! How callers prove who they are: a constant per security scheme of the
 //! description, and the [`Credentials`] a caller fills in with the secrets it has.
 //! Operations take what they need from them (`Operation::authorized_request`).
+
 use crate::runtime;
+
 /// The `basicAuth` scheme: a user name and password, sent as `Authorization: Basic …`.
 pub const BASIC_AUTH: runtime::auth::Scheme = runtime::auth::Scheme {
     id: "basicAuth",
     kind: runtime::auth::SchemeKind::Basic,
 };
+
 /// The `apiKey` scheme: an API key, sent in the header `Authorization`.
 pub const API_KEY: runtime::auth::Scheme = runtime::auth::Scheme {
     id: "apiKey",
@@ -18,6 +21,7 @@ pub const API_KEY: runtime::auth::Scheme = runtime::auth::Scheme {
         name: "Authorization",
     },
 };
+
 /// The caller's secrets, one field per security scheme; leave out those you do
 /// not have. `Debug` never shows a secret.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -31,6 +35,7 @@ pub struct Credentials {
     /// The `apiKey` scheme: an API key, sent in the header `Authorization`.
     pub api_key: Option<runtime::ApiKey>,
 }
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -39,6 +44,7 @@ impl std::fmt::Debug for Credentials {
             .finish()
     }
 }
+
 impl runtime::Credentials for Credentials {
     fn secret(&self, scheme: &str) -> Option<runtime::auth::Secret<'_>> {
         match scheme {

@@ -2,18 +2,14 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! Types of the schemas of the description: requests, responses and what they contain.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReply {
     /// The errors that made the request fail.
     pub errors: Vec<BasicFailedReplyElement>,
 }
+
 impl serde::Serialize for BasicFailedReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -21,22 +17,39 @@ impl serde::Serialize for BasicFailedReply {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BasicFailedReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["errors"],
-            false,
-            |members| {
-                Ok(Self {
-                    errors: members.required(0)?,
+        struct BasicFailedReplyVisitor;
+        impl<'de> serde::de::Visitor<'de> for BasicFailedReplyVisitor {
+            type Value = BasicFailedReply;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "BasicFailedReply")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None,);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "errors" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "errors")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    errors: crate::runtime::de::required(slots.0, "errors")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(BasicFailedReplyVisitor)
     }
 }
+
 /// One error of a failed request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReplyElement {
@@ -47,6 +60,7 @@ pub struct BasicFailedReplyElement {
     /// The fields of the request the error is about, if any.
     pub fields: Option<Vec<String>>,
 }
+
 impl serde::Serialize for BasicFailedReplyElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -56,24 +70,47 @@ impl serde::Serialize for BasicFailedReplyElement {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["code", "message", "fields"],
-            false,
-            |members| {
-                Ok(Self {
-                    code: members.required(0)?,
-                    message: members.required(1)?,
-                    fields: members.optional(2)?,
+        struct BasicFailedReplyElementVisitor;
+        impl<'de> serde::de::Visitor<'de> for BasicFailedReplyElementVisitor {
+            type Value = BasicFailedReplyElement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "BasicFailedReplyElement")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "code" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "code")?
+                        }
+                        "message" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "message")?
+                        }
+                        "fields" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "fields")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    code: crate::runtime::de::required(slots.0, "code")?,
+                    message: crate::runtime::de::required(slots.1, "message")?,
+                    fields: slots.2.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(BasicFailedReplyElementVisitor)
     }
 }
+
 /// The elevated permissions status of a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElevatedPermissions {
@@ -82,6 +119,7 @@ pub struct ElevatedPermissions {
     /// When the elevated permissions lapse.
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
+
 impl serde::Serialize for ElevatedPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -90,25 +128,50 @@ impl serde::Serialize for ElevatedPermissions {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["enabled", "expires_at"],
-            false,
-            |members| {
-                Ok(Self {
-                    enabled: members.required(0)?,
-                    expires_at: members.optional(1)?,
+        struct ElevatedPermissionsVisitor;
+        impl<'de> serde::de::Visitor<'de> for ElevatedPermissionsVisitor {
+            type Value = ElevatedPermissions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "ElevatedPermissions")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "enabled" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "enabled")?
+                        }
+                        "expires_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "expires_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    enabled: crate::runtime::de::required(slots.0, "enabled")?,
+                    expires_at: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(ElevatedPermissionsVisitor)
     }
 }
+
 /// A response without content.
 pub type EmptyResponse = std::collections::BTreeMap<String, serde_json::Value>;
+
 /// A user of the ECE installation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -125,6 +188,7 @@ pub struct User {
     /// When and by whom the user was created and changed.
     pub metadata: Option<UserMetadata>,
 }
+
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -137,33 +201,74 @@ impl serde::Serialize for User {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["user_name", "full_name", "email", "builtin", "security", "metadata"],
-            false,
-            |members| {
-                Ok(Self {
-                    user_name: members.required(0)?,
-                    full_name: members.optional(1)?,
-                    email: members.optional(2)?,
-                    builtin: members.optional(3)?,
-                    security: members.required(4)?,
-                    metadata: members.optional(5)?,
+        struct UserVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserVisitor {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "user_name" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.0,
+                                "user_name",
+                            )?
+                        }
+                        "full_name" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "full_name",
+                            )?
+                        }
+                        "email" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
+                        }
+                        "builtin" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "builtin")?
+                        }
+                        "security" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.4, "security")?
+                        }
+                        "metadata" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.5, "metadata")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    user_name: crate::runtime::de::required(slots.0, "user_name")?,
+                    full_name: slots.1.flatten(),
+                    email: slots.2.flatten(),
+                    builtin: slots.3.flatten(),
+                    security: crate::runtime::de::required(slots.4, "security")?,
+                    metadata: slots.5.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserVisitor)
     }
 }
+
 /// A list of users.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserList {
     /// The users.
     pub users: Vec<User>,
 }
+
 impl serde::Serialize for UserList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -171,22 +276,39 @@ impl serde::Serialize for UserList {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["users"],
-            false,
-            |members| {
-                Ok(Self {
-                    users: members.required(0)?,
+        struct UserListVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserListVisitor {
+            type Value = UserList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserList")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None,);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "users" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "users")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    users: crate::runtime::de::required(slots.0, "users")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserListVisitor)
     }
 }
+
 /// Bookkeeping about a user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMetadata {
@@ -203,6 +325,7 @@ pub struct UserMetadata {
     /// When the user logged in most recently.
     pub last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
+
 impl serde::Serialize for UserMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -215,34 +338,83 @@ impl serde::Serialize for UserMetadata {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &[
-                "created_by",
-                "created_at",
-                "updated_by",
-                "updated_at",
-                "first_login_at",
-                "last_login_at",
-            ],
-            false,
-            |members| {
-                Ok(Self {
-                    created_by: members.optional(0)?,
-                    created_at: members.optional(1)?,
-                    updated_by: members.optional(2)?,
-                    updated_at: members.optional(3)?,
-                    first_login_at: members.optional(4)?,
-                    last_login_at: members.optional(5)?,
+        struct UserMetadataVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserMetadataVisitor {
+            type Value = UserMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserMetadata")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "created_by" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.0,
+                                "created_by",
+                            )?
+                        }
+                        "created_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "created_at",
+                            )?
+                        }
+                        "updated_by" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.2,
+                                "updated_by",
+                            )?
+                        }
+                        "updated_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.3,
+                                "updated_at",
+                            )?
+                        }
+                        "first_login_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.4,
+                                "first_login_at",
+                            )?
+                        }
+                        "last_login_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.5,
+                                "last_login_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    created_by: slots.0.flatten(),
+                    created_at: slots.1.flatten(),
+                    updated_by: slots.2.flatten(),
+                    updated_at: slots.3.flatten(),
+                    first_login_at: slots.4.flatten(),
+                    last_login_at: slots.5.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserMetadataVisitor)
     }
 }
+
 /// The security settings of a user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSecurity {
@@ -259,6 +431,7 @@ pub struct UserSecurity {
     /// The realm that authenticates the user.
     pub security_realm: Option<UserSecurityRealm>,
 }
+
 impl serde::Serialize for UserSecurity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -271,34 +444,71 @@ impl serde::Serialize for UserSecurity {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSecurity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &[
-                "roles",
-                "permissions",
-                "password",
-                "enabled",
-                "elevated_permissions",
-                "security_realm",
-            ],
-            false,
-            |members| {
-                Ok(Self {
-                    roles: members.optional(0)?,
-                    permissions: members.optional(1)?,
-                    password: members.optional(2)?,
-                    enabled: members.optional(3)?,
-                    elevated_permissions: members.optional(4)?,
-                    security_realm: members.optional(5)?,
+        struct UserSecurityVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserSecurityVisitor {
+            type Value = UserSecurity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserSecurity")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "roles" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "roles")?
+                        }
+                        "permissions" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "permissions",
+                            )?
+                        }
+                        "password" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "password")?
+                        }
+                        "enabled" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "enabled")?
+                        }
+                        "elevated_permissions" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.4,
+                                "elevated_permissions",
+                            )?
+                        }
+                        "security_realm" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.5,
+                                "security_realm",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    roles: slots.0.flatten(),
+                    permissions: slots.1.flatten(),
+                    password: slots.2.flatten(),
+                    enabled: slots.3.flatten(),
+                    elevated_permissions: slots.4.flatten(),
+                    security_realm: slots.5.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserSecurityVisitor)
     }
 }
+
 /// The security realm a user belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSecurityRealm {
@@ -307,6 +517,7 @@ pub struct UserSecurityRealm {
     /// The identifier of the realm.
     pub id: String,
 }
+
 impl serde::Serialize for UserSecurityRealm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -315,23 +526,41 @@ impl serde::Serialize for UserSecurityRealm {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSecurityRealm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["type", "id"],
-            false,
-            |members| {
-                Ok(Self {
-                    type_: members.required(0)?,
-                    id: members.required(1)?,
+        struct UserSecurityRealmVisitor;
+        impl<'de> serde::de::Visitor<'de> for UserSecurityRealmVisitor {
+            type Value = UserSecurityRealm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "UserSecurityRealm")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "type")?
+                        }
+                        "id" => crate::runtime::de::slot(&mut map, &mut slots.1, "id")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    type_: crate::runtime::de::required(slots.0, "type")?,
+                    id: crate::runtime::de::required(slots.1, "id")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(UserSecurityRealmVisitor)
     }
 }
+
 /// The kind of realm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSecurityRealmType {
@@ -346,6 +575,7 @@ pub enum UserSecurityRealmType {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl UserSecurityRealmType {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -358,6 +588,7 @@ impl UserSecurityRealmType {
         }
     }
 }
+
 impl From<&str> for UserSecurityRealmType {
     fn from(value: &str) -> Self {
         match value {
@@ -369,11 +600,13 @@ impl From<&str> for UserSecurityRealmType {
         }
     }
 }
+
 impl serde::Serialize for UserSecurityRealmType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserSecurityRealmType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

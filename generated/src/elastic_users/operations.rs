@@ -2,13 +2,9 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! One marker type per operation, with its parameters, success and error responses.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 use crate::runtime;
+
 /// Fetch all users
 ///
 /// Returns every user known to the installation. Disabled users are left out unless `include_disabled` is true.
@@ -16,6 +12,7 @@ use crate::runtime;
 /// `GET /users`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetUsers;
+
 impl runtime::Operation for GetUsers {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users";
@@ -32,8 +29,8 @@ impl runtime::Operation for GetUsers {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users");
-        r.query_form("include_disabled", &params.include_disabled, true, false)?;
+        r.literal("/users");
+        r.query("include_disabled", &params.include_disabled, runtime::Style::FORM)?;
         r.accept("application/json");
         Ok(())
     }
@@ -63,6 +60,7 @@ impl runtime::Operation for GetUsers {
         )
     }
 }
+
 /// Parameters of [`GetUsers`].
 #[derive(Debug, Clone, Default)]
 pub struct GetUsersParams {
@@ -71,7 +69,9 @@ pub struct GetUsersParams {
     /// Sent as the query parameter `include_disabled`.
     pub include_disabled: Option<bool>,
 }
+
 /// Success responses of [`GetUsers`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum GetUsersResponses {
     /// The users were fetched.
@@ -84,6 +84,7 @@ pub enum GetUsersResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`GetUsers`], by status.
 #[derive(Debug)]
 pub enum GetUsersErrors {
@@ -95,6 +96,7 @@ pub enum GetUsersErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for GetUsersErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -104,7 +106,9 @@ impl std::fmt::Display for GetUsersErrors {
         }
     }
 }
+
 impl std::error::Error for GetUsersErrors {}
+
 /// Create a user
 ///
 /// Creates a new user with the given name, security settings and profile.
@@ -112,6 +116,7 @@ impl std::error::Error for GetUsersErrors {}
 /// `POST /users`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateUser;
+
 impl runtime::Operation for CreateUser {
     const METHOD: http::Method = http::Method::POST;
     const PATH: &'static str = "/users";
@@ -128,7 +133,7 @@ impl runtime::Operation for CreateUser {
         _params: &Self::Params,
         body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users");
+        r.literal("/users");
         r.accept("application/json");
         r.json("application/json", body)?;
         Ok(())
@@ -179,7 +184,9 @@ impl runtime::Operation for CreateUser {
         )
     }
 }
+
 /// Success responses of [`CreateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum CreateUserResponses {
     /// User successfully created
@@ -192,7 +199,9 @@ pub enum CreateUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`CreateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum CreateUserErrors {
     /// * The provided user name is invalid. Check that it is not empty and it does not contain special characters. (code: `user.user_name.invalid`)
@@ -224,6 +233,7 @@ pub enum CreateUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for CreateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -243,7 +253,9 @@ impl std::fmt::Display for CreateUserErrors {
         }
     }
 }
+
 impl std::error::Error for CreateUserErrors {}
+
 /// Values of the `x-cloud-error-codes` header of [`CreateUser`].
 ///
 /// The error codes associated with the response
@@ -260,6 +272,7 @@ pub enum CreateUserBadRequestCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl CreateUserBadRequestCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -272,6 +285,7 @@ impl CreateUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for CreateUserBadRequestCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -283,11 +297,13 @@ impl From<&str> for CreateUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for CreateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -295,6 +311,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBadRequestCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Values of the `x-cloud-error-codes` header of [`CreateUser`].
 ///
 /// The error codes associated with the response
@@ -305,6 +322,7 @@ pub enum CreateUserConflictCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl CreateUserConflictCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -314,6 +332,7 @@ impl CreateUserConflictCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for CreateUserConflictCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -322,11 +341,13 @@ impl From<&str> for CreateUserConflictCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for CreateUserConflictCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -334,6 +355,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Fetch a user
 ///
 /// Returns the user with the given name.
@@ -341,6 +363,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
 /// `GET /users/{user_name}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetUser;
+
 impl runtime::Operation for GetUser {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/users/{user_name}";
@@ -357,8 +380,8 @@ impl runtime::Operation for GetUser {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("user_name", &params.user_name, false)?;
+        r.literal("/users/");
+        r.path("user_name", &params.user_name, runtime::Style::SIMPLE)?;
         r.accept("application/json");
         Ok(())
     }
@@ -398,6 +421,7 @@ impl runtime::Operation for GetUser {
         )
     }
 }
+
 /// Parameters of [`GetUser`].
 #[derive(Debug, Clone)]
 pub struct GetUserParams {
@@ -406,7 +430,9 @@ pub struct GetUserParams {
     /// Sent in the path as `{user_name}`.
     pub user_name: String,
 }
+
 /// Success responses of [`GetUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum GetUserResponses {
     /// The user was fetched.
@@ -419,7 +445,9 @@ pub enum GetUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`GetUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum GetUserErrors {
     /// User not found. (code: `user.not_found`)
@@ -439,6 +467,7 @@ pub enum GetUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for GetUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -451,7 +480,9 @@ impl std::fmt::Display for GetUserErrors {
         }
     }
 }
+
 impl std::error::Error for GetUserErrors {}
+
 /// Values of the `x-cloud-error-codes` header of [`GetUser`].
 ///
 /// The error codes associated with the response
@@ -462,6 +493,7 @@ pub enum GetUserNotFoundCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl GetUserNotFoundCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -471,6 +503,7 @@ impl GetUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for GetUserNotFoundCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -479,11 +512,13 @@ impl From<&str> for GetUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for GetUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -491,6 +526,7 @@ impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Update a user
 ///
 /// Changes an existing user. The body is applied as a JSON Merge Patch (RFC 7396): fields left out keep their value, and a `null` value resets a field to its default or removes it.
@@ -498,6 +534,7 @@ impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
 /// `PATCH /users/{user_name}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateUser;
+
 impl runtime::Operation for UpdateUser {
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/users/{user_name}";
@@ -514,8 +551,8 @@ impl runtime::Operation for UpdateUser {
         params: &Self::Params,
         body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("user_name", &params.user_name, false)?;
+        r.literal("/users/");
+        r.path("user_name", &params.user_name, runtime::Style::SIMPLE)?;
         r.accept("application/json");
         r.json("application/json", body)?;
         Ok(())
@@ -566,6 +603,7 @@ impl runtime::Operation for UpdateUser {
         )
     }
 }
+
 /// Parameters of [`UpdateUser`].
 #[derive(Debug, Clone)]
 pub struct UpdateUserParams {
@@ -574,7 +612,9 @@ pub struct UpdateUserParams {
     /// Sent in the path as `{user_name}`.
     pub user_name: String,
 }
+
 /// Success responses of [`UpdateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum UpdateUserResponses {
     /// The user was updated.
@@ -587,7 +627,9 @@ pub enum UpdateUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`UpdateUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum UpdateUserErrors {
     /// * Some of the provided roles are invalid. (code: `user.roles.invalid`)
@@ -620,6 +662,7 @@ pub enum UpdateUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for UpdateUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -637,7 +680,9 @@ impl std::fmt::Display for UpdateUserErrors {
         }
     }
 }
+
 impl std::error::Error for UpdateUserErrors {}
+
 /// Values of the `x-cloud-error-codes` header of [`UpdateUser`].
 ///
 /// The error codes associated with the response
@@ -656,6 +701,7 @@ pub enum UpdateUserBadRequestCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl UpdateUserBadRequestCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -669,6 +715,7 @@ impl UpdateUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -681,11 +728,13 @@ impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for UpdateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UpdateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -693,6 +742,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBadRequestCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Values of the `x-cloud-error-codes` header of [`UpdateUser`].
 ///
 /// The error codes associated with the response
@@ -703,6 +753,7 @@ pub enum UpdateUserNotFoundCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl UpdateUserNotFoundCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -712,6 +763,7 @@ impl UpdateUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -720,11 +772,13 @@ impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for UpdateUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -732,6 +786,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Delete a user
 ///
 /// Removes the user with the given name. Built-in and external users cannot be removed.
@@ -739,6 +794,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
 /// `DELETE /users/{user_name}`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteUser;
+
 impl runtime::Operation for DeleteUser {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/users/{user_name}";
@@ -755,8 +811,8 @@ impl runtime::Operation for DeleteUser {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/users/");
-        r.path_simple("user_name", &params.user_name, false)?;
+        r.literal("/users/");
+        r.path("user_name", &params.user_name, runtime::Style::SIMPLE)?;
         r.accept("application/json");
         Ok(())
     }
@@ -806,6 +862,7 @@ impl runtime::Operation for DeleteUser {
         )
     }
 }
+
 /// Parameters of [`DeleteUser`].
 #[derive(Debug, Clone)]
 pub struct DeleteUserParams {
@@ -814,7 +871,9 @@ pub struct DeleteUserParams {
     /// Sent in the path as `{user_name}`.
     pub user_name: String,
 }
+
 /// Success responses of [`DeleteUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum DeleteUserResponses {
     /// The user was deleted.
@@ -827,7 +886,9 @@ pub enum DeleteUserResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`DeleteUser`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum DeleteUserErrors {
     /// * The user cannot be deleted. (code: `user.restricted_deletion`)
@@ -858,6 +919,7 @@ pub enum DeleteUserErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for DeleteUserErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -875,7 +937,9 @@ impl std::fmt::Display for DeleteUserErrors {
         }
     }
 }
+
 impl std::error::Error for DeleteUserErrors {}
+
 /// Values of the `x-cloud-error-codes` header of [`DeleteUser`].
 ///
 /// The error codes associated with the response
@@ -890,6 +954,7 @@ pub enum DeleteUserBadRequestCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl DeleteUserBadRequestCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -901,6 +966,7 @@ impl DeleteUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -911,11 +977,13 @@ impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for DeleteUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeleteUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -923,6 +991,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUserBadRequestCloudErrorCodes {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// Values of the `x-cloud-error-codes` header of [`DeleteUser`].
 ///
 /// The error codes associated with the response
@@ -933,6 +1002,7 @@ pub enum DeleteUserNotFoundCloudErrorCodes {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl DeleteUserNotFoundCloudErrorCodes {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -942,6 +1012,7 @@ impl DeleteUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
     fn from(value: &str) -> Self {
         match value {
@@ -950,11 +1021,13 @@ impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
         }
     }
 }
+
 impl serde::Serialize for DeleteUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeleteUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -3,15 +3,18 @@
 
 //! Where the API is served: a type per server URL of the description, whose
 //! `url()` is the base URL an operation's `request` takes.
+
 /// The server `/api/v1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Server;
+
 impl Server {
     /// The server's URL, its variables filled in.
     pub fn url(&self) -> String {
         "/api/v1".to_owned()
     }
 }
+
 /// The URL of the first server, [`Server`], with the defaults of its variables.
 pub fn default_url() -> String {
     Server.url()

@@ -4,12 +4,15 @@
 //! How callers prove who they are: a constant per security scheme of the
 //! description, and the [`Credentials`] a caller fills in with the secrets it has.
 //! Operations take what they need from them (`Operation::authorized_request`).
+
 use crate::runtime;
+
 /// The `bearerAuth` scheme: a bearer token, sent as `Authorization: Bearer <token>`.
 pub const BEARER_AUTH: runtime::auth::Scheme = runtime::auth::Scheme {
     id: "bearerAuth",
     kind: runtime::auth::SchemeKind::Bearer,
 };
+
 /// The caller's secrets, one field per security scheme; leave out those you do
 /// not have. `Debug` never shows a secret.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -19,6 +22,7 @@ pub struct Credentials {
     /// The `bearerAuth` scheme: a bearer token, sent as `Authorization: Bearer <token>`.
     pub bearer_auth: Option<String>,
 }
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -26,6 +30,7 @@ impl std::fmt::Debug for Credentials {
             .finish()
     }
 }
+
 impl runtime::Credentials for Credentials {
     fn secret(&self, scheme: &str) -> Option<runtime::auth::Secret<'_>> {
         match scheme {

@@ -2,12 +2,7 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! Types of the schemas of the description: requests, responses and what they contain.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 /// An error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicError {
@@ -16,6 +11,7 @@ pub struct BasicError {
     /// Where the error is documented.
     pub documentation_url: Option<String>,
 }
+
 impl serde::Serialize for BasicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -24,23 +20,47 @@ impl serde::Serialize for BasicError {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BasicError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["message", "documentation_url"],
-            false,
-            |members| {
-                Ok(Self {
-                    message: members.optional(0)?,
-                    documentation_url: members.optional(1)?,
+        struct BasicErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for BasicErrorVisitor {
+            type Value = BasicError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "BasicError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "message" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "message")?
+                        }
+                        "documentation_url" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "documentation_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    message: slots.0.flatten(),
+                    documentation_url: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(BasicErrorVisitor)
     }
 }
+
 /// An issue or a pull request of a repository.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
@@ -57,6 +77,7 @@ pub struct Issue {
     /// When the issue was opened.
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
+
 impl serde::Serialize for Issue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -69,27 +90,63 @@ impl serde::Serialize for Issue {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Issue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["number", "title", "state", "body", "labels", "created_at"],
-            false,
-            |members| {
-                Ok(Self {
-                    number: members.required(0)?,
-                    title: members.required(1)?,
-                    state: members.required(2)?,
-                    body: members.optional_nullable(3)?,
-                    labels: members.optional(4)?,
-                    created_at: members.required(5)?,
+        struct IssueVisitor;
+        impl<'de> serde::de::Visitor<'de> for IssueVisitor {
+            type Value = Issue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "Issue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None, None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "number" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "number")?
+                        }
+                        "title" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "title")?
+                        }
+                        "state" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "state")?
+                        }
+                        "body" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.3, "body")?
+                        }
+                        "labels" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.4, "labels")?
+                        }
+                        "created_at" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.5,
+                                "created_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    number: crate::runtime::de::required(slots.0, "number")?,
+                    title: crate::runtime::de::required(slots.1, "title")?,
+                    state: crate::runtime::de::required(slots.2, "state")?,
+                    body: slots.3,
+                    labels: slots.4.flatten(),
+                    created_at: crate::runtime::de::required(slots.5, "created_at")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(IssueVisitor)
     }
 }
+
 /// Whether the issue is open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssueState {
@@ -100,6 +157,7 @@ pub enum IssueState {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl IssueState {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -110,6 +168,7 @@ impl IssueState {
         }
     }
 }
+
 impl From<&str> for IssueState {
     fn from(value: &str) -> Self {
         match value {
@@ -119,11 +178,13 @@ impl From<&str> for IssueState {
         }
     }
 }
+
 impl serde::Serialize for IssueState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssueState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +192,7 @@ impl<'de> serde::Deserialize<'de> for IssueState {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The `direction` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoDirection {
@@ -141,6 +203,7 @@ pub enum IssuesListForRepoDirection {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl IssuesListForRepoDirection {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -151,6 +214,7 @@ impl IssuesListForRepoDirection {
         }
     }
 }
+
 impl From<&str> for IssuesListForRepoDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -160,11 +224,13 @@ impl From<&str> for IssuesListForRepoDirection {
         }
     }
 }
+
 impl serde::Serialize for IssuesListForRepoDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuesListForRepoDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -172,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoDirection {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The `sort` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoSort {
@@ -184,6 +251,7 @@ pub enum IssuesListForRepoSort {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl IssuesListForRepoSort {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -195,6 +263,7 @@ impl IssuesListForRepoSort {
         }
     }
 }
+
 impl From<&str> for IssuesListForRepoSort {
     fn from(value: &str) -> Self {
         match value {
@@ -205,11 +274,13 @@ impl From<&str> for IssuesListForRepoSort {
         }
     }
 }
+
 impl serde::Serialize for IssuesListForRepoSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuesListForRepoSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -217,6 +288,7 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoSort {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The `state` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoState {
@@ -229,6 +301,7 @@ pub enum IssuesListForRepoState {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl IssuesListForRepoState {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -240,6 +313,7 @@ impl IssuesListForRepoState {
         }
     }
 }
+
 impl From<&str> for IssuesListForRepoState {
     fn from(value: &str) -> Self {
         match value {
@@ -250,11 +324,13 @@ impl From<&str> for IssuesListForRepoState {
         }
     }
 }
+
 impl serde::Serialize for IssuesListForRepoState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuesListForRepoState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -262,6 +338,7 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoState {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// The `X-GitHub-Api-Version` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoXGitHubApiVersion {
@@ -270,6 +347,7 @@ pub enum IssuesListForRepoXGitHubApiVersion {
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
+
 impl IssuesListForRepoXGitHubApiVersion {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
@@ -279,6 +357,7 @@ impl IssuesListForRepoXGitHubApiVersion {
         }
     }
 }
+
 impl From<&str> for IssuesListForRepoXGitHubApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -287,11 +366,13 @@ impl From<&str> for IssuesListForRepoXGitHubApiVersion {
         }
     }
 }
+
 impl serde::Serialize for IssuesListForRepoXGitHubApiVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -299,6 +380,7 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
         crate::runtime::string_enum(deserializer)
     }
 }
+
 /// A label of an issue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
@@ -307,6 +389,7 @@ pub struct Label {
     /// Its color, as six hexadecimal digits.
     pub color: Option<String>,
 }
+
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -315,23 +398,43 @@ impl serde::Serialize for Label {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["name", "color"],
-            false,
-            |members| {
-                Ok(Self {
-                    name: members.required(0)?,
-                    color: members.optional(1)?,
+        struct LabelVisitor;
+        impl<'de> serde::de::Visitor<'de> for LabelVisitor {
+            type Value = Label;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "Label")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "name")?
+                        }
+                        "color" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "color")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    name: crate::runtime::de::required(slots.0, "name")?,
+                    color: slots.1.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(LabelVisitor)
     }
 }
+
 /// A request that does not validate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
@@ -342,6 +445,7 @@ pub struct ValidationError {
     /// The fields at fault.
     pub errors: Option<Vec<ValidationErrorErrorsItem>>,
 }
+
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -351,24 +455,54 @@ impl serde::Serialize for ValidationError {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["message", "documentation_url", "errors"],
-            false,
-            |members| {
-                Ok(Self {
-                    message: members.required(0)?,
-                    documentation_url: members.required(1)?,
-                    errors: members.optional(2)?,
+        struct ValidationErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for ValidationErrorVisitor {
+            type Value = ValidationError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "ValidationError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "message" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "message")?
+                        }
+                        "documentation_url" => {
+                            crate::runtime::de::slot(
+                                &mut map,
+                                &mut slots.1,
+                                "documentation_url",
+                            )?
+                        }
+                        "errors" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "errors")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    message: crate::runtime::de::required(slots.0, "message")?,
+                    documentation_url: crate::runtime::de::required(
+                        slots.1,
+                        "documentation_url",
+                    )?,
+                    errors: slots.2.flatten(),
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(ValidationErrorVisitor)
     }
 }
+
 /// One field at fault.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrorErrorsItem {
@@ -379,6 +513,7 @@ pub struct ValidationErrorErrorsItem {
     /// What is wrong with it.
     pub code: String,
 }
+
 impl serde::Serialize for ValidationErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
@@ -388,21 +523,43 @@ impl serde::Serialize for ValidationErrorErrorsItem {
         object.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(
-            deserializer,
-            &["resource", "field", "code"],
-            false,
-            |members| {
-                Ok(Self {
-                    resource: members.optional(0)?,
-                    field: members.optional(1)?,
-                    code: members.required(2)?,
+        struct ValidationErrorErrorsItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for ValidationErrorErrorsItemVisitor {
+            type Value = ValidationErrorErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::de::expecting(f, "ValidationErrorErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut slots = (None, None, None);
+                while let Some(key) = crate::runtime::de::key(&mut map)? {
+                    match key.as_str() {
+                        "resource" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.0, "resource")?
+                        }
+                        "field" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.1, "field")?
+                        }
+                        "code" => {
+                            crate::runtime::de::slot(&mut map, &mut slots.2, "code")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Self::Value {
+                    resource: slots.0.flatten(),
+                    field: slots.1.flatten(),
+                    code: crate::runtime::de::required(slots.2, "code")?,
                 })
-            },
-        )
+            }
+        }
+        deserializer.deserialize_map(ValidationErrorErrorsItemVisitor)
     }
 }

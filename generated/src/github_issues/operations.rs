@@ -2,13 +2,9 @@
 // Do not edit: change the description and run `cargo xtask codegen`.
 
 //! One marker type per operation, with its parameters, success and error responses.
-#![allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity
-)]
+
 use crate::runtime;
+
 /// List repository issues
 ///
 /// Lists the issues of a repository, newest first by default. Pull requests are
@@ -17,6 +13,7 @@ use crate::runtime;
 /// `GET /repos/{owner}/{repo}/issues`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IssuesListForRepo;
+
 impl runtime::Operation for IssuesListForRepo {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/repos/{owner}/{repo}/issues";
@@ -33,24 +30,28 @@ impl runtime::Operation for IssuesListForRepo {
         params: &Self::Params,
         _body: &Self::Body,
     ) -> Result<(), runtime::EncodeError> {
-        r.path("/repos/");
-        r.path_simple("owner", &params.owner, false)?;
-        r.path("/");
-        r.path_simple("repo", &params.repo, false)?;
-        r.path("/issues");
-        r.query_form("milestone", &params.milestone, true, false)?;
-        r.query_form("state", &params.state, true, false)?;
-        r.query_form("assignee", &params.assignee, true, false)?;
-        r.query_form("type", &params.type_, true, false)?;
-        r.query_form("creator", &params.creator, true, false)?;
-        r.query_form("mentioned", &params.mentioned, true, false)?;
-        r.query_form("labels", &params.labels, false, false)?;
-        r.query_form("sort", &params.sort, true, false)?;
-        r.query_form("direction", &params.direction, true, false)?;
-        r.query_form("since", &params.since, true, false)?;
-        r.query_form("per_page", &params.per_page, true, false)?;
-        r.query_form("page", &params.page, true, false)?;
-        r.header_simple("X-GitHub-Api-Version", &params.x_git_hub_api_version, false)?;
+        r.literal("/repos/");
+        r.path("owner", &params.owner, runtime::Style::SIMPLE)?;
+        r.literal("/");
+        r.path("repo", &params.repo, runtime::Style::SIMPLE)?;
+        r.literal("/issues");
+        r.query("milestone", &params.milestone, runtime::Style::FORM)?;
+        r.query("state", &params.state, runtime::Style::FORM)?;
+        r.query("assignee", &params.assignee, runtime::Style::FORM)?;
+        r.query("type", &params.type_, runtime::Style::FORM)?;
+        r.query("creator", &params.creator, runtime::Style::FORM)?;
+        r.query("mentioned", &params.mentioned, runtime::Style::FORM)?;
+        r.query("labels", &params.labels, runtime::Style::FORM.explode(false))?;
+        r.query("sort", &params.sort, runtime::Style::FORM)?;
+        r.query("direction", &params.direction, runtime::Style::FORM)?;
+        r.query("since", &params.since, runtime::Style::FORM)?;
+        r.query("per_page", &params.per_page, runtime::Style::FORM)?;
+        r.query("page", &params.page, runtime::Style::FORM)?;
+        r.header(
+            "X-GitHub-Api-Version",
+            &params.x_git_hub_api_version,
+            runtime::Style::SIMPLE,
+        )?;
         r.accept("application/vnd.github+json, application/json");
         Ok(())
     }
@@ -88,6 +89,7 @@ impl runtime::Operation for IssuesListForRepo {
         )
     }
 }
+
 /// Parameters of [`IssuesListForRepo`].
 #[derive(Debug, Clone)]
 pub struct IssuesListForRepoParams {
@@ -153,7 +155,9 @@ pub struct IssuesListForRepoParams {
     /// Sent as the header `X-GitHub-Api-Version`.
     pub x_git_hub_api_version: Option<super::models::IssuesListForRepoXGitHubApiVersion>,
 }
+
 /// Success responses of [`IssuesListForRepo`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum IssuesListForRepoResponses {
     /// The issues, one page of them.
@@ -173,7 +177,9 @@ pub enum IssuesListForRepoResponses {
         body: Vec<u8>,
     },
 }
+
 /// Error responses of [`IssuesListForRepo`], by status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum IssuesListForRepoErrors {
     /// The repository moved permanently.
@@ -190,6 +196,7 @@ pub enum IssuesListForRepoErrors {
         body: Vec<u8>,
     },
 }
+
 impl std::fmt::Display for IssuesListForRepoErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -208,4 +215,5 @@ impl std::fmt::Display for IssuesListForRepoErrors {
         }
     }
 }
+
 impl std::error::Error for IssuesListForRepoErrors {}

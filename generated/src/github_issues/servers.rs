@@ -3,17 +3,20 @@
 
 //! Where the API is served: a type per server URL of the description, whose
 //! `url()` is the base URL an operation's `request` takes.
+
 /// GitHub.com
 ///
 /// The server `https://api.github.com`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Server;
+
 impl Server {
     /// The server's URL, its variables filled in.
     pub fn url(&self) -> String {
         "https://api.github.com".to_owned()
     }
 }
+
 /// The URL of the first server, [`Server`], with the defaults of its variables.
 pub fn default_url() -> String {
     Server.url()

@@ -11,6 +11,7 @@
 //! JSON under `target/bench/` so runs can be compared.
 
 mod compile;
+mod decode;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -53,6 +54,16 @@ pub struct Options {
     /// Only measure what the crates of `--big` cost to build.
     #[arg(long, conflicts_with = "no_check")]
     pub compile_only: bool,
+    /// Only measure decoding: typed `decode` of response bodies against parsing them
+    /// into `serde_json::Value`, for these descriptions (`testdata/real/` names, or
+    /// `testdata/big/` ones).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        num_args = 0..,
+        default_missing_value = "stripe.json,kubernetes.json,camunda-orchestration-cluster.json,elastic-cloud-enterprise.json"
+    )]
+    pub decode: Option<Vec<String>>,
 }
 
 /// The phases line a `codegen --timings` run prints, read back by [`run`].
@@ -135,6 +146,24 @@ fn rerun_optimized(root: &Path) -> Result<(), String> {
 
 fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
     let bench = root.join("target/bench");
+    if let Some(names) = &options.decode {
+        let mut decoded = Vec::new();
+        for name in names {
+            let spec = if testdata::BIG.contains(&name.as_str()) {
+                testdata::big(root, name)?
+            } else {
+                testdata::real(root, name)
+            };
+            eprintln!("bench: decoding the responses of {name}");
+            decoded.push(decode::measure(root, &bench, &spec)?);
+        }
+        decode::print(&decoded);
+        return save(
+            &bench,
+            options,
+            json!({ "decoded": decoded.iter().map(decode::to_json).collect::<Vec<_>>() }),
+        );
+    }
     let mut compiled = Vec::new();
     if !options.no_check {
         for name in &options.big {

@@ -2,14 +2,12 @@
 //! and which schemes an operation needs. The generated `auth` module has one
 //! [`Scheme`] constant per scheme and a `Credentials` type holding the caller's secrets.
 //!
-//! This file is written once per generated crate, unchanged, by the generator.
-
 use std::fmt;
 
 use base64::Engine as _;
 
 use super::request::RequestBuilder;
-use super::EncodeError;
+use super::{EncodeError, Style};
 
 /// A security scheme of the description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,15 +214,15 @@ impl RequestBuilder {
         };
         let result = match scheme.kind {
             SchemeKind::Bearer => {
-                self.header_simple("Authorization", &format!("Bearer {text}"), false)
+                self.header("Authorization", &format!("Bearer {text}"), Style::SIMPLE)
             }
             SchemeKind::Basic => {
-                self.header_simple("Authorization", &format!("Basic {text}"), false)
+                self.header("Authorization", &format!("Basic {text}"), Style::SIMPLE)
             }
             SchemeKind::ApiKey { location, name } => match location {
-                KeyLocation::Header => self.header_simple(name, &text, false),
-                KeyLocation::Query => self.query_form(name, &text, true, false),
-                KeyLocation::Cookie => self.cookie_form(name, &text, true),
+                KeyLocation::Header => self.header(name, &text, Style::SIMPLE),
+                KeyLocation::Query => self.query(name, &text, Style::FORM),
+                KeyLocation::Cookie => self.cookie(name, &text, Style::FORM),
             },
         };
         result.map_err(|error| error.for_credentials(scheme.id))

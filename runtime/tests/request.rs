@@ -1,4 +1,4 @@
-//! Requests built by `runtime::request`: the serialization vectors of OpenAPI 3.1.1
+//! Requests built by the runtime's `RequestBuilder`: the serialization vectors of OpenAPI 3.1.1
 //! (§4.8.12.4 and the `allowReserved` example), Swagger 2.0 collection formats, base URL
 //! joins, bodies asserted byte for byte, and hostile values that must neither add a
 //! segment, pair or header nor panic. Round trips parse what was built with
@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::error::Error as _;
 
-use generated::runtime::request::{EncodeError, FormField, FormStyle, Part, RequestBuilder};
 use http::Method;
+use openapi_runtime::{EncodeError, FormField, Part, RequestBuilder, Style};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -29,6 +29,15 @@ const RGB: Rgb = Rgb {
 const COLOR: [&str; 3] = ["blue", "black", "brown"];
 const EMPTY: &str = "";
 
+/// `style`, with reserved characters allowed when `allowed`.
+fn reserved(style: Style, allowed: bool) -> Style {
+    if allowed {
+        style.allow_reserved()
+    } else {
+        style
+    }
+}
+
 fn builder() -> RequestBuilder {
     RequestBuilder::new(Method::GET, "http://h")
 }
@@ -36,7 +45,7 @@ fn builder() -> RequestBuilder {
 /// The query of a request to `/p` with what `add` puts in it.
 fn query(add: impl FnOnce(&mut RequestBuilder) -> Result<(), EncodeError>) -> String {
     let mut r = builder();
-    r.path("/p");
+    r.literal("/p");
     add(&mut r).unwrap();
     let request = r.build().unwrap();
     request.uri().query().unwrap_or_default().to_owned()
@@ -45,7 +54,7 @@ fn query(add: impl FnOnce(&mut RequestBuilder) -> Result<(), EncodeError>) -> St
 /// What `add` appends to the path `/p/`.
 fn path(add: impl FnOnce(&mut RequestBuilder) -> Result<(), EncodeError>) -> String {
     let mut r = builder();
-    r.path("/p/");
+    r.literal("/p/");
     add(&mut r).unwrap();
     let request = r.build().unwrap();
     let path = request.uri().path().to_owned();
@@ -84,62 +93,62 @@ fn pairs(query: &str) -> Vec<(String, String)> {
 
 #[test]
 fn query_form_array_exploded() {
-    let q = query(|r| r.query_form("color", &COLOR, true, false));
+    let q = query(|r| r.query("color", &COLOR, Style::FORM));
     assert_eq!(q, "color=blue&color=black&color=brown");
 }
 
 #[test]
 fn query_form_array_not_exploded() {
-    let q = query(|r| r.query_form("color", &COLOR, false, false));
+    let q = query(|r| r.query("color", &COLOR, Style::FORM.explode(false)));
     assert_eq!(q, "color=blue,black,brown");
 }
 
 #[test]
 fn query_form_object_exploded() {
-    let q = query(|r| r.query_form("color", &RGB, true, false));
+    let q = query(|r| r.query("color", &RGB, Style::FORM));
     assert_eq!(q, "R=100&G=200&B=150");
 }
 
 #[test]
 fn query_form_object_not_exploded() {
-    let q = query(|r| r.query_form("color", &RGB, false, false));
+    let q = query(|r| r.query("color", &RGB, Style::FORM.explode(false)));
     assert_eq!(q, "color=R,100,G,200,B,150");
 }
 
 #[test]
 fn query_space_delimited_array() {
-    let q = query(|r| r.query_space_delimited("color", &COLOR, false, false));
+    let q = query(|r| r.query("color", &COLOR, Style::SPACE_DELIMITED));
     assert_eq!(q, "color=blue%20black%20brown");
 }
 
 #[test]
 fn query_pipe_delimited_array() {
-    let q = query(|r| r.query_pipe_delimited("color", &COLOR, false, false));
+    let q = query(|r| r.query("color", &COLOR, Style::PIPE_DELIMITED));
     assert_eq!(q, "color=blue%7Cblack%7Cbrown");
 }
 
 #[test]
 fn query_space_delimited_object() {
-    let q = query(|r| r.query_space_delimited("color", &RGB, false, false));
+    let q = query(|r| r.query("color", &RGB, Style::SPACE_DELIMITED));
     assert_eq!(q, "color=R%20100%20G%20200%20B%20150");
 }
 
 #[test]
 fn query_pipe_delimited_object() {
-    let q = query(|r| r.query_pipe_delimited("color", &RGB, false, false));
+    let q = query(|r| r.query("color", &RGB, Style::PIPE_DELIMITED));
     assert_eq!(q, "color=R%7C100%7CG%7C200%7CB%7C150");
 }
 
 #[test]
 fn query_deep_object() {
-    let q = query(|r| r.query_deep_object("color", &RGB, false));
+    let q = query(|r| r.query("color", &RGB, Style::DEEP_OBJECT));
     assert_eq!(q, "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150");
 }
 
 #[test]
 fn path_simple_array() {
     assert_eq!(
-        path(|r| r.path_simple("color", &COLOR, false)),
+        path(|r| r.path("color", &COLOR, Style::SIMPLE)),
         "blue,black,brown"
     );
 }
@@ -147,7 +156,7 @@ fn path_simple_array() {
 #[test]
 fn path_simple_object() {
     assert_eq!(
-        path(|r| r.path_simple("color", &RGB, false)),
+        path(|r| r.path("color", &RGB, Style::SIMPLE)),
         "R,100,G,200,B,150"
     );
 }
@@ -155,7 +164,7 @@ fn path_simple_object() {
 #[test]
 fn path_simple_object_exploded() {
     assert_eq!(
-        path(|r| r.path_simple("color", &RGB, true)),
+        path(|r| r.path("color", &RGB, Style::SIMPLE.explode(true))),
         "R=100,G=200,B=150"
     );
 }
@@ -163,7 +172,7 @@ fn path_simple_object_exploded() {
 #[test]
 fn path_label_array_not_exploded() {
     assert_eq!(
-        path(|r| r.path_label("color", &COLOR, false)),
+        path(|r| r.path("color", &COLOR, Style::LABEL)),
         ".blue,black,brown"
     );
 }
@@ -171,7 +180,7 @@ fn path_label_array_not_exploded() {
 #[test]
 fn path_label_array_exploded() {
     assert_eq!(
-        path(|r| r.path_label("color", &COLOR, true)),
+        path(|r| r.path("color", &COLOR, Style::LABEL.explode(true))),
         ".blue.black.brown"
     );
 }
@@ -179,14 +188,14 @@ fn path_label_array_exploded() {
 #[test]
 fn path_matrix_array_exploded() {
     assert_eq!(
-        path(|r| r.path_matrix("color", &COLOR, true)),
+        path(|r| r.path("color", &COLOR, Style::MATRIX.explode(true))),
         ";color=blue;color=black;color=brown"
     );
 }
 
 #[test]
 fn path_matrix_empty_string() {
-    assert_eq!(path(|r| r.path_matrix("color", EMPTY, false)), ";color");
+    assert_eq!(path(|r| r.path("color", EMPTY, Style::MATRIX)), ";color");
 }
 
 #[derive(Serialize)]
@@ -206,8 +215,8 @@ const WORDS: [&str; 3] = ["math", "is", "fun"];
 #[test]
 fn formulas_exploded_and_words_not_exploded() {
     let q = query(|r| {
-        r.query_form("formulas", &FORMULAS, true, false)?;
-        r.query_form("words", &WORDS, false, false)
+        r.query("formulas", &FORMULAS, Style::FORM)?;
+        r.query("words", &WORDS, Style::FORM.explode(false))
     });
     assert_eq!(q, "a=x%2By&b=x%2Fy&c=x%5Ey&words=math,is,fun");
 }
@@ -215,8 +224,8 @@ fn formulas_exploded_and_words_not_exploded() {
 #[test]
 fn formulas_allow_reserved_and_words_space_delimited() {
     let q = query(|r| {
-        r.query_form("formulas", &FORMULAS, true, true)?;
-        r.query_space_delimited("words", &WORDS, false, false)
+        r.query("formulas", &FORMULAS, Style::FORM.allow_reserved())?;
+        r.query("words", &WORDS, Style::SPACE_DELIMITED)
     });
     assert_eq!(q, "a=x%2By&b=x/y&c=x%5Ey&words=math%20is%20fun");
 }
@@ -224,7 +233,7 @@ fn formulas_allow_reserved_and_words_space_delimited() {
 #[test]
 fn header_simple_array() {
     assert_eq!(
-        header_of(|r| r.header_simple("X-Color", &COLOR, false)),
+        header_of(|r| r.header("X-Color", &COLOR, Style::SIMPLE)),
         ["blue,black,brown"]
     );
 }
@@ -233,30 +242,33 @@ const ID: [&str; 2] = ["a", "b"];
 
 #[test]
 fn swagger2_csv() {
-    assert_eq!(query(|r| r.query_form("id", &ID, false, false)), "id=a,b");
+    assert_eq!(
+        query(|r| r.query("id", &ID, Style::FORM.explode(false))),
+        "id=a,b"
+    );
 }
 
 #[test]
 fn swagger2_ssv() {
-    let q = query(|r| r.query_space_delimited("id", &ID, false, false));
+    let q = query(|r| r.query("id", &ID, Style::SPACE_DELIMITED));
     assert_eq!(q, "id=a%20b");
 }
 
 #[test]
 fn swagger2_tsv() {
-    let q = query(|r| r.query_tab_delimited("id", &ID, false, false));
+    let q = query(|r| r.query("id", &ID, Style::TAB_DELIMITED));
     assert_eq!(q, "id=a%09b");
 }
 
 #[test]
 fn swagger2_pipes() {
-    let q = query(|r| r.query_pipe_delimited("id", &ID, false, false));
+    let q = query(|r| r.query("id", &ID, Style::PIPE_DELIMITED));
     assert_eq!(q, "id=a%7Cb");
 }
 
 #[test]
 fn swagger2_multi() {
-    assert_eq!(query(|r| r.query_form("id", &ID, true, false)), "id=a&id=b");
+    assert_eq!(query(|r| r.query("id", &ID, Style::FORM)), "id=a&id=b");
 }
 
 // ---- The style table of OpenAPI 3.1.1 §4.8.12.4: empty, string, array, object ----
@@ -272,11 +284,11 @@ enum PathStyle {
 /// segment of its own, where the label of an empty string, `.`, would be encoded).
 fn path_cell<T: Serialize + ?Sized>(style: PathStyle, explode: bool, value: &T) -> String {
     let mut r = builder();
-    r.path("/p/x");
+    r.literal("/p/x");
     match style {
-        PathStyle::Simple => r.path_simple("color", value, explode),
-        PathStyle::Label => r.path_label("color", value, explode),
-        PathStyle::Matrix => r.path_matrix("color", value, explode),
+        PathStyle::Simple => r.path("color", value, Style::SIMPLE.explode(explode)),
+        PathStyle::Label => r.path("color", value, Style::LABEL.explode(explode)),
+        PathStyle::Matrix => r.path("color", value, Style::MATRIX.explode(explode)),
     }
     .unwrap();
     let request = r.build().unwrap();
@@ -297,10 +309,10 @@ fn path_row(style: PathStyle, explode: bool) -> [String; 4] {
 /// The form rows of the table, for a query parameter.
 fn form_row(explode: bool) -> [String; 4] {
     [
-        query(|r| r.query_form("color", EMPTY, explode, false)),
-        query(|r| r.query_form("color", "blue", explode, false)),
-        query(|r| r.query_form("color", &COLOR, explode, false)),
-        query(|r| r.query_form("color", &RGB, explode, false)),
+        query(|r| r.query("color", EMPTY, Style::FORM.explode(explode))),
+        query(|r| r.query("color", "blue", Style::FORM.explode(explode))),
+        query(|r| r.query("color", &COLOR, Style::FORM.explode(explode))),
+        query(|r| r.query("color", &RGB, Style::FORM.explode(explode))),
     ]
 }
 
@@ -394,14 +406,14 @@ fn table_form_exploded() {
 fn absent_option_is_left_out_everywhere() {
     let none: Option<&str> = None;
     let mut r = builder();
-    r.path("/users/");
-    r.path_simple("id", &none, false).unwrap();
-    r.query_form("limit", &none, true, false).unwrap();
-    r.query_deep_object("filter", &none, false).unwrap();
-    r.query_json("q", &none).unwrap();
-    r.header_simple("X-Color", &none, false).unwrap();
-    r.header_json("X-Json", &none).unwrap();
-    r.cookie_form("session", &none, true).unwrap();
+    r.literal("/users/");
+    r.path("id", &none, Style::SIMPLE).unwrap();
+    r.query("limit", &none, Style::FORM).unwrap();
+    r.query("filter", &none, Style::DEEP_OBJECT).unwrap();
+    r.query("q", &none, Style::JSON).unwrap();
+    r.header("X-Color", &none, Style::SIMPLE).unwrap();
+    r.header("X-Json", &none, Style::JSON).unwrap();
+    r.cookie("session", &none, Style::FORM).unwrap();
     let request = r.build().unwrap();
     assert_eq!(request.uri(), "http://h/users/");
     assert!(request.headers().is_empty());
@@ -412,14 +424,14 @@ fn empty_list_and_object_are_undefined() {
     let list: Vec<String> = Vec::new();
     let object: BTreeMap<String, u8> = BTreeMap::new();
     let q = query(|r| {
-        r.query_form("list", &list, false, false)?;
-        r.query_form("object", &object, true, false)?;
-        r.query_deep_object("deep", &object, false)
+        r.query("list", &list, Style::FORM.explode(false))?;
+        r.query("object", &object, Style::FORM)?;
+        r.query("deep", &object, Style::DEEP_OBJECT)
     });
     assert_eq!(q, "");
-    assert_eq!(path(|r| r.path_label("list", &list, false)), "");
+    assert_eq!(path(|r| r.path("list", &list, Style::LABEL)), "");
     assert_eq!(
-        header_of(|r| r.header_simple("X-Color", &list, false)),
+        header_of(|r| r.header("X-Color", &list, Style::SIMPLE)),
         Vec::<String>::new()
     );
 }
@@ -431,24 +443,21 @@ fn null_members_and_items_are_skipped() {
     object.insert("x", Some(1));
     object.insert("y", None);
     let q = query(|r| {
-        r.query_form("items", &items, false, false)?;
-        r.query_form("object", &object, true, false)
+        r.query("items", &items, Style::FORM.explode(false))?;
+        r.query("object", &object, Style::FORM)
     });
     assert_eq!(q, "items=a,b&x=1");
 }
 
 #[test]
 fn some_empty_string_is_name_equals() {
-    assert_eq!(
-        query(|r| r.query_form("name", &Some(""), true, false)),
-        "name="
-    );
+    assert_eq!(query(|r| r.query("name", &Some(""), Style::FORM)), "name=");
 }
 
 #[test]
 fn date_time_offset_is_encoded() {
     let time = chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09+01:00").unwrap();
-    let q = query(|r| r.query_form("since", &time, true, false));
+    let q = query(|r| r.query("since", &time, Style::FORM));
     assert_eq!(q, "since=2024-05-06T07%3A08%3A09%2B01%3A00");
 }
 
@@ -462,11 +471,10 @@ fn enum_wire_values() {
         NameDescending,
     }
     let q = query(|r| {
-        r.query_form(
+        r.query(
             "order",
             &[Order::CreatedAt, Order::NameDescending],
-            false,
-            false,
+            Style::FORM.explode(false),
         )
     });
     assert_eq!(q, "order=created-at,-name");
@@ -476,11 +484,11 @@ fn enum_wire_values() {
 fn booleans_numbers_and_uuids() {
     let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
     let q = query(|r| {
-        r.query_form("yes", &true, true, false)?;
-        r.query_form("no", &false, true, false)?;
-        r.query_form("n", &-3i64, true, false)?;
-        r.query_form("x", &1.5f64, true, false)?;
-        r.query_form("id", &id, true, false)
+        r.query("yes", &true, Style::FORM)?;
+        r.query("no", &false, Style::FORM)?;
+        r.query("n", &-3i64, Style::FORM)?;
+        r.query("x", &1.5f64, Style::FORM)?;
+        r.query("id", &id, Style::FORM)
     });
     assert_eq!(
         q,
@@ -493,15 +501,15 @@ fn query_names_and_keys_are_encoded() {
     let mut object = BTreeMap::new();
     object.insert("a b", "c&d");
     let q = query(|r| {
-        r.query_form("x y", &1, true, false)?;
-        r.query_form("o", &object, true, true)
+        r.query("x y", &1, Style::FORM)?;
+        r.query("o", &object, Style::FORM.allow_reserved())
     });
     assert_eq!(q, "x%20y=1&a%20b=c%26d");
 }
 
 #[test]
 fn query_json_is_percent_encoded_json() {
-    let q = query(|r| r.query_json("filter", &RGB));
+    let q = query(|r| r.query("filter", &RGB, Style::JSON));
     assert_eq!(
         q,
         "filter=%7B%22R%22%3A100%2C%22G%22%3A200%2C%22B%22%3A150%7D"
@@ -511,7 +519,7 @@ fn query_json_is_percent_encoded_json() {
 #[test]
 fn header_json_is_json_text() {
     assert_eq!(
-        header_of(|r| r.header_json("X-Color", &RGB)),
+        header_of(|r| r.header("X-Color", &RGB, Style::JSON)),
         [r#"{"R":100,"G":200,"B":150}"#]
     );
 }
@@ -519,11 +527,11 @@ fn header_json_is_json_text() {
 #[test]
 fn header_simple_object_exploded_and_empty_string() {
     assert_eq!(
-        header_of(|r| r.header_simple("X-Color", &RGB, true)),
+        header_of(|r| r.header("X-Color", &RGB, Style::SIMPLE.explode(true))),
         ["R=100,G=200,B=150"]
     );
     assert_eq!(
-        header_of(|r| r.header_simple("X-Color", EMPTY, false)),
+        header_of(|r| r.header("X-Color", EMPTY, Style::SIMPLE)),
         [""]
     );
 }
@@ -531,10 +539,10 @@ fn header_simple_object_exploded_and_empty_string() {
 #[test]
 fn cookies_are_one_header() {
     let cookies = cookie_of(|r| {
-        r.cookie_form("session", "a b", true)?;
-        r.cookie_form("color", &COLOR, true)?;
-        r.cookie_form("list", &COLOR, false)?;
-        r.cookie_form("rgb", &RGB, true)
+        r.cookie("session", "a b", Style::FORM)?;
+        r.cookie("color", &COLOR, Style::FORM)?;
+        r.cookie("list", &COLOR, Style::FORM.explode(false))?;
+        r.cookie("rgb", &RGB, Style::FORM)
     });
     assert_eq!(
         cookies,
@@ -545,7 +553,7 @@ fn cookies_are_one_header() {
 #[test]
 fn method_and_accept() {
     let mut r = RequestBuilder::new(Method::DELETE, "http://h");
-    r.path("/x");
+    r.literal("/x");
     r.accept("application/json, application/problem+json");
     let request = r.build().unwrap();
     assert_eq!(request.method(), Method::DELETE);
@@ -560,8 +568,8 @@ fn method_and_accept() {
 
 fn uri(base_url: &str) -> Result<String, EncodeError> {
     let mut r = RequestBuilder::new(Method::GET, base_url);
-    r.path("/users");
-    r.query_form("a", &1, true, false)?;
+    r.literal("/users");
+    r.query("a", &1, Style::FORM)?;
     Ok(r.build()?.uri().to_string())
 }
 
@@ -610,7 +618,7 @@ fn header_control_characters_and_non_ascii_are_errors() {
         "café",
     ] {
         let mut r = builder();
-        let error = r.header_simple("X-Color", value, false).unwrap_err();
+        let error = r.header("X-Color", value, Style::SIMPLE).unwrap_err();
         assert_eq!(error.parameter(), Some("X-Color"));
         assert!(error.to_string().contains("X-Color"), "{error}");
         let request = r.build().unwrap();
@@ -621,14 +629,14 @@ fn header_control_characters_and_non_ascii_are_errors() {
 #[test]
 fn header_json_non_ascii_is_an_error() {
     let mut r = builder();
-    assert!(r.header_json("X-Json", "é").is_err());
+    assert!(r.header("X-Json", "é", Style::JSON).is_err());
     assert!(r.build().unwrap().headers().is_empty());
 }
 
 #[test]
 fn invalid_header_name_is_an_error() {
     let mut r = builder();
-    let error = r.header_simple("X Bad\r\n", "v", false).unwrap_err();
+    let error = r.header("X Bad\r\n", "v", Style::SIMPLE).unwrap_err();
     assert_eq!(error.parameter(), Some("X Bad\r\n"));
     assert!(error.source().is_some());
 }
@@ -636,8 +644,8 @@ fn invalid_header_name_is_an_error() {
 #[test]
 fn cookie_control_characters_and_non_ascii_are_encoded() {
     let cookies = cookie_of(|r| {
-        r.cookie_form("a", "x\r\nSet-Cookie: evil=1", true)?;
-        r.cookie_form("b", "\0;c=é", true)
+        r.cookie("a", "x\r\nSet-Cookie: evil=1", Style::FORM)?;
+        r.cookie("b", "\0;c=é", Style::FORM)
     });
     assert_eq!(
         cookies,
@@ -648,10 +656,10 @@ fn cookie_control_characters_and_non_ascii_are_encoded() {
 #[test]
 fn path_values_stay_one_segment() {
     let mut r = builder();
-    r.path("/files/");
-    r.path_simple("name", "../../etc/passwd?x=1#top", false)
+    r.literal("/files/");
+    r.path("name", "../../etc/passwd?x=1#top", Style::SIMPLE)
         .unwrap();
-    r.path("/meta");
+    r.literal("/meta");
     let request = r.build().unwrap();
     assert_eq!(
         request.uri().path(),
@@ -666,24 +674,24 @@ fn path_values_stay_one_segment() {
 fn dot_segments_are_refused() {
     for (value, label) in [("..", false), (".", false), (EMPTY, true)] {
         let mut r = builder();
-        r.path("/files/");
+        r.literal("/files/");
         if label {
-            r.path_label("a", value, false).unwrap();
+            r.path("a", value, Style::LABEL).unwrap();
         } else {
-            r.path_simple("a", value, false).unwrap();
+            r.path("a", value, Style::SIMPLE).unwrap();
         }
-        r.path("/meta");
+        r.literal("/meta");
         let error = r.build().unwrap_err();
         assert!(error.to_string().contains("`..`"), "{error}");
     }
-    assert_eq!(path(|r| r.path_simple("a", "...", false)), "...");
-    assert_eq!(path(|r| r.path_simple("a", &["..", ".."], false)), "..,..");
+    assert_eq!(path(|r| r.path("a", "...", Style::SIMPLE)), "...");
+    assert_eq!(path(|r| r.path("a", &["..", ".."], Style::SIMPLE)), "..,..");
 }
 
 #[test]
 fn query_value_cannot_add_a_pair() {
     for allow_reserved in [false, true] {
-        let q = query(|r| r.query_form("a", "v&x=1#f", true, allow_reserved));
+        let q = query(|r| r.query("a", "v&x=1#f", reserved(Style::FORM, allow_reserved)));
         assert_eq!(q, "a=v%26x%3D1%23f");
         assert_eq!(pairs(&q), [("a".to_owned(), "v&x=1#f".to_owned())]);
     }
@@ -691,7 +699,7 @@ fn query_value_cannot_add_a_pair() {
 
 #[test]
 fn allow_reserved_keeps_plus_brackets_and_percent_encoded() {
-    let q = query(|r| r.query_form("a", ":/?@!$'()*,;+[]%é ", true, true));
+    let q = query(|r| r.query("a", ":/?@!$'()*,;+[]%é ", Style::FORM.allow_reserved()));
     assert_eq!(q, "a=:/?@!$'()*,;%2B%5B%5D%25%C3%A9%20");
 }
 
@@ -699,20 +707,20 @@ fn allow_reserved_keeps_plus_brackets_and_percent_encoded() {
 fn nested_value_is_an_error_naming_the_parameter() {
     let nested = [[1, 2], [3, 4]];
     let mut r = builder();
-    let error = r.query_form("matrix", &nested, true, false).unwrap_err();
+    let error = r.query("matrix", &nested, Style::FORM).unwrap_err();
     assert_eq!(error.parameter(), Some("matrix"));
     assert!(error.to_string().contains("`matrix`"), "{error}");
     let object_in_object = serde_json::json!({ "a": { "b": 1 } });
-    let error = r.path_simple("o", &object_in_object, false).unwrap_err();
+    let error = r.path("o", &object_in_object, Style::SIMPLE).unwrap_err();
     assert_eq!(error.parameter(), Some("o"));
     let objects_in_array = serde_json::json!([{ "a": 1 }]);
-    assert!(r.header_simple("X-A", &objects_in_array, false).is_err());
+    assert!(r.header("X-A", &objects_in_array, Style::SIMPLE).is_err());
 }
 
 #[test]
 fn deep_object_of_a_list_is_an_error() {
     let mut r = builder();
-    let error = r.query_deep_object("color", &COLOR, false).unwrap_err();
+    let error = r.query("color", &COLOR, Style::DEEP_OBJECT).unwrap_err();
     assert_eq!(error.parameter(), Some("color"));
 }
 
@@ -721,7 +729,7 @@ fn serialization_failure_is_an_error_with_a_source() {
     let mut map = BTreeMap::new();
     map.insert(vec![1u8], 1);
     let mut r = builder();
-    let error = r.query_form("map", &map, true, false).unwrap_err();
+    let error = r.query("map", &map, Style::FORM).unwrap_err();
     assert_eq!(error.parameter(), Some("map"));
     assert!(error.source().is_some());
 }
@@ -731,7 +739,7 @@ fn serialization_failure_is_an_error_with_a_source() {
 #[test]
 fn json_body_with_a_json_suffix_type() {
     let mut r = RequestBuilder::new(Method::POST, "http://h");
-    r.path("/colors");
+    r.literal("/colors");
     r.json("application/vnd.api+json", &RGB).unwrap();
     let request = r.build().unwrap();
     assert_eq!(
@@ -788,23 +796,17 @@ fn urlencoded_body() {
     let fields = [
         FormField {
             name: "color",
-            style: FormStyle::Form,
-            explode: true,
-            allow_reserved: false,
+            style: Style::FORM,
             content_type: Some("application/json"),
         },
         FormField {
             name: "filter",
-            style: FormStyle::DeepObject,
-            explode: true,
-            allow_reserved: false,
+            style: Style::DEEP_OBJECT,
             content_type: None,
         },
         FormField {
             name: "words",
-            style: FormStyle::SpaceDelimited,
-            explode: false,
-            allow_reserved: false,
+            style: Style::SPACE_DELIMITED,
             content_type: None,
         },
     ];
@@ -902,7 +904,7 @@ const UPLOAD_PARTS: [Part; 2] = [
 #[test]
 fn multipart_with_a_fixed_boundary() {
     let mut r = RequestBuilder::new(Method::POST, "http://h");
-    r.path("/upload");
+    r.literal("/upload");
     r.boundary("XyZ");
     r.multipart(&upload(), &UPLOAD_PARTS).unwrap();
     let request = r.build().unwrap();
@@ -1084,7 +1086,7 @@ fn strings() -> Vec<String> {
 fn query_round_trip() {
     for allow_reserved in [false, true] {
         let values = strings();
-        let q = query(|r| r.query_form("v", &values, true, allow_reserved));
+        let q = query(|r| r.query("v", &values, reserved(Style::FORM, allow_reserved)));
         let parsed: Vec<String> = pairs(&q)
             .into_iter()
             .map(|(name, value)| {
@@ -1100,7 +1102,7 @@ fn query_round_trip() {
 #[test]
 fn query_names_round_trip() {
     for name in strings().into_iter().filter(|name| !name.is_empty()) {
-        let q = query(|r| r.query_form(&name, "x", true, false));
+        let q = query(|r| r.query(&name, "x", Style::FORM));
         assert_eq!(pairs(&q), [(name.clone(), "x".to_owned())]);
     }
 }
@@ -1109,7 +1111,7 @@ fn query_names_round_trip() {
 fn path_round_trip() {
     // `.` and `..` are refused (see `dot_segments_are_refused`).
     for value in strings().into_iter().filter(|v| v != "." && v != "..") {
-        let segment = path(|r| r.path_simple("v", &value, false));
+        let segment = path(|r| r.path("v", &value, Style::SIMPLE));
         assert!(!segment.contains('/'), "{segment}");
         let decoded = percent_encoding::percent_decode_str(&segment)
             .decode_utf8()
@@ -1121,7 +1123,7 @@ fn path_round_trip() {
 #[test]
 fn cookie_round_trip() {
     for value in strings() {
-        let cookie = cookie_of(|r| r.cookie_form("c", &value, true));
+        let cookie = cookie_of(|r| r.cookie("c", &value, Style::FORM));
         let text = cookie[0].strip_prefix("c=").unwrap();
         assert!(!text.contains([';', ' ', ',']), "{text}");
         let decoded = percent_encoding::percent_decode_str(text)
@@ -1139,9 +1141,7 @@ fn urlencoded_round_trip() {
     for allow_reserved in [false, true] {
         let fields = [FormField {
             name: "v",
-            style: FormStyle::Form,
-            explode: true,
-            allow_reserved,
+            style: reserved(Style::FORM, allow_reserved),
             content_type: None,
         }];
         let mut r = builder();
@@ -1164,9 +1164,7 @@ fn urlencoded_unexploded_list_encodes_its_commas() {
     }
     let fields = [FormField {
         name: "scopes",
-        style: FormStyle::Form,
-        explode: false,
-        allow_reserved: false,
+        style: Style::FORM.explode(false),
         content_type: None,
     }];
     let mut r = builder();
@@ -1190,11 +1188,13 @@ fn urlencoded_unexploded_list_encodes_its_commas() {
 fn header_whitespace_at_either_end_is_an_error() {
     for value in [" a", "a ", "\u{20}//"] {
         let mut r = builder();
-        let error = r.header_simple("X-Color", value, false).unwrap_err();
+        let error = r.header("X-Color", value, Style::SIMPLE).unwrap_err();
         assert_eq!(error.parameter(), Some("X-Color"), "{value:?}");
     }
     let mut r = builder();
-    let error = r.header_simple("X-Color", &["a ", "b"], false).unwrap_err();
+    let error = r
+        .header("X-Color", &["a ", "b"], Style::SIMPLE)
+        .unwrap_err();
     assert_eq!(error.parameter(), Some("X-Color"));
 }
 
@@ -1204,7 +1204,7 @@ fn header_whitespace_at_either_end_is_an_error() {
 #[test]
 fn a_given_accept_parameter_is_not_replaced() {
     let mut r = builder();
-    r.header_simple("Accept", "text/csv", false).unwrap();
+    r.header("Accept", "text/csv", Style::SIMPLE).unwrap();
     r.accept("application/json");
     let request = r.build().unwrap();
     assert_eq!(headers(&request, "accept"), ["text/csv"]);

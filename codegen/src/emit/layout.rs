@@ -1,0 +1,286 @@
+//! Which files a crate has: for each description, its module's `models.rs`,
+//! `operations.rs`, `servers.rs`, `auth.rs` (and, in the workspace crate, `mod.rs`), the
+//! crate's `lib.rs`, the runtime (a copy of its sources, or a dependency on it) and, for
+//! a standalone crate, its `Cargo.toml`. Every file starts with a header naming its
+//! source and the command that regenerates it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use quote::quote;
+
+use super::docs::inner_doc_attrs;
+use super::features::Gates;
+use super::manifest::manifest;
+use super::models::models_file;
+use super::operations::operations_file;
+use super::plan::{Body, Planned};
+use super::servers::{auth, servers};
+use super::tokens::ident;
+use crate::config::{Config, Reach, Runtime, Source, MARKER};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::model::Api;
+use crate::naming::{module_name, Namespace};
+
+/// The runtime's sources, copied into a crate that does not depend on the runtime crate
+/// (`src/runtime/`, its `lib.rs` as `mod.rs`).
+const RUNTIME: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("de.rs", include_str!("../../../runtime/src/de.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("form.rs", include_str!("../../../runtime/src/form.rs")),
+    ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("node.rs", include_str!("../../../runtime/src/node.rs")),
+    (
+        "request.rs",
+        include_str!("../../../runtime/src/request.rs"),
+    ),
+    ("ser.rs", include_str!("../../../runtime/src/ser.rs")),
+    ("style.rs", include_str!("../../../runtime/src/style.rs")),
+];
+
+/// A description read and lowered: its model, its file, and how headers show it.
+pub struct Described {
+    pub api: Api,
+    pub path: PathBuf,
+    pub shown: String,
+}
+
+/// The files of the output `config` asks for, from the descriptions read.
+pub fn plan<'a>(config: &Config, described: &'a [Described]) -> Result<Vec<Planned<'a>>> {
+    match &config.source {
+        Source::Spec { name, .. } | Source::Text { name, .. } => {
+            let command = config
+                .command
+                .clone()
+                .unwrap_or_else(|| spec_command(config, name));
+            standalone_crate(&described[0], name, &command, &config.runtime)
+        }
+        Source::Workspace { root } => {
+            let command = config
+                .command
+                .clone()
+                .unwrap_or_else(|| "cargo xtask codegen".to_owned());
+            Ok(workspace_crate(described, root, &command))
+        }
+    }
+}
+
+/// `cargo xtask codegen` with the options of a standalone run, for headers.
+fn spec_command(config: &Config, name: &str) -> String {
+    let shown = config.source.path().display();
+    let mut flags = config.filter.flags();
+    if config.reach == Reach::AnyFile {
+        flags.push_str(" --allow-outside-refs");
+    }
+    if let Runtime::Path(path) = &config.runtime {
+        flags.push_str(&format!(" --runtime-path {}", path.display()));
+    }
+    format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
+}
+
+fn header(source: &str, command: &str) -> String {
+    format!(
+        "{MARKER} from `{source}`.\n// Do not edit: change the description and run `{command}`.\n"
+    )
+}
+
+/// The files of one description's module, under `dir`.
+fn api_files<'a>(
+    described: &'a Described,
+    command: &str,
+    dir: &Path,
+    gates: Option<Arc<Gates>>,
+) -> Vec<Planned<'a>> {
+    let header = header(&described.shown, command);
+    let api = &described.api;
+    let file = |name: &str, body: Body<'a>| Planned {
+        path: dir.join(name),
+        header: header.clone(),
+        body,
+        source: described.path.clone(),
+    };
+    vec![
+        file("models.rs", models_file(api, gates.clone())),
+        file("operations.rs", operations_file(api, gates)),
+        file("servers.rs", Body::Tokens(servers(api))),
+        file("auth.rs", Body::Tokens(auth(api))),
+    ]
+}
+
+fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
+    let mut doc = format!("# {}", api.title);
+    if !api.api_version.is_empty() {
+        doc.push_str(&format!(" (version {})", api.api_version));
+    }
+    if let Some(description) = &api.description {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    let own = format!(
+        "Generated from `{source}`: [`models`] holds the schemas' types, [`operations`] one\n\
+         type per operation with its parameters and its responses by status, [`servers`]\n\
+         the base URLs and [`auth`] the credentials requests may need."
+    );
+    inner_doc_attrs(&doc, &own)
+}
+
+/// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
+/// description. It depends on the runtime crate (its manifest says so) and names it
+/// `runtime`.
+fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -> Vec<Planned<'a>> {
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    let mut module_names = Namespace::with(&["runtime"]);
+    for one in described {
+        // `a.yaml` and `a.json` side by side get distinct modules.
+        let module = module_names.claim(module_name(&one.path));
+        let dir = Path::new("src").join(&module);
+        files.extend(api_files(one, command, &dir, None));
+        let doc = module_doc(&one.api, &one.shown);
+        // `cargo fmt` of the workspace would print generated code otherwise than
+        // `prettyplease`, and `--check` would then find it stale.
+        let tokens = quote! {
+            #doc
+            #[rustfmt::skip]
+            pub mod auth;
+            #[rustfmt::skip]
+            pub mod models;
+            #[rustfmt::skip]
+            pub mod operations;
+            #[rustfmt::skip]
+            pub mod servers;
+        };
+        files.push(Planned {
+            path: dir.join("mod.rs"),
+            header: header(&one.shown, command),
+            body: Body::Tokens(tokens),
+            source: one.path.clone(),
+        });
+        modules.push(ident(&module));
+    }
+    // Each module documents itself (its `mod.rs`); an outer doc here would make rustdoc
+    // resolve the module's links from the crate root.
+    let lib = quote! {
+        //! Rust types for the API descriptions in `specs/`: one module per description,
+        //! each with `models` and `operations`, and the shared [`runtime`].
+        #![warn(missing_docs)]
+        pub use openapi_runtime as runtime;
+        #(
+            #[rustfmt::skip]
+            pub mod #modules;
+        )*
+    };
+    files.push(Planned {
+        path: "src/lib.rs".into(),
+        header: format!(
+            "{MARKER} from `specs/`.\n// Do not edit: change a description and run `{command}`.\n"
+        ),
+        body: Body::Tokens(lib),
+        source: root.join("specs"),
+    });
+    files
+}
+
+/// A standalone crate named `name` for one description: `Cargo.toml`, its sources and
+/// the runtime as `runtime` says.
+fn standalone_crate<'a>(
+    described: &'a Described,
+    name: &str,
+    command: &str,
+    runtime: &Runtime,
+) -> Result<Vec<Planned<'a>>> {
+    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_name {
+        return Err(Diagnostics::from(Diagnostic::error(
+            Kind::Option,
+            &described.path,
+            "",
+            format!("`{name}` is not a valid package name: use letters, digits, `-` and `_`, starting with a letter"),
+        )));
+    }
+    let api = &described.api;
+    let source = &described.shown;
+    // Gates are plain data that the items of two files read while they are built in
+    // parallel.
+    let gates = Gates::of(api).map(Arc::new);
+    let mut files = api_files(described, command, Path::new("src"), gates.clone());
+    let doc = module_doc(api, source);
+    let features = gates
+        .as_ref()
+        .map(|gates| features_doc(api, gates.features()));
+    let runtime_item = match runtime {
+        Runtime::Vendored => quote!(
+            pub mod runtime;
+        ),
+        Runtime::Path(_) => quote!(
+            pub use openapi_runtime as runtime;
+        ),
+    };
+    let lib = quote! {
+        #doc
+        #features
+        #![warn(missing_docs)]
+        #runtime_item
+        #[rustfmt::skip]
+        pub mod auth;
+        #[rustfmt::skip]
+        pub mod models;
+        #[rustfmt::skip]
+        pub mod operations;
+        #[rustfmt::skip]
+        pub mod servers;
+    };
+    let header = header(source, command);
+    files.push(Planned {
+        path: "src/lib.rs".into(),
+        header: header.clone(),
+        body: Body::Tokens(lib),
+        source: described.path.clone(),
+    });
+    if *runtime == Runtime::Vendored {
+        for (file, contents) in RUNTIME {
+            files.push(Planned {
+                path: Path::new("src/runtime").join(file),
+                header: format!(
+                    "{MARKER}: a copy of the `openapi-runtime` crate's sources.\n// Do not edit: run `{command}`.\n"
+                ),
+                body: Body::Text((*contents).to_owned()),
+                source: described.path.clone(),
+            });
+        }
+    }
+    let features = gates.as_ref().map_or(&[][..], |gates| gates.features());
+    files.push(Planned {
+        path: "Cargo.toml".into(),
+        header: String::new(),
+        body: Body::Text(manifest(name, source, &api.title, features, runtime)),
+        source: described.path.clone(),
+    });
+    Ok(files)
+}
+
+/// The crate doc's list of features: one per group of operations.
+fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
+    let mut doc = String::from(
+        "\n# Features\n\n\
+         Each group of operations is a feature that compiles its operations and the types\n\
+         they reach; `full`, the default, is all of them (and the types no operation\n\
+         reaches). To compile only what you use, turn the default off and name groups:\n\
+         `default-features = false, features = [\"…\"]`. Names do not depend on the features.\n\
+         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\n",
+    );
+    for feature in features {
+        let what = api
+            .groups
+            .iter()
+            .find(|g| &g.feature == feature)
+            .map_or(String::new(), |g| g.doc.clone());
+        doc.push_str(&format!("- `{feature}`: {what}\n"));
+    }
+    inner_doc_attrs("", &doc)
+}

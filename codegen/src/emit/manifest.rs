@@ -1,0 +1,181 @@
+//! The `Cargo.toml` of a standalone crate, from one table of what generated code and the
+//! runtime depend on: a version of a dependency is written in one place.
+
+use crate::config::{Runtime, MARKER};
+
+/// A dependency of a generated crate.
+struct Dependency {
+    name: &'static str,
+    version: &'static str,
+    features: &'static [&'static str],
+    /// `default-features = false`.
+    lean: bool,
+    /// Needed only by the runtime: a crate that depends on the runtime crate leaves it
+    /// to that crate.
+    runtime_only: bool,
+    /// Only with the `client` feature.
+    optional: bool,
+}
+
+const DEPENDENCIES: &[Dependency] = &[
+    Dependency {
+        name: "base64",
+        version: "0.22",
+        features: &[],
+        lean: false,
+        runtime_only: true,
+        optional: false,
+    },
+    Dependency {
+        name: "chrono",
+        version: "0.4",
+        features: &["serde", "std"],
+        lean: true,
+        runtime_only: false,
+        optional: false,
+    },
+    Dependency {
+        name: "http",
+        version: "1",
+        features: &[],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    Dependency {
+        name: "percent-encoding",
+        version: "2",
+        features: &[],
+        lean: false,
+        runtime_only: true,
+        optional: false,
+    },
+    Dependency {
+        name: "reqwest",
+        version: "0.12",
+        features: &["rustls-tls"],
+        lean: true,
+        runtime_only: true,
+        optional: true,
+    },
+    Dependency {
+        name: "serde",
+        version: "1",
+        features: &["derive"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    // Floats read back exactly as written (the default parser may be off by one unit in
+    // the last place).
+    Dependency {
+        name: "serde_json",
+        version: "1",
+        features: &["float_roundtrip"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    Dependency {
+        name: "uuid",
+        version: "1",
+        features: &["serde"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+];
+
+/// The manifest of the standalone crate `name` made from `source` (whose `title` goes
+/// in its description), with a feature per group of `features`.
+pub fn manifest(
+    name: &str,
+    source: &str,
+    title: &str,
+    features: &[String],
+    runtime: &Runtime,
+) -> String {
+    let description: String = format!("Rust types for {title}, generated from {source}")
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
+    // TOML comments start with `#`, not `//`.
+    let marker = MARKER.replacen("//", "#", 1);
+    let mut toml = format!(
+        "{marker} from `{source}`.\n\
+         [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         description = \"{description}\"\npublish = false\n\n[dependencies]\n"
+    );
+    for dependency in DEPENDENCIES {
+        if dependency.runtime_only && matches!(runtime, Runtime::Path(_)) {
+            continue;
+        }
+        toml.push_str(&dependency_line(dependency));
+    }
+    if let Runtime::Path(path) = runtime {
+        let path = path
+            .display()
+            .to_string()
+            .replace('\\', "/")
+            .replace('"', "\\\"");
+        toml.push_str(&format!("openapi-runtime = {{ path = \"{path}\" }}\n"));
+    }
+    toml.push('\n');
+    toml.push_str(&features_toml(features, runtime));
+    toml.push_str(
+        "\n# A workspace of its own, so the crate builds wherever it is written.\n[workspace]\n",
+    );
+    toml
+}
+
+fn dependency_line(dependency: &Dependency) -> String {
+    let mut table = vec![format!("version = \"{}\"", dependency.version)];
+    if dependency.lean {
+        table.push("default-features = false".to_owned());
+    }
+    if !dependency.features.is_empty() {
+        let features: Vec<String> = dependency
+            .features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        table.push(format!("features = [{}]", features.join(", ")));
+    }
+    if dependency.optional {
+        table.push("optional = true".to_owned());
+    }
+    if table.len() == 1 {
+        format!("{} = \"{}\"\n", dependency.name, dependency.version)
+    } else {
+        format!("{} = {{ {} }}\n", dependency.name, table.join(", "))
+    }
+}
+
+/// The `[features]`: a feature per group, `full` for all of them (the default), and the
+/// client's.
+fn features_toml(features: &[String], runtime: &Runtime) -> String {
+    let mut toml = String::from("[features]\n");
+    if !features.is_empty() {
+        let all: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        toml.push_str("default = [\"full\"]\n");
+        toml.push_str("# Every group of operations, and the types no operation reaches.\n");
+        toml.push_str(&format!("full = [{}]\n", all.join(", ")));
+        for feature in features {
+            toml.push_str(&format!("{feature} = []\n"));
+        }
+    }
+    let (client, blocking) = match runtime {
+        Runtime::Vendored => ("[\"dep:reqwest\"]", "[\"client\", \"reqwest/blocking\"]"),
+        Runtime::Path(_) => (
+            "[\"openapi-runtime/client\"]",
+            "[\"client\", \"openapi-runtime/blocking\"]",
+        ),
+    };
+    toml.push_str(&format!(
+        "# `runtime::client`: send operations with reqwest and decode their responses.\n\
+         client = {client}\n\
+         # `runtime::client::blocking`: the same, without an async runtime.\n\
+         blocking = {blocking}\n"
+    ));
+    toml
+}

@@ -1,0 +1,81 @@
+//! Which descriptions a run reads: the one it names, or every description in a project's
+//! `specs/`, each with the path headers show it by.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+
+/// A description to read: where it is, how headers show it, and its text when the
+/// caller holds it in memory.
+pub struct Input {
+    pub path: PathBuf,
+    pub shown: String,
+    pub text: Option<String>,
+}
+
+/// The descriptions `config` asks to read.
+pub fn inputs(config: &Config) -> Result<Vec<Input>> {
+    Ok(match &config.source {
+        Source::Spec { path, .. } => vec![Input {
+            path: path.clone(),
+            shown: path.display().to_string(),
+            text: None,
+        }],
+        Source::Text { path, text, .. } => vec![Input {
+            path: path.clone(),
+            shown: path.display().to_string(),
+            text: Some(text.clone()),
+        }],
+        Source::Workspace { root } => {
+            if !config.filter.is_empty() {
+                return Err(Diagnostic::error(
+                    Kind::Option,
+                    root,
+                    "",
+                    "a filter applies to one description (`--spec`), not to a workspace",
+                )
+                .into());
+            }
+            workspace_specs(root)?
+        }
+    })
+}
+
+/// The descriptions in `root/specs/`, sorted, each with the path its headers show.
+fn workspace_specs(root: &Path) -> Result<Vec<Input>> {
+    let dir = root.join("specs");
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            Kind::Io,
+            &dir,
+            "",
+            format!("cannot list the descriptions: {e}"),
+        ))
+    })?;
+    let mut specs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    specs.sort();
+    Ok(specs
+        .into_iter()
+        .map(|path| {
+            let shown = format!(
+                "specs/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            Input {
+                path,
+                shown,
+                text: None,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,69 @@
+//! What lowering an operation needs: the description, the schemas being converted, the
+//! security schemes, the names of the `operations` module, and the operation at hand.
+//! Lowering an operation is spread over `body`, `responses`, `servers` (its security) and
+//! `operation`, each adding methods to [`Operations`].
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::schema::Schemas;
+use crate::load::Document;
+use crate::model::SecurityScheme;
+use crate::naming::{operations_namespace, Namespace};
+
+/// The methods of a Path Item Object, in the order the format lists them.
+pub(super) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub(super) struct Operations<'d, 's> {
+    pub(super) doc: &'d Document,
+    pub(super) schemas: &'s mut Schemas<'d>,
+    /// The security schemes operations may need.
+    pub(super) schemes: &'s [SecurityScheme],
+    /// Names of the `operations` module: operations and the types made for them.
+    pub(super) names: Namespace,
+    pub(super) ids: BTreeSet<String>,
+}
+
+/// An operation being lowered: what its parts need to know of it.
+pub(super) struct Current<'a> {
+    pub(super) id: &'a str,
+    /// The marker type's name, which the names of its inline types start with.
+    pub(super) name: &'a str,
+    pub(super) node: &'a Value,
+    pub(super) pointer: &'a str,
+}
+
+impl<'d, 's> Operations<'d, 's> {
+    pub(super) fn new(
+        doc: &'d Document,
+        schemas: &'s mut Schemas<'d>,
+        schemes: &'s [SecurityScheme],
+    ) -> Self {
+        Operations {
+            doc,
+            schemas,
+            schemes,
+            names: operations_namespace(),
+            ids: BTreeSet::new(),
+        }
+    }
+}
+
+/// A Swagger 2.0 parameter or header carries its schema keywords on itself.
+pub(super) fn swagger_schema(node: &Value) -> Value {
+    let mut schema = Map::new();
+    if let Value::Object(fields) = node {
+        for (key, value) in fields {
+            if !matches!(
+                key.as_str(),
+                "name" | "in" | "required" | "collectionFormat"
+            ) {
+                schema.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(schema)
+}

@@ -1,0 +1,256 @@
+//! `cargo run -p tools -- bench --decode`: how fast the generated `decode` reads response
+//! bodies, against parsing the same bytes into `serde_json::Value` (what a client that
+//! does not type its responses does), in one optimised binary, in one run.
+//!
+//! The bodies are real where the description has examples (every `example`/`examples`
+//! of a JSON response), and made by the `oracle` value maker for every JSON response
+//! schema otherwise (varied values, seeded: the same bodies every run), keeping those the
+//! generated `decode` accepts. Each round decodes every body once both ways; the figures
+//! are the medians over the rounds, in MB/s.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use codegen::model::{Api, Payload};
+use serde_json::{json, Value};
+
+use crate::cargo;
+use oracle::source::Seeded;
+use oracle::values::{Direction, Maker, Options};
+
+/// Bodies made per JSON response schema.
+const MADE_PER_SCHEMA: u64 = 3;
+
+/// Rounds of decoding, each over every body both ways.
+const ROUNDS: usize = 15;
+
+/// One description's figures.
+pub struct Decoded {
+    pub label: String,
+    pub bodies: usize,
+    pub examples: usize,
+    pub bytes: usize,
+    pub typed: f64,
+    pub value: f64,
+}
+
+/// Measures the decoding of `spec`'s response bodies; the harness is built in release
+/// under `bench/decode/`.
+pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Decoded, String> {
+    let label = spec
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let dir = bench.join("decode").join(label.replace('.', "-"));
+    let api_dir = dir.join("api");
+    let config = codegen::Config::spec(spec).out(&api_dir).name("decode-api");
+    let generated = codegen::generate(&config).map_err(|problems| problems.to_string())?;
+    let api = &generated.models[0];
+    let doc = oracle::Document::read(spec)?;
+    let (bodies, examples) = bodies(api, &doc);
+    let harness = dir.join("harness");
+    write(&harness.join("Cargo.toml"), HARNESS_MANIFEST)?;
+    write(&harness.join("src/main.rs"), &main_rs(api))?;
+    std::fs::copy(root.join("Cargo.lock"), harness.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
+    let bodies_file = dir.join("bodies.jsonl");
+    let lines: Vec<String> = bodies.iter().map(Value::to_string).collect();
+    write(&bodies_file, &(lines.join("\n") + "\n"))?;
+    let target = bench.join("decode-target");
+    let built = cargo()
+        .args(["build", "--release", "--quiet"])
+        .current_dir(&harness)
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !built.success() {
+        return Err(format!(
+            "the decode harness in {} does not build",
+            harness.display()
+        ));
+    }
+    let output = std::process::Command::new(target.join("release/decode-harness"))
+        .arg(&bodies_file)
+        .arg(ROUNDS.to_string())
+        .output()
+        .map_err(|e| format!("cannot run the decode harness: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the decode harness failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let figures: Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    Ok(Decoded {
+        label,
+        bodies: figures["bodies"].as_u64().unwrap_or(0) as usize,
+        examples: examples.min(figures["bodies"].as_u64().unwrap_or(0) as usize),
+        bytes: figures["bytes"].as_u64().unwrap_or(0) as usize,
+        typed: figures["typed"].as_f64().unwrap_or(0.0),
+        value: figures["value"].as_f64().unwrap_or(0.0),
+    })
+}
+
+/// The bodies to decode, as `{index, status, body}` lines (examples first), and how many
+/// are the description's examples.
+fn bodies(api: &Api, doc: &oracle::Document) -> (Vec<Value>, usize) {
+    let options = Options {
+        direction: Direction::Response,
+        nulls: true,
+        ..Options::varied()
+    };
+    let maker = Maker::new(doc, options);
+    let mut examples = Vec::new();
+    let mut made = Vec::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        for response in &op.responses {
+            let status = match response.status {
+                codegen::model::Status::Code(code) => code,
+                codegen::model::Status::Range(hundreds) => hundreds * 100,
+                codegen::model::Status::Default => continue,
+            };
+            let Some(content) = response.contents.first() else {
+                continue;
+            };
+            if !matches!(content.payload, Payload::Json(_)) {
+                continue;
+            }
+            let line = |body: &Value| json!({ "index": index, "status": status, "body": body.to_string() });
+            if let Some(media) = content.media.as_deref().and_then(|m| doc.get(m)) {
+                if let Some(example) = oracle::values::example_of(media) {
+                    examples.push(line(&example));
+                }
+            }
+            let Some(schema_pointer) = content.schema.as_deref() else {
+                continue;
+            };
+            let Some(schema) = doc.get(schema_pointer) else {
+                continue;
+            };
+            for n in 0..MADE_PER_SCHEMA {
+                let mut source = Seeded::from_text(&format!("{}\0{status}\0{n}", op.id));
+                made.push(line(&maker.value(&mut source, schema, schema_pointer)));
+            }
+        }
+    }
+    let count = examples.len();
+    examples.extend(made);
+    (examples, count)
+}
+
+const HARNESS_MANIFEST: &str = "# Written by `cargo run -p tools -- bench --decode`.\n\
+[package]\nname = \"decode-harness\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+[dependencies]\n\
+api = { package = \"decode-api\", path = \"../api\" }\n\
+http = \"1\"\n\
+serde_json = { version = \"1\", features = [\"float_roundtrip\"] }\n\n\
+[profile.release]\ncodegen-units = 16\n\n\
+[workspace]\n";
+
+fn main_rs(api: &Api) -> String {
+    let mut out = String::from(
+        "// Written by `cargo run -p tools -- bench --decode`.\n#![allow(deprecated)]\n\n\
+         fn decode(index: usize, status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> bool {\n    match index {\n",
+    );
+    for (index, op) in api.operations.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "        {index} => ok::<api::operations::{}>(status, headers, body),",
+            op.names.marker
+        );
+    }
+    out.push_str("        _ => false,\n    }\n}\n");
+    out.push_str(HARNESS);
+    out
+}
+
+const HARNESS: &str = r#"
+use api::runtime::Operation;
+
+fn ok<O: Operation>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> bool {
+    matches!(O::decode(status, headers, body), Ok(_))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let file = args.next().expect("the bodies");
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
+    let text = std::fs::read_to_string(file).expect("the bodies file");
+    let mut headers = http::HeaderMap::new();
+    headers.insert("content-type", http::HeaderValue::from_static("application/json"));
+    // Only the bodies the generated types accept are timed.
+    let bodies: Vec<(usize, http::StatusCode, Vec<u8>)> = text
+        .lines()
+        .filter_map(|line| {
+            let line: serde_json::Value = serde_json::from_str(line).ok()?;
+            let index = line["index"].as_u64()? as usize;
+            let status = http::StatusCode::from_u16(line["status"].as_u64()? as u16).ok()?;
+            let body = line["body"].as_str()?.as_bytes().to_vec();
+            decode(index, status, &headers, &body).then_some((index, status, body))
+        })
+        .collect();
+    let bytes: usize = bodies.iter().map(|(_, _, body)| body.len()).sum();
+    let (mut typed, mut value) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let start = std::time::Instant::now();
+        for (index, status, body) in &bodies {
+            std::hint::black_box(decode(*index, *status, &headers, body));
+        }
+        typed.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e6);
+        let start = std::time::Instant::now();
+        for (_, _, body) in &bodies {
+            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(body).ok());
+        }
+        value.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e6);
+    }
+    println!(
+        "{}",
+        serde_json::json!({ "bodies": bodies.len(), "bytes": bytes, "typed": median(typed), "value": median(value) })
+    );
+}
+"#;
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+pub fn print(results: &[Decoded]) {
+    if results.is_empty() {
+        return;
+    }
+    println!("\nDecoding response bodies (medians of {ROUNDS} rounds, MB/s):");
+    println!(
+        "{:<42} {:>7} {:>9} {:>9} {:>9} {:>9} {:>6}",
+        "description", "bodies", "examples", "MB", "typed", "Value", "ratio"
+    );
+    for r in results {
+        println!(
+            "{:<42} {:>7} {:>9} {:>9.2} {:>9.1} {:>9.1} {:>6.2}",
+            r.label,
+            r.bodies,
+            r.examples,
+            r.bytes as f64 / 1e6,
+            r.typed,
+            r.value,
+            r.typed / r.value.max(f64::MIN_POSITIVE)
+        );
+    }
+}
+
+pub fn to_json(r: &Decoded) -> Value {
+    json!({
+        "label": r.label, "bodies": r.bodies, "examples": r.examples, "bytes": r.bytes,
+        "typed_mb_s": r.typed, "value_mb_s": r.value,
+    })
+}
