@@ -68,9 +68,13 @@ pub fn check_files(
             "src/runtime/auth.rs",
             "src/runtime/client.rs",
             "src/runtime/de.rs",
+            "src/runtime/error.rs",
+            "src/runtime/form.rs",
             "src/runtime/mod.rs",
+            "src/runtime/node.rs",
             "src/runtime/request.rs",
             "src/runtime/ser.rs",
+            "src/runtime/style.rs",
             "src/servers.rs",
         ]
     );
