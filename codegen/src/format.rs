@@ -107,16 +107,21 @@ fn items(
             let start = Instant::now();
             let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
             let built_and_printed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let tokens: Vec<TokenStream> = range.clone().map(item).collect();
+                let built = Instant::now();
                 let printed: std::result::Result<Vec<String>, String> =
-                    range.clone().map(|index| unparse(item(index))).collect();
-                printed
+                    tokens.into_iter().map(unparse).collect();
+                (built, printed)
             }));
-            let printed = match built_and_printed {
-                Ok(printed) => printed,
-                Err(_) => Err(format!(
-                    "the generator failed on items {}..{} of this module; this is a bug in the generator",
-                    range.start, range.end
-                )),
+            let (built, printed) = match built_and_printed {
+                Ok((built, printed)) => (built, printed),
+                Err(_) => (
+                    Instant::now(),
+                    Err(format!(
+                        "the generator failed on items {}..{} of this module; this is a bug in the generator",
+                        range.start, range.end
+                    )),
+                ),
             };
             let text = printed.map(|items| items.join("\n")).map_err(|message| {
                 // Find the item at fault, to name where it comes from.
@@ -131,11 +136,9 @@ fn items(
                     .unwrap_or(range.start);
                 (pointer(culprit), message)
             });
-            // Building and printing interleave item by item, so the split between them
-            // is not measured per chunk: it all counts as formatting.
             let chunk_cost = Cost {
-                emit: Duration::ZERO,
-                format: start.elapsed(),
+                emit: built - start,
+                format: built.elapsed(),
             };
             done.push((chunk, text, chunk_cost));
         }

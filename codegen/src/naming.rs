@@ -50,14 +50,48 @@ const RESERVED_TYPES: &[&str] = &[
     "PartialOrd",
 ];
 
+/// Names that are one word although their usual spelling looks like two to a casing
+/// library (`GitHub` would become `git_hub`): each is replaced by its spelling as one
+/// word before the case is changed, so `X-GitHub-Api-Version` is `x_github_api_version`
+/// and `XGithubApiVersion` (Rust's naming convention writes such compounds as one word:
+/// `Uuid`, `Stdin`).
+const COMPOUNDS: &[(&str, &str)] = &[
+    ("GitHub", "Github"),
+    ("GitLab", "Gitlab"),
+    ("OAuth2", "Oauth2"),
+    ("OAuth", "Oauth"),
+    ("OpenID", "Openid"),
+    ("OpenAPI", "Openapi"),
+    ("IPv4", "Ipv4"),
+    ("IPv6", "Ipv6"),
+    ("iOS", "Ios"),
+    ("macOS", "Macos"),
+    ("GraphQL", "Graphql"),
+    ("MySQL", "Mysql"),
+    ("PostgreSQL", "Postgresql"),
+    ("NoSQL", "Nosql"),
+    ("JavaScript", "Javascript"),
+    ("TypeScript", "Typescript"),
+    ("YouTube", "Youtube"),
+    ("PayPal", "Paypal"),
+    ("LinkedIn", "Linkedin"),
+    ("WebSocket", "Websocket"),
+];
+
 /// Words of `raw`: runs of ASCII letters and digits, everything else a separator
-/// (but an apostrophe joins: "I'm a teapot" has the words "Im", "a" and "teapot").
+/// (but an apostrophe joins: "I'm a teapot" has the words "Im", "a" and "teapot"), with
+/// the [`COMPOUNDS`] written as one word.
 fn words(raw: &str) -> String {
-    let cleaned: String = raw
+    let mut cleaned: String = raw
         .chars()
         .filter(|c| *c != '\'')
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
+    for (spelled, one_word) in COMPOUNDS {
+        if cleaned.contains(spelled) {
+            cleaned = cleaned.replace(spelled, one_word);
+        }
+    }
     cleaned.trim().to_owned()
 }
 
@@ -342,6 +376,16 @@ impl Namespace {
         self.claim(last)
     }
 
+    /// Whether `name` is not used yet.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.used.contains(name)
+    }
+
+    /// Frees `name` (a type renamed), for another to claim.
+    pub fn release(&mut self, name: &str) {
+        self.used.remove(name);
+    }
+
     /// `name` if it is free, else `name` with the first free numeric suffix.
     pub fn claim(&mut self, name: String) -> String {
         if self.used.insert(name.clone()) {
@@ -426,6 +470,45 @@ pub fn status_variant(status: crate::model::Status) -> String {
     }
 }
 
+/// The name several UpperCamelCase `names` agree on: the words they all end with
+/// (`IssuesListForRepoDirection` and `ReposListDirection` agree on `Direction`), when
+/// that is a type name of its own; `None` when they end differently.
+pub fn common_name(names: &[&str]) -> Option<String> {
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for c in name.chars() {
+            match words.last_mut() {
+                Some(word) if !c.is_ascii_uppercase() => word.push(c),
+                _ => words.push(c.to_string()),
+            }
+        }
+        words
+    };
+    let split: Vec<Vec<String>> = names.iter().map(|name| words(name)).collect();
+    let first = split.first()?;
+    let mut common = 0;
+    while common < first.len()
+        && split
+            .iter()
+            .all(|w| w.len() > common && w[w.len() - 1 - common] == first[first.len() - 1 - common])
+    {
+        common += 1;
+    }
+    if common == 0 {
+        return None;
+    }
+    let name: String = first[first.len() - common..].concat();
+    // `Item`, `Value` or `Variant2` name a place, not a thing.
+    let generic = matches!(name.as_str(), "Item" | "Value" | "Field" | "Type")
+        || name.starts_with("Variant")
+        || is_generic_title(&name);
+    let valid = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !generic
+        && !KEYWORDS.contains(&name.as_str())
+        && !RESERVED_TYPES.contains(&name.as_str());
+    valid.then_some(name)
+}
+
 /// The `operations` module's namespace, with the names the module itself uses.
 pub fn operations_namespace() -> Namespace {
     Namespace::with(&["runtime"])
@@ -474,6 +557,32 @@ pub fn module_name(spec: &std::path::Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compounds_stay_one_word() {
+        assert_eq!(
+            super::field_name("X-GitHub-Api-Version"),
+            "x_github_api_version"
+        );
+        assert_eq!(super::type_name("OAuthToken", "T"), "OauthToken");
+        assert_eq!(super::field_name("ipv6Address"), "ipv6_address");
+        assert_eq!(super::field_name("IPv6Address"), "ipv6_address");
+    }
+
+    #[test]
+    fn shared_names_are_the_common_end() {
+        use super::common_name;
+        assert_eq!(
+            common_name(&["IssuesListForRepoDirection", "ReposListDirection"]).as_deref(),
+            Some("Direction")
+        );
+        assert_eq!(
+            common_name(&["ListSortDirection", "SearchSortDirection"]).as_deref(),
+            Some("SortDirection")
+        );
+        assert_eq!(common_name(&["FooItem", "BarItem"]), None);
+        assert_eq!(common_name(&["FooState", "BarKind"]), None);
+    }
+
     use super::*;
 
     #[test]

@@ -60,16 +60,20 @@ fn every_document_compiles_cleanly() {
         .count();
     assert_eq!(modules, DOCUMENTS - INVALID.len());
     let out = root.join("generated");
+    // A workspace's generated crate depends on the runtime crate, as the project's own does.
+    let runtime = support::workspace().join("runtime");
     std::fs::write(
         out.join("Cargo.toml"),
-        "[package]\nname = \"oas_examples\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n\
-         base64 = \"0.22\"\n\
-         chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n\
-         http = \"1\"\npercent-encoding = \"2\"\nserde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\nuuid = { version = \"1\", features = [\"serde\"] }\n\
-         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"], optional = true }\n\n\
-         [features]\nclient = [\"dep:reqwest\"]\nblocking = [\"client\", \"reqwest/blocking\"]\n\n[workspace]\n",
+        format!(
+            "[package]\nname = \"oas_examples\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n\
+             openapi-runtime = {{ path = {:?} }}\n\
+             chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
+             http = \"1\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+             serde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
+             [features]\nclient = [\"openapi-runtime/client\"]\nblocking = [\"client\", \"openapi-runtime/blocking\"]\n\n[workspace]\n",
+            runtime.display().to_string()
+        ),
     )
     .unwrap();
     support::assert_compiles_cleanly(&out, "the oas-examples corpus");

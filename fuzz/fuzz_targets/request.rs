@@ -1,10 +1,11 @@
 //! Request building on arbitrary parameter values, for the operations of real descriptions
 //! (their crates and the table of their parameters are written by `cargo run -p tools --
-//! fuzz-prepare`). The bytes pick a description, an operation and a base URL, and a value
-//! of the right coarse kind for each parameter: strings of every ASCII character and the
-//! characters that matter in a URI or a header, numbers, lists, enum values known and
-//! unknown; optional ones are left out at random. The request is then read back with
-//! decoders of our own (`percent-encoding`, `form_urlencoded`), never the runtime's:
+//! fuzz-prepare`). The bytes pick a description, an operation and a base URL, and, through
+//! the `oracle` value maker (the one the tests and the Prism harness use), a value of each
+//! parameter's schema: text of every character, those that matter in a URI or a header
+//! above all, numbers, lists, objects, enum values known and unknown; optional ones are
+//! left out at random. The request is then read back with decoders of our own
+//! (`percent-encoding`, `form_urlencoded`), never the runtime's:
 //!
 //! - it is refused only for a reason that exists (a control character in a header, a `.`
 //!   or `..` path segment, a value nested too deeply, …);
@@ -20,7 +21,7 @@
 
 use std::sync::OnceLock;
 
-use fuzz_requests::{Kind, Location, Op, Param, Piece, Refusal, Style, Unfit, Value, APIS};
+use fuzz_requests::{Api, Location, Op, Param, Piece, Refusal, Style, Unfit, Value, APIS};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use percent_encoding::percent_decode_str;
@@ -40,16 +41,36 @@ const BASES: &[&str] = &[
 /// The headers the runtime writes besides the header parameters.
 const FIXED_HEADERS: &[&str] = &["accept", "content-type", "cookie", "authorization"];
 
-/// Pieces strings are made of, besides single characters: what ends or splits a URI part,
-/// a query pair, a header or a cookie, what reads as an escape, dot segments, non-ASCII.
-#[rustfmt::skip]
-const PIECES: &[&str] = &[
-    "/", "?", "#", "&", "=", "%", "+", "..", ".", ",", ";", "|", " ", "\t", "\r", "\n",
-    "\r\n", "\0", "[", "]", "{", "}", ":", "@", "!", "$", "'", "(", ")", "*", "~", "\"", "\\",
-    "<", ">", "^", "`", "\x7f", "%2F", "%2e%2E", "%25", "%0D%0A", "%20", "é", "€", "😀",
-    "\u{202e}", "\u{a0}", "a", "Z", "0", "-", "_", "name", "x[y]", "a=b&c=d", " a ", "..%2F",
-    "\r\nx-injected: 1", "; other=1", "primitive", "array", "object",
-];
+/// Each description of `APIS`, read by the `oracle` crate once.
+fn documents() -> &'static [oracle::Document] {
+    static DOCUMENTS: OnceLock<Vec<oracle::Document>> = OnceLock::new();
+    DOCUMENTS.get_or_init(|| {
+        APIS.iter()
+            .map(|api| {
+                let root = oracle::document::parse(api.description).expect("a description");
+                oracle::Document::new(root)
+            })
+            .collect()
+    })
+}
+
+/// The fuzzer's bytes as the value maker's choices (`0` once they run out).
+struct Choices<'a, 'b>(&'a mut Unstructured<'b>);
+
+impl oracle::Source for Choices<'_, '_> {
+    fn draw(&mut self, bound: u64) -> u64 {
+        self.0.int_in_range(0..=bound.max(1) - 1).unwrap_or(0)
+    }
+}
+
+/// Values of every shape with any text, but never `null` for a parameter: a present
+/// parameter holds a value.
+fn options() -> oracle::Options {
+    oracle::Options {
+        nulls: false,
+        ..oracle::Options::hostile()
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
@@ -57,7 +78,10 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn one(u: &mut Unstructured) -> Result<()> {
-    let api = u.choose(APIS)?;
+    let index = u.choose_index(APIS.len())?;
+    let api: &Api = &APIS[index];
+    let document = &documents()[index];
+    let maker = oracle::Maker::new(document, options());
     let op = u.choose(api.operations)?;
     let base = *u.choose(BASES)?;
     let mut input = Map::new();
@@ -70,7 +94,7 @@ fn one(u: &mut Unstructured) -> Result<()> {
             fits = false;
             any_json(u, 3)?
         } else {
-            value(u, &param.kind, 0, &mut fits)?
+            maker.param(&mut Choices(u), param.pointer)
         };
         input.insert(param.wire.to_owned(), value);
     }
@@ -123,139 +147,9 @@ fn one(u: &mut Unstructured) -> Result<()> {
 // ---------------------------------------------------------------------------------------
 // Values
 
+/// Text for the hostile JSON the target sometimes sends instead of a value of the schema.
 fn text(u: &mut Unstructured) -> Result<String> {
-    let mut text = String::new();
-    for _ in 0..u.int_in_range(0..=8u8)? {
-        match u.int_in_range(0..=3u8)? {
-            0 => text.push_str(u.choose(PIECES)?),
-            // Every ASCII character, control characters included.
-            1 => text.push(char::from(u.int_in_range(0..=127u8)?)),
-            2 => text.push(u.arbitrary::<char>()?),
-            _ => text.push_str(u.arbitrary::<&str>()?),
-        }
-    }
-    Ok(text)
-}
-
-/// A value of `kind`; `fits` is cleared when the value may not fit the generated type.
-fn value(u: &mut Unstructured, kind: &Kind, depth: u32, fits: &mut bool) -> Result<Value> {
-    Ok(match kind {
-        Kind::String => Value::String(text(u)?),
-        Kind::Int32 => Value::from(u.arbitrary::<i32>()?),
-        Kind::Int64 => Value::from(u.arbitrary::<i64>()?),
-        Kind::Float32 => float(f64::from(u.arbitrary::<f32>()?)),
-        Kind::Float64 => {
-            if u.arbitrary()? {
-                float(u.arbitrary::<f64>()?)
-            } else {
-                float(f64::from(u.int_in_range(-1000..=1000i32)?) / 8.0)
-            }
-        }
-        Kind::Boolean => Value::Bool(u.arbitrary()?),
-        Kind::DateTime => Value::String(date_time(u)?),
-        Kind::Date => Value::String(date(u)?),
-        Kind::Uuid => {
-            let bytes: [u8; 16] = u.arbitrary()?;
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            Value::String(format!(
-                "{}-{}-{}-{}-{}",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..]
-            ))
-        }
-        // Enums keep the values they do not know.
-        Kind::Enum(wires) => match u.choose_index(wires.len() + 1)? {
-            index if index < wires.len() => Value::String(wires[index].to_owned()),
-            _ => Value::String(text(u)?),
-        },
-        Kind::IntEnum(values) => match u.choose_index(values.len() + 1)? {
-            index if index < values.len() => Value::from(values[index]),
-            _ => Value::from(u.arbitrary::<i32>()?),
-        },
-        Kind::List(item) => {
-            let len = if depth > 2 {
-                0
-            } else {
-                u.int_in_range(0..=4u8)?
-            };
-            let items = (0..len)
-                .map(|_| value(u, item, depth + 1, fits))
-                .collect::<Result<_>>()?;
-            Value::Array(items)
-        }
-        Kind::Object(properties, additional) => {
-            let mut object = Map::new();
-            for property in *properties {
-                if property.required || u.arbitrary()? {
-                    let value = value(u, &property.kind, depth + 1, fits)?;
-                    object.insert(property.wire.to_owned(), value);
-                }
-            }
-            if let Some(kind) = additional {
-                for _ in 0..u.int_in_range(0..=2u8)? {
-                    let key = text(u)?;
-                    if properties.iter().all(|p| p.wire != key) {
-                        let value = value(u, kind, depth + 1, fits)?;
-                        object.insert(key, value);
-                    }
-                }
-            }
-            Value::Object(object)
-        }
-        Kind::Map(item) => {
-            let mut object = Map::new();
-            for _ in 0..u.int_in_range(0..=3u8)? {
-                object.insert(text(u)?, value(u, item, depth + 1, fits)?);
-            }
-            Value::Object(object)
-        }
-        Kind::Other => {
-            *fits = false;
-            any_json(u, 2)?
-        }
-    })
-}
-
-/// A finite float; JSON has no others.
-fn float(number: f64) -> Value {
-    serde_json::Number::from_f64(number).map_or(Value::from(0.5), Value::Number)
-}
-
-fn date(u: &mut Unstructured) -> Result<String> {
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        u.int_in_range(1..=9999u32)?,
-        u.int_in_range(1..=12u32)?,
-        u.int_in_range(1..=28u32)?
-    ))
-}
-
-fn date_time(u: &mut Unstructured) -> Result<String> {
-    let date = date(u)?;
-    let time = format!(
-        "{:02}:{:02}:{:02}",
-        u.int_in_range(0..=23u32)?,
-        u.int_in_range(0..=59u32)?,
-        u.int_in_range(0..=59u32)?
-    );
-    let fraction = if u.arbitrary()? {
-        format!(".{}", u.int_in_range(0..=999_999_999u32)?)
-    } else {
-        String::new()
-    };
-    let offset = match u.int_in_range(0..=2u8)? {
-        0 => "Z".to_owned(),
-        sign => format!(
-            "{}{:02}:{:02}",
-            if sign == 1 { '+' } else { '-' },
-            u.int_in_range(0..=23u32)?,
-            u.int_in_range(0..=59u32)?
-        ),
-    };
-    Ok(format!("{date}T{time}{fraction}{offset}"))
+    u.arbitrary::<String>()
 }
 
 /// Any JSON: nested lists and objects, `null` items, which the styles cannot all write.
@@ -697,6 +591,15 @@ impl Check<'_> {
         Ok(())
     }
 
+    /// Whether `name` is a member of the object `param` holds: an exploded object's
+    /// members are pairs of their own.
+    fn is_member(&self, param: &Param, name: &str) -> bool {
+        let index = self.op.params.iter().position(|p| std::ptr::eq(p, param));
+        index
+            .and_then(|index| self.values[index].as_object())
+            .is_some_and(|members| members.contains_key(name))
+    }
+
     fn declared_query_name(&self, name: &str) -> bool {
         self.params(Location::Query).any(|(_, param)| {
             name == param.wire
@@ -704,7 +607,9 @@ impl Check<'_> {
                     && name.starts_with(&format!("{}[", param.wire))
                     && name.ends_with(']'))
                 // An exploded object's members are pairs of their own.
-                || (param.explode && param.style != Style::DeepObject && object_key(&param.kind, name))
+                || (param.explode
+                    && param.style != Style::DeepObject
+                    && self.is_member(param, name))
         })
     }
 
@@ -1098,18 +1003,6 @@ fn same(read: &Value, expected: &Value) -> Outcome {
         Ok(())
     } else {
         Err(format!("reads back as {read}, not {expected}"))
-    }
-}
-
-/// Whether `name` can be a member of an object of `kind`: a declared property, or any
-/// name where the object has additional properties.
-fn object_key(kind: &Kind, name: &str) -> bool {
-    match kind {
-        Kind::Object(properties, additional) => {
-            additional.is_some() || properties.iter().any(|p| p.wire == name)
-        }
-        Kind::Map(_) | Kind::Other => true,
-        _ => false,
     }
 }
 

@@ -4,8 +4,9 @@
 //! holds, per operation, a function that reads its parameters from a JSON object field by
 //! field (as the Prism harness does) and builds its request with `Operation::request`,
 //! and a table of its parameters as the model has them: wire name, place, style,
-//! explode, allowReserved and a coarse kind of the value. The body is the Prism
-//! harness's valid value for it: the target varies parameters only.
+//! explode, allowReserved and where the description declares it (the target makes its
+//! values with the `oracle` value maker). The body is a plain valid value of its schema:
+//! the target varies parameters only.
 //!
 //! Files are rewritten only when they change, so the fuzz build starts over only when
 //! the generator or a description did.
@@ -13,7 +14,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use codegen::model::{Api, Operation, PathPart, Payload, Ty, TypeKind};
+use codegen::model::{Api, Operation, PathPart, Payload};
 use serde_json::json;
 
 use crate::prism::harness;
@@ -38,9 +39,6 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("parameters", "codegen/tests/fixtures/parameters.yaml"),
     ("reserved", "fuzz/specs/reserved.yaml"),
 ];
-
-/// How deep the kind of an object property is described; deeper is `Other`.
-const DEPTH: usize = 3;
 
 pub fn run(root: &Path) -> Result<(), String> {
     let operations = prepare(root)?;
@@ -75,7 +73,8 @@ fn prepare(root: &Path) -> Result<usize, String> {
         );
         let _ = writeln!(
             apis,
-            "    Api {{ name: {module:?}, operations: {module}::OPERATIONS }},"
+            "    Api {{ name: {module:?}, description: include_str!({:?}), operations: {module}::OPERATIONS }},",
+            spec.display().to_string()
         );
         count += api.operations.len();
     }
@@ -119,7 +118,7 @@ fn description_module(module: &str, package: &str, api: &Api, doc: &oracle::Docu
                 ),
             })
             .unwrap_or_default();
-        let _ = writeln!(table, "{},", operation_entry(api, op, index));
+        let _ = writeln!(table, "{},", operation_entry(op, index));
         functions.push_str(&build_function(api, op, index, &body));
     }
     format!(
@@ -130,7 +129,7 @@ fn description_module(module: &str, package: &str, api: &Api, doc: &oracle::Docu
 }
 
 /// `Op { … }` for `op`.
-fn operation_entry(api: &Api, op: &Operation, index: usize) -> String {
+fn operation_entry(op: &Operation, index: usize) -> String {
     let template: Vec<String> = op
         .template
         .iter()
@@ -146,7 +145,7 @@ fn operation_entry(api: &Api, op: &Operation, index: usize) -> String {
         .iter()
         .map(|p| {
             format!(
-                "Param {{ wire: {:?}, location: Location::{:?}, style: Style::{:?}, explode: {}, allow_reserved: {}, required: {}, content: {:?}, kind: {} }}",
+                "Param {{ wire: {:?}, location: Location::{:?}, style: Style::{:?}, explode: {}, allow_reserved: {}, required: {}, content: {:?}, pointer: {:?} }}",
                 p.wire,
                 p.location,
                 p.style,
@@ -154,7 +153,7 @@ fn operation_entry(api: &Api, op: &Operation, index: usize) -> String {
                 p.allow_reserved,
                 p.required,
                 p.content,
-                kind(api, &p.ty, 0)
+                p.pointer
             )
         })
         .collect();
@@ -165,59 +164,6 @@ fn operation_entry(api: &Api, op: &Operation, index: usize) -> String {
         template.join(", "),
         params.join(", ")
     )
-}
-
-/// The coarse kind of `ty`, as a `Kind` expression.
-fn kind(api: &Api, ty: &Ty, depth: usize) -> String {
-    match ty {
-        Ty::Bool => "Kind::Boolean".into(),
-        Ty::I32 => "Kind::Int32".into(),
-        Ty::I64 => "Kind::Int64".into(),
-        Ty::F32 => "Kind::Float32".into(),
-        Ty::F64 => "Kind::Float64".into(),
-        Ty::String => "Kind::String".into(),
-        Ty::DateTime => "Kind::DateTime".into(),
-        Ty::Date => "Kind::Date".into(),
-        Ty::Uuid => "Kind::Uuid".into(),
-        Ty::Bytes | Ty::Any => "Kind::Other".into(),
-        Ty::Option(inner) => kind(api, inner, depth),
-        Ty::List(inner) => format!("Kind::List(&{})", kind(api, inner, depth + 1)),
-        Ty::Map(inner) => format!("Kind::Map(&{})", kind(api, inner, depth + 1)),
-        Ty::Named(id) => match &api.types[id.0].kind {
-            TypeKind::Enum(e) => {
-                let wires: Vec<String> =
-                    e.variants.iter().map(|v| format!("{:?}", v.wire)).collect();
-                format!("Kind::Enum(&[{}])", wires.join(", "))
-            }
-            TypeKind::IntEnum(e) => {
-                let values: Vec<String> = e.variants.iter().map(|v| v.value.to_string()).collect();
-                format!("Kind::IntEnum(&[{}])", values.join(", "))
-            }
-            TypeKind::Alias(inner) | TypeKind::Newtype(inner) if depth <= DEPTH => {
-                kind(api, inner, depth + 1)
-            }
-            TypeKind::Struct(s) if depth <= DEPTH => {
-                let properties: Vec<String> = s
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "Property {{ wire: {:?}, required: {}, kind: {} }}",
-                            f.wire,
-                            f.required && !f.read_only,
-                            kind(api, &f.ty, depth + 1)
-                        )
-                    })
-                    .collect();
-                let additional = match &s.additional {
-                    Some(a) => format!("Some(&{})", kind(api, &a.ty, depth + 1)),
-                    None => "None".into(),
-                };
-                format!("Kind::Object(&[{}], {additional})", properties.join(", "))
-            }
-            _ => "Kind::Other".into(),
-        },
-    }
 }
 
 /// `op_{index}`: the parameters from JSON, field by field, then the request.
@@ -295,9 +241,10 @@ const HEADER: &str = r#"// @generated by `cargo run -p tools -- fuzz-prepare`: t
 pub use serde_json::Value;
 use std::sync::OnceLock;
 
-/// One description.
+/// One description: its name, its text, its operations.
 pub struct Api {
     pub name: &'static str,
+    pub description: &'static str,
     pub operations: &'static [Op],
 }
 
@@ -330,7 +277,8 @@ pub struct Param {
     pub required: bool,
     /// The media type of a parameter described by `content`.
     pub content: Option<&'static str>,
-    pub kind: Kind,
+    /// Where the description declares it (empty for one it does not).
+    pub pointer: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -351,37 +299,6 @@ pub enum Style {
     PipeDelimited,
     TabDelimited,
     DeepObject,
-}
-
-/// What the Rust type of a parameter holds, coarsely.
-#[derive(Debug)]
-pub enum Kind {
-    String,
-    Int32,
-    Int64,
-    Float32,
-    Float64,
-    Boolean,
-    DateTime,
-    Date,
-    Uuid,
-    /// A string enum, by its wire values (it keeps unknown ones).
-    Enum(&'static [&'static str]),
-    /// An integer enum (it keeps unknown values).
-    IntEnum(&'static [i64]),
-    List(&'static Kind),
-    /// A struct: its properties, and the kind of its additional properties.
-    Object(&'static [Property], Option<&'static Kind>),
-    Map(&'static Kind),
-    /// Anything else (`oneOf`, any JSON, bytes, nesting too deep to describe).
-    Other,
-}
-
-#[derive(Debug)]
-pub struct Property {
-    pub wire: &'static str,
-    pub required: bool,
-    pub kind: Kind,
 }
 
 /// Why no request was built: the JSON did not fit the generated types.

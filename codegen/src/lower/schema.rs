@@ -20,7 +20,7 @@ use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{code, field_name, type_name, Context, Namespace};
+use crate::naming::{code, common_name, field_name, type_name, Context, Namespace};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -55,6 +55,9 @@ pub struct Schemas<'d> {
     by_shape: HashMap<String, TypeId>,
     /// Inline types found identical to an earlier one, and which.
     merged: BTreeMap<TypeId, TypeId>,
+    /// For an inline type others were merged into, the name each of them would have had
+    /// and where it is: what a shared name is found from.
+    sharers: BTreeMap<TypeId, Vec<(String, String)>>,
     /// Pointers of the schemas made of each type of a 3.1 `type` array: there is no such
     /// node in the description.
     split_types: HashSet<String>,
@@ -72,6 +75,7 @@ impl<'d> Schemas<'d> {
             children: BTreeMap::new(),
             by_shape: HashMap::new(),
             merged: BTreeMap::new(),
+            sharers: BTreeMap::new(),
             split_types: HashSet::new(),
             warnings: Vec::new(),
         }
@@ -243,6 +247,12 @@ impl<'d> Schemas<'d> {
         if let Some(&earlier) = self.by_shape.get(&shape) {
             self.merged.insert(id, earlier);
             self.by_pointer.insert(pointer.to_owned(), earlier);
+            let title = node.get("title").and_then(Value::as_str);
+            let name = context.candidates(title).swap_remove(0);
+            self.sharers
+                .entry(earlier)
+                .or_default()
+                .push((name, context.describe()));
             return Ok(earlier);
         }
         self.by_shape.insert(shape, id);
@@ -660,6 +670,7 @@ impl<'d> Schemas<'d> {
     /// operations, which name types too).
     pub fn finish(mut self, diagnostics: &mut Diagnostics) -> (Vec<TypeDef>, Vec<TypeId>) {
         diagnostics.extend(self.warnings.drain(..).collect());
+        self.name_shared_types();
         self.alias_identical_types();
         let renumbered = self.drop_merged();
         for def in &mut self.types {
@@ -677,6 +688,35 @@ impl<'d> Schemas<'d> {
         crate::lower::cycles::break_alias_cycles(&mut self.types);
         name_defaults(&mut self.types);
         (self.types, renumbered)
+    }
+
+    /// An inline type several places share is named by what they all call it: the words
+    /// their names end with in common (`Direction` for the `direction` parameters of
+    /// several operations), when that name is free; its doc says where it is used.
+    fn name_shared_types(&mut self) {
+        let sharers = std::mem::take(&mut self.sharers);
+        for (id, others) in sharers {
+            let def = &self.types[id.0];
+            let Role::Inline(first_place) = &def.role else {
+                continue;
+            };
+            let mut names: Vec<&str> = vec![def.name.as_str()];
+            names.extend(others.iter().map(|(name, _)| name.as_str()));
+            let place = format!(
+                "{first_place}, and {} other place{} with the same schema",
+                others.len(),
+                if others.len() == 1 { "" } else { "s" }
+            );
+            let shared = common_name(&names).filter(|shared| *shared != def.name);
+            if let Some(shared) = shared {
+                if self.names.is_free(&shared) {
+                    let old = std::mem::replace(&mut self.types[id.0].name, String::new());
+                    self.names.release(&old);
+                    self.types[id.0].name = self.names.claim(shared);
+                }
+            }
+            self.types[id.0].role = Role::Inline(place);
+        }
     }
 
     /// A type structurally identical to an earlier one (same kind, same fields or values

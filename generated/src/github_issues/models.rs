@@ -341,14 +341,14 @@ impl<'de> serde::Deserialize<'de> for IssuesListForRepoState {
 
 /// The `X-GitHub-Api-Version` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IssuesListForRepoXGitHubApiVersion {
+pub enum IssuesListForRepoXGithubApiVersion {
     /// The value `2022-11-28`.
     N20221128,
     /// A value the description does not list, kept as it was received.
     Unknown(String),
 }
 
-impl IssuesListForRepoXGitHubApiVersion {
+impl IssuesListForRepoXGithubApiVersion {
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
         match self {
@@ -358,7 +358,7 @@ impl IssuesListForRepoXGitHubApiVersion {
     }
 }
 
-impl From<&str> for IssuesListForRepoXGitHubApiVersion {
+impl From<&str> for IssuesListForRepoXGithubApiVersion {
     fn from(value: &str) -> Self {
         match value {
             "2022-11-28" => Self::N20221128,
@@ -367,13 +367,13 @@ impl From<&str> for IssuesListForRepoXGitHubApiVersion {
     }
 }
 
-impl serde::Serialize for IssuesListForRepoXGitHubApiVersion {
+impl serde::Serialize for IssuesListForRepoXGithubApiVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGitHubApiVersion {
+impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGithubApiVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

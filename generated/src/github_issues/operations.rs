@@ -49,7 +49,7 @@ impl runtime::Operation for IssuesListForRepo {
         r.query("page", &params.page, runtime::Style::FORM)?;
         r.header(
             "X-GitHub-Api-Version",
-            &params.x_git_hub_api_version,
+            &params.x_github_api_version,
             runtime::Style::SIMPLE,
         )?;
         r.accept("application/vnd.github+json, application/json");
@@ -153,7 +153,7 @@ pub struct IssuesListForRepoParams {
     /// The API version to use.
     ///
     /// Sent as the header `X-GitHub-Api-Version`.
-    pub x_git_hub_api_version: Option<super::models::IssuesListForRepoXGitHubApiVersion>,
+    pub x_github_api_version: Option<super::models::IssuesListForRepoXGithubApiVersion>,
 }
 
 /// Success responses of [`IssuesListForRepo`], by status.
