@@ -11,7 +11,7 @@ use std::time::Instant;
 use generated::github_issues::auth::Credentials;
 use generated::github_issues::models::{
     IssuesListForRepoDirection, IssuesListForRepoSort, IssuesListForRepoState,
-    IssuesListForRepoXGitHubApiVersion,
+    IssuesListForRepoXGithubApiVersion,
 };
 use generated::github_issues::operations::{IssuesListForRepo, IssuesListForRepoParams};
 use generated::runtime::Operation;
@@ -35,7 +35,7 @@ fn params() -> IssuesListForRepoParams {
         since: Some("2024-05-04T09:42:00+01:00".parse().expect("a date-time")),
         per_page: Some(100),
         page: Some(3),
-        x_git_hub_api_version: Some(IssuesListForRepoXGitHubApiVersion::N20221128),
+        x_github_api_version: Some(IssuesListForRepoXGithubApiVersion::N20221128),
     }
 }
 
