@@ -710,7 +710,7 @@ impl<'d> Schemas<'d> {
             let shared = common_name(&names).filter(|shared| *shared != def.name);
             if let Some(shared) = shared {
                 if self.names.is_free(&shared) {
-                    let old = std::mem::replace(&mut self.types[id.0].name, String::new());
+                    let old = std::mem::take(&mut self.types[id.0].name);
                     self.names.release(&old);
                     self.types[id.0].name = self.names.claim(shared);
                 }
