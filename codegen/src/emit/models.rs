@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::Gates;
 use super::plan::Body;
-use super::tokens::{enum_allows, ident, TypeRefs};
+use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
     TypeId, TypeKind,
@@ -295,8 +295,15 @@ fn struct_field(
     };
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let wrappers = u32::from(field.boxed)
+        + match (field.required, field.nullable, field.default.is_some()) {
+            (_, _, true) | (true, false, _) => 0,
+            (true, true, _) | (false, false, _) => 1,
+            (false, true, _) => 2,
+        };
+    let complex = complexity_allow(&field.ty, wrappers);
     Emitted {
-        declared: quote! { #doc #deprecated pub #name: #ty, },
+        declared: quote! { #doc #deprecated #complex pub #name: #ty, },
         build: quote! { #name: #build, },
         write,
     }
@@ -578,7 +585,8 @@ fn one_of(
         if variant.boxed {
             ty = quote!(Box<#ty>);
         }
-        quote! { #doc #variant_name(#ty), }
+        let complex = complexity_allow(&variant.ty, u32::from(variant.boxed));
+        quote! { #doc #complex #variant_name(#ty), }
     });
     let Some(property) = &o.discriminator else {
         return untagged(name, doc, o, refs, variants.collect(), cfg);

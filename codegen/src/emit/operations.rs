@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
 use super::plan::Body;
-use super::tokens::{ident, TypeRefs};
+use super::tokens::{complexity_allow, ident, TypeRefs};
 use super::{request, responses};
 use crate::model::{Api, Location, Operation, Param, Payload, Ty};
 
@@ -202,5 +202,6 @@ fn param_field(param: &Param, refs: &TypeRefs) -> TokenStream {
     } else {
         quote!(Option<#ty>)
     };
-    quote! { #doc #deprecated pub #name: #ty, }
+    let complex = complexity_allow(&param.ty, u32::from(!param.required));
+    quote! { #doc #deprecated #complex pub #name: #ty, }
 }

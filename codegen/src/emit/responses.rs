@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::models::string_enum;
-use super::tokens::{enum_allows, ident, TypeRefs};
+use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
 use crate::model::{Content, Header, HeaderTy, Operation, Payload, Response, Status};
 use crate::naming::UNDOCUMENTED;
 
@@ -252,6 +252,16 @@ fn variant(response: &Response, refs: &TypeRefs) -> TokenStream {
     });
     let name = ident(&response.variant);
     let body = body_ty(response, refs);
+    let complex = match (
+        &response.choice,
+        response.contents.first().map(|c| &c.payload),
+    ) {
+        (None, Some(crate::model::Payload::Json(ty) | crate::model::Payload::Form(ty))) => {
+            complexity_allow(ty, 0)
+        }
+        _ => TokenStream::new(),
+    };
+    let doc = quote!(#doc #complex);
     if response.headers.is_empty() && !carries_status(response) {
         return match body {
             Some(body) => quote!(#doc #name(#body),),

@@ -143,3 +143,27 @@ impl Api {
             .replace("super :: models ::", "crate :: models ::")
     }
 }
+
+/// `#[allow(clippy::type_complexity)]` for a field or variant of type `ty` inside
+/// `wrappers` layers (`Option`, `Box`), when clippy would find it too complex: a list of
+/// lists of lists is the description's shape, and a type alias would only hide it.
+/// Clippy's score counts ten for each type in a path, times how deeply it is nested;
+/// more than 250 is too complex.
+pub fn complexity_allow(ty: &Ty, wrappers: u32) -> TokenStream {
+    fn score(ty: &Ty, nest: u32) -> u32 {
+        let own = 10 * nest;
+        own + match ty {
+            Ty::List(inner) | Ty::Option(inner) => score(inner, nest + 1),
+            Ty::Map(inner) => 10 * (nest + 1) + score(inner, nest + 1),
+            // `chrono::DateTime<chrono::FixedOffset>`.
+            Ty::DateTime => 10 * (nest + 1),
+            _ => 0,
+        }
+    }
+    let outer: u32 = (1..=wrappers).map(|nest| 10 * nest).sum();
+    if outer + score(ty, wrappers + 1) > 250 {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        TokenStream::new()
+    }
+}

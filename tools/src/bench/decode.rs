@@ -36,14 +36,43 @@ pub struct Decoded {
 
 /// Measures the decoding of `spec`'s response bodies; the harness is built in release
 /// under `bench/decode/`.
-pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Decoded, String> {
+/// With `generator`, the crate is written by that build of `cargo xtask codegen` (an
+/// earlier version's, to compare) instead of this one's.
+pub fn measure(
+    root: &Path,
+    bench: &Path,
+    spec: &Path,
+    generator: Option<&Path>,
+) -> Result<Decoded, String> {
     let label = spec
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let dir = bench.join("decode").join(label.replace('.', "-"));
     let api_dir = dir.join("api");
-    let config = codegen::Config::spec(spec).out(&api_dir).name("decode-api");
-    let generated = codegen::generate(&config).map_err(|problems| problems.to_string())?;
+    let config = codegen::Config::spec(spec).name("decode-api");
+    let generated = match generator {
+        None => codegen::generate(&config.out(&api_dir)),
+        Some(_) => codegen::generate(&config),
+    }
+    .map_err(|problems| problems.to_string())?;
+    if let Some(generator) = generator {
+        let _ = std::fs::remove_dir_all(&api_dir);
+        let status = std::process::Command::new(generator)
+            .args(["codegen", "--spec"])
+            .arg(spec)
+            .arg("--out")
+            .arg(&api_dir)
+            .args(["--name", "decode-api"])
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", generator.display()))?;
+        if !status.success() {
+            return Err(format!(
+                "{} failed on {}",
+                generator.display(),
+                spec.display()
+            ));
+        }
+    }
     let api = &generated.models[0];
     let doc = oracle::Document::read(spec)?;
     let (bodies, examples) = bodies(api, &doc);

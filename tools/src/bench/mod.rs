@@ -64,6 +64,10 @@ pub struct Options {
         default_missing_value = "stripe.json,kubernetes.json,camunda-orchestration-cluster.json,elastic-cloud-enterprise.json"
     )]
     pub decode: Option<Vec<String>>,
+    /// With `--decode`: the crates are written by this build of `xtask` (an earlier
+    /// version's, to compare against) instead of this one's generator.
+    #[arg(long, requires = "decode")]
+    pub generator: Option<PathBuf>,
 }
 
 /// The phases line a `codegen --timings` run prints, read back by [`run`].
@@ -155,7 +159,12 @@ fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
                 testdata::real(root, name)
             };
             eprintln!("bench: decoding the responses of {name}");
-            decoded.push(decode::measure(root, &bench, &spec)?);
+            decoded.push(decode::measure(
+                root,
+                &bench,
+                &spec,
+                options.generator.as_deref(),
+            )?);
         }
         decode::print(&decoded);
         return save(
