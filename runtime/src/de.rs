@@ -1,10 +1,11 @@
-//! Reading generated structs. A struct's `Deserialize` is a small visitor of its own that
-//! keeps one slot per field and matches each member's name, borrowed from the input when
-//! it can be, to its field; each member is read once, straight into its field's type.
-//! The helpers here are what every such visitor shares: reading a key, filling a slot
-//! (an error names the member at fault), skipping an unknown member, checking that a
-//! required one came. Much less code per struct than serde's derive (no field enum, no
-//! sequence form), so large crates stay cheap to compile.
+//! Reading generated structs. A struct is an [`Object`]: its `read` keeps one slot per
+//! field and matches each member's name, borrowed from the input when it can be, to its
+//! field, so each member is read once, straight into its field's type; its
+//! `Deserialize` is [`object`], one visitor for every struct. The helpers here are what
+//! every `read` shares: reading a key, filling a slot (an error names the member at
+//! fault), skipping an unknown member, checking that a required one came. Much less
+//! code per struct than serde's derive (no field enum, no visitor, no sequence form), so
+//! large crates stay cheap to compile.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -13,6 +14,34 @@ use std::fmt;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
+
+/// A generated struct, read from an object's members.
+pub trait Object: Sized {
+    /// The struct's name, for errors.
+    const NAME: &'static str;
+
+    /// Reads the members of the object `map` into the struct.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Reads an [`Object`]: the `Deserialize` of every generated struct.
+pub fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map)
+    }
+}
 
 /// A member's name: borrowed from the input unless it had to be unescaped.
 pub struct Key<'de>(Cow<'de, str>);
@@ -111,11 +140,6 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
     slot.ok_or_else(|| E::custom(format_args!("missing member `{name}`")))
 }
 
-/// The expectation of a struct's visitor: `an object (Pet)`.
-pub fn expecting(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-    write!(f, "an object ({name})")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,32 +155,28 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Pet {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct PetVisitor;
-            impl<'de> Visitor<'de> for PetVisitor {
-                type Value = Pet;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    expecting(f, "Pet")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pet, A::Error> {
-                    let (mut id, mut name, mut tag, mut others) =
-                        (None, None, None, BTreeMap::new());
-                    while let Some(key) = key(&mut map)? {
-                        match key.as_str() {
-                            "id" => slot(&mut map, &mut id, "id")?,
-                            "name" => slot(&mut map, &mut name, "name")?,
-                            "tag" => slot(&mut map, &mut tag, "tag")?,
-                            _ => rest(&mut map, &mut others, key)?,
-                        }
-                    }
-                    Ok(Pet {
-                        id: required(id, "id")?,
-                        name: name.flatten(),
-                        tag,
-                        rest: others,
-                    })
+            object(deserializer)
+        }
+    }
+
+    impl Object for Pet {
+        const NAME: &'static str = "Pet";
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let (mut id, mut name, mut tag, mut others) = (None, None, None, BTreeMap::new());
+            while let Some(key) = key(&mut map)? {
+                match key.as_str() {
+                    "id" => slot(&mut map, &mut id, "id")?,
+                    "name" => slot(&mut map, &mut name, "name")?,
+                    "tag" => slot(&mut map, &mut tag, "tag")?,
+                    _ => rest(&mut map, &mut others, key)?,
                 }
             }
-            deserializer.deserialize_map(PetVisitor)
+            Ok(Pet {
+                id: required(id, "id")?,
+                name: name.flatten(),
+                tag,
+                rest: others,
+            })
         }
     }
 

@@ -24,9 +24,22 @@ pub fn models_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> 
         .collect();
     order.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let allow_deprecated = super::tokens::allow_deprecated(api);
+    // The structs' readers and writers; with features, none may be compiled.
+    let has_structs = api
+        .types
+        .iter()
+        .any(|def| matches!(def.kind, TypeKind::Struct(_)));
+    let shared = has_structs.then(|| {
+        let allow = gates.as_ref().map(|_| quote!(#[allow(unused_imports)]));
+        quote! {
+            #allow
+            use crate::runtime::{de, ser};
+        }
+    });
     let prefix = quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
         #allow_deprecated
+        #shared
     };
     let order2 = order.clone();
     Body::Items {
@@ -127,10 +140,10 @@ fn structure(
             writes.push(quote!(object.rest(&self.#field_name)?;));
             (
                 Some(quote!(let mut rest = std::collections::BTreeMap::new();)),
-                quote!(crate::runtime::de::rest(&mut map, &mut rest, key)?),
+                quote!(de::rest(&mut map, &mut rest, key)?),
             )
         }
-        None => (None, quote!(crate::runtime::de::skip(&mut map)?)),
+        None => (None, quote!(de::skip(&mut map)?)),
     };
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
@@ -150,34 +163,31 @@ fn structure(
     // Each member into its slot; with no field to match, every member is `unknown`.
     let read_members = match (wires.is_empty(), s.additional.is_some()) {
         (false, _) => quote! {
-            while let Some(key) = crate::runtime::de::key(&mut map)? {
+            while let Some(key) = de::key(&mut map)? {
                 match key.as_str() {
-                    #(#wires => crate::runtime::de::slot(&mut map, &mut slots.#slots, #wires)?,)*
+                    #(#wires => de::slot(&mut map, &mut slots.#slots, #wires)?,)*
                     _ => #unknown,
                 }
             }
         },
         (true, true) => quote! {
-            while let Some(key) = crate::runtime::de::key(&mut map)? {
+            while let Some(key) = de::key(&mut map)? {
                 #unknown;
             }
         },
         (true, false) => quote! {
-            while crate::runtime::de::key(&mut map)?.is_some() {
+            while de::key(&mut map)?.is_some() {
                 #unknown;
             }
         },
     };
     let shown = name.to_string();
-    // Named after the struct, so it cannot shadow it; inside, the struct is only ever
-    // `Self::Value` (a type named `A` would be shadowed by the generic `A`).
-    let visitor = format_ident!("{}Visitor", name);
     // Serde's derived `Deserialize` is several times the code of a struct (a field
     // enum and its visitor, a map and a sequence visitor): the heaviest part of a large
     // crate to compile; its `Serialize`, with a test and a call per optional field, comes
-    // next. Here a visitor holds a slot per field and reads each member straight into
-    // it, and shared runtime helpers do the rest; the `Serialize` hands each field to a
-    // shared writer.
+    // next. Here `read` holds a slot per field and reads each member straight into it,
+    // and the runtime's visitor and helpers do the rest; the `Serialize` hands each field
+    // to a shared writer.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -189,7 +199,7 @@ fn structure(
         #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let #object = crate::runtime::ser::Object::new(serializer)?;
+                let #object = ser::Object::new(serializer)?;
                 #(#writes)*
                 object.end()
             }
@@ -198,20 +208,18 @@ fn structure(
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct #visitor;
-                impl<'de> serde::de::Visitor<'de> for #visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        crate::runtime::de::expecting(f, #shown)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        #slots_declared
-                        #rest
-                        #read_members
-                        Ok(Self::Value { #(#builds)* })
-                    }
-                }
-                deserializer.deserialize_map(#visitor)
+                de::object(deserializer)
+            }
+        }
+
+        #cfg
+        impl de::Object for #name {
+            const NAME: &'static str = #shown;
+            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #slots_declared
+                #rest
+                #read_members
+                Ok(Self { #(#builds)* })
             }
         }
         #defaults
@@ -226,7 +234,7 @@ struct Emitted {
     write: TokenStream,
 }
 
-/// One field, the member `index` of its object, read into the slot `slots.index`. Its
+/// One field, the member `index` of its object, read into the slot `s.index`. Its
 /// Rust type says what the wire allows:
 ///
 /// | required | nullable | Rust                  | absent  | `null`        |
@@ -275,12 +283,12 @@ fn struct_field(
             defaults.push(quote! {
                 fn #function() -> #field_ty { #value }
             });
-            quote!(#slot.unwrap_or_else(<Self::Value>::#function))
+            quote!(#slot.unwrap_or_else(Self::#function))
         }
-        (true, false, None) => quote!(crate::runtime::de::required(#slot, #wire)?),
+        (true, false, None) => quote!(de::required(#slot, #wire)?),
         (true, true, None) => {
             ty = quote!(Option<#ty>);
-            quote!(crate::runtime::de::required(#slot, #wire)?)
+            quote!(de::required(#slot, #wire)?)
         }
         (false, false, None) => {
             write = quote!(object.optional(#wire, &self.#name)?;);

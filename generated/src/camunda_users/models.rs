@@ -3,6 +3,8 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
+use crate::runtime::{de, ser};
+
 /// The `202` response of `createUser`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserAccepted {
@@ -12,7 +14,7 @@ pub struct CreateUserAccepted {
 
 impl serde::Serialize for CreateUserAccepted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("userKey", &self.user_key)?;
         object.end()
     }
@@ -22,31 +24,23 @@ impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct CreateUserAcceptedVisitor;
-        impl<'de> serde::de::Visitor<'de> for CreateUserAcceptedVisitor {
-            type Value = CreateUserAccepted;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "CreateUserAccepted")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None,);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "userKey" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "userKey")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    user_key: slots.0.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for CreateUserAccepted {
+    const NAME: &'static str = "CreateUserAccepted";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None,);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "userKey" => de::slot(&mut map, &mut slots.0, "userKey")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(CreateUserAcceptedVisitor)
+        Ok(Self {
+            user_key: slots.0.flatten(),
+        })
     }
 }
 
@@ -69,7 +63,7 @@ pub struct ProblemDetail {
 
 impl serde::Serialize for ProblemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("type", &self.type_)?;
         object.required("title", &self.title)?;
         object.required("status", &self.status)?;
@@ -83,47 +77,31 @@ impl<'de> serde::Deserialize<'de> for ProblemDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct ProblemDetailVisitor;
-        impl<'de> serde::de::Visitor<'de> for ProblemDetailVisitor {
-            type Value = ProblemDetail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "ProblemDetail")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "type")?
-                        }
-                        "title" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "title")?
-                        }
-                        "status" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "status")?
-                        }
-                        "detail" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "detail")?
-                        }
-                        "instance" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.4, "instance")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    type_: crate::runtime::de::required(slots.0, "type")?,
-                    title: crate::runtime::de::required(slots.1, "title")?,
-                    status: crate::runtime::de::required(slots.2, "status")?,
-                    detail: crate::runtime::de::required(slots.3, "detail")?,
-                    instance: crate::runtime::de::required(slots.4, "instance")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for ProblemDetail {
+    const NAME: &'static str = "ProblemDetail";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "type" => de::slot(&mut map, &mut slots.0, "type")?,
+                "title" => de::slot(&mut map, &mut slots.1, "title")?,
+                "status" => de::slot(&mut map, &mut slots.2, "status")?,
+                "detail" => de::slot(&mut map, &mut slots.3, "detail")?,
+                "instance" => de::slot(&mut map, &mut slots.4, "instance")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(ProblemDetailVisitor)
+        Ok(Self {
+            type_: de::required(slots.0, "type")?,
+            title: de::required(slots.1, "title")?,
+            status: de::required(slots.2, "status")?,
+            detail: de::required(slots.3, "detail")?,
+            instance: de::required(slots.4, "instance")?,
+        })
     }
 }
 
@@ -145,7 +123,7 @@ pub struct SearchQueryPageRequest {
 
 impl serde::Serialize for SearchQueryPageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("from", &self.from)?;
         object.required("limit", &self.limit)?;
         object.optional("after", &self.after)?;
@@ -158,43 +136,29 @@ impl<'de> serde::Deserialize<'de> for SearchQueryPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct SearchQueryPageRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchQueryPageRequestVisitor {
-            type Value = SearchQueryPageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "SearchQueryPageRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "from" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "from")?
-                        }
-                        "limit" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "limit")?
-                        }
-                        "after" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "after")?
-                        }
-                        "before" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "before")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    from: slots.0.flatten(),
-                    limit: slots.1.unwrap_or_else(<Self::Value>::default_limit),
-                    after: slots.2.flatten(),
-                    before: slots.3.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for SearchQueryPageRequest {
+    const NAME: &'static str = "SearchQueryPageRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "from" => de::slot(&mut map, &mut slots.0, "from")?,
+                "limit" => de::slot(&mut map, &mut slots.1, "limit")?,
+                "after" => de::slot(&mut map, &mut slots.2, "after")?,
+                "before" => de::slot(&mut map, &mut slots.3, "before")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(SearchQueryPageRequestVisitor)
+        Ok(Self {
+            from: slots.0.flatten(),
+            limit: slots.1.unwrap_or_else(Self::default_limit),
+            after: slots.2.flatten(),
+            before: slots.3.flatten(),
+        })
     }
 }
 
@@ -218,7 +182,7 @@ pub struct SearchQueryPageResponse {
 
 impl serde::Serialize for SearchQueryPageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("totalItems", &self.total_items)?;
         object.required("startCursor", &self.start_cursor)?;
         object.required("endCursor", &self.end_cursor)?;
@@ -230,51 +194,27 @@ impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct SearchQueryPageResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchQueryPageResponseVisitor {
-            type Value = SearchQueryPageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "SearchQueryPageResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "totalItems" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.0,
-                                "totalItems",
-                            )?
-                        }
-                        "startCursor" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "startCursor",
-                            )?
-                        }
-                        "endCursor" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.2,
-                                "endCursor",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    total_items: crate::runtime::de::required(slots.0, "totalItems")?,
-                    start_cursor: crate::runtime::de::required(slots.1, "startCursor")?,
-                    end_cursor: crate::runtime::de::required(slots.2, "endCursor")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for SearchQueryPageResponse {
+    const NAME: &'static str = "SearchQueryPageResponse";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "totalItems" => de::slot(&mut map, &mut slots.0, "totalItems")?,
+                "startCursor" => de::slot(&mut map, &mut slots.1, "startCursor")?,
+                "endCursor" => de::slot(&mut map, &mut slots.2, "endCursor")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(SearchQueryPageResponseVisitor)
+        Ok(Self {
+            total_items: de::required(slots.0, "totalItems")?,
+            start_cursor: de::required(slots.1, "startCursor")?,
+            end_cursor: de::required(slots.2, "endCursor")?,
+        })
     }
 }
 
@@ -289,7 +229,7 @@ pub struct SearchQueryRequest {
 
 impl serde::Serialize for SearchQueryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("page", &self.page)?;
         object.optional("sort", &self.sort)?;
         object.end()
@@ -300,35 +240,25 @@ impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct SearchQueryRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchQueryRequestVisitor {
-            type Value = SearchQueryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "SearchQueryRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "page" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "page")?
-                        }
-                        "sort" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "sort")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    page: slots.0.flatten(),
-                    sort: slots.1.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for SearchQueryRequest {
+    const NAME: &'static str = "SearchQueryRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "page" => de::slot(&mut map, &mut slots.0, "page")?,
+                "sort" => de::slot(&mut map, &mut slots.1, "sort")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(SearchQueryRequestVisitor)
+        Ok(Self {
+            page: slots.0.flatten(),
+            sort: slots.1.flatten(),
+        })
     }
 }
 
@@ -343,7 +273,7 @@ pub struct SearchQuerySortRequest {
 
 impl serde::Serialize for SearchQuerySortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("field", &self.field)?;
         object.optional("order", &self.order)?;
         object.end()
@@ -354,35 +284,25 @@ impl<'de> serde::Deserialize<'de> for SearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct SearchQuerySortRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchQuerySortRequestVisitor {
-            type Value = SearchQuerySortRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "SearchQuerySortRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "field" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "field")?
-                        }
-                        "order" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "order")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    field: crate::runtime::de::required(slots.0, "field")?,
-                    order: slots.1.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for SearchQuerySortRequest {
+    const NAME: &'static str = "SearchQuerySortRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "field" => de::slot(&mut map, &mut slots.0, "field")?,
+                "order" => de::slot(&mut map, &mut slots.1, "order")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(SearchQuerySortRequestVisitor)
+        Ok(Self {
+            field: de::required(slots.0, "field")?,
+            order: slots.1.flatten(),
+        })
     }
 }
 
@@ -445,7 +365,7 @@ pub struct UserCreateResult {
 
 impl serde::Serialize for UserCreateResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("username", &self.username)?;
         object.required("name", &self.name)?;
         object.required("email", &self.email)?;
@@ -457,39 +377,27 @@ impl<'de> serde::Deserialize<'de> for UserCreateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserCreateResultVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserCreateResultVisitor {
-            type Value = UserCreateResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserCreateResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "username" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    username: crate::runtime::de::required(slots.0, "username")?,
-                    name: crate::runtime::de::required(slots.1, "name")?,
-                    email: crate::runtime::de::required(slots.2, "email")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserCreateResult {
+    const NAME: &'static str = "UserCreateResult";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "username" => de::slot(&mut map, &mut slots.0, "username")?,
+                "name" => de::slot(&mut map, &mut slots.1, "name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserCreateResultVisitor)
+        Ok(Self {
+            username: de::required(slots.0, "username")?,
+            name: de::required(slots.1, "name")?,
+            email: de::required(slots.2, "email")?,
+        })
     }
 }
 
@@ -506,7 +414,7 @@ pub struct UserFilter {
 
 impl serde::Serialize for UserFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("username", &self.username)?;
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
@@ -518,39 +426,27 @@ impl<'de> serde::Deserialize<'de> for UserFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserFilterVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserFilterVisitor {
-            type Value = UserFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "username" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    username: slots.0.flatten(),
-                    name: slots.1.flatten(),
-                    email: slots.2.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserFilter {
+    const NAME: &'static str = "UserFilter";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "username" => de::slot(&mut map, &mut slots.0, "username")?,
+                "name" => de::slot(&mut map, &mut slots.1, "name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserFilterVisitor)
+        Ok(Self {
+            username: slots.0.flatten(),
+            name: slots.1.flatten(),
+            email: slots.2.flatten(),
+        })
     }
 }
 
@@ -569,7 +465,7 @@ pub struct UserRequest {
 
 impl serde::Serialize for UserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("username", &self.username)?;
         object.required("password", &self.password)?;
         object.optional("name", &self.name)?;
@@ -582,43 +478,29 @@ impl<'de> serde::Deserialize<'de> for UserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserRequestVisitor {
-            type Value = UserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "username" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
-                        }
-                        "password" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "password")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    username: crate::runtime::de::required(slots.0, "username")?,
-                    password: crate::runtime::de::required(slots.1, "password")?,
-                    name: slots.2.flatten(),
-                    email: slots.3.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserRequest {
+    const NAME: &'static str = "UserRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "username" => de::slot(&mut map, &mut slots.0, "username")?,
+                "password" => de::slot(&mut map, &mut slots.1, "password")?,
+                "name" => de::slot(&mut map, &mut slots.2, "name")?,
+                "email" => de::slot(&mut map, &mut slots.3, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserRequestVisitor)
+        Ok(Self {
+            username: de::required(slots.0, "username")?,
+            password: de::required(slots.1, "password")?,
+            name: slots.2.flatten(),
+            email: slots.3.flatten(),
+        })
     }
 }
 
@@ -635,7 +517,7 @@ pub struct UserResult {
 
 impl serde::Serialize for UserResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("username", &self.username)?;
         object.required("name", &self.name)?;
         object.required("email", &self.email)?;
@@ -647,39 +529,27 @@ impl<'de> serde::Deserialize<'de> for UserResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserResultVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserResultVisitor {
-            type Value = UserResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "username" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    username: crate::runtime::de::required(slots.0, "username")?,
-                    name: crate::runtime::de::required(slots.1, "name")?,
-                    email: crate::runtime::de::required(slots.2, "email")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserResult {
+    const NAME: &'static str = "UserResult";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "username" => de::slot(&mut map, &mut slots.0, "username")?,
+                "name" => de::slot(&mut map, &mut slots.1, "name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserResultVisitor)
+        Ok(Self {
+            username: de::required(slots.0, "username")?,
+            name: de::required(slots.1, "name")?,
+            email: de::required(slots.2, "email")?,
+        })
     }
 }
 
@@ -696,7 +566,7 @@ pub struct UserSearchQueryRequest {
 
 impl serde::Serialize for UserSearchQueryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("page", &self.page)?;
         object.optional("sort", &self.sort)?;
         object.optional("filter", &self.filter)?;
@@ -708,39 +578,27 @@ impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserSearchQueryRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserSearchQueryRequestVisitor {
-            type Value = UserSearchQueryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserSearchQueryRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "page" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "page")?
-                        }
-                        "sort" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "sort")?
-                        }
-                        "filter" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "filter")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    page: slots.0.flatten(),
-                    sort: slots.1.flatten(),
-                    filter: slots.2.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserSearchQueryRequest {
+    const NAME: &'static str = "UserSearchQueryRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "page" => de::slot(&mut map, &mut slots.0, "page")?,
+                "sort" => de::slot(&mut map, &mut slots.1, "sort")?,
+                "filter" => de::slot(&mut map, &mut slots.2, "filter")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserSearchQueryRequestVisitor)
+        Ok(Self {
+            page: slots.0.flatten(),
+            sort: slots.1.flatten(),
+            filter: slots.2.flatten(),
+        })
     }
 }
 
@@ -755,7 +613,7 @@ pub struct UserSearchQuerySortRequest {
 
 impl serde::Serialize for UserSearchQuerySortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("field", &self.field)?;
         object.optional("order", &self.order)?;
         object.end()
@@ -766,35 +624,25 @@ impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserSearchQuerySortRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserSearchQuerySortRequestVisitor {
-            type Value = UserSearchQuerySortRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserSearchQuerySortRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "field" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "field")?
-                        }
-                        "order" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "order")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    field: crate::runtime::de::required(slots.0, "field")?,
-                    order: slots.1.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserSearchQuerySortRequest {
+    const NAME: &'static str = "UserSearchQuerySortRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "field" => de::slot(&mut map, &mut slots.0, "field")?,
+                "order" => de::slot(&mut map, &mut slots.1, "order")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserSearchQuerySortRequestVisitor)
+        Ok(Self {
+            field: de::required(slots.0, "field")?,
+            order: slots.1.flatten(),
+        })
     }
 }
 
@@ -859,7 +707,7 @@ pub struct UserSearchResult {
 
 impl serde::Serialize for UserSearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("items", &self.items)?;
         object.required("page", &self.page)?;
         object.end()
@@ -870,35 +718,25 @@ impl<'de> serde::Deserialize<'de> for UserSearchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserSearchResultVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserSearchResultVisitor {
-            type Value = UserSearchResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserSearchResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "items" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "items")?
-                        }
-                        "page" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "page")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    items: crate::runtime::de::required(slots.0, "items")?,
-                    page: crate::runtime::de::required(slots.1, "page")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserSearchResult {
+    const NAME: &'static str = "UserSearchResult";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "items" => de::slot(&mut map, &mut slots.0, "items")?,
+                "page" => de::slot(&mut map, &mut slots.1, "page")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserSearchResultVisitor)
+        Ok(Self {
+            items: de::required(slots.0, "items")?,
+            page: de::required(slots.1, "page")?,
+        })
     }
 }
 
@@ -915,7 +753,7 @@ pub struct UserUpdateRequest {
 
 impl serde::Serialize for UserUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("password", &self.password)?;
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
@@ -927,39 +765,27 @@ impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserUpdateRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserUpdateRequestVisitor {
-            type Value = UserUpdateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserUpdateRequest")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "password" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "password")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    password: slots.0.flatten(),
-                    name: slots.1,
-                    email: slots.2,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserUpdateRequest {
+    const NAME: &'static str = "UserUpdateRequest";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "password" => de::slot(&mut map, &mut slots.0, "password")?,
+                "name" => de::slot(&mut map, &mut slots.1, "name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserUpdateRequestVisitor)
+        Ok(Self {
+            password: slots.0.flatten(),
+            name: slots.1,
+            email: slots.2,
+        })
     }
 }
 
@@ -976,7 +802,7 @@ pub struct UserUpdateResult {
 
 impl serde::Serialize for UserUpdateResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("username", &self.username)?;
         object.required("name", &self.name)?;
         object.required("email", &self.email)?;
@@ -988,39 +814,27 @@ impl<'de> serde::Deserialize<'de> for UserUpdateResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserUpdateResultVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserUpdateResultVisitor {
-            type Value = UserUpdateResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserUpdateResult")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "username" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "username")?
-                        }
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "name")?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    username: crate::runtime::de::required(slots.0, "username")?,
-                    name: crate::runtime::de::required(slots.1, "name")?,
-                    email: crate::runtime::de::required(slots.2, "email")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserUpdateResult {
+    const NAME: &'static str = "UserUpdateResult";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "username" => de::slot(&mut map, &mut slots.0, "username")?,
+                "name" => de::slot(&mut map, &mut slots.1, "name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserUpdateResultVisitor)
+        Ok(Self {
+            username: de::required(slots.0, "username")?,
+            name: de::required(slots.1, "name")?,
+            email: de::required(slots.2, "email")?,
+        })
     }
 }
 

@@ -3,6 +3,8 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
+use crate::runtime::{de, ser};
+
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReply {
@@ -12,7 +14,7 @@ pub struct BasicFailedReply {
 
 impl serde::Serialize for BasicFailedReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("errors", &self.errors)?;
         object.end()
     }
@@ -22,31 +24,23 @@ impl<'de> serde::Deserialize<'de> for BasicFailedReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct BasicFailedReplyVisitor;
-        impl<'de> serde::de::Visitor<'de> for BasicFailedReplyVisitor {
-            type Value = BasicFailedReply;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "BasicFailedReply")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None,);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "errors" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "errors")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    errors: crate::runtime::de::required(slots.0, "errors")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for BasicFailedReply {
+    const NAME: &'static str = "BasicFailedReply";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None,);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "errors" => de::slot(&mut map, &mut slots.0, "errors")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(BasicFailedReplyVisitor)
+        Ok(Self {
+            errors: de::required(slots.0, "errors")?,
+        })
     }
 }
 
@@ -63,7 +57,7 @@ pub struct BasicFailedReplyElement {
 
 impl serde::Serialize for BasicFailedReplyElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("code", &self.code)?;
         object.required("message", &self.message)?;
         object.optional("fields", &self.fields)?;
@@ -75,39 +69,27 @@ impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct BasicFailedReplyElementVisitor;
-        impl<'de> serde::de::Visitor<'de> for BasicFailedReplyElementVisitor {
-            type Value = BasicFailedReplyElement;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "BasicFailedReplyElement")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "code" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "code")?
-                        }
-                        "message" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "message")?
-                        }
-                        "fields" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "fields")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    code: crate::runtime::de::required(slots.0, "code")?,
-                    message: crate::runtime::de::required(slots.1, "message")?,
-                    fields: slots.2.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for BasicFailedReplyElement {
+    const NAME: &'static str = "BasicFailedReplyElement";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "code" => de::slot(&mut map, &mut slots.0, "code")?,
+                "message" => de::slot(&mut map, &mut slots.1, "message")?,
+                "fields" => de::slot(&mut map, &mut slots.2, "fields")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(BasicFailedReplyElementVisitor)
+        Ok(Self {
+            code: de::required(slots.0, "code")?,
+            message: de::required(slots.1, "message")?,
+            fields: slots.2.flatten(),
+        })
     }
 }
 
@@ -122,7 +104,7 @@ pub struct ElevatedPermissions {
 
 impl serde::Serialize for ElevatedPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("enabled", &self.enabled)?;
         object.optional("expires_at", &self.expires_at)?;
         object.end()
@@ -133,39 +115,25 @@ impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct ElevatedPermissionsVisitor;
-        impl<'de> serde::de::Visitor<'de> for ElevatedPermissionsVisitor {
-            type Value = ElevatedPermissions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "ElevatedPermissions")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "enabled" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "enabled")?
-                        }
-                        "expires_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "expires_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    enabled: crate::runtime::de::required(slots.0, "enabled")?,
-                    expires_at: slots.1.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for ElevatedPermissions {
+    const NAME: &'static str = "ElevatedPermissions";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "enabled" => de::slot(&mut map, &mut slots.0, "enabled")?,
+                "expires_at" => de::slot(&mut map, &mut slots.1, "expires_at")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(ElevatedPermissionsVisitor)
+        Ok(Self {
+            enabled: de::required(slots.0, "enabled")?,
+            expires_at: slots.1.flatten(),
+        })
     }
 }
 
@@ -191,7 +159,7 @@ pub struct User {
 
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("user_name", &self.user_name)?;
         object.optional("full_name", &self.full_name)?;
         object.optional("email", &self.email)?;
@@ -206,59 +174,33 @@ impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserVisitor {
-            type Value = User;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "User")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "user_name" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.0,
-                                "user_name",
-                            )?
-                        }
-                        "full_name" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "full_name",
-                            )?
-                        }
-                        "email" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "email")?
-                        }
-                        "builtin" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "builtin")?
-                        }
-                        "security" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.4, "security")?
-                        }
-                        "metadata" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.5, "metadata")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    user_name: crate::runtime::de::required(slots.0, "user_name")?,
-                    full_name: slots.1.flatten(),
-                    email: slots.2.flatten(),
-                    builtin: slots.3.flatten(),
-                    security: crate::runtime::de::required(slots.4, "security")?,
-                    metadata: slots.5.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for User {
+    const NAME: &'static str = "User";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "user_name" => de::slot(&mut map, &mut slots.0, "user_name")?,
+                "full_name" => de::slot(&mut map, &mut slots.1, "full_name")?,
+                "email" => de::slot(&mut map, &mut slots.2, "email")?,
+                "builtin" => de::slot(&mut map, &mut slots.3, "builtin")?,
+                "security" => de::slot(&mut map, &mut slots.4, "security")?,
+                "metadata" => de::slot(&mut map, &mut slots.5, "metadata")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserVisitor)
+        Ok(Self {
+            user_name: de::required(slots.0, "user_name")?,
+            full_name: slots.1.flatten(),
+            email: slots.2.flatten(),
+            builtin: slots.3.flatten(),
+            security: de::required(slots.4, "security")?,
+            metadata: slots.5.flatten(),
+        })
     }
 }
 
@@ -271,7 +213,7 @@ pub struct UserList {
 
 impl serde::Serialize for UserList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("users", &self.users)?;
         object.end()
     }
@@ -281,31 +223,23 @@ impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserListVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserListVisitor {
-            type Value = UserList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserList")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None,);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "users" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "users")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    users: crate::runtime::de::required(slots.0, "users")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserList {
+    const NAME: &'static str = "UserList";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None,);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "users" => de::slot(&mut map, &mut slots.0, "users")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserListVisitor)
+        Ok(Self {
+            users: de::required(slots.0, "users")?,
+        })
     }
 }
 
@@ -328,7 +262,7 @@ pub struct UserMetadata {
 
 impl serde::Serialize for UserMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("created_by", &self.created_by)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_by", &self.updated_by)?;
@@ -343,75 +277,33 @@ impl<'de> serde::Deserialize<'de> for UserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserMetadataVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserMetadataVisitor {
-            type Value = UserMetadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserMetadata")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "created_by" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.0,
-                                "created_by",
-                            )?
-                        }
-                        "created_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "created_at",
-                            )?
-                        }
-                        "updated_by" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.2,
-                                "updated_by",
-                            )?
-                        }
-                        "updated_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.3,
-                                "updated_at",
-                            )?
-                        }
-                        "first_login_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.4,
-                                "first_login_at",
-                            )?
-                        }
-                        "last_login_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.5,
-                                "last_login_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    created_by: slots.0.flatten(),
-                    created_at: slots.1.flatten(),
-                    updated_by: slots.2.flatten(),
-                    updated_at: slots.3.flatten(),
-                    first_login_at: slots.4.flatten(),
-                    last_login_at: slots.5.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserMetadata {
+    const NAME: &'static str = "UserMetadata";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "created_by" => de::slot(&mut map, &mut slots.0, "created_by")?,
+                "created_at" => de::slot(&mut map, &mut slots.1, "created_at")?,
+                "updated_by" => de::slot(&mut map, &mut slots.2, "updated_by")?,
+                "updated_at" => de::slot(&mut map, &mut slots.3, "updated_at")?,
+                "first_login_at" => de::slot(&mut map, &mut slots.4, "first_login_at")?,
+                "last_login_at" => de::slot(&mut map, &mut slots.5, "last_login_at")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserMetadataVisitor)
+        Ok(Self {
+            created_by: slots.0.flatten(),
+            created_at: slots.1.flatten(),
+            updated_by: slots.2.flatten(),
+            updated_at: slots.3.flatten(),
+            first_login_at: slots.4.flatten(),
+            last_login_at: slots.5.flatten(),
+        })
     }
 }
 
@@ -434,7 +326,7 @@ pub struct UserSecurity {
 
 impl serde::Serialize for UserSecurity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("roles", &self.roles)?;
         object.optional("permissions", &self.permissions)?;
         object.optional("password", &self.password)?;
@@ -449,63 +341,35 @@ impl<'de> serde::Deserialize<'de> for UserSecurity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserSecurityVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserSecurityVisitor {
-            type Value = UserSecurity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserSecurity")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "roles" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "roles")?
-                        }
-                        "permissions" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "permissions",
-                            )?
-                        }
-                        "password" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "password")?
-                        }
-                        "enabled" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "enabled")?
-                        }
-                        "elevated_permissions" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.4,
-                                "elevated_permissions",
-                            )?
-                        }
-                        "security_realm" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.5,
-                                "security_realm",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserSecurity {
+    const NAME: &'static str = "UserSecurity";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "roles" => de::slot(&mut map, &mut slots.0, "roles")?,
+                "permissions" => de::slot(&mut map, &mut slots.1, "permissions")?,
+                "password" => de::slot(&mut map, &mut slots.2, "password")?,
+                "enabled" => de::slot(&mut map, &mut slots.3, "enabled")?,
+                "elevated_permissions" => {
+                    de::slot(&mut map, &mut slots.4, "elevated_permissions")?
                 }
-                Ok(Self::Value {
-                    roles: slots.0.flatten(),
-                    permissions: slots.1.flatten(),
-                    password: slots.2.flatten(),
-                    enabled: slots.3.flatten(),
-                    elevated_permissions: slots.4.flatten(),
-                    security_realm: slots.5.flatten(),
-                })
+                "security_realm" => de::slot(&mut map, &mut slots.5, "security_realm")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserSecurityVisitor)
+        Ok(Self {
+            roles: slots.0.flatten(),
+            permissions: slots.1.flatten(),
+            password: slots.2.flatten(),
+            enabled: slots.3.flatten(),
+            elevated_permissions: slots.4.flatten(),
+            security_realm: slots.5.flatten(),
+        })
     }
 }
 
@@ -520,7 +384,7 @@ pub struct UserSecurityRealm {
 
 impl serde::Serialize for UserSecurityRealm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("type", &self.type_)?;
         object.required("id", &self.id)?;
         object.end()
@@ -531,33 +395,25 @@ impl<'de> serde::Deserialize<'de> for UserSecurityRealm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct UserSecurityRealmVisitor;
-        impl<'de> serde::de::Visitor<'de> for UserSecurityRealmVisitor {
-            type Value = UserSecurityRealm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "UserSecurityRealm")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "type")?
-                        }
-                        "id" => crate::runtime::de::slot(&mut map, &mut slots.1, "id")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    type_: crate::runtime::de::required(slots.0, "type")?,
-                    id: crate::runtime::de::required(slots.1, "id")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for UserSecurityRealm {
+    const NAME: &'static str = "UserSecurityRealm";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "type" => de::slot(&mut map, &mut slots.0, "type")?,
+                "id" => de::slot(&mut map, &mut slots.1, "id")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(UserSecurityRealmVisitor)
+        Ok(Self {
+            type_: de::required(slots.0, "type")?,
+            id: de::required(slots.1, "id")?,
+        })
     }
 }
 

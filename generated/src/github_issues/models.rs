@@ -3,6 +3,8 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
+use crate::runtime::{de, ser};
+
 /// An error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicError {
@@ -14,7 +16,7 @@ pub struct BasicError {
 
 impl serde::Serialize for BasicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("message", &self.message)?;
         object.optional("documentation_url", &self.documentation_url)?;
         object.end()
@@ -25,39 +27,27 @@ impl<'de> serde::Deserialize<'de> for BasicError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct BasicErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for BasicErrorVisitor {
-            type Value = BasicError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "BasicError")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "message" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "message")?
-                        }
-                        "documentation_url" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "documentation_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for BasicError {
+    const NAME: &'static str = "BasicError";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "message" => de::slot(&mut map, &mut slots.0, "message")?,
+                "documentation_url" => {
+                    de::slot(&mut map, &mut slots.1, "documentation_url")?
                 }
-                Ok(Self::Value {
-                    message: slots.0.flatten(),
-                    documentation_url: slots.1.flatten(),
-                })
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(BasicErrorVisitor)
+        Ok(Self {
+            message: slots.0.flatten(),
+            documentation_url: slots.1.flatten(),
+        })
     }
 }
 
@@ -80,7 +70,7 @@ pub struct Issue {
 
 impl serde::Serialize for Issue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("number", &self.number)?;
         object.required("title", &self.title)?;
         object.required("state", &self.state)?;
@@ -95,55 +85,33 @@ impl<'de> serde::Deserialize<'de> for Issue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct IssueVisitor;
-        impl<'de> serde::de::Visitor<'de> for IssueVisitor {
-            type Value = Issue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "Issue")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None, None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "number" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "number")?
-                        }
-                        "title" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "title")?
-                        }
-                        "state" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "state")?
-                        }
-                        "body" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.3, "body")?
-                        }
-                        "labels" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.4, "labels")?
-                        }
-                        "created_at" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.5,
-                                "created_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    number: crate::runtime::de::required(slots.0, "number")?,
-                    title: crate::runtime::de::required(slots.1, "title")?,
-                    state: crate::runtime::de::required(slots.2, "state")?,
-                    body: slots.3,
-                    labels: slots.4.flatten(),
-                    created_at: crate::runtime::de::required(slots.5, "created_at")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for Issue {
+    const NAME: &'static str = "Issue";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "number" => de::slot(&mut map, &mut slots.0, "number")?,
+                "title" => de::slot(&mut map, &mut slots.1, "title")?,
+                "state" => de::slot(&mut map, &mut slots.2, "state")?,
+                "body" => de::slot(&mut map, &mut slots.3, "body")?,
+                "labels" => de::slot(&mut map, &mut slots.4, "labels")?,
+                "created_at" => de::slot(&mut map, &mut slots.5, "created_at")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(IssueVisitor)
+        Ok(Self {
+            number: de::required(slots.0, "number")?,
+            title: de::required(slots.1, "title")?,
+            state: de::required(slots.2, "state")?,
+            body: slots.3,
+            labels: slots.4.flatten(),
+            created_at: de::required(slots.5, "created_at")?,
+        })
     }
 }
 
@@ -392,7 +360,7 @@ pub struct Label {
 
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("name", &self.name)?;
         object.optional("color", &self.color)?;
         object.end()
@@ -403,35 +371,25 @@ impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct LabelVisitor;
-        impl<'de> serde::de::Visitor<'de> for LabelVisitor {
-            type Value = Label;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "Label")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "name")?
-                        }
-                        "color" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "color")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    name: crate::runtime::de::required(slots.0, "name")?,
-                    color: slots.1.flatten(),
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for Label {
+    const NAME: &'static str = "Label";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "name" => de::slot(&mut map, &mut slots.0, "name")?,
+                "color" => de::slot(&mut map, &mut slots.1, "color")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(LabelVisitor)
+        Ok(Self {
+            name: de::required(slots.0, "name")?,
+            color: slots.1.flatten(),
+        })
     }
 }
 
@@ -448,7 +406,7 @@ pub struct ValidationError {
 
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.required("message", &self.message)?;
         object.required("documentation_url", &self.documentation_url)?;
         object.optional("errors", &self.errors)?;
@@ -460,46 +418,29 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct ValidationErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for ValidationErrorVisitor {
-            type Value = ValidationError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "ValidationError")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "message" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "message")?
-                        }
-                        "documentation_url" => {
-                            crate::runtime::de::slot(
-                                &mut map,
-                                &mut slots.1,
-                                "documentation_url",
-                            )?
-                        }
-                        "errors" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "errors")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "message" => de::slot(&mut map, &mut slots.0, "message")?,
+                "documentation_url" => {
+                    de::slot(&mut map, &mut slots.1, "documentation_url")?
                 }
-                Ok(Self::Value {
-                    message: crate::runtime::de::required(slots.0, "message")?,
-                    documentation_url: crate::runtime::de::required(
-                        slots.1,
-                        "documentation_url",
-                    )?,
-                    errors: slots.2.flatten(),
-                })
+                "errors" => de::slot(&mut map, &mut slots.2, "errors")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(ValidationErrorVisitor)
+        Ok(Self {
+            message: de::required(slots.0, "message")?,
+            documentation_url: de::required(slots.1, "documentation_url")?,
+            errors: slots.2.flatten(),
+        })
     }
 }
 
@@ -516,7 +457,7 @@ pub struct ValidationErrorErrorsItem {
 
 impl serde::Serialize for ValidationErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        let mut object = ser::Object::new(serializer)?;
         object.optional("resource", &self.resource)?;
         object.optional("field", &self.field)?;
         object.required("code", &self.code)?;
@@ -528,38 +469,26 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct ValidationErrorErrorsItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for ValidationErrorErrorsItemVisitor {
-            type Value = ValidationErrorErrorsItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::de::expecting(f, "ValidationErrorErrorsItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut slots = (None, None, None);
-                while let Some(key) = crate::runtime::de::key(&mut map)? {
-                    match key.as_str() {
-                        "resource" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.0, "resource")?
-                        }
-                        "field" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.1, "field")?
-                        }
-                        "code" => {
-                            crate::runtime::de::slot(&mut map, &mut slots.2, "code")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Self::Value {
-                    resource: slots.0.flatten(),
-                    field: slots.1.flatten(),
-                    code: crate::runtime::de::required(slots.2, "code")?,
-                })
+        de::object(deserializer)
+    }
+}
+
+impl de::Object for ValidationErrorErrorsItem {
+    const NAME: &'static str = "ValidationErrorErrorsItem";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        while let Some(key) = de::key(&mut map)? {
+            match key.as_str() {
+                "resource" => de::slot(&mut map, &mut slots.0, "resource")?,
+                "field" => de::slot(&mut map, &mut slots.1, "field")?,
+                "code" => de::slot(&mut map, &mut slots.2, "code")?,
+                _ => de::skip(&mut map)?,
             }
         }
-        deserializer.deserialize_map(ValidationErrorErrorsItemVisitor)
+        Ok(Self {
+            resource: slots.0.flatten(),
+            field: slots.1.flatten(),
+            code: de::required(slots.2, "code")?,
+        })
     }
 }

@@ -48,6 +48,9 @@ pub enum Defect {
     InvalidMock,
     /// Prism answered with no body where the description documents one.
     EmptyMock,
+    /// Prism's mock wrote 2^128 (one past `f32`'s range) for a `format: float` member,
+    /// which `decode` refuses as out of range.
+    FloatPastRange,
     /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
     TooComplex,
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
@@ -81,6 +84,9 @@ impl Defect {
                 "Prism's mock body breaks the description, and decode rightly refuses it"
             }
             Defect::EmptyMock => "Prism's mock sent no body where the description documents one",
+            Defect::FloatPastRange => {
+                "Prism's mock writes ±2^128 for format: float, past f32's range"
+            }
             Defect::TooComplex => "Prism cannot make a body for this schema (SCHEMA_TOO_COMPLEX)",
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
@@ -779,6 +785,9 @@ fn answer_defect(
     if answer.body.is_empty() {
         return Ok(documented.is_some().then_some(Defect::EmptyMock));
     }
+    if float_past_range(answer) {
+        return Ok(Some(Defect::FloatPastRange));
+    }
     let flagged: Vec<Vec<String>> = header_violations(answer)?
         .into_iter()
         .filter(|v| v.location.first().map(String::as_str) == Some("response"))
@@ -823,6 +832,22 @@ fn answer_defect(
         along(&failed_at, &invalid_at) && prism_at.iter().any(|p| along(p, &invalid_at))
     });
     Ok(agree.then_some(Defect::InvalidMock))
+}
+
+/// Whether `decode` refused a number as out of range at a member to which Prism's body
+/// gives ±2^128, the value Prism writes as the limit of `format: float`.
+fn float_past_range(answer: &Answer) -> bool {
+    const TWO_TO_128: &str = "3.402823669209385e+38";
+    if !answer.decoded.contains("number out of range") {
+        return false;
+    }
+    let Some(member) = decode_path(&answer.decoded).pop() else {
+        return false;
+    };
+    let body = String::from_utf8_lossy(&answer.body);
+    ["", "-"]
+        .iter()
+        .any(|sign| body.contains(&format!("\"{member}\":{sign}{TWO_TO_128}")))
 }
 
 /// The member names of a JSON pointer or location, indices left out (`/items/1/x` gives
