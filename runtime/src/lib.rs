@@ -16,9 +16,12 @@ pub mod auth;
 pub mod client;
 pub mod de;
 mod error;
+pub mod events;
 pub mod form;
 mod node;
+pub mod pages;
 pub mod request;
+pub mod retry;
 pub mod ser;
 mod style;
 
@@ -46,6 +49,9 @@ pub trait Operation {
     type Errors: std::error::Error;
     /// The credentials the operation needs.
     const SECURITY: Security;
+    /// The retries the description asks for (`x-speakeasy-retries`), which a client
+    /// uses instead of its own policy; `None` when it says nothing.
+    const RETRIES: Option<fn() -> retry::Policy> = None;
 
     /// Writes the parameters and the body into a request being built: the path with its
     /// parameters, the query, headers and cookies, `Accept`, and the body with its

@@ -29,13 +29,16 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     ("de.rs", include_str!("../../../runtime/src/de.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("events.rs", include_str!("../../../runtime/src/events.rs")),
     ("form.rs", include_str!("../../../runtime/src/form.rs")),
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("node.rs", include_str!("../../../runtime/src/node.rs")),
+    ("pages.rs", include_str!("../../../runtime/src/pages.rs")),
     (
         "request.rs",
         include_str!("../../../runtime/src/request.rs"),
     ),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("ser.rs", include_str!("../../../runtime/src/ser.rs")),
     ("style.rs", include_str!("../../../runtime/src/style.rs")),
 ];
@@ -283,4 +286,26 @@ fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
         doc.push_str(&format!("- `{feature}`: {what}\n"));
     }
     inner_doc_attrs("", &doc)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A runtime file left out of the copy would break every standalone crate.
+    #[test]
+    fn the_copy_holds_every_runtime_file() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| {
+                entry
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .replace("lib.rs", "mod.rs")
+            })
+            .collect();
+        files.sort();
+        let copied: Vec<&str> = super::RUNTIME.iter().map(|(file, _)| *file).collect();
+        assert_eq!(files, copied);
+    }
 }

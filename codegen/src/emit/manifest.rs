@@ -35,11 +35,27 @@ const DEPENDENCIES: &[Dependency] = &[
         optional: false,
     },
     Dependency {
+        name: "fastrand",
+        version: "2",
+        features: &[],
+        lean: false,
+        runtime_only: true,
+        optional: false,
+    },
+    Dependency {
         name: "http",
         version: "1",
         features: &[],
         lean: false,
         runtime_only: false,
+        optional: false,
+    },
+    Dependency {
+        name: "httpdate",
+        version: "1",
+        features: &[],
+        lean: false,
+        runtime_only: true,
         optional: false,
     },
     Dependency {
