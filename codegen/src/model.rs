@@ -25,6 +25,49 @@ pub struct Api {
 }
 
 impl Api {
+    /// The struct that `ty` names (through aliases), if it names one.
+    pub fn structure(&self, ty: &Ty) -> Option<&Struct> {
+        let mut ty = ty;
+        loop {
+            let Ty::Named(id) = ty else {
+                return None;
+            };
+            match &self.types[id.0].kind {
+                TypeKind::Struct(s) => return Some(s),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+    }
+
+    /// The fields along `members` (wire names) from a value of type `ty`, each a member
+    /// of the struct the one before is; `None` where one is missing.
+    pub fn members<'a>(&'a self, ty: &'a Ty, members: &[String]) -> Option<Vec<&'a Field>> {
+        let mut ty = ty;
+        let mut fields = Vec::new();
+        for wire in members {
+            let field = self
+                .structure(ty)?
+                .fields
+                .iter()
+                .find(|f| &f.wire == wire)?;
+            fields.push(field);
+            ty = &field.ty;
+        }
+        Some(fields)
+    }
+
+    /// `ty`, through aliases.
+    pub fn unaliased<'a>(&'a self, mut ty: &'a Ty) -> &'a Ty {
+        while let Ty::Named(id) = ty {
+            match &self.types[id.0].kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => break,
+            }
+        }
+        ty
+    }
+
     /// Gives every type reference of the description its id in `new_ids` (indexed by old
     /// id), after types were merged or dropped.
     pub fn renumber(&mut self, new_ids: &[TypeId]) {
@@ -155,16 +198,6 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties`, kept in a flattened map.
     pub additional: Option<Additional>,
-}
-
-impl Struct {
-    /// Whether every field may be left out (the Rust type of each is an `Option`), so
-    /// `Default` makes a valid value and `..Default::default()` fills what is not set.
-    pub fn all_optional(&self) -> bool {
-        self.fields
-            .iter()
-            .all(|f| !f.required && f.default.is_none())
-    }
 }
 
 /// The properties a schema does not list, by name.
@@ -360,6 +393,60 @@ pub struct Operation {
     /// the request's `Accept` lists.
     pub accept: Vec<String>,
     pub security: Security,
+    /// How the operation's responses come in pages, when it was recognised.
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation's responses come in pages: which success response is a page, where
+/// its items are, and how the request for the next page is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// What said so: an extension (`x-ms-pageable`), or the shape of the operation
+    /// (its parameters and the page's members).
+    pub source: PaginationSource,
+    /// The success response (an index into [`Operation::responses`]) that is a page.
+    pub response: usize,
+    /// The members, by wire name, from the page's body down to its list of items;
+    /// none when the body is the list.
+    pub items: Vec<String>,
+    pub next: NextPage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationSource {
+    Extension(&'static str),
+    Shape,
+}
+
+/// How the request for the page after one is made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextPage {
+    /// A `GET` of the `Link` header's `rel="next"` URL (the page's header at this index).
+    LinkHeader(usize),
+    /// A `GET` of the URL in this member of the page (`@odata.nextLink`).
+    Link(Vec<String>),
+    /// The same operation with a cursor from the page (this member) as `to`; none, or an
+    /// empty one, after the last page.
+    Cursor { from: Vec<String>, to: Input },
+    /// The same operation with the last item's `member` (Stripe's `id`) as `to`, while
+    /// the page's `more` member is `true` (while there are items, without one).
+    LastItem {
+        member: String,
+        more: Option<Vec<String>>,
+        to: Input,
+    },
+    /// The same operation with `to` advanced past the page (by its number of items for an
+    /// offset, by one for a page number), until a page has no items.
+    Offset { to: Input, by_items: bool },
+}
+
+/// Where the next page's request takes what changes from the page before.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// The parameter at this index of [`Operation::params`].
+    Param(usize),
+    /// A member of the JSON body, by wire names from the body down.
+    Body(Vec<String>),
 }
 
 /// A piece of a path template.

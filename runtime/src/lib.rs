@@ -9,6 +9,8 @@
 //! copy of these files as its `runtime` module: so every path here is relative
 //! (`super::`), never `crate::`.
 
+#![warn(missing_docs)]
+
 use std::fmt;
 
 pub mod auth;

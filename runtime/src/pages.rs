@@ -24,11 +24,29 @@ pub enum Convention {
 
 /// The request for the page after one.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Next<P> {
-    /// The same operation with these parameters.
-    Params(P),
+pub enum Next<P, B> {
+    /// The same operation with these parameters and body, which carry `cursor` (a
+    /// cursor, an item's id, an offset or a page number, as text) to the next page.
+    Request {
+        /// The parameters of the next request.
+        params: P,
+        /// Its body.
+        body: B,
+        /// What it carries to the next page, for telling one request from another.
+        cursor: String,
+    },
     /// A `GET` of this URL (absolute, or relative to the server).
     Url(String),
+}
+
+impl<P, B> Next<P, B> {
+    /// What tells this request from the others of a walk: its cursor or URL.
+    pub fn mark(&self) -> &str {
+        match self {
+            Next::Request { cursor, .. } => cursor,
+            Next::Url(url) => url,
+        }
+    }
 }
 
 /// An operation whose successful responses are pages of items.
@@ -38,30 +56,26 @@ pub trait Paginated: Operation {
     /// How the pages follow one another.
     const CONVENTION: Convention;
 
-    /// The items of `page`, in order.
+    /// The items of `page`, in order; none when the response is not a page.
     fn items(page: Self::Responses) -> Vec<Self::Item>;
 
-    /// The request for the page after `page`, which was fetched with `params`; `None`
-    /// after the last page.
-    fn next(params: &Self::Params, page: &Self::Responses) -> Option<Next<Self::Params>>;
-
-    /// What tells one request of the walk from another: the cursor or link it follows,
-    /// so a walk can stop at one it has seen. By default the whole request.
-    fn mark(next: &Next<Self::Params>) -> String
-    where
-        Self::Params: std::fmt::Debug,
-    {
-        format!("{next:?}")
-    }
+    /// The request for the page after `page`, which was asked for with `params` and
+    /// `body`; `None` after the last page.
+    fn next(
+        params: &Self::Params,
+        body: &Self::Body,
+        page: &Self::Responses,
+    ) -> Option<Next<Self::Params, Self::Body>>;
 }
 
 /// A walk through the pages of one call: which request comes next, and when to stop.
 #[derive(Debug)]
 pub struct Pages<O: Paginated> {
-    /// The parameters of the last page fetched by parameters (a page fetched by URL
-    /// keeps those of the first).
+    /// The parameters and body of the last page asked for by them (a page fetched by URL
+    /// keeps those of the page before).
     params: O::Params,
-    next: Option<Next<O::Params>>,
+    body: O::Body,
+    next: Option<Next<O::Params, O::Body>>,
     seen: BTreeSet<String>,
     /// Items yet to hand out before the limit.
     left: Option<usize>,
@@ -69,20 +83,26 @@ pub struct Pages<O: Paginated> {
 
 impl<O: Paginated> Pages<O>
 where
-    O::Params: std::fmt::Debug + Clone,
+    O::Params: Clone,
+    O::Body: Clone,
 {
-    /// A walk that starts with `params` and hands out at most `limit` items.
-    pub fn new(params: O::Params, limit: Option<usize>) -> Pages<O> {
+    /// A walk that starts with `params` and `body` and hands out at most `limit` items.
+    pub fn new(params: O::Params, body: O::Body, limit: Option<usize>) -> Pages<O> {
         Pages {
-            next: Some(Next::Params(params.clone())),
+            next: Some(Next::Request {
+                params: params.clone(),
+                body: body.clone(),
+                cursor: String::new(),
+            }),
             params,
+            body,
             seen: BTreeSet::new(),
             left: limit,
         }
     }
 
     /// The request to send next, if the walk goes on.
-    pub fn request(&self) -> Option<&Next<O::Params>> {
+    pub fn request(&self) -> Option<&Next<O::Params, O::Body>> {
         if self.left == Some(0) {
             return None;
         }
@@ -94,18 +114,19 @@ where
     /// is one it has made before.
     pub fn page(&mut self, page: O::Responses) -> Vec<O::Item> {
         if let Some(current) = self.next.take() {
-            self.seen.insert(O::mark(&current));
-            if let Next::Params(params) = current {
+            self.seen.insert(current.mark().to_owned());
+            if let Next::Request { params, body, .. } = current {
                 self.params = params;
+                self.body = body;
             }
         }
-        let following = O::next(&self.params, &page);
+        let following = O::next(&self.params, &self.body, &page);
         let mut items = O::items(page);
         if let Some(left) = &mut self.left {
             items.truncate(*left);
             *left -= items.len();
         }
-        self.next = following.filter(|next| !self.seen.contains(&O::mark(next)));
+        self.next = following.filter(|next| !self.seen.contains(next.mark()));
         items
     }
 

@@ -3,12 +3,14 @@
 //! by item, on demand, so that formatting can build and print them in parallel chunks.
 //! [`layout`] says which files a crate has; the rest of the modules build one file each.
 
+mod construct;
 pub mod docs;
 mod features;
 mod layout;
 mod manifest;
 mod models;
 mod operations;
+mod pages;
 mod plan;
 mod request;
 mod responses;

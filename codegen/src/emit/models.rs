@@ -4,6 +4,7 @@
 use proc_macro2::{Literal as Literal2, TokenStream};
 use quote::{format_ident, quote};
 
+use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::Gates;
 use super::plan::Body;
@@ -154,7 +155,23 @@ fn structure(
         }
     });
     let slots_declared = (!slots.is_empty()).then(|| quote!(let mut slots = (#(#nones)*);));
-    let default = s.all_optional().then(|| quote!(Default,));
+    let mut members: Vec<Member> = s
+        .fields
+        .iter()
+        .zip(fields.iter())
+        .map(|(field, emitted)| Member {
+            name: ident(&field.name),
+            fill: emitted.fill.clone(),
+        })
+        .collect();
+    if let Some(additional) = &s.additional {
+        members.push(Member {
+            name: ident(&additional.name),
+            fill: Fill::Empty(quote!(std::collections::BTreeMap::new())),
+        });
+    }
+    let default = construct::derives_default(&members).then(|| quote!(Default,));
+    let constructor = construct::constructor(name, &members, cfg);
     let object = if writes.is_empty() {
         quote!(object)
     } else {
@@ -223,15 +240,18 @@ fn structure(
             }
         }
         #defaults
+        #constructor
     }
 }
 
 /// A field: its declaration, the expression that builds it from its slot in
-/// `Deserialize`, and the statement that writes it in `Serialize`.
+/// `Deserialize`, the statement that writes it in `Serialize`, and how a constructor
+/// fills it.
 struct Emitted {
     declared: TokenStream,
     build: TokenStream,
     write: TokenStream,
+    fill: Fill,
 }
 
 /// One field, the member `index` of its object, read into the slot `s.index`. Its
@@ -275,6 +295,7 @@ fn struct_field(
         .default
         .as_ref()
         .and_then(|default| Some((default_value(&default.value, &field.ty, refs)?, default)));
+    let mut fill = Fill::Empty(quote!(None));
     let build = match (field.required, field.nullable, default) {
         (_, _, Some(((value, shown), default))) => {
             doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
@@ -283,11 +304,16 @@ fn struct_field(
             defaults.push(quote! {
                 fn #function() -> #field_ty { #value }
             });
+            fill = Fill::Value(quote!(Self::#function()));
             quote!(#slot.unwrap_or_else(Self::#function))
         }
-        (true, false, None) => quote!(de::required(#slot, #wire)?),
+        (true, false, None) => {
+            fill = Fill::Argument(ty.clone());
+            quote!(de::required(#slot, #wire)?)
+        }
         (true, true, None) => {
             ty = quote!(Option<#ty>);
+            fill = Fill::Argument(ty.clone());
             quote!(de::required(#slot, #wire)?)
         }
         (false, false, None) => {
@@ -314,6 +340,31 @@ fn struct_field(
         declared: quote! { #doc #deprecated #complex pub #name: #ty, },
         build: quote! { #name: #build, },
         write,
+        fill,
+    }
+}
+
+/// How a field's Rust type wraps its member's type (see [`struct_field`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wrapping {
+    /// `T`: required and not nullable, or filled in from a `default`.
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// `Option<Option<T>>`: optional and nullable.
+    OptionOption,
+}
+
+/// How `field`'s Rust type wraps its member's type.
+pub fn wrapping(field: &Field, refs: &TypeRefs) -> Wrapping {
+    let default = field
+        .default
+        .as_ref()
+        .and_then(|default| default_value(&default.value, &field.ty, refs));
+    match (field.required, field.nullable, default) {
+        (_, _, Some(_)) | (true, false, None) => Wrapping::Plain,
+        (true, true, None) | (false, false, None) => Wrapping::Option,
+        (false, true, None) => Wrapping::OptionOption,
     }
 }
 

@@ -5,11 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
 use super::plan::Body;
 use super::tokens::{complexity_allow, ident, TypeRefs};
-use super::{request, responses};
+use super::{pages, request, responses};
 use crate::model::{Api, Location, Operation, Param, Payload, Ty};
 
 /// The `operations.rs` file: the operations, then the webhooks.
@@ -98,6 +99,7 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
     let mut doc = summary_and_description(op);
     doc.push_str(&code(&format!("{} {}", op.method, op.path)));
     let doc = doc_attrs(&doc);
+    let pages_doc = pages::doc(op).map(|text| own_doc_attrs(&format!("\n{text}")));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let method = ident(op.method.as_str());
@@ -115,9 +117,11 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
     let decode = responses::decode(op);
     let body_enum = request::body_enum(op, refs, cfg);
     let enums = responses::enums(op, refs, cfg);
+    let paginated = pages::paginated(op, refs, cfg);
     quote! {
         #cfg
         #doc
+        #pages_doc
         #deprecated
         #[derive(Debug, Clone, Copy, Default)]
         pub struct #name;
@@ -137,6 +141,7 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
             #decode
         }
 
+        #paginated
         #params
         #body_enum
         #enums
@@ -151,16 +156,27 @@ fn params_struct(
 ) -> TokenStream {
     let doc = own_doc_attrs(&format!("Parameters of [`{}`].", op.names.marker));
     let fields = op.params.iter().map(|p| param_field(p, refs));
-    let default = op
+    let members: Vec<Member> = op
         .params
         .iter()
-        .all(|p| !p.required)
-        .then(|| quote!(Default,));
+        .map(|param| Member {
+            name: ident(&param.name),
+            fill: if param.required {
+                Fill::Argument(refs.ty(&param.ty))
+            } else {
+                Fill::Empty(quote!(None))
+            },
+        })
+        .collect();
+    let default = construct::derives_default(&members).then(|| quote!(Default,));
+    let constructor = construct::constructor(name, &members, cfg);
     quote! {
         #cfg
         #doc
         #[derive(Debug, Clone, #default)]
         pub struct #name { #(#fields)* }
+
+        #constructor
     }
 }
 

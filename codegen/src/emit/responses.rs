@@ -46,6 +46,14 @@ impl<'a> Split<'a> {
     }
 }
 
+/// How many variants `{Op}Responses` has.
+pub fn success_variants(op: &Operation) -> usize {
+    let split = Split::of(op);
+    split.success.len()
+        + usize::from(split.default_success.is_some())
+        + usize::from(split.undocumented_success)
+}
+
 /// The `Undocumented` variant of either enum.
 fn undocumented_variant() -> TokenStream {
     quote! {
@@ -240,7 +248,7 @@ fn body_ty(response: &Response, refs: &TypeRefs) -> Option<TokenStream> {
 }
 
 /// Whether a variant carries the status: it stands for more than one.
-fn carries_status(response: &Response) -> bool {
+pub fn carries_status(response: &Response) -> bool {
     !matches!(response.status, Status::Code(_))
 }
 

@@ -9,6 +9,7 @@ mod context;
 mod cycles;
 mod keywords;
 mod operation;
+mod pagination;
 mod responses;
 mod schema;
 mod servers;
@@ -40,7 +41,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
     }
     let groups = group(&mut operations, &mut webhooks);
     let (title, api_version, description) = info(doc, &mut diagnostics);
-    let api = Api {
+    let mut api = Api {
         title,
         api_version,
         description,
@@ -51,6 +52,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
         security_schemes,
         groups,
     };
+    pagination::recognise(doc, &mut api, &mut diagnostics);
     diagnostics.finish(api)
 }
 

@@ -157,6 +157,7 @@ impl Operations<'_, '_> {
             accept: accept(&responses),
             responses,
             security,
+            pagination: None,
         })
     }
 

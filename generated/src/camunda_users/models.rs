@@ -105,6 +105,26 @@ impl de::Object for ProblemDetail {
     }
 }
 
+impl ProblemDetail {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        type_: impl Into<String>,
+        title: impl Into<String>,
+        status: impl Into<i32>,
+        detail: impl Into<String>,
+        instance: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            title: title.into(),
+            status: status.into(),
+            detail: detail.into(),
+            instance: instance.into(),
+        }
+    }
+}
+
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,6 +189,17 @@ impl SearchQueryPageRequest {
     }
 }
 
+impl Default for SearchQueryPageRequest {
+    fn default() -> Self {
+        Self {
+            from: None,
+            limit: Self::default_limit(),
+            after: None,
+            before: None,
+        }
+    }
+}
+
 /// Where the returned page sits within all results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQueryPageResponse {
@@ -215,6 +246,22 @@ impl de::Object for SearchQueryPageResponse {
             start_cursor: de::required(slots.1, "startCursor")?,
             end_cursor: de::required(slots.2, "endCursor")?,
         })
+    }
+}
+
+impl SearchQueryPageResponse {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        total_items: impl Into<i64>,
+        start_cursor: impl Into<Option<String>>,
+        end_cursor: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            total_items: total_items.into(),
+            start_cursor: start_cursor.into(),
+            end_cursor: end_cursor.into(),
+        }
     }
 }
 
@@ -303,6 +350,17 @@ impl de::Object for SearchQuerySortRequest {
             field: de::required(slots.0, "field")?,
             order: slots.1.flatten(),
         })
+    }
+}
+
+impl SearchQuerySortRequest {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            order: None,
+        }
     }
 }
 
@@ -398,6 +456,22 @@ impl de::Object for UserCreateResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
+    }
+}
+
+impl UserCreateResult {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        username: impl Into<Username>,
+        name: impl Into<Option<String>>,
+        email: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            name: name.into(),
+            email: email.into(),
+        }
     }
 }
 
@@ -504,6 +578,19 @@ impl de::Object for UserRequest {
     }
 }
 
+impl UserRequest {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(username: impl Into<Username>, password: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            name: None,
+            email: None,
+        }
+    }
+}
+
 /// A user of the Orchestration Cluster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserResult {
@@ -550,6 +637,22 @@ impl de::Object for UserResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
+    }
+}
+
+impl UserResult {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        username: impl Into<Username>,
+        name: impl Into<Option<String>>,
+        email: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            name: name.into(),
+            email: email.into(),
+        }
     }
 }
 
@@ -646,6 +749,17 @@ impl de::Object for UserSearchQuerySortRequest {
     }
 }
 
+impl UserSearchQuerySortRequest {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(field: impl Into<UserSearchQuerySortRequestField>) -> Self {
+        Self {
+            field: field.into(),
+            order: None,
+        }
+    }
+}
+
 /// The user field to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSearchQuerySortRequestField {
@@ -737,6 +851,20 @@ impl de::Object for UserSearchResult {
             items: de::required(slots.0, "items")?,
             page: de::required(slots.1, "page")?,
         })
+    }
+}
+
+impl UserSearchResult {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        items: impl Into<Vec<UserResult>>,
+        page: impl Into<SearchQueryPageResponse>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            page: page.into(),
+        }
     }
 }
 
@@ -835,6 +963,22 @@ impl de::Object for UserUpdateResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
+    }
+}
+
+impl UserUpdateResult {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(
+        username: impl Into<Username>,
+        name: impl Into<Option<String>>,
+        email: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            name: name.into(),
+            email: email.into(),
+        }
     }
 }
 

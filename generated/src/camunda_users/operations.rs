@@ -243,6 +243,14 @@ pub struct GetUserParams {
     pub username: super::models::Username,
 }
 
+impl GetUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(username: impl Into<super::models::Username>) -> Self {
+        Self { username: username.into() }
+    }
+}
+
 /// Success responses of [`GetUser`], by status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -386,6 +394,14 @@ pub struct UpdateUserParams {
     pub username: super::models::Username,
 }
 
+impl UpdateUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(username: impl Into<super::models::Username>) -> Self {
+        Self { username: username.into() }
+    }
+}
+
 /// Success responses of [`UpdateUser`], by status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -524,6 +540,14 @@ pub struct DeleteUserParams {
     pub username: super::models::Username,
 }
 
+impl DeleteUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(username: impl Into<super::models::Username>) -> Self {
+        Self { username: username.into() }
+    }
+}
+
 /// Success responses of [`DeleteUser`], by status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -594,6 +618,10 @@ impl std::error::Error for DeleteUserErrors {}
 /// requested. Without a body, the first page of all users is returned.
 ///
 /// `POST /users/search`
+///
+/// Responses come in pages (recognised from its parameters and response): the items are
+/// `items`; the next is asked for with the body's `page.after` set to `page.endCursor`. It
+/// is [`Paginated`](crate::runtime::pages::Paginated).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SearchUsers;
 
@@ -657,6 +685,43 @@ impl runtime::Operation for SearchUsers {
                 }
             },
         )
+    }
+}
+
+impl runtime::pages::Paginated for SearchUsers {
+    type Item = super::models::UserResult;
+    const CONVENTION: runtime::pages::Convention = runtime::pages::Convention::Cursor;
+    fn items(page: Self::Responses) -> Vec<Self::Item> {
+        match page {
+            SearchUsersResponses::Ok(page) => page.items,
+            _ => Vec::new(),
+        }
+    }
+    fn next(
+        _params: &Self::Params,
+        body: &Self::Body,
+        page: &Self::Responses,
+    ) -> Option<runtime::pages::Next<Self::Params, Self::Body>> {
+        let SearchUsersResponses::Ok(page) = page else {
+            return None;
+        };
+        let cursor = page
+            .page
+            .end_cursor
+            .as_ref()
+            .filter(|cursor| !cursor.is_empty())?
+            .clone();
+        let mut body = body.clone();
+        body
+            .get_or_insert_with(Default::default)
+            .page
+            .get_or_insert_with(Default::default)
+            .after = Some(cursor.clone());
+        Some(runtime::pages::Next::Request {
+            params: (),
+            body,
+            cursor,
+        })
     }
 }
 

@@ -44,6 +44,14 @@ impl de::Object for BasicFailedReply {
     }
 }
 
+impl BasicFailedReply {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(errors: impl Into<Vec<BasicFailedReplyElement>>) -> Self {
+        Self { errors: errors.into() }
+    }
+}
+
 /// One error of a failed request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReplyElement {
@@ -93,6 +101,18 @@ impl de::Object for BasicFailedReplyElement {
     }
 }
 
+impl BasicFailedReplyElement {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            fields: None,
+        }
+    }
+}
+
 /// The elevated permissions status of a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElevatedPermissions {
@@ -134,6 +154,17 @@ impl de::Object for ElevatedPermissions {
             enabled: de::required(slots.0, "enabled")?,
             expires_at: slots.1.flatten(),
         })
+    }
+}
+
+impl ElevatedPermissions {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self {
+            enabled: enabled.into(),
+            expires_at: None,
+        }
     }
 }
 
@@ -204,6 +235,21 @@ impl de::Object for User {
     }
 }
 
+impl User {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(user_name: impl Into<String>, security: impl Into<UserSecurity>) -> Self {
+        Self {
+            user_name: user_name.into(),
+            full_name: None,
+            email: None,
+            builtin: None,
+            security: security.into(),
+            metadata: None,
+        }
+    }
+}
+
 /// A list of users.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserList {
@@ -240,6 +286,14 @@ impl de::Object for UserList {
         Ok(Self {
             users: de::required(slots.0, "users")?,
         })
+    }
+}
+
+impl UserList {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(users: impl Into<Vec<User>>) -> Self {
+        Self { users: users.into() }
     }
 }
 
@@ -414,6 +468,17 @@ impl de::Object for UserSecurityRealm {
             type_: de::required(slots.0, "type")?,
             id: de::required(slots.1, "id")?,
         })
+    }
+}
+
+impl UserSecurityRealm {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(type_: impl Into<UserSecurityRealmType>, id: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 

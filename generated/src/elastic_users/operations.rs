@@ -431,6 +431,16 @@ pub struct GetUserParams {
     pub user_name: String,
 }
 
+impl GetUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(user_name: impl Into<String>) -> Self {
+        Self {
+            user_name: user_name.into(),
+        }
+    }
+}
+
 /// Success responses of [`GetUser`], by status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -611,6 +621,16 @@ pub struct UpdateUserParams {
     ///
     /// Sent in the path as `{user_name}`.
     pub user_name: String,
+}
+
+impl UpdateUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(user_name: impl Into<String>) -> Self {
+        Self {
+            user_name: user_name.into(),
+        }
+    }
 }
 
 /// Success responses of [`UpdateUser`], by status.
@@ -870,6 +890,16 @@ pub struct DeleteUserParams {
     ///
     /// Sent in the path as `{user_name}`.
     pub user_name: String,
+}
+
+impl DeleteUserParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(user_name: impl Into<String>) -> Self {
+        Self {
+            user_name: user_name.into(),
+        }
+    }
 }
 
 /// Success responses of [`DeleteUser`], by status.

@@ -11,6 +11,10 @@ use crate::runtime;
 /// issues too, and are listed with them.
 ///
 /// `GET /repos/{owner}/{repo}/issues`
+///
+/// Responses come in pages (recognised from its parameters and response): the items are the
+/// body; the next is at the `Link` header's `rel="next"` URL. It is
+/// [`Paginated`](crate::runtime::pages::Paginated).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IssuesListForRepo;
 
@@ -90,6 +94,27 @@ impl runtime::Operation for IssuesListForRepo {
     }
 }
 
+impl runtime::pages::Paginated for IssuesListForRepo {
+    type Item = super::models::Issue;
+    const CONVENTION: runtime::pages::Convention = runtime::pages::Convention::LinkHeader;
+    fn items(page: Self::Responses) -> Vec<Self::Item> {
+        match page {
+            IssuesListForRepoResponses::Ok { body: page, .. } => page,
+            _ => Vec::new(),
+        }
+    }
+    fn next(
+        _params: &Self::Params,
+        _body: &Self::Body,
+        page: &Self::Responses,
+    ) -> Option<runtime::pages::Next<Self::Params, Self::Body>> {
+        let IssuesListForRepoResponses::Ok { link, .. } = page else {
+            return None;
+        };
+        runtime::pages::link_next(link.as_deref()?).map(runtime::pages::Next::Url)
+    }
+}
+
 /// Parameters of [`IssuesListForRepo`].
 #[derive(Debug, Clone)]
 pub struct IssuesListForRepoParams {
@@ -154,6 +179,30 @@ pub struct IssuesListForRepoParams {
     ///
     /// Sent as the header `X-GitHub-Api-Version`.
     pub x_github_api_version: Option<super::models::IssuesListForRepoXGithubApiVersion>,
+}
+
+impl IssuesListForRepoParams {
+    /// With its required fields, in the description's order; every other field left
+    /// out or at its default.
+    pub fn new(owner: impl Into<String>, repo: impl Into<String>) -> Self {
+        Self {
+            owner: owner.into(),
+            repo: repo.into(),
+            milestone: None,
+            state: None,
+            assignee: None,
+            type_: None,
+            creator: None,
+            mentioned: None,
+            labels: None,
+            sort: None,
+            direction: None,
+            since: None,
+            per_page: None,
+            page: None,
+            x_github_api_version: None,
+        }
+    }
 }
 
 /// Success responses of [`IssuesListForRepo`], by status.
