@@ -47,6 +47,7 @@ pub(crate) enum Problem {
     BoundaryInPart,
     DotSegment,
     MissingCredentials(String),
+    #[cfg_attr(not(feature = "client"), allow(dead_code))]
     NotUrl(String),
 }
 

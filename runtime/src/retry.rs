@@ -99,7 +99,11 @@ impl Policy {
     /// Whether `request` may be sent twice with no other effect than once: an idempotent
     /// method, or one that carries an idempotency key.
     pub fn repeatable<B>(&self, request: &http::Request<B>) -> bool {
-        let method = request.method();
+        self.repeatable_parts(request.method(), request.headers())
+    }
+
+    /// [`Policy::repeatable`] for a request known by its method and headers.
+    pub fn repeatable_parts(&self, method: &http::Method, headers: &http::HeaderMap) -> bool {
         let idempotent = matches!(
             *method,
             http::Method::GET
@@ -109,7 +113,7 @@ impl Policy {
                 | http::Method::PUT
                 | http::Method::DELETE
         );
-        let keyed = request.headers().contains_key("idempotency-key");
+        let keyed = headers.contains_key("idempotency-key");
         self.any_method || idempotent || keyed
     }
 
