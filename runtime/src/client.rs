@@ -715,13 +715,15 @@ impl Plan {
             status = tracing::field::Empty,
         );
         let policy = self.policy();
+        let recorder = span.clone();
         async move {
             let prepared = self.prepare(request)?;
             // Judged on what is sent: the call's idempotency key counts, and so does an
             // upload that cannot be read again.
             let repeatable = policy.repeatable_parts(&prepared.method, &prepared.headers)
                 && prepared.upload.as_ref().is_none_or(Spliced::repeatable);
-            self.attempts(&prepared, &policy, repeatable).await
+            self.attempts(&prepared, &policy, repeatable, &recorder)
+                .await
         }
         .instrument(span)
         .await
@@ -732,6 +734,7 @@ impl Plan {
         prepared: &Prepared,
         policy: &Policy,
         repeatable: bool,
+        span: &tracing::Span,
     ) -> Result<Streamed, Error> {
         let settings = &self.settings;
         let timer = &*settings.timer;
@@ -741,7 +744,6 @@ impl Plan {
         let start = timer.now();
         let mut attempt = 1;
         loop {
-            let span = tracing::Span::current();
             span.record("attempt", attempt);
             let context = Context {
                 operation: self.operation,

@@ -738,3 +738,71 @@ fn a_placeholder_is_bytes_the_body_types_take() {
     assert!(placeholder.starts_with(b"openapi-upload-"));
     assert_ne!(placeholder, Upload::stream(chunks(&[])).placeholder());
 }
+
+/// Writes down the name and fields of each span as they are set.
+#[derive(Clone, Default)]
+struct Spans(Arc<Mutex<Vec<String>>>);
+
+struct Fields<'a>(&'a mut Vec<String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push(format!("{}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Spans {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut seen = self.0.lock().unwrap();
+        seen.push(format!("span {}", span.metadata().name()));
+        span.record(&mut Fields(&mut seen));
+        tracing::span::Id::from_u64(seen.len() as u64)
+    }
+
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, _: &tracing::Event<'_>) {}
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn a_call_is_one_span_with_its_operation_method_attempts_and_status() {
+    let server = server().await;
+    first(&server, "GET", "/thing", 1, ResponseTemplate::new(502)).await;
+    always(&server, "GET", "/thing", ResponseTemplate::new(200)).await;
+    let clock = Clock::new();
+    let spans = Spans::default();
+    let _default = tracing::subscriber::set_default(spans.clone());
+    client(&server, &clock)
+        .send::<GetThing>(&(), &())
+        .await
+        .unwrap()
+        .unwrap();
+    let seen = spans.0.lock().unwrap().clone();
+    let calls = seen
+        .iter()
+        .filter(|field| *field == "span openapi.call")
+        .count();
+    assert_eq!(calls, 1, "{seen:?}");
+    for field in [
+        "operation=\"getThing\"",
+        "method=GET",
+        "attempt=1",
+        "status=502",
+        "attempt=2",
+        "status=200",
+    ] {
+        assert!(seen.iter().any(|seen| seen == field), "{field} in {seen:?}");
+    }
+}
