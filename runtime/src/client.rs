@@ -1310,7 +1310,7 @@ pub mod blocking {
     }
 
     /// A stream of the asynchronous client, read as an iterator: each item waits for
-    /// the next one (server-sent [`Event`]s, page items).
+    /// the next one (server-sent [`Event`](super::super::events::Event)s, page items).
     pub struct Blocking<S> {
         stream: S,
         runtime: Arc<Runtime>,
