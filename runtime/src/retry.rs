@@ -16,7 +16,9 @@ use std::time::{Duration, SystemTime};
 pub enum Attempt<'a> {
     /// A response came back with this status and these headers.
     Answered {
+        /// The response's status.
         status: http::StatusCode,
+        /// Its headers (`Retry-After` among them).
         headers: &'a http::HeaderMap,
     },
     /// No response: the connection failed or was reset before one came.
