@@ -379,24 +379,46 @@ impl<C, O: Operation> fmt::Debug for Call<'_, C, O> {
     }
 }
 
+impl Options {
+    fn header(&mut self, name: &str, value: &str) -> Result<(), EncodeError> {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|error| {
+            EncodeError::new(
+                Subject::Parameter(name.to_owned()),
+                Problem::HeaderName(error),
+            )
+        })?;
+        let value = header_value(value)
+            .map_err(|problem| EncodeError::new(Subject::Header(header.clone()), problem))?;
+        self.headers.push((header, value));
+        Ok(())
+    }
+
+    fn idempotency_key(&mut self, key: &str) -> Result<(), EncodeError> {
+        let value = header_value(key).map_err(|problem| {
+            EncodeError::new(
+                Subject::Header(HeaderName::from_static(IDEMPOTENCY_KEY)),
+                problem,
+            )
+        })?;
+        self.idempotency_key = Some(value);
+        Ok(())
+    }
+}
+
+// Each method only hands its argument to non-generic code: a call's setup is compiled
+// once, not per operation.
 impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
-    fn invalid(&mut self, error: EncodeError) {
-        self.invalid.get_or_insert(error);
+    fn check(mut self, written: Result<(), EncodeError>) -> Self {
+        if let Err(error) = written {
+            self.invalid.get_or_insert(error);
+        }
+        self
     }
 
     /// Adds the header `name: value` to this call's request (replacing one of that name).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match HeaderName::from_bytes(name.as_bytes()) {
-            Ok(header) => match header_value(value) {
-                Ok(value) => self.options.headers.push((header, value)),
-                Err(problem) => self.invalid(EncodeError::new(Subject::Header(header), problem)),
-            },
-            Err(error) => self.invalid(EncodeError::new(
-                Subject::Parameter(name.to_owned()),
-                Problem::HeaderName(error),
-            )),
-        }
-        self
+        let written = self.options.header(name, value);
+        self.check(written)
     }
 
     /// Adds the query parameter `name=value` (percent-encoded) to this call's request.
@@ -428,14 +450,8 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
     /// Sends `key` as the `Idempotency-Key` header, which makes a `POST` or `PATCH` safe
     /// to retry on a server that honours it.
     pub fn idempotency_key(mut self, key: &str) -> Self {
-        match header_value(key) {
-            Ok(value) => self.options.idempotency_key = Some(value),
-            Err(problem) => self.invalid(EncodeError::new(
-                Subject::Header(HeaderName::from_static(IDEMPOTENCY_KEY)),
-                problem,
-            )),
-        }
-        self
+        let written = self.options.idempotency_key(key);
+        self.check(written)
     }
 
     /// Calls `hook` around each attempt of this call, after the client's hooks.
@@ -801,7 +817,7 @@ impl Plan {
                     // A wait past the call's timeout would only end in a timeout: the last
                     // response says more.
                     total
-                        .is_none_or(|total| elapsed + wait < total)
+                        .is_none_or(|total| elapsed.saturating_add(wait) < total)
                         .then_some(wait)
                 }
             };

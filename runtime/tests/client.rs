@@ -806,3 +806,24 @@ async fn a_call_is_one_span_with_its_operation_method_attempts_and_status() {
         assert!(seen.iter().any(|seen| seen == field), "{field} in {seen:?}");
     }
 }
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_reported() {
+    // A port nothing listens on any more: each connection is refused at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let clock = Clock::new();
+    let recorder = Recorder::default();
+    let error = Client::new(format!("http://{address}"))
+        .with_timer(clock.clone())
+        .with_hook(recorder.clone())
+        .send::<GetThing>(&(), &())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Http(_)), "{error}");
+    let seen = recorder.0.lock().unwrap().clone();
+    let failed = seen.iter().filter(|seen| seen.ends_with(" Failed")).count();
+    assert_eq!(failed, 3, "{seen:?}");
+    assert_eq!(clock.waits().len(), 2);
+}
