@@ -25,6 +25,7 @@ pub(crate) enum Subject {
     Header(HeaderName),
     Boundary,
     Credentials(String),
+    NextPage,
 }
 
 #[derive(Debug)]
@@ -46,6 +47,8 @@ pub(crate) enum Problem {
     BoundaryInPart,
     DotSegment,
     MissingCredentials(String),
+    #[cfg_attr(not(feature = "client"), allow(dead_code))]
+    NotUrl(String),
 }
 
 impl EncodeError {
@@ -100,6 +103,7 @@ impl fmt::Display for Subject {
             Subject::Boundary => f.write_str("the multipart boundary"),
             Subject::Credentials(scheme) if scheme.is_empty() => f.write_str("credentials"),
             Subject::Credentials(scheme) => write!(f, "the credentials of `{scheme}`"),
+            Subject::NextPage => f.write_str("the URL of the next page"),
         }
     }
 }
@@ -133,6 +137,7 @@ impl fmt::Display for Problem {
             Problem::MissingCredentials(schemes) => {
                 write!(f, "are missing: the operation needs {schemes}")
             }
+            Problem::NotUrl(reason) => write!(f, "is not a URL the client can send to: {reason}"),
             Problem::DotSegment => f.write_str(
                 "would have a segment `.` or `..`, which changes the path the request goes to",
             ),

@@ -26,6 +26,8 @@ pub mod request;
 pub mod retry;
 pub mod ser;
 mod style;
+#[cfg(feature = "client")]
+mod upload;
 
 pub use auth::{ApiKey, Basic, Credentials, Security};
 pub use error::EncodeError;

@@ -2,11 +2,15 @@
 //! items a page holds and what the request for the next page is ([`Paginated`]), and a
 //! [`Pages`] keeps track of a walk through them, stopping at the last page, at a limit,
 //! or at a cursor or link it has seen before (a server that sends `A, B, A` would
-//! otherwise be followed forever). Clients drive it; any HTTP client can.
+//! otherwise be followed forever). A next page given as a URL is a `GET` of it
+//! ([`url_request`]). Clients drive it; any HTTP client can.
 
 use std::collections::BTreeSet;
 
-use super::Operation;
+use http::header::{HeaderName, CONTENT_LENGTH, CONTENT_TYPE};
+
+use super::error::{Problem, Subject};
+use super::{Credentials, EncodeError, Operation, RequestBuilder};
 
 /// How a paginated operation's pages follow one another, as the description says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +104,9 @@ where
             left: limit,
         }
     }
+}
 
+impl<O: Paginated> Pages<O> {
     /// The request to send next, if the walk goes on.
     pub fn request(&self) -> Option<&Next<O::Params, O::Body>> {
         if self.left == Some(0) {
@@ -130,10 +136,117 @@ where
         items
     }
 
+    /// The parameters of the last page fetched by parameters (before the first page,
+    /// those it starts with).
+    pub fn params(&self) -> &O::Params {
+        &self.params
+    }
+
+    /// The body of the last page asked for by parameters and body.
+    pub fn body(&self) -> &O::Body {
+        &self.body
+    }
+
     /// Ends the walk (after an error, say).
     pub fn stop(&mut self) {
         self.next = None;
     }
+}
+
+/// The request for a next page that the server gave as `url` (absolute, or relative to
+/// `base_url`, see [`resolve`]): a `GET` of it with the headers the operation's own request
+/// for `params` and `body` has (`Accept`, header parameters, credentials) but those of its
+/// body, and any query parameter the credentials add (an API key in the query) that the
+/// URL does not already have.
+pub fn url_request<O: Operation, C: Credentials + ?Sized>(
+    base_url: &str,
+    url: &str,
+    params: &O::Params,
+    body: &O::Body,
+    credentials: &C,
+) -> Result<http::Request<Vec<u8>>, EncodeError> {
+    let first = O::authorized_request(base_url, params, body, credentials)?;
+    let mut keys = RequestBuilder::new(http::Method::GET, "");
+    keys.authorize(&O::SECURITY, credentials)?;
+    follow(first, &keys.build()?, &resolve(base_url, url))
+}
+
+/// [`url_request`] past the operation's own code: `first` lends its headers, `keys` (a
+/// request with the credentials alone) its query.
+fn follow(
+    first: http::Request<Vec<u8>>,
+    keys: &http::Request<Vec<u8>>,
+    url: &str,
+) -> Result<http::Request<Vec<u8>>, EncodeError> {
+    let mut url = url.to_owned();
+    for pair in keys.uri().query().unwrap_or_default().split('&') {
+        let name = pair.split('=').next().unwrap_or_default();
+        if name.is_empty() || has_query_parameter(&url, name) {
+            continue;
+        }
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(pair);
+    }
+    let uri = http::Uri::try_from(url)
+        .map_err(|error| EncodeError::new(Subject::NextPage, Problem::Uri(error)))?;
+    let (mut parts, _) = first.into_parts();
+    let idempotency_key = HeaderName::from_static("idempotency-key");
+    for name in [CONTENT_TYPE, CONTENT_LENGTH, idempotency_key] {
+        parts.headers.remove(name);
+    }
+    let mut request = http::Request::new(Vec::new());
+    *request.method_mut() = http::Method::GET;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = parts.headers;
+    Ok(request)
+}
+
+/// Whether the query of `url` has a parameter named `name` (as written: encoded).
+fn has_query_parameter(url: &str, name: &str) -> bool {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    let query = query.split('#').next().unwrap_or_default();
+    query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some(name))
+}
+
+/// `url` resolved against the server URL `base_url`: an absolute URL as it is, `//host/…`
+/// with the server's scheme, `/path` on the server's origin, `?query` on the server URL,
+/// and any other text below the server URL (`items?page=2` from `https://h/v1` is
+/// `https://h/v1/items?page=2`: relative to the server, not RFC 3986's sibling of `v1`).
+pub fn resolve(base_url: &str, url: &str) -> String {
+    let url = url.trim();
+    let scheme_end = |text: &str| {
+        let colon = text.find(':')?;
+        let scheme = &text[..colon];
+        let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        valid.then_some(colon)
+    };
+    if scheme_end(url).is_some() {
+        return url.to_owned();
+    }
+    let base = base_url.trim_end_matches('/');
+    let (scheme, after_scheme) = match scheme_end(base) {
+        Some(colon) => (&base[..=colon], &base[colon + 1..]),
+        None => ("", base),
+    };
+    if url.starts_with("//") {
+        return format!("{scheme}{url}");
+    }
+    if url.starts_with('/') {
+        let origin_length = match after_scheme.strip_prefix("//") {
+            Some(authority) => 2 + authority.find('/').unwrap_or(authority.len()),
+            None => 0,
+        };
+        return format!("{scheme}{}{url}", &after_scheme[..origin_length]);
+    }
+    if url.starts_with('?') || url.is_empty() {
+        return format!("{base}{url}");
+    }
+    format!("{base}/{url}")
 }
 
 /// The URL of the `Link` header's link with `rel="next"` (RFC 8288), if there is one.
@@ -169,6 +282,54 @@ pub fn link_next(header: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_urls_resolve_against_the_server() {
+        let base = "https://h.example:8443/api/v1/";
+        assert_eq!(resolve(base, "https://o/x?a=1"), "https://o/x?a=1");
+        assert_eq!(resolve(base, "//o/x"), "https://o/x");
+        assert_eq!(
+            resolve(base, "/x?page=2"),
+            "https://h.example:8443/x?page=2"
+        );
+        assert_eq!(
+            resolve(base, "?page=2"),
+            "https://h.example:8443/api/v1?page=2"
+        );
+        assert_eq!(
+            resolve(base, "items?page=2"),
+            "https://h.example:8443/api/v1/items?page=2"
+        );
+        assert_eq!(resolve("https://h", "/x"), "https://h/x");
+        assert_eq!(resolve("", "/x"), "/x");
+        assert_eq!(resolve("", "x"), "/x");
+    }
+
+    #[test]
+    fn a_url_request_keeps_the_operations_headers_and_key() {
+        let mut first = http::Request::new(b"{}".to_vec());
+        *first.method_mut() = http::Method::POST;
+        first
+            .headers_mut()
+            .insert("accept", "application/json".parse().unwrap());
+        first
+            .headers_mut()
+            .insert("content-type", "application/json".parse().unwrap());
+        first
+            .headers_mut()
+            .insert("x-api-version", "2".parse().unwrap());
+        let mut keys = http::Request::new(Vec::new());
+        *keys.uri_mut() = "/?api_key=s3&sig=x".parse().unwrap();
+        let next = follow(first, &keys, "https://h/items?cursor=b&sig=y").unwrap();
+        assert_eq!(next.method(), http::Method::GET);
+        assert_eq!(
+            next.uri().to_string(),
+            "https://h/items?cursor=b&sig=y&api_key=s3"
+        );
+        assert_eq!(next.headers().len(), 2, "{:?}", next.headers());
+        assert!(next.body().is_empty());
+        assert!(follow(http::Request::new(Vec::new()), &keys, "https://h/a b").is_err());
+    }
 
     #[test]
     fn the_next_link_is_found_among_others() {

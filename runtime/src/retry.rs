@@ -18,7 +18,7 @@ pub enum Attempt<'a> {
     Answered {
         /// The response's status.
         status: http::StatusCode,
-        /// The response's headers (`Retry-After` among them).
+        /// Its headers (`Retry-After` among them).
         headers: &'a http::HeaderMap,
     },
     /// No response: the connection failed or was reset before one came.
@@ -101,7 +101,11 @@ impl Policy {
     /// Whether `request` may be sent twice with no other effect than once: an idempotent
     /// method, or one that carries an idempotency key.
     pub fn repeatable<B>(&self, request: &http::Request<B>) -> bool {
-        let method = request.method();
+        self.repeatable_parts(request.method(), request.headers())
+    }
+
+    /// [`Policy::repeatable`] for a request known by its method and headers.
+    pub fn repeatable_parts(&self, method: &http::Method, headers: &http::HeaderMap) -> bool {
         let idempotent = matches!(
             *method,
             http::Method::GET
@@ -111,7 +115,7 @@ impl Policy {
                 | http::Method::PUT
                 | http::Method::DELETE
         );
-        let keyed = request.headers().contains_key("idempotency-key");
+        let keyed = headers.contains_key("idempotency-key");
         self.any_method || idempotent || keyed
     }
 
@@ -157,7 +161,9 @@ impl Policy {
         let exponent = attempt.saturating_sub(1).min(63) as i32;
         let full = self.initial_backoff.as_secs_f64() * self.multiplier.powi(exponent);
         let capped = full.min(self.max_backoff.as_secs_f64());
-        Duration::from_secs_f64((capped * jitter.clamp(0.0, 1.0)).max(0.0))
+        // A wait past what a Duration holds (a max_backoff of Duration::MAX) is the cap.
+        Duration::try_from_secs_f64((capped * jitter.clamp(0.0, 1.0)).max(0.0))
+            .unwrap_or(self.max_backoff)
     }
 }
 
@@ -267,6 +273,27 @@ mod tests {
             .clone()
             .any_method()
             .repeatable(&request(http::Method::POST, false)));
+    }
+
+    #[test]
+    fn no_policy_makes_a_wait_panic() {
+        let policy = Policy {
+            max_backoff: Duration::MAX,
+            multiplier: f64::INFINITY,
+            ..Policy::default()
+        };
+        assert_eq!(policy.backoff(64, 1.0), Duration::MAX);
+        let policy = Policy {
+            multiplier: f64::NAN,
+            initial_backoff: Duration::MAX,
+            ..Policy::default()
+        };
+        assert_eq!(policy.backoff(3, 0.5), Duration::from_secs(15));
+        let policy = Policy {
+            multiplier: -3.0,
+            ..Policy::default()
+        };
+        assert_eq!(policy.backoff(2, 1.0), Duration::ZERO);
     }
 
     #[test]

@@ -41,6 +41,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("ser.rs", include_str!("../../../runtime/src/ser.rs")),
     ("style.rs", include_str!("../../../runtime/src/style.rs")),
+    ("upload.rs", include_str!("../../../runtime/src/upload.rs")),
 ];
 
 /// A description read and lowered: its model, its file, and how headers show it.

@@ -27,6 +27,14 @@ const DEPENDENCIES: &[Dependency] = &[
         optional: false,
     },
     Dependency {
+        name: "bytes",
+        version: "1",
+        features: &[],
+        lean: false,
+        runtime_only: true,
+        optional: true,
+    },
+    Dependency {
         name: "chrono",
         version: "0.4",
         features: &["serde", "std"],
@@ -43,12 +51,36 @@ const DEPENDENCIES: &[Dependency] = &[
         optional: false,
     },
     Dependency {
+        name: "futures-core",
+        version: "0.3",
+        features: &[],
+        lean: true,
+        runtime_only: true,
+        optional: true,
+    },
+    Dependency {
+        name: "futures-util",
+        version: "0.3",
+        features: &[],
+        lean: true,
+        runtime_only: true,
+        optional: true,
+    },
+    Dependency {
         name: "http",
         version: "1",
         features: &[],
         lean: false,
         runtime_only: false,
         optional: false,
+    },
+    Dependency {
+        name: "http-body",
+        version: "1",
+        features: &[],
+        lean: false,
+        runtime_only: true,
+        optional: true,
     },
     Dependency {
         name: "httpdate",
@@ -91,6 +123,22 @@ const DEPENDENCIES: &[Dependency] = &[
         lean: false,
         runtime_only: false,
         optional: false,
+    },
+    Dependency {
+        name: "tokio",
+        version: "1",
+        features: &["fs", "time"],
+        lean: true,
+        runtime_only: true,
+        optional: true,
+    },
+    Dependency {
+        name: "tracing",
+        version: "0.1",
+        features: &["std"],
+        lean: true,
+        runtime_only: true,
+        optional: true,
     },
     Dependency {
         name: "uuid",
@@ -181,17 +229,58 @@ fn features_toml(features: &[String], runtime: &Runtime) -> String {
         }
     }
     let (client, blocking) = match runtime {
-        Runtime::Vendored => ("[\"dep:reqwest\"]", "[\"client\", \"reqwest/blocking\"]"),
+        Runtime::Vendored => {
+            // Every dependency only the client needs, as the runtime crate's own
+            // `client` feature lists them.
+            let optional: Vec<String> = DEPENDENCIES
+                .iter()
+                .filter(|dependency| dependency.optional)
+                .map(|dependency| format!("\"dep:{}\"", dependency.name))
+                .collect();
+            (
+                format!("[{}]", optional.join(", ")),
+                "[\"client\", \"tokio/rt\"]".to_owned(),
+            )
+        }
         Runtime::Path(_) => (
-            "[\"openapi-runtime/client\"]",
-            "[\"client\", \"openapi-runtime/blocking\"]",
+            "[\"openapi-runtime/client\"]".to_owned(),
+            "[\"client\", \"openapi-runtime/blocking\"]".to_owned(),
         ),
     };
     toml.push_str(&format!(
         "# `runtime::client`: send operations with reqwest and decode their responses.\n\
          client = {client}\n\
-         # `runtime::client::blocking`: the same, without an async runtime.\n\
+         # `runtime::client::blocking`: the same, without an async runtime of the caller's.\n\
          blocking = {blocking}\n"
     ));
     toml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DEPENDENCIES;
+
+    /// A standalone crate's `client` feature turns on what the runtime crate's does: a
+    /// dependency added to one and not the other would break only standalone crates.
+    #[test]
+    fn the_client_feature_needs_what_the_runtime_crates_does() {
+        let manifest = include_str!("../../../runtime/Cargo.toml");
+        let start = manifest
+            .find("\nclient = [")
+            .expect("the runtime has a client feature");
+        let feature = &manifest[start..];
+        let feature = &feature[..feature.find(']').unwrap_or(feature.len())];
+        let mut runtime: Vec<&str> = feature
+            .split('"')
+            .filter_map(|item| item.strip_prefix("dep:"))
+            .collect();
+        runtime.sort_unstable();
+        let mut table: Vec<&str> = DEPENDENCIES
+            .iter()
+            .filter(|dependency| dependency.optional)
+            .map(|dependency| dependency.name)
+            .collect();
+        table.sort_unstable();
+        assert_eq!(runtime, table);
+    }
 }
