@@ -395,6 +395,22 @@ pub struct Operation {
     pub security: Security,
     /// How the operation's responses come in pages, when it was recognised.
     pub pagination: Option<Pagination>,
+    /// The retries the description asks for (`x-speakeasy-retries`).
+    pub retries: Option<Retries>,
+}
+
+/// Retries as a description asks for them: exponential backoff between attempts, for
+/// these statuses and, if so, failed connections; `None` attempts mean no retries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retries {
+    /// Attempts in all, the first included (1: never retry).
+    pub attempts: u32,
+    pub initial_ms: u64,
+    pub max_ms: u64,
+    pub exponent: f64,
+    /// Status ranges (`5XX` is `500..=599`).
+    pub statuses: Vec<(u16, u16)>,
+    pub connection_errors: bool,
 }
 
 /// How an operation's responses come in pages: which success response is a page, where
@@ -668,13 +684,16 @@ pub enum Payload {
     Text,
     /// Raw bytes.
     Binary,
+    /// Server-sent events (`text/event-stream`), each one's data of this type: JSON of
+    /// the schema the description gives, or the text itself (`Ty::String`).
+    Events(Ty),
 }
 
 impl Payload {
-    /// The type of the body, for JSON and forms.
+    /// The type of the body, for JSON and forms, or of each event's data.
     pub fn ty(&self) -> Option<&Ty> {
         match self {
-            Payload::Json(ty) | Payload::Form(ty) => Some(ty),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Events(ty) => Some(ty),
             Payload::Empty | Payload::Text | Payload::Binary => None,
         }
     }
@@ -682,7 +701,7 @@ impl Payload {
     /// [`Payload::ty`], to change it.
     pub fn ty_mut(&mut self) -> Option<&mut Ty> {
         match self {
-            Payload::Json(ty) | Payload::Form(ty) => Some(ty),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Events(ty) => Some(ty),
             Payload::Empty | Payload::Text | Payload::Binary => None,
         }
     }
@@ -693,6 +712,8 @@ impl Payload {
 pub enum MediaKind {
     Json,
     Form,
+    /// `text/event-stream`.
+    Events,
     Text,
     Binary,
 }
@@ -715,6 +736,8 @@ impl MediaKind {
         } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded"
         {
             MediaKind::Form
+        } else if essence == "text/event-stream" {
+            MediaKind::Events
         } else if essence.starts_with("text/") || essence == "application/xml" {
             MediaKind::Text
         } else {

@@ -7,6 +7,20 @@ use std::time::Duration;
 
 use super::{DecodeError, Operation};
 
+/// Reads a whole stream of events (a body read to its end), each one's data read by
+/// `data`: what `decode` makes of a `text/event-stream` response.
+pub fn read<T>(
+    body: &[u8],
+    data: impl Fn(&str) -> Result<T, DecodeError>,
+) -> Result<Vec<Event<T>>, DecodeError> {
+    let mut events = Vec::new();
+    Decoder::new().feed(body, &mut events);
+    events
+        .into_iter()
+        .map(|event| event.try_map(|text| data(&text)))
+        .collect()
+}
+
 /// One server-sent event, its data decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event<T> {

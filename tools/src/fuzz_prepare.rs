@@ -109,7 +109,7 @@ fn description_module(module: &str, package: &str, api: &Api, doc: &oracle::Docu
             .as_ref()
             .and_then(|b| b.contents.first())
             .map(|content| match &content.payload {
-                Payload::Text => json!("text body"),
+                Payload::Text | Payload::Events(_) => json!("text body"),
                 Payload::Binary => json!(b"binary body".to_vec()),
                 _ => maker.body(
                     &mut source,

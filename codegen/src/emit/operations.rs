@@ -11,7 +11,7 @@ use super::features::{self, Gates};
 use super::plan::Body;
 use super::tokens::{complexity_allow, ident, TypeRefs};
 use super::{pages, request, responses};
-use crate::model::{Api, Location, Operation, Param, Payload, Ty};
+use crate::model::{Api, Location, Operation, Param, Payload, Retries, Ty};
 
 /// The `operations.rs` file: the operations, then the webhooks.
 pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
@@ -100,6 +100,12 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
     doc.push_str(&code(&format!("{} {}", op.method, op.path)));
     let doc = doc_attrs(&doc);
     let pages_doc = pages::doc(op).map(|text| own_doc_attrs(&format!("\n{text}")));
+    let events_doc = responses::event_data_ty(op).map(|_| {
+        own_doc_attrs(
+            "\nIts success is a stream of server-sent events, each one's data read by its\n\
+             [`EventStream`](crate::runtime::events::EventStream).",
+        )
+    });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let method = ident(op.method.as_str());
@@ -118,10 +124,13 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
     let body_enum = request::body_enum(op, refs, cfg);
     let enums = responses::enums(op, refs, cfg);
     let paginated = pages::paginated(op, refs, cfg);
+    let retries = op.retries.as_ref().map(retries);
+    let event_stream = responses::event_stream(op, refs, cfg);
     quote! {
         #cfg
         #doc
         #pages_doc
+        #events_doc
         #deprecated
         #[derive(Debug, Clone, Copy, Default)]
         pub struct #name;
@@ -136,15 +145,59 @@ fn operation(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream 
             type Body = #body_ty;
             type Responses = #responses_name;
             type Errors = #errors_name;
+            #retries
 
             #write
             #decode
         }
 
         #paginated
+        #event_stream
         #params
         #body_enum
         #enums
+    }
+}
+
+/// `const RETRIES`: the retries the description asks for, as a `runtime::retry::Policy`.
+fn retries(retries: &Retries) -> TokenStream {
+    let Retries {
+        attempts,
+        initial_ms,
+        max_ms,
+        exponent,
+        statuses,
+        connection_errors,
+    } = retries;
+    if *attempts <= 1 {
+        return quote! {
+            const RETRIES: Option<fn() -> runtime::retry::Policy> = Some(runtime::retry::Policy::none);
+        };
+    }
+    use proc_macro2::Literal;
+    let exponent = Literal::f64_unsuffixed(*exponent);
+    let (attempts, initial_ms, max_ms) = (
+        Literal::u32_unsuffixed(*attempts),
+        Literal::u64_unsuffixed(*initial_ms),
+        Literal::u64_unsuffixed(*max_ms),
+    );
+    let statuses = statuses.iter().map(|(low, high)| {
+        let (low, high) = (
+            Literal::u16_unsuffixed(*low),
+            Literal::u16_unsuffixed(*high),
+        );
+        quote!(#low..=#high)
+    });
+    quote! {
+        const RETRIES: Option<fn() -> runtime::retry::Policy> = Some(|| runtime::retry::Policy {
+            max_attempts: #attempts,
+            initial_backoff: std::time::Duration::from_millis(#initial_ms),
+            max_backoff: std::time::Duration::from_millis(#max_ms),
+            multiplier: #exponent,
+            statuses: Vec::from([#(#statuses),*]),
+            connection_errors: #connection_errors,
+            any_method: false,
+        });
     }
 }
 

@@ -153,7 +153,8 @@ fn content(content: &Content, value: TokenStream) -> Option<TokenStream> {
     Some(match &content.payload {
         Payload::Empty => return None,
         Payload::Json(_) => quote!(r.json(#media_type, #value)?;),
-        Payload::Text => quote!(r.text(#media_type, #value);),
+        // A stream of events sent is the caller's text.
+        Payload::Text | Payload::Events(_) => quote!(r.text(#media_type, #value);),
         Payload::Binary => quote!(r.bytes(#media_type, #value);),
         Payload::Form(_) if media_type.to_ascii_lowercase().starts_with("multipart/") => {
             let parts = content.encoding.iter().map(part);
@@ -213,7 +214,7 @@ pub fn payload_ty(payload: &Payload, refs: &TypeRefs) -> TokenStream {
     match payload {
         Payload::Empty => quote!(()),
         Payload::Json(ty) | Payload::Form(ty) => refs.ty(ty),
-        Payload::Text => quote!(String),
+        Payload::Text | Payload::Events(_) => quote!(String),
         Payload::Binary => quote!(Vec<u8>),
     }
 }

@@ -9,7 +9,7 @@ use quote::quote;
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::models::string_enum;
 use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
-use crate::model::{Content, Header, HeaderTy, Operation, Payload, Response, Status};
+use crate::model::{Content, Header, HeaderTy, Operation, Payload, Response, Status, Ty};
 use crate::naming::UNDOCUMENTED;
 
 /// The responses of `op` split by what `decode` makes of them.
@@ -234,6 +234,10 @@ fn payload_ty(payload: &Payload, refs: &TypeRefs) -> TokenStream {
         Payload::Json(ty) => refs.ty(ty),
         Payload::Form(_) | Payload::Text => quote!(String),
         Payload::Binary => quote!(Vec<u8>),
+        Payload::Events(ty) => {
+            let data = refs.ty(ty);
+            quote!(Vec<runtime::events::Event<#data>>)
+        }
     }
 }
 
@@ -415,9 +419,58 @@ fn read(content: &Content, uses: &mut Uses) -> Option<TokenStream> {
         Payload::Json(_) => quote!(runtime::json(status, body)?),
         Payload::Text | Payload::Form(_) => quote!(runtime::text(status, body)?),
         Payload::Binary => quote!(body.to_vec()),
+        Payload::Events(ty) => {
+            let data = event_data(ty);
+            quote!(runtime::events::read(body, |data| #data)?)
+        }
     };
     uses.body = true;
     Some(read)
+}
+
+/// The type of each event's data when a success of `op` is a stream of server-sent
+/// events.
+pub fn event_data_ty(op: &Operation) -> Option<&Ty> {
+    op.responses
+        .iter()
+        .filter(|r| r.is_success())
+        .flat_map(|r| &r.contents)
+        .find_map(|c| match &c.payload {
+            Payload::Events(ty) => Some(ty),
+            _ => None,
+        })
+}
+
+/// `impl runtime::events::EventStream` for an operation whose success is a stream of
+/// server-sent events: how one event's data is read, so a client can hand them out one
+/// by one as they come.
+pub fn event_stream(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<TokenStream> {
+    let ty = event_data_ty(op)?;
+    let marker = ident(&op.names.marker);
+    let data_ty = refs.ty(ty);
+    let read = event_data(ty);
+    let status = match ty {
+        Ty::String => quote!(_status),
+        _ => quote!(status),
+    };
+    Some(quote! {
+        #cfg
+        impl runtime::events::EventStream for #marker {
+            type Data = #data_ty;
+
+            fn data(#status: http::StatusCode, data: &str) -> Result<Self::Data, runtime::DecodeError> {
+                #read
+            }
+        }
+    })
+}
+
+/// The expression that reads one event's `data` (a `&str`) as `ty`: JSON, or the text.
+pub fn event_data(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(Ok(data.to_owned())),
+        _ => quote!(runtime::json(status, data.as_bytes())),
+    }
 }
 
 /// The expression that reads a response's body: its one content, or the content its

@@ -206,6 +206,12 @@ impl Operations<'_, '_> {
                 },
                 None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
             },
+            // Each event's data is JSON of the schema given; without one, or with a
+            // string, it is the text.
+            MediaKind::Events => Payload::Events(match schema {
+                Some(schema) => self.schemas.ty(schema, pointer, context)?,
+                None => Ty::String,
+            }),
             MediaKind::Text => Payload::Text,
             MediaKind::Binary => Payload::Binary,
         })

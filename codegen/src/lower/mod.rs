@@ -11,6 +11,7 @@ mod keywords;
 mod operation;
 mod pagination;
 mod responses;
+mod retries;
 mod schema;
 mod servers;
 

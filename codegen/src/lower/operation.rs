@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::body::accept;
 use super::context::{swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
+use super::retries;
 use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
 use crate::load::{child, Document, Version};
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
@@ -158,6 +159,7 @@ impl Operations<'_, '_> {
             responses,
             security,
             pagination: None,
+            retries: retries::of_operation(self.doc, node, pointer, diagnostics),
         })
     }
 

@@ -469,6 +469,7 @@ fn payload_ty(payload: &Payload) -> Result<Ty, String> {
         // The body as a `String`: the example must be one.
         Payload::Text => Ok(Ty::String),
         Payload::Binary => Err("a binary body, not JSON".to_owned()),
+        Payload::Events(_) => Err("a stream of events, not JSON".to_owned()),
         Payload::Empty => Err("no body".to_owned()),
     }
 }

@@ -108,7 +108,7 @@ fn case(op: &Operation, index: usize, pass: Pass, doc: &Document, checks: &Check
     let content = op.body.as_ref().and_then(|b| b.contents.first());
     let body = match content.map(|c| &c.payload) {
         None | Some(Payload::Empty) => Value::Null,
-        Some(Payload::Text) => json!("text body"),
+        Some(Payload::Text | Payload::Events(_)) => json!("text body"),
         Some(Payload::Binary) => json!(b"binary body".to_vec()),
         Some(Payload::Json(_) | Payload::Form(_)) => {
             let content = content.expect("a content");

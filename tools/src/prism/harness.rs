@@ -123,7 +123,7 @@ fn body_statements(api: &Api, op: &Operation) -> (String, &'static str) {
     let (ty, json) = match &content.payload {
         Payload::Empty => return ("            let body = ();\n".to_owned(), "Value::Null"),
         Payload::Json(ty) | Payload::Form(ty) => (rust(api, ty), true),
-        Payload::Text => ("String".to_owned(), false),
+        Payload::Text | Payload::Events(_) => ("String".to_owned(), false),
         Payload::Binary => ("Vec<u8>".to_owned(), false),
     };
     let mut out = format!("            let inner: {ty} = value(&case[\"body\"])?;\n");
@@ -156,7 +156,7 @@ pub(crate) fn body_value(api: &Api, op: &Operation, source: &str) -> String {
     let ty = match &content.payload {
         Payload::Empty => return "()".to_owned(),
         Payload::Json(ty) | Payload::Form(ty) => rust(api, ty),
-        Payload::Text => "String".to_owned(),
+        Payload::Text | Payload::Events(_) => "String".to_owned(),
         Payload::Binary => "Vec<u8>".to_owned(),
     };
     let mut value = format!("value::<{ty}>({source})?");
