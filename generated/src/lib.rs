@@ -15,3 +15,9 @@ pub mod elastic_users;
 
 #[rustfmt::skip]
 pub mod github_issues;
+
+#[rustfmt::skip]
+pub mod message_stream;
+
+#[rustfmt::skip]
+pub mod stripe_customers;
