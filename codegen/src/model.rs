@@ -311,6 +311,9 @@ pub enum Ty {
     Map(Box<Ty>),
     Option(Box<Ty>),
     Named(TypeId),
+    /// A Rust type the user's settings name, written as it is: a replaced schema's type
+    /// (`money::Money`), or the type a scalar format is mapped to (`time::Date`, `u64`).
+    Rust(String),
 }
 
 impl Ty {

@@ -4,6 +4,7 @@
 //! [`layout`] says which files a crate has; the rest of the modules build one file each.
 
 pub mod docs;
+mod extras;
 mod features;
 mod layout;
 mod manifest;
@@ -12,6 +13,7 @@ mod operations;
 mod plan;
 mod request;
 mod responses;
+mod scalars;
 mod servers;
 mod tokens;
 
