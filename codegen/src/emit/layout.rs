@@ -23,7 +23,7 @@ use crate::derives::Derived;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::model::Api;
 use crate::naming::{module_name, Namespace};
-use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime};
+use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// The runtime's sources, copied into a crate that does not depend on the runtime crate
 /// (`src/runtime/`, its `lib.rs` as `mod.rs`).
@@ -333,6 +333,14 @@ fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
     let time = libraries.contains(&DateLibrary::Time) || scalars.unix_time == UnixTime::Time;
     let jiff = libraries.contains(&DateLibrary::Jiff) || scalars.unix_time == UnixTime::Jiff;
     let bytes = scalars.binary == BinaryType::Bytes;
+    // Neither the runtime nor any generated type names chrono or uuid when the settings
+    // map their formats to other types.
+    let chrono = libraries.contains(&DateLibrary::Chrono) || scalars.unix_time == UnixTime::Chrono;
+    let uuid = scalars.uuid == UuidType::Uuid;
+    let without: Vec<&'static str> = [("chrono", chrono), ("uuid", uuid)]
+        .into_iter()
+        .filter_map(|(name, used)| (!used).then_some(name))
+        .collect();
     let mut chosen = Vec::new();
     if bytes {
         chosen.push(("bytes", Vec::new()));
@@ -341,14 +349,17 @@ fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
         chosen.push(("jiff", Vec::new()));
     }
     if derived.uses_schemars() {
-        let mut features = vec!["chrono04", "uuid1"];
-        if jiff {
-            features.push("jiff02");
-        }
-        if bytes {
-            features.push("bytes1");
-        }
-        features.sort_unstable();
+        // `schemars` implements `JsonSchema` for the types of these crates.
+        let features = [
+            ("bytes1", bytes),
+            ("chrono04", chrono),
+            ("jiff02", jiff),
+            ("uuid1", uuid),
+        ];
+        let features = features
+            .into_iter()
+            .filter_map(|(feature, used)| used.then_some(feature))
+            .collect();
         chosen.push(("schemars", features));
     }
     if time {
@@ -357,6 +368,7 @@ fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
     Wanted {
         chosen,
         user: Some(&settings.dependencies),
+        without,
     }
 }
 

@@ -152,6 +152,9 @@ pub struct Wanted<'a> {
     pub chosen: Vec<(&'static str, Vec<&'static str>)>,
     /// The user's dependencies (the crates of replaced types), by package name.
     pub user: Option<&'a BTreeMap<String, settings::Dependency>>,
+    /// Names of [`DEPENDENCIES`] whose types the settings replaced by others', so no
+    /// generated code names them (`chrono`, when dates come from `time`).
+    pub without: Vec<&'static str>,
 }
 
 /// The manifest of the standalone crate `name` made from `source` (whose `title` goes
@@ -185,6 +188,7 @@ pub fn manifest(
     });
     let mut all: Vec<(&Dependency, &[&str])> = DEPENDENCIES
         .iter()
+        .filter(|d| !wanted.without.contains(&d.name))
         .map(|d| (d, &[][..]))
         .chain(chosen)
         .collect();
