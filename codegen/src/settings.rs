@@ -538,7 +538,7 @@ pub fn parse_attribute(text: &str) -> Option<syn::Attribute> {
 }
 
 /// A key as TOML writes it in a dotted path: bare when it can be, else quoted.
-fn toml_key(key: &str) -> String {
+pub fn toml_key(key: &str) -> String {
     let bare = !key.is_empty()
         && key
             .chars()

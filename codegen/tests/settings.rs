@@ -269,3 +269,25 @@ fn the_workspace_crate_takes_no_settings() {
         "{problems}"
     );
 }
+
+/// `groups = "off"`: no groups, so no features, and every operation always compiled.
+#[test]
+fn groups_off_makes_no_features() {
+    let mut settings = Settings::default();
+    settings.groups = codegen::settings::Grouping::Off;
+    let generated = codegen::generate(&Config::spec(PETS).name("pets").settings(settings))
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    assert!(generated.models[0].groups.is_empty());
+    let own = generated
+        .files
+        .iter()
+        .filter(|file| !file.path.starts_with("src/runtime"));
+    for file in own {
+        assert!(
+            !file.contents.contains("feature = \"") && !file.contents.contains("full = ["),
+            "{} has features:\n{}",
+            file.path.display(),
+            file.contents
+        );
+    }
+}

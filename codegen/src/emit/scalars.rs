@@ -7,12 +7,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::{Api, Ty};
 use crate::settings::{DateLibrary, Scalars, UnixTime};
 
-/// The `scalars` module, when the settings need one.
-pub fn scalars_file(scalars: &Scalars) -> Option<TokenStream> {
-    let date_time = (scalars.date_time == DateLibrary::Time).then(time_date_time);
+/// The `scalars` module, when the settings choose a wrapper and some type of `api`
+/// holds one.
+pub fn scalars_file(scalars: &Scalars, api: &Api) -> Option<TokenStream> {
+    let date_time = (scalars.date_time == DateLibrary::Time
+        && uses(api, "crate::scalars::DateTime"))
+    .then(time_date_time);
     let unix_time = match scalars.unix_time {
+        _ if !uses(api, "crate::scalars::UnixTime") => None,
         UnixTime::Integer => None,
         UnixTime::Chrono => Some(unix(
             quote!(chrono::DateTime<chrono::Utc>),
@@ -138,4 +143,22 @@ fn unix(inner: TokenStream, shown: &str, seconds: TokenStream, from: TokenStream
             }
         }
     }
+}
+
+/// Whether a type of `api` (of a model, a parameter, a body or a header) names `path`.
+fn uses(api: &Api, path: &str) -> bool {
+    fn holds(ty: &Ty, path: &str) -> bool {
+        match ty {
+            Ty::Rust(rust) => rust == path,
+            Ty::List(inner) | Ty::Map(inner) | Ty::Option(inner) => holds(inner, path),
+            _ => false,
+        }
+    }
+    let models = api.types.iter().flat_map(|def| def.kind.types());
+    let operations = api
+        .operations
+        .iter()
+        .chain(&api.webhooks)
+        .flat_map(|op| op.types());
+    models.chain(operations).any(|ty| holds(ty, path))
 }

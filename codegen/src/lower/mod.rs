@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::load::{child, Document};
 use crate::model::{Api, Group, Operation};
 use crate::naming::{feature_name, Namespace};
-use crate::settings::{Grouping, Settings};
+use crate::settings::{toml_key, Grouping, Settings};
 use context::Operations;
 use schema::Schemas;
 
@@ -60,10 +60,15 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         if let Some(close) = ids.iter().find(|known| known.eq_ignore_ascii_case(id)) {
             message.push_str(&format!("; did you mean `{close}`?"));
         }
+        // A list's entry is named by the message; a table's key is part of the path.
+        let key = match table {
+            "skip.operations" => table.to_owned(),
+            _ => format!("{table}.{}", toml_key(id)),
+        };
         diagnostics.push(Diagnostic::error(
             Kind::Settings,
             &settings_file,
-            table,
+            &key,
             message,
         ));
     }
@@ -151,7 +156,7 @@ fn group(
         diagnostics.push(Diagnostic::error(
             Kind::Settings,
             settings_file,
-            "rename.groups",
+            &format!("rename.groups.{}", toml_key(key)),
             format!(
                 "no group is called `{key}`; the groups are: {}",
                 known.join(", ")

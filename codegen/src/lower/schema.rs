@@ -21,7 +21,7 @@ use crate::model::{
     TypeId, TypeKind,
 };
 use crate::naming::{code, common_name, field_name, type_name, Context, Namespace};
-use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
+use crate::settings::{toml_key, BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -139,13 +139,18 @@ impl<'d> Schemas<'d> {
                     .keys()
                     .map(|k| ("models.schemas", k)),
             );
+        // A list's entry is named by the message; a table's key is part of the path.
+        let key = |table: &str, selector: &str| match table {
+            "skip.schemas" => table.to_owned(),
+            _ => format!("{table}.{}", toml_key(selector)),
+        };
         for (table, selector) in keys {
             let pointer = self.selected(selector);
             if self.doc.get(&pointer).is_none() {
                 diagnostics.push(Diagnostic::error(
                     Kind::Settings,
                     &file,
-                    table,
+                    &key(table, selector),
                     format!("`{selector}` selects no schema of the description (no node at {pointer})"),
                 ).with_hint("name a schema of the components (or definitions), or give its JSON pointer"));
             }
