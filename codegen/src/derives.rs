@@ -105,12 +105,8 @@ struct Asked {
 }
 
 /// Resolves and checks the derives and attributes `settings` ask for on `api`'s types.
-/// `description` names the file in diagnostics when the settings were built in code.
-pub fn derives(api: &Api, settings: &Settings, description: &Path) -> Result<Derived> {
-    let file = settings
-        .file
-        .clone()
-        .unwrap_or_else(|| description.to_path_buf());
+pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
+    let file = settings.shown_file();
     let mut problems = Diagnostics::new();
     let count = api.types.len();
     let mut asked: Vec<Vec<Asked>> = vec![Vec::new(); count];

@@ -181,7 +181,7 @@ fn read(
     let (api, warnings) = lower::lower(&document, settings)?;
     diagnostics.extend(warnings);
     let api = filter::filter(api, &config.filter, &input.path)?;
-    let derived = derives::derives(&api, settings, &input.path)?;
+    let derived = derives::derives(&api, settings)?;
     timings.lower += loaded.elapsed();
     Ok((api, derived))
 }

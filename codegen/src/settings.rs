@@ -330,6 +330,14 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The file diagnostics about the settings name: the settings file, or, for settings
+    /// built in code, a name that says so.
+    pub fn shown_file(&self) -> PathBuf {
+        self.file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("(settings built in code)"))
+    }
+
     /// Whether these settings change nothing.
     pub fn is_default(&self) -> bool {
         Settings {
@@ -351,7 +359,7 @@ impl Settings {
     /// Every value that must parse as Rust does, every integer type is one; all problems
     /// at once, each naming its key.
     pub fn check(&self) -> Result<()> {
-        let file = self.file.clone().unwrap_or_default();
+        let file = self.shown_file();
         let mut problems = Diagnostics::new();
         let mut fail = |key: String, message: String| {
             problems.push(Diagnostic::error(Kind::Settings, &file, &key, message));

@@ -291,3 +291,26 @@ fn groups_off_makes_no_features() {
         );
     }
 }
+
+/// Settings built in code are checked as a file is, and their errors say where they are.
+#[test]
+fn settings_built_in_code_are_checked_too() {
+    let mut settings = Settings::default();
+    settings
+        .replace
+        .insert("Money".into(), Replacement::Path("not a type!".into()));
+    settings.models.derive = vec!["Copy".into()];
+    let shown = failure(Config::spec(PETS).settings(settings.clone()));
+    assert_eq!(
+        shown,
+        "error: (settings built in code) at replace.Money: `not a type!` is not a Rust type path"
+    );
+    settings.replace.clear();
+    let shown = failure(Config::spec(PETS).settings(settings));
+    assert!(
+        shown.contains(
+            "error: (settings built in code) at models.derive: `Copy` cannot be derived for `Pet`"
+        ),
+        "{shown}"
+    );
+}

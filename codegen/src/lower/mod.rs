@@ -41,7 +41,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
             ty.renumber(&renumbered);
         }
     }
-    let settings_file = settings.file.clone().unwrap_or_else(|| doc.file.clone());
+    let settings_file = settings.shown_file();
     let unknown_ids = settings
         .skip
         .operations

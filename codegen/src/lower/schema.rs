@@ -116,10 +116,7 @@ impl<'d> Schemas<'d> {
     /// setting that no longer applies says so.
     fn check_selectors(&self, diagnostics: &mut Diagnostics) {
         let settings = self.settings;
-        let file = settings
-            .file
-            .clone()
-            .unwrap_or_else(|| self.doc.file.clone());
+        let file = settings.shown_file();
         let keys = settings
             .replace
             .keys()
