@@ -139,25 +139,24 @@ pub fn generate(config: &Config) -> Result<Generated> {
 /// built in code. They shape one standalone crate, not the workspace's crate of many
 /// descriptions.
 fn settings_of(config: &Config) -> Result<Settings> {
-    let settings = match &config.settings_file {
-        Some(file) => Settings::read(file)?,
-        None => {
-            config.settings.check()?;
-            config.settings.clone()
-        }
-    };
     if let config::Source::Workspace { root } = &config.source {
-        if !settings.is_default() {
+        if config.settings_file.is_some() || !config.settings.is_default() {
             return Err(Diagnostic::error(
                 Kind::Settings,
-                settings.file.as_deref().unwrap_or(root),
+                config.settings_file.as_deref().unwrap_or(root),
                 "",
                 "generation settings apply to a standalone crate (`--spec`), not to the workspace's crate",
             )
             .into());
         }
     }
-    Ok(settings)
+    match &config.settings_file {
+        Some(file) => Settings::read(file),
+        None => {
+            config.settings.check()?;
+            Ok(config.settings.clone())
+        }
+    }
 }
 
 /// Loads (with the settings' overlays), lowers and filters one description, and resolves

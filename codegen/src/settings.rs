@@ -364,6 +364,15 @@ impl Settings {
         let mut fail = |key: String, message: String| {
             problems.push(Diagnostic::error(Kind::Settings, &file, &key, message));
         };
+        let crates = self.crates();
+        let unknown_crate = |path: &str| -> Option<String> {
+            let first = first_crate(path)?;
+            (!crates.contains(&first)).then(|| {
+                format!(
+                    "`{path}` names the crate `{first}`, which the generated crate does not depend on: add it under `[dependencies]`"
+                )
+            })
+        };
         for (schema, replacement) in &self.replace {
             let key = format!("replace.{}", toml_key(schema));
             if syn::parse_str::<syn::Type>(replacement.path()).is_err() {
@@ -371,6 +380,8 @@ impl Settings {
                     key.clone(),
                     format!("`{}` is not a Rust type path", replacement.path()),
                 );
+            } else if let Some(message) = unknown_crate(replacement.path()) {
+                fail(key.clone(), message);
             }
             for name in replacement.implements() {
                 if syn::parse_str::<syn::Path>(name).is_err() {
@@ -392,19 +403,32 @@ impl Settings {
         }));
         for (key, derives, attributes) in models {
             for derive in derives {
+                let single = !derive.contains("::");
                 if syn::parse_str::<syn::Path>(derive).is_err() {
                     fail(
                         format!("{key}.derive"),
                         format!("`{derive}` is not the path of a derive macro"),
                     );
+                } else if single && !PRELUDE_DERIVES.contains(&derive.trim()) {
+                    fail(
+                        format!("{key}.derive"),
+                        format!("`{derive}` is not a derive of the prelude: write its path (`schemars::JsonSchema`, `strum::Display`)"),
+                    );
+                } else if let Some(message) = unknown_crate(derive) {
+                    fail(format!("{key}.derive"), message);
                 }
             }
             for attribute in attributes {
-                if parse_attribute(attribute).is_none() {
-                    fail(
+                match parse_attribute(attribute) {
+                    None => fail(
                         format!("{key}.attributes"),
                         format!("`{attribute}` is not one outer attribute (`#[…]`)"),
-                    );
+                    ),
+                    Some(parsed) if parsed.path().is_ident("serde") => fail(
+                        format!("{key}.attributes"),
+                        format!("`{attribute}`: the generated types implement serde themselves, in the description's wire format, so serde's attributes do not apply to them"),
+                    ),
+                    Some(_) => {}
                 }
             }
         }
@@ -431,6 +455,40 @@ impl Settings {
         } else {
             Err(problems)
         }
+    }
+
+    /// The crates a generated crate's code may name with these settings: the standard
+    /// library's, those every crate depends on, those the scalar choices and derives add,
+    /// and the user's `[dependencies]` (by the name code uses, `-` as `_`).
+    fn crates(&self) -> Vec<String> {
+        let mut crates: Vec<String> = [
+            "crate",
+            "std",
+            "core",
+            "alloc",
+            "serde",
+            "serde_json",
+            "http",
+            "chrono",
+            "uuid",
+            "schemars",
+        ]
+        .map(String::from)
+        .to_vec();
+        let scalars = &self.scalars;
+        let libraries = [scalars.date_time, scalars.date];
+        if libraries.contains(&DateLibrary::Time) || scalars.unix_time == UnixTime::Time {
+            crates.push("time".into());
+        }
+        if libraries.contains(&DateLibrary::Jiff) || scalars.unix_time == UnixTime::Jiff {
+            crates.push("jiff".into());
+        }
+        if scalars.binary == BinaryType::Bytes {
+            crates.push("bytes".into());
+        }
+        // Code names a dependency by its key, whatever its `package`.
+        crates.extend(self.dependencies.keys().map(|name| name.replace('-', "_")));
+        crates
     }
 
     /// The settings as the lines of the crate docs' list: each one that differs from the
@@ -533,6 +591,30 @@ impl Settings {
         }
         lines
     }
+}
+
+/// Derive macros in the prelude, which a derive may name without a path.
+const PRELUDE_DERIVES: &[&str] = &[
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Default",
+];
+
+/// The crate a type or derive path starts with (`user_types` of
+/// `user_types::Money`, `std` of `std::hash::Hash`); `None` for a name of one segment
+/// (`u64`, `Vec<u8>`, `Hash`) and for what is not a plain path.
+fn first_crate(path: &str) -> Option<String> {
+    let syn::Type::Path(ty) = syn::parse_str::<syn::Type>(path).ok()? else {
+        return None;
+    };
+    let segments = &ty.path.segments;
+    (segments.len() > 1).then(|| segments[0].ident.to_string())
 }
 
 /// One outer attribute (`#[non_exhaustive]`), if `text` is exactly that.

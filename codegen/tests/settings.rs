@@ -160,7 +160,7 @@ fn bad_settings_are_clear_errors_and_nothing_is_written() {
         ),
         (
             "nothing_selected",
-            "[replace]\nCash = \"user_types::Money\"\n[rename]\noperations = { getPetByID = \"fetch\" }\ngroups = { animals = \"beasts\" }\n[skip]\nschemas = [\"#/components/schemas/Gone\"]\n",
+            "[replace]\nCash = \"user_types::Money\"\n[dependencies]\nuser-types = { path = \"../user-types\" }\n[rename]\noperations = { getPetByID = \"fetch\" }\ngroups = { animals = \"beasts\" }\n[skip]\nschemas = [\"#/components/schemas/Gone\"]\n",
         ),
         ("eq_on_numbers", "[models.schemas.Pet]\nderive = [\"Eq\", \"Hash\"]\n"),
         ("ord_without_eq", "[models.schemas.Money]\nderive = [\"Ord\"]\n"),
@@ -171,9 +171,18 @@ fn bad_settings_are_clear_errors_and_nothing_is_written() {
         ),
         (
             "replaced_type_without_the_trait",
-            "[replace]\nMoney = \"user_types::Money\"\n[models.schemas.Pet]\nderive = [\"PartialOrd\"]\n",
+            "[replace]\nMoney = \"user_types::Money\"\n[models.schemas.Pet]\nderive = [\"PartialOrd\"]\n[dependencies]\nuser-types = { path = \"../user-types\" }\n",
         ),
         ("missing_overlay", "overlays = [\"nowhere.overlay.yaml\"]\n"),
+        ("derive_not_in_scope", "[models]\nderive = [\"JsonSchema\"]\n"),
+        (
+            "crate_not_a_dependency",
+            "[replace]\nMoney = \"money::Money\"\n[models]\nderive = [\"strum::Display\"]\n",
+        ),
+        (
+            "serde_attribute",
+            "[models]\nattributes = [\"#[serde(deny_unknown_fields)]\"]\n",
+        ),
     ];
     let mut report = String::new();
     for (name, text) in cases {
