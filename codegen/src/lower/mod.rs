@@ -7,19 +7,22 @@
 mod body;
 mod context;
 mod cycles;
+mod groups;
 mod keywords;
 mod operation;
 mod responses;
 mod schema;
 mod servers;
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::load::{child, Document};
-use crate::model::{Api, Group, Operation};
-use crate::naming::{feature_name, Namespace};
-use crate::settings::{toml_key, Grouping, Settings};
+use crate::model::Api;
+use crate::settings::{toml_key, Settings};
 use context::Operations;
 use schema::Schemas;
 
@@ -42,6 +45,37 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         }
     }
     let settings_file = settings.shown_file();
+    unknown_operations(settings, &ids, &settings_file, &mut diagnostics);
+    let groups = groups::group(
+        &mut operations,
+        &mut webhooks,
+        settings,
+        &settings_file,
+        &mut diagnostics,
+    );
+    let (title, api_version, description) = info(doc, &mut diagnostics);
+    let api = Api {
+        title,
+        api_version,
+        description,
+        types,
+        operations,
+        webhooks,
+        servers: servers::servers(doc, &mut diagnostics),
+        security_schemes,
+        groups,
+    };
+    diagnostics.finish(api)
+}
+
+/// Errors for the operations the settings skip or rename that the description does not
+/// have: a setting that no longer applies says so.
+fn unknown_operations(
+    settings: &Settings,
+    ids: &BTreeSet<String>,
+    settings_file: &Path,
+    diagnostics: &mut Diagnostics,
+) {
     let unknown_ids = settings
         .skip
         .operations
@@ -67,120 +101,11 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         };
         diagnostics.push(Diagnostic::error(
             Kind::Settings,
-            &settings_file,
+            settings_file,
             &key,
             message,
         ));
     }
-    let groups = group(
-        &mut operations,
-        &mut webhooks,
-        settings,
-        &settings_file,
-        &mut diagnostics,
-    );
-    let (title, api_version, description) = info(doc, &mut diagnostics);
-    let api = Api {
-        title,
-        api_version,
-        description,
-        types,
-        operations,
-        webhooks,
-        servers: servers::servers(doc, &mut diagnostics),
-        security_schemes,
-        groups,
-    };
-    diagnostics.finish(api)
-}
-
-/// Puts each operation in a group: by default its first tag, or, for an operation
-/// without tags, the first segment of its path that is not a version (`customers` of
-/// `/v1/customers/{id}`), as Stripe's description has no tags; the settings may group by
-/// path alone, or not at all, and rename groups. Each group gets a feature name.
-fn group(
-    operations: &mut [Operation],
-    webhooks: &mut [Operation],
-    settings: &Settings,
-    settings_file: &std::path::Path,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Group> {
-    let mut features = Namespace::with(&["default", "full", "client", "blocking"]);
-    let mut groups: Vec<(String, Group)> = Vec::new();
-    let renames = &settings.rename.groups;
-    let mut renamed = std::collections::BTreeSet::new();
-    for op in operations.iter_mut().chain(webhooks) {
-        let tag = match settings.groups {
-            Grouping::Tags => op.tags.first(),
-            Grouping::Paths | Grouping::Off => None,
-        };
-        let key = match (settings.groups, tag) {
-            (Grouping::Off, _) => "all".to_owned(),
-            (_, Some(tag)) => tag.clone(),
-            (_, None) => first_segment(&op.path),
-        };
-        op.group = match groups.iter().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.feature.clone(),
-            None => {
-                let natural = feature_name(&key);
-                let wanted = match renames.get(&key).or_else(|| renames.get(&natural)) {
-                    Some(new) => {
-                        renamed.insert(if renames.contains_key(&key) {
-                            key.clone()
-                        } else {
-                            natural
-                        });
-                        feature_name(new)
-                    }
-                    None => natural,
-                };
-                let feature = features.claim(wanted);
-                let doc = match (settings.groups, tag) {
-                    (Grouping::Off, _) => "Every operation.".to_owned(),
-                    (_, Some(tag)) => format!("The operations tagged `{tag}`."),
-                    (_, None) => format!("The operations under `/{key}`."),
-                };
-                groups.push((
-                    key,
-                    Group {
-                        feature: feature.clone(),
-                        doc,
-                    },
-                ));
-                feature
-            }
-        };
-    }
-    for key in renames.keys().filter(|key| !renamed.contains(*key)) {
-        let known: Vec<&str> = groups.iter().map(|(key, _)| key.as_str()).collect();
-        diagnostics.push(Diagnostic::error(
-            Kind::Settings,
-            settings_file,
-            &format!("rename.groups.{}", toml_key(key)),
-            format!(
-                "no group is called `{key}`; the groups are: {}",
-                known.join(", ")
-            ),
-        ));
-    }
-    // One group is no choice: no features.
-    if settings.groups == Grouping::Off {
-        return Vec::new();
-    }
-    groups.into_iter().map(|(_, group)| group).collect()
-}
-
-/// The first segment of `path` that names something: not empty, not a `{parameter}`,
-/// not a version (`v1`, `v2beta1`) or `api`.
-fn first_segment(path: &str) -> String {
-    let is_version = |segment: &str| {
-        let rest = segment.strip_prefix('v').unwrap_or("");
-        rest.starts_with(|c: char| c.is_ascii_digit())
-    };
-    path.split('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s) && *s != "api")
-        .unwrap_or("default")
-        .to_owned()
 }
 
 /// Title, version and description from `info`; a field of the wrong type is dropped,
