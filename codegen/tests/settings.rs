@@ -52,6 +52,46 @@ fn every_setting_shows_in_the_pet_shop_crate() {
     let (out, generated) = write_with(PETS, PETS_SETTINGS, "settings_pets");
     insta::assert_snapshot!(shown(&generated.files));
     assert_compiles_cleanly(&out, PETS);
+    json_schemas_describe_the_wire(&out);
+}
+
+/// The JSON Schema `schemars` makes of the pet shop's `Pet` names the wire: `updatedAt`,
+/// not `updated_at`; the status values as sent, and any other text; the size as an
+/// integer.
+fn json_schemas_describe_the_wire(pets: &Path) {
+    let dir = workspace().join("target/compile-tests/settings_pets_schema");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"settings_pets_schema\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nsettings_pets = {{ path = {:?} }}\nschemars = \"1\"\nserde_json = \"1\"\n\n[workspace]\n",
+        pets.display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "fn main() {\n    let schema = schemars::schema_for!(settings_pets::models::Pet);\n    println!(\"{}\", serde_json::to_string(&schema).unwrap());\n}\n",
+    )
+    .unwrap();
+    let printed = support::cargo(&dir, &["run", "--quiet"], "the schema of Pet");
+    let schema: serde_json::Value = serde_json::from_str(printed.trim()).unwrap();
+    let properties = &schema["properties"];
+    assert!(
+        properties.get("updatedAt").is_some() && properties.get("updated_at").is_none(),
+        "{schema:#}"
+    );
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["id", "name"]),
+        "{schema:#}"
+    );
+    let status = serde_json::to_string(&schema["$defs"]["PetStatus"]).unwrap();
+    assert!(
+        status.contains("\"available\"") && status.contains("\"sold\""),
+        "{status}"
+    );
+    assert!(!status.contains("Available"), "{status}");
+    let size = serde_json::to_string(&schema["$defs"]["PetSize"]).unwrap();
+    assert!(size.contains("integer"), "{size}");
 }
 
 /// Dates and times from the `time` crate, unix times as dates too, and derives every

@@ -225,7 +225,7 @@ pub fn declared_features(dir: &Path) -> Vec<String> {
 
 /// Runs `cargo TASK` in the crate at `dir` with warnings denied; fails the test unless it
 /// succeeds without a warning. Returns its standard output.
-fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
+pub fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let target = workspace().join("target/compile-tests/target");
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
