@@ -462,12 +462,13 @@ fn supports(
                     no(path, Some(&format!("if `{path}` implements `{}`, list it in the replacement's `implements`", t.name())))
                 };
             }
-            let time_hint = Some("the `time` crate has no `schemars` support; `jiff` and `chrono` have");
+            let time_hint = "the `time` crate has no `schemars` support; map `date` to `jiff`, `chrono` or `string`";
             match path.as_str() {
+                // The wrappers describe their wire form to `schemars` when it is used.
                 "crate::scalars::DateTime" | "crate::scalars::UnixTime" => {
-                    all_but(path, &[Default, JsonSchema], time_hint)
+                    all_but(path, &[Default], None)
                 }
-                "time::Date" => all_but(path, &[Default, JsonSchema], time_hint),
+                "time::Date" => all_but(path, &[Default, JsonSchema], Some(time_hint)),
                 "jiff::Timestamp" | "jiff::civil::Date" => Ok(()),
                 "bytes::Bytes" | "Vec<u8>" => all_but(path, &[Copy], None),
                 _ if crate::settings::INTEGERS.contains(&path.as_str()) => Ok(()),

@@ -363,3 +363,38 @@ fn settings_built_in_code_are_checked_too() {
         "{shown}"
     );
 }
+
+/// The `scalars` wrappers describe their wire form to `schemars`, so `time` date-times
+/// and unix times go with `schemars::JsonSchema`; `time::Date`, which has no JSON Schema,
+/// is refused with a way out.
+#[test]
+fn time_wrappers_have_json_schemas() {
+    let settings = settings_file(
+        "times_schemars.codegen.toml",
+        "[scalars]\ndate-time = \"time\"\nunix-time = \"time\"\ndate = \"jiff\"\n\n[models]\nderive = [\"schemars::JsonSchema\"]\n",
+    );
+    let (out, generated) = write_with(TIMES, settings.to_str().unwrap(), "settings_times_schemars");
+    let scalars = &generated
+        .files
+        .iter()
+        .find(|f| f.path == Path::new("src/scalars.rs"))
+        .unwrap()
+        .contents;
+    assert!(
+        scalars.contains("impl schemars::JsonSchema for UnixTime"),
+        "{scalars}"
+    );
+    assert_compiles_cleanly(&out, TIMES);
+
+    let refused = settings_file(
+        "times_date_schemars.codegen.toml",
+        "[scalars]\ndate = \"time\"\n\n[models]\nderive = [\"schemars::JsonSchema\"]\n",
+    );
+    let shown = failure(Config::spec(TIMES).settings_file(&refused));
+    assert!(
+        shown.contains(
+            "its field `day` is `time::Date`, which does not implement `schemars::JsonSchema`"
+        ) && shown.contains("map `date` to `jiff`, `chrono` or `string`"),
+        "{shown}"
+    );
+}

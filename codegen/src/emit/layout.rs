@@ -249,7 +249,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
         .as_ref()
         .map(|gates| features_doc(api, gates.features()));
     let settings_doc = settings_doc(settings);
-    let scalars = scalars_file(&settings.scalars, api);
+    let scalars = scalars_file(&settings.scalars, api, described.derived.uses_schemars());
     let scalars_item = scalars.as_ref().map(|_| {
         quote! {
             #[rustfmt::skip]

@@ -11,11 +11,22 @@ use crate::model::{Api, Ty};
 use crate::settings::{DateLibrary, Scalars, UnixTime};
 
 /// The `scalars` module, when the settings choose a wrapper and some type of `api`
-/// holds one.
-pub fn scalars_file(scalars: &Scalars, api: &Api) -> Option<TokenStream> {
+/// holds one; with `json_schema` (a model derives `schemars::JsonSchema`), the wrappers
+/// describe their wire form to `schemars` too.
+pub fn scalars_file(scalars: &Scalars, api: &Api, json_schema: bool) -> Option<TokenStream> {
     let date_time = (scalars.date_time == DateLibrary::Time
         && uses(api, "crate::scalars::DateTime"))
-    .then(time_date_time);
+    .then(|| {
+        let schema = json_schema.then(|| {
+            schema_impl(
+                quote!(DateTime),
+                "DateTime",
+                quote!({ "type": "string", "format": "date-time" }),
+            )
+        });
+        let wrapper = time_date_time();
+        quote!(#wrapper #schema)
+    });
     let unix_time = match scalars.unix_time {
         _ if !uses(api, "crate::scalars::UnixTime") => None,
         UnixTime::Integer => None,
@@ -40,6 +51,20 @@ pub fn scalars_file(scalars: &Scalars, api: &Api) -> Option<TokenStream> {
             quote!(jiff::Timestamp::from_second(seconds).map_err(serde::de::Error::custom)),
         )),
     };
+    let unix_time = unix_time.map(|wrapper| {
+        let schema = json_schema.then(|| {
+            schema_impl(
+                quote!(UnixTime),
+                "UnixTime",
+                quote!({
+                    "type": "integer",
+                    "format": "int64",
+                    "description": "Seconds since 1970-01-01T00:00:00Z."
+                }),
+            )
+        });
+        quote!(#wrapper #schema)
+    });
     if date_time.is_none() && unix_time.is_none() {
         return None;
     }
@@ -50,6 +75,21 @@ pub fn scalars_file(scalars: &Scalars, api: &Api) -> Option<TokenStream> {
         #date_time
         #unix_time
     })
+}
+
+/// `schemars::JsonSchema` for the wrapper `name`: its wire form, `schema` (JSON).
+fn schema_impl(name: TokenStream, shown: &str, schema: TokenStream) -> TokenStream {
+    quote! {
+        impl schemars::JsonSchema for #name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                #shown.into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!(#schema)
+            }
+        }
+    }
 }
 
 /// The conversions and `Deref` of a wrapper `name` of `inner`.
