@@ -159,6 +159,19 @@ fn elastic_cloud_enterprise_with_an_overlay() {
         ),
     ];
     insta::assert_snapshot!(shown.join("\n"));
+    // What the overlay's first two targets select in the description as published: the
+    // 19 operations without `produces`, the 5 with a body and no `consumes`.
+    let description = support::read_description(&spec);
+    for (target, count) in [
+        ("$.paths.*[?@.responses && !@.produces]", 19),
+        (
+            "$.paths.*[?@.parameters[?@.in == 'body'] && !@.consumes]",
+            5,
+        ),
+    ] {
+        let path = serde_json_path::JsonPath::parse(target).unwrap();
+        assert_eq!(path.query(&description).len(), count, "{target}");
+    }
     // The operations that stated no media types now state JSON themselves.
     let api = &generated.models[0];
     for id in [
