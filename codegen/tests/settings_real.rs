@@ -157,6 +157,12 @@ fn elastic_cloud_enterprise_with_an_overlay() {
             operations,
             "pub enum GetInstanceConfigurationNotFoundCloudErrorCodes {",
         ),
+        item(operations, "pub struct ListInstanceConfigurations;"),
+        contents(&generated, "Cargo.toml")
+            .lines()
+            .filter(|line| line.contains("instance-configurations"))
+            .map(|line| format!("{line}\n"))
+            .collect(),
     ];
     insta::assert_snapshot!(shown.join("\n"));
     // What the overlay's first two targets select in the description as published: the
@@ -172,8 +178,14 @@ fn elastic_cloud_enterprise_with_an_overlay() {
         let path = serde_json_path::JsonPath::parse(target).unwrap();
         assert_eq!(path.query(&description).len(), count, "{target}");
     }
-    // The operations that stated no media types now state JSON themselves.
     let api = &generated.models[0];
+    assert!(
+        !api.operations
+            .iter()
+            .any(|op| op.id.ends_with("-resource-proxy-requests")),
+        "the proxy operations are skipped"
+    );
+    // The operations that stated no media types now state JSON themselves.
     for id in [
         "get-instance-configurations",
         "create-instance-configuration",
