@@ -36,6 +36,11 @@ pub enum Kind {
     Schema,
     /// A command-line or library option that cannot be honoured.
     Option,
+    /// A settings file (`*.codegen.toml`) or setting that is wrong, or asks for what
+    /// cannot be (a derive a field's type cannot satisfy).
+    Settings,
+    /// An overlay that is malformed or does not apply.
+    Overlay,
     /// A `type` that is not one of the format's types: the value is read as any JSON.
     UnknownType,
     /// A `format` the generator does not know: the plain type of `type` is used.
@@ -59,6 +64,8 @@ impl Kind {
             Kind::Duplicate => "duplicate",
             Kind::Schema => "schema",
             Kind::Option => "option",
+            Kind::Settings => "settings",
+            Kind::Overlay => "overlay",
             Kind::UnknownType => "unknown-type",
             Kind::UnknownFormat => "unknown-format",
             Kind::IgnoredKeyword => "ignored-keyword",

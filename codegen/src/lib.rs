@@ -18,19 +18,28 @@
 //! # Ok::<(), codegen::Diagnostics>(())
 //! ```
 //!
+//! What the description does not say about the crate — a schema that is the user's own
+//! type, extra derives, the date library, names, groups, overlays that patch the
+//! description — the [`Settings`] say: built in code ([`Config::settings`]) or read from
+//! a TOML file ([`Config::settings_file`]; `docs/config.md` lists its keys).
+//!
 //! The stages read top to bottom in [`generate`], each a module that uses only the
 //! modules before it (`tests/pipeline.rs` checks it): `load` (parse, recognise the
 //! version, find the files `$ref`s reach) → `lower` (into the plain-data [`model`], every
 //! name claimed by `naming`) → `filter` (the operations asked for and the types they
-//! reach) → `emit` (the crate's files, planned as tokens) → `format` (printed with
-//! `prettyplease`) → `write` (atomic writes, or a check that changes nothing). `config`,
-//! `diagnostics`, `model` and `naming` are what every stage shares.
+//! reach) → `derives` (the derives and attributes the settings ask for, checked) → `emit`
+//! (the crate's files, planned as tokens) → `format` (printed with `prettyplease`) →
+//! `write` (atomic writes, or a check that changes nothing). `config`, `settings` (what
+//! the user says that the description does not), `diagnostics`, `model` and `naming` are
+//! what every stage shares.
 
 mod config;
 mod diagnostics;
 pub mod model;
 mod naming;
+pub mod settings;
 
+mod derives;
 mod emit;
 mod filter;
 mod format;
@@ -44,6 +53,7 @@ use std::time::{Duration, Instant};
 pub use config::{Config, Filter, Mode, Reach, Runtime, Source, MARKER};
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 pub use format::File;
+pub use settings::Settings;
 pub use write::Change;
 
 use diagnostics::Result;
@@ -89,16 +99,18 @@ pub struct Timings {
 pub fn generate(config: &Config) -> Result<Generated> {
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::new();
+    let settings = settings_of(config)?;
     let mut described = Vec::new();
     for input in load::inputs(config)? {
-        let api = diagnostics::guard(&input.path, || {
-            read(config, &input, &mut timings, &mut diagnostics)
+        let read = diagnostics::guard(&input.path, || {
+            read(config, &settings, &input, &mut timings, &mut diagnostics)
         });
-        if let Some(api) = diagnostics.absorb(api) {
+        if let Some((api, derived)) = diagnostics.absorb(read) {
             described.push(Described {
                 api,
                 path: input.path,
                 shown: input.shown,
+                derived,
             });
         }
     }
@@ -107,7 +119,7 @@ pub fn generate(config: &Config) -> Result<Generated> {
         return Err(denied(warnings));
     }
     let files = diagnostics::guard(config.source.path(), || {
-        let planned = emit::plan(config, &described)?;
+        let planned = emit::plan(config, &settings, &described)?;
         let (files, cost) = format::format(planned)?;
         timings.emit += cost.emit;
         timings.format += cost.format;
@@ -128,25 +140,54 @@ pub fn generate(config: &Config) -> Result<Generated> {
     })
 }
 
-/// Loads, lowers and filters one description, pushing its warnings.
+/// The settings of the run: those of its settings file, if it names one, else those
+/// built in code. They shape one standalone crate, not the workspace's crate of many
+/// descriptions.
+fn settings_of(config: &Config) -> Result<Settings> {
+    if let config::Source::Workspace { root } = &config.source {
+        if config.settings_file.is_some() || !config.settings.is_default() {
+            return Err(Diagnostic::error(
+                Kind::Settings,
+                config.settings_file.as_deref().unwrap_or(root),
+                "",
+                "generation settings apply to a standalone crate (`--spec`), not to the workspace's crate",
+            )
+            .into());
+        }
+    }
+    match &config.settings_file {
+        Some(file) => Settings::read(file),
+        None => {
+            config.settings.check()?;
+            Ok(config.settings.clone())
+        }
+    }
+}
+
+/// Loads (with the settings' overlays), lowers and filters one description, and resolves
+/// the derives its settings ask for, pushing its warnings.
 fn read(
     config: &Config,
+    settings: &Settings,
     input: &load::Input,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
-) -> Result<model::Api> {
+) -> Result<(model::Api, derives::Derived)> {
     let start = Instant::now();
+    let base = settings.base(&input.path);
+    let overlays: Vec<PathBuf> = settings.overlays.iter().map(|o| base.join(o)).collect();
     let document = match &input.text {
-        Some(text) => load::Document::parse_reaching(&input.path, text, config.reach)?,
-        None => load::Document::load_reaching(&input.path, config.reach)?,
+        Some(text) => load::Document::parse_reaching(&input.path, text, config.reach, &overlays)?,
+        None => load::Document::load_reaching(&input.path, config.reach, &overlays)?,
     };
     let loaded = Instant::now();
     timings.load += loaded - start;
-    let (api, warnings) = lower::lower(&document)?;
+    let (api, warnings) = lower::lower(&document, settings)?;
     diagnostics.extend(warnings);
     let api = filter::filter(api, &config.filter, &input.path)?;
+    let derived = derives::derives(&api, settings)?;
     timings.lower += loaded.elapsed();
-    Ok(api)
+    Ok((api, derived))
 }
 
 /// The warnings of a run that denies them, with one error that says so.

@@ -200,6 +200,14 @@ pub struct Struct {
     pub additional: Option<Additional>,
 }
 
+impl Struct {
+    /// Whether the struct has a `Default` (derived, or filling in the description's
+    /// defaults): no field must be given.
+    pub fn has_default(&self) -> bool {
+        self.fields.iter().all(|f| !f.required || f.default.is_some())
+    }
+}
+
 /// The properties a schema does not list, by name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Additional {
@@ -344,6 +352,9 @@ pub enum Ty {
     Map(Box<Ty>),
     Option(Box<Ty>),
     Named(TypeId),
+    /// A Rust type the user's settings name, written as it is: a replaced schema's type
+    /// (`money::Money`), or the type a scalar format is mapped to (`time::Date`, `u64`).
+    Rust(String),
 }
 
 impl Ty {

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: regenerates `generated/` from `specs/`, checks that it is fresh
 //! (`--check`), or turns any description into a standalone crate (`--spec FILE --out
-//! DIR`). Flags only; the work is the `codegen` library's. The project's other tools
+//! DIR`, with its settings file, `--config FILE` or the one beside it). Flags only; the
+//! work is the `codegen` library's. The project's other tools
 //! (Prism, the corpus sweep, benchmarks) are `cargo run -p tools`.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,10 @@ struct Codegen {
     /// instead of copying its sources into the crate (with `--spec`).
     #[arg(long, requires = "spec")]
     runtime_path: Option<PathBuf>,
+    /// Generation settings (TOML, `docs/config.md`); by default the description's
+    /// `STEM.codegen.toml` beside it, when there is one (with `--spec`).
+    #[arg(long, requires = "spec")]
+    config: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -61,7 +66,15 @@ fn main() -> ExitCode {
         .parent()
         .expect("xtask lives in the workspace");
     let mut config = match (args.spec, args.out) {
-        (Some(spec), Some(out)) => Config::spec(spec).out(out),
+        (Some(spec), Some(out)) => {
+            let beside = codegen::settings::beside(&spec);
+            let settings = args.config.or_else(|| beside.is_file().then_some(beside));
+            let config = Config::spec(spec).out(out);
+            match settings {
+                Some(file) => config.settings_file(file),
+                None => config,
+            }
+        }
         _ => Config::workspace(root),
     };
     if let Some(name) = args.name {

@@ -73,3 +73,56 @@ fn check_fails_on_a_stale_tree_and_changes_nothing() {
     );
     assert_eq!(tree(&out), before, "--check changed the tree");
 }
+
+/// The settings beside a description are read without a flag, and `--check` fails when
+/// they changed and the crate was not regenerated: the crate's docs list every setting.
+#[test]
+fn check_fails_when_the_settings_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/settings");
+    let spec = dir.path().join("times.yaml");
+    std::fs::copy(fixtures.join("times.yaml"), &spec).unwrap();
+    let settings = dir.path().join("times.codegen.toml");
+    std::fs::write(&settings, "[scalars]\ndate = \"time\"\n").unwrap();
+    let out = dir.path().join("out");
+    let args = [
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--name",
+        "times",
+    ];
+    let written = xtask(&args);
+    assert!(written.status.success(), "{written:?}");
+    let models = std::fs::read_to_string(out.join("src/models.rs")).unwrap();
+    assert!(
+        models.contains("Option<time::Date>"),
+        "the settings beside it were read"
+    );
+    let mut check_args = args.to_vec();
+    check_args.push("--check");
+    assert!(xtask(&check_args).status.success());
+
+    std::fs::write(&settings, "[scalars]\ndate = \"jiff\"\n").unwrap();
+    let before = tree(&out);
+    let stale = xtask(&check_args);
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert_eq!(stale.status.code(), Some(1), "{stderr}");
+    for file in ["Cargo.toml", "src/lib.rs", "src/models.rs"] {
+        assert!(stderr.contains(&format!("differs: {file}")), "{stderr}");
+    }
+    assert_eq!(tree(&out), before, "--check changed the tree");
+
+    // A bad settings file fails the run and writes nothing.
+    std::fs::write(&settings, "[scalars]\ndates = \"jiff\"\n").unwrap();
+    let failed = xtask(&args);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success());
+    assert!(
+        stderr.contains("times.codegen.toml: line 2: unknown field `dates`"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&out), before, "a failed run changed the tree");
+}

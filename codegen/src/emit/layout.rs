@@ -11,16 +11,19 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::features::Gates;
-use super::manifest::manifest;
+use super::manifest::{manifest, Wanted};
 use super::models::models_file;
 use super::operations::operations_file;
 use super::plan::{Body, Planned};
+use super::scalars::scalars_file;
 use super::servers::{auth, servers};
 use super::tokens::ident;
 use crate::config::{Config, Reach, Runtime, Source, MARKER};
+use crate::derives::Derived;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::model::Api;
 use crate::naming::{module_name, Namespace};
+use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// The runtime's sources, copied into a crate that does not depend on the runtime crate
 /// (`src/runtime/`, its `lib.rs` as `mod.rs`).
@@ -44,22 +47,35 @@ const RUNTIME: &[(&str, &str)] = &[
     ("upload.rs", include_str!("../../../runtime/src/upload.rs")),
 ];
 
-/// A description read and lowered: its model, its file, and how headers show it.
+/// A description read and lowered: its model, its file, how headers show it, and what
+/// the settings add to its types.
 pub struct Described {
     pub api: Api,
     pub path: PathBuf,
     pub shown: String,
+    pub derived: Derived,
 }
 
-/// The files of the output `config` asks for, from the descriptions read.
-pub fn plan<'a>(config: &Config, described: &'a [Described]) -> Result<Vec<Planned<'a>>> {
+/// The files of the output `config` asks for, from the descriptions read with
+/// `settings` (those of `config`, read from its file if it names one).
+pub fn plan<'a>(
+    config: &Config,
+    settings: &'a Settings,
+    described: &'a [Described],
+) -> Result<Vec<Planned<'a>>> {
     match &config.source {
         Source::Spec { name, .. } | Source::Text { name, .. } => {
             let command = config
                 .command
                 .clone()
                 .unwrap_or_else(|| spec_command(config, name));
-            standalone_crate(&described[0], name, &command, &config.runtime)
+            let krate = Crate {
+                name,
+                command: &command,
+                runtime: &config.runtime,
+                settings,
+            };
+            standalone_crate(&described[0], &krate)
         }
         Source::Workspace { root } => {
             let command = config
@@ -80,6 +96,9 @@ fn spec_command(config: &Config, name: &str) -> String {
     }
     if let Runtime::Path(path) = &config.runtime {
         flags.push_str(&format!(" --runtime-path {}", path.display()));
+    }
+    if let Some(file) = &config.settings_file {
+        flags.push_str(&format!(" --config {}", file.display()));
     }
     format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
 }
@@ -106,7 +125,10 @@ fn api_files<'a>(
         source: described.path.clone(),
     };
     vec![
-        file("models.rs", models_file(api, gates.clone())),
+        file(
+            "models.rs",
+            models_file(api, gates.clone(), &described.derived),
+        ),
         file("operations.rs", operations_file(api, gates)),
         file("servers.rs", Body::Tokens(servers(api))),
         file("auth.rs", Body::Tokens(auth(api))),
@@ -187,14 +209,24 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
     files
 }
 
-/// A standalone crate named `name` for one description: `Cargo.toml`, its sources and
-/// the runtime as `runtime` says.
-fn standalone_crate<'a>(
-    described: &'a Described,
-    name: &str,
-    command: &str,
-    runtime: &Runtime,
-) -> Result<Vec<Planned<'a>>> {
+/// What a standalone crate is: its package name, the command that regenerates it, how
+/// it gets the runtime, and the settings it is generated with.
+struct Crate<'a> {
+    name: &'a str,
+    command: &'a str,
+    runtime: &'a Runtime,
+    settings: &'a Settings,
+}
+
+/// A standalone crate for one description: `Cargo.toml`, its sources (with the
+/// `scalars` module its settings may need) and the runtime as `krate.runtime` says.
+fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<Planned<'a>>> {
+    let Crate {
+        name,
+        command,
+        runtime,
+        settings,
+    } = *krate;
     let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
@@ -217,6 +249,14 @@ fn standalone_crate<'a>(
     let features = gates
         .as_ref()
         .map(|gates| features_doc(api, gates.features()));
+    let settings_doc = settings_doc(settings);
+    let scalars = scalars_file(&settings.scalars, api, described.derived.uses_schemars());
+    let scalars_item = scalars.as_ref().map(|_| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod scalars;
+        }
+    });
     let runtime_item = match runtime {
         Runtime::Vendored => quote!(
             pub mod runtime;
@@ -228,6 +268,7 @@ fn standalone_crate<'a>(
     let lib = quote! {
         #doc
         #features
+        #settings_doc
         #![warn(missing_docs)]
         #runtime_item
         #[rustfmt::skip]
@@ -236,10 +277,19 @@ fn standalone_crate<'a>(
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
+        #scalars_item
         #[rustfmt::skip]
         pub mod servers;
     };
     let header = header(source, command);
+    if let Some(scalars) = scalars {
+        files.push(Planned {
+            path: "src/scalars.rs".into(),
+            header: header.clone(),
+            body: Body::Tokens(scalars),
+            source: described.path.clone(),
+        });
+    }
     files.push(Planned {
         path: "src/lib.rs".into(),
         header: header.clone(),
@@ -262,10 +312,86 @@ fn standalone_crate<'a>(
     files.push(Planned {
         path: "Cargo.toml".into(),
         header: String::new(),
-        body: Body::Text(manifest(name, source, &api.title, features, runtime)),
+        body: Body::Text(manifest(
+            name,
+            source,
+            &api.title,
+            features,
+            runtime,
+            &wanted(settings, &described.derived),
+        )),
         source: described.path.clone(),
     });
     Ok(files)
+}
+
+/// The dependencies a crate's settings add: the libraries of the scalar types they
+/// choose, `schemars` (with the features for the types it describes) when a model
+/// derives `schemars::JsonSchema`, and the user's own.
+fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
+    let scalars = &settings.scalars;
+    let libraries = [scalars.date_time, scalars.date];
+    let time = libraries.contains(&DateLibrary::Time) || scalars.unix_time == UnixTime::Time;
+    let jiff = libraries.contains(&DateLibrary::Jiff) || scalars.unix_time == UnixTime::Jiff;
+    let bytes = scalars.binary == BinaryType::Bytes;
+    // Neither the runtime nor any generated type names chrono or uuid when the settings
+    // map their formats to other types.
+    let chrono = libraries.contains(&DateLibrary::Chrono) || scalars.unix_time == UnixTime::Chrono;
+    let uuid = scalars.uuid == UuidType::Uuid;
+    let without: Vec<&'static str> = [("chrono", chrono), ("uuid", uuid)]
+        .into_iter()
+        .filter_map(|(name, used)| (!used).then_some(name))
+        .collect();
+    let mut chosen = Vec::new();
+    if bytes {
+        chosen.push(("bytes", Vec::new()));
+    }
+    if jiff {
+        chosen.push(("jiff", Vec::new()));
+    }
+    if derived.uses_schemars() {
+        // `schemars` implements `JsonSchema` for the types of these crates.
+        let features = [
+            ("bytes1", bytes),
+            ("chrono04", chrono),
+            ("jiff02", jiff),
+            ("uuid1", uuid),
+        ];
+        let features = features
+            .into_iter()
+            .filter_map(|(feature, used)| used.then_some(feature))
+            .collect();
+        chosen.push(("schemars", features));
+    }
+    if time {
+        chosen.push(("time", Vec::new()));
+    }
+    Wanted {
+        chosen,
+        user: Some(&settings.dependencies),
+        without,
+    }
+}
+
+/// The crate doc's list of the generation settings and overlays used, so a reader of the
+/// crate knows what was asked beyond the description (and a changed setting changes the
+/// crate, which `--check` then finds stale). Nothing for default settings.
+fn settings_doc(settings: &Settings) -> Option<proc_macro2::TokenStream> {
+    if settings.is_default() {
+        return None;
+    }
+    let mut doc = String::from("\n# Generation settings\n\n");
+    match &settings.file {
+        Some(file) => doc.push_str(&format!(
+            "Generated with the settings of `{}`:\n\n",
+            file.display().to_string().replace('\\', "/")
+        )),
+        None => doc.push_str("Generated with these settings:\n\n"),
+    }
+    for line in settings.summary() {
+        doc.push_str(&format!("- {line}\n"));
+    }
+    Some(inner_doc_attrs("", &doc))
 }
 
 /// The crate doc's list of features: one per group of operations.

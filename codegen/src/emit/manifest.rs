@@ -1,7 +1,11 @@
 //! The `Cargo.toml` of a standalone crate, from one table of what generated code and the
-//! runtime depend on: a version of a dependency is written in one place.
+//! runtime depend on: a version of a dependency is written in one place. The settings may
+//! choose more (a date library, `bytes`, `schemars`) and add the user's own.
+
+use std::collections::BTreeMap;
 
 use crate::config::{Runtime, MARKER};
+use crate::settings;
 
 /// A dependency of a generated crate.
 struct Dependency {
@@ -150,14 +154,67 @@ const DEPENDENCIES: &[Dependency] = &[
     },
 ];
 
+/// Dependencies a crate has only when its settings choose them: their types appear in
+/// the generated code.
+const CHOSEN: &[Dependency] = &[
+    Dependency {
+        name: "bytes",
+        version: "1",
+        features: &["serde"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    Dependency {
+        name: "jiff",
+        version: "0.2",
+        features: &["serde"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    // Features for the types of the other dependencies are added as they are used.
+    Dependency {
+        name: "schemars",
+        version: "1",
+        features: &[],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+    // RFC 3339 and `Date`'s serde form (`[year]-[month]-[day]`, human-readable).
+    Dependency {
+        name: "time",
+        version: "0.3",
+        features: &["formatting", "parsing", "serde", "serde-human-readable"],
+        lean: false,
+        runtime_only: false,
+        optional: false,
+    },
+];
+
+/// What a crate's settings add to its manifest.
+#[derive(Default)]
+pub struct Wanted<'a> {
+    /// Names of [`CHOSEN`] dependencies, each with features beyond the table's.
+    pub chosen: Vec<(&'static str, Vec<&'static str>)>,
+    /// The user's dependencies (the crates of replaced types), by package name.
+    pub user: Option<&'a BTreeMap<String, settings::Dependency>>,
+    /// Names of [`DEPENDENCIES`] whose types the settings replaced by others', so no
+    /// generated code names them (`chrono`, when dates come from `time`).
+    pub without: Vec<&'static str>,
+}
+
 /// The manifest of the standalone crate `name` made from `source` (whose `title` goes
-/// in its description), with a feature per group of `features`.
+/// in its description), with a feature per group of `features`, and the dependencies
+/// its settings want.
 pub fn manifest(
     name: &str,
     source: &str,
     title: &str,
     features: &[String],
     runtime: &Runtime,
+    wanted: &Wanted,
 ) -> String {
     let description: String = format!("Rust types for {title}, generated from {source}")
         .chars()
@@ -170,11 +227,31 @@ pub fn manifest(
          [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
          description = \"{description}\"\npublish = false\n\n[dependencies]\n"
     );
-    for dependency in DEPENDENCIES {
+    let chosen = CHOSEN.iter().filter_map(|dependency| {
+        let (_, more) = wanted
+            .chosen
+            .iter()
+            .find(|(name, _)| *name == dependency.name)?;
+        Some((dependency, more.as_slice()))
+    });
+    let mut all: Vec<(&Dependency, &[&str])> = DEPENDENCIES
+        .iter()
+        .filter(|d| !wanted.without.contains(&d.name))
+        .map(|d| (d, &[][..]))
+        .chain(chosen)
+        .collect();
+    all.sort_by_key(|(dependency, _)| dependency.name);
+    for (dependency, more) in all {
         if dependency.runtime_only && matches!(runtime, Runtime::Path(_)) {
             continue;
         }
-        toml.push_str(&dependency_line(dependency));
+        toml.push_str(&dependency_line(dependency, more));
+    }
+    if let Some(user) = wanted.user.filter(|user| !user.is_empty()) {
+        toml.push_str("# The settings' own dependencies.\n");
+        for (name, dependency) in user {
+            toml.push_str(&format!("{name} = {}\n", dependency.inline()));
+        }
     }
     if let Runtime::Path(path) = runtime {
         let path = path
@@ -192,15 +269,16 @@ pub fn manifest(
     toml
 }
 
-fn dependency_line(dependency: &Dependency) -> String {
+fn dependency_line(dependency: &Dependency, more: &[&str]) -> String {
     let mut table = vec![format!("version = \"{}\"", dependency.version)];
     if dependency.lean {
         table.push("default-features = false".to_owned());
     }
-    if !dependency.features.is_empty() {
+    if !dependency.features.is_empty() || !more.is_empty() {
         let features: Vec<String> = dependency
             .features
             .iter()
+            .chain(more)
             .map(|f| format!("\"{f}\""))
             .collect();
         table.push(format!("features = [{}]", features.join(", ")));

@@ -5,6 +5,7 @@
 
 mod construct;
 pub mod docs;
+mod extras;
 mod features;
 mod layout;
 mod manifest;
@@ -14,6 +15,7 @@ mod pages;
 mod plan;
 mod request;
 mod responses;
+mod scalars;
 mod servers;
 mod tokens;
 

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
+use super::extras::{extras, Extras};
 use super::features::Gates;
 use super::plan::Body;
 use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
@@ -16,7 +17,12 @@ use crate::model::{
 
 /// The `models.rs` file: every type, ordered by name so the output does not depend on
 /// the order schemas were discovered in.
-pub fn models_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
+/// `derived` holds what the settings add to each type (derives, attributes).
+pub fn models_file<'a>(
+    api: &'a Api,
+    gates: Option<std::sync::Arc<Gates>>,
+    derived: &'a crate::derives::Derived,
+) -> Body<'a> {
     let mut order: Vec<(TypeId, &TypeDef)> = api
         .types
         .iter()
@@ -55,23 +61,24 @@ pub fn models_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> 
             let cfg = gates
                 .as_deref()
                 .map_or_else(TokenStream::new, |gates| gates.of_type(id));
-            type_def(def, &refs, &cfg)
+            type_def(def, &refs, &cfg, &extras(def, derived.types.get(id.0)))
         }),
         pointer: Box::new(move |index| order2[index].1.pointer.clone()),
     }
 }
 
-fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
+fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream, extras: &Extras) -> TokenStream {
     let name = ident(&def.name);
     let doc = match (&def.doc, &def.role) {
         (Some(doc), _) => doc_attrs(doc),
         (None, role) => own_doc_attrs(&role_doc(role, &def.pointer)),
     };
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
-    let doc = quote!(#cfg #doc #deprecated);
+    let outer = &extras.outer;
+    let doc = quote!(#cfg #doc #deprecated #outer);
     match &def.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, refs, cfg),
-        TypeKind::Enum(e) => string_enum(&name, doc, e, cfg),
+        TypeKind::Struct(s) => structure(&name, doc, s, refs, cfg, extras),
+        TypeKind::Enum(e) => string_enum_with(&name, doc, e, cfg, extras),
         TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs, cfg),
         TypeKind::OneOf(o) => one_of(&name, doc, o, refs, cfg),
         TypeKind::Alias(ty) => {
@@ -111,6 +118,7 @@ fn structure(
     s: &Struct,
     refs: &TypeRefs,
     cfg: &TokenStream,
+    extras: &Extras,
 ) -> TokenStream {
     let mut defaults = Vec::new();
     let fields: Vec<Emitted> = s
@@ -126,7 +134,10 @@ fn structure(
             impl #name { #(#defaults)* }
         }
     });
-    let declared = fields.iter().map(|f| &f.declared);
+    let declared = fields.iter().enumerate().map(|(index, f)| {
+        let (extra, declared) = (extras.member(index), &f.declared);
+        quote!(#extra #declared)
+    });
     let mut builds: Vec<TokenStream> = fields.iter().map(|f| f.build.clone()).collect();
     let mut writes: Vec<TokenStream> = fields.iter().map(|f| f.write.clone()).collect();
     let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
@@ -149,8 +160,10 @@ fn structure(
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
         let field_name = ident(&additional.name);
+        let extra = &extras.rest;
         quote! {
             /// Properties not listed in the schema, by name.
+            #extra
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
@@ -504,10 +517,26 @@ pub fn string_enum(
     e: &StringEnum,
     cfg: &TokenStream,
 ) -> TokenStream {
-    let docs = e.variants.iter().map(|variant| match &variant.doc {
-        Some(doc) => doc_attrs(doc),
-        None => doc_attrs(&format!("The value {}.", code(&variant.wire))),
+    string_enum_with(name, doc, e, cfg, &Extras::default())
+}
+
+/// [`string_enum`], with what the settings add to its variants.
+fn string_enum_with(
+    name: &syn::Ident,
+    doc: TokenStream,
+    e: &StringEnum,
+    cfg: &TokenStream,
+    extras: &Extras,
+) -> TokenStream {
+    let docs = e.variants.iter().enumerate().map(|(index, variant)| {
+        let extra = extras.member(index);
+        let doc = match &variant.doc {
+            Some(doc) => doc_attrs(doc),
+            None => doc_attrs(&format!("The value {}.", code(&variant.wire))),
+        };
+        quote!(#extra #doc)
     });
+    let unknown_extra = &extras.rest;
     let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&String> = e.variants.iter().map(|v| &v.wire).collect();
     // Serde's derive would read the unknown value through an untagged variant, which
@@ -527,6 +556,7 @@ pub fn string_enum(
         pub enum #name {
             #(#docs #names,)*
             /// A value the description does not list, kept as it was received.
+            #unknown_extra
             Unknown(String),
         }
 

@@ -53,6 +53,10 @@ impl TypeRefs<'_> {
                     quote!(#name)
                 }
             }
+            // Checked to parse when the settings were read.
+            Ty::Rust(path) => syn::parse_str::<syn::Type>(path)
+                .map(|ty| quote!(#ty))
+                .unwrap_or_else(|_| quote!(serde_json::Value)),
         }
     }
 }

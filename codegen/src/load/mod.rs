@@ -1,5 +1,6 @@
-//! Loading: reads a description from disk, recognises YAML or JSON by content and the
-//! format version by its `swagger`/`openapi` field, and resolves `$ref` pointers.
+//! Loading: reads a description from disk, recognises YAML or JSON by content, applies
+//! the user's overlays (`overlay`), recognises the format version by its
+//! `swagger`/`openapi` field, and resolves `$ref` pointers.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -8,6 +9,7 @@ use std::path::{Component, Path, PathBuf, Prefix};
 use serde_json::Value;
 
 mod inputs;
+mod overlay;
 mod refs;
 
 pub use inputs::{inputs, Input};
@@ -49,19 +51,42 @@ pub struct Document {
     /// For each pointer a `$ref` has targeted, the definition its chain ends at, so that
     /// following a long chain from each of its links stays linear in its length.
     resolved: RefCell<HashMap<String, String>>,
+    /// The nodes of the root file that overlay actions added, with the action: a
+    /// diagnostic about one of them (or inside one) says which action made it.
+    added: Vec<overlay::Added>,
 }
 
 impl Document {
-    /// Reads and parses `file`, following `$ref`s to the files `reach` allows.
-    pub fn load_reaching(file: &Path, reach: Reach) -> Result<Document> {
+    /// Reads and parses `file`, applies the `overlays` (files, in order) to it, and
+    /// follows `$ref`s to the files `reach` allows.
+    pub fn load_reaching(file: &Path, reach: Reach, overlays: &[PathBuf]) -> Result<Document> {
         let text = std::fs::read_to_string(file)
             .map_err(|error| fail(Kind::Io, file, "", format!("cannot read the file: {error}")))?;
-        Document::parse_reaching(file, &text, reach)
+        Document::parse_reaching(file, &text, reach, overlays)
     }
 
-    /// Parses `text`, read from `file`, following `$ref`s to the files `reach` allows.
-    pub fn parse_reaching(file: &Path, text: &str, reach: Reach) -> Result<Document> {
-        let root = parse_tree(file, text)?;
+    /// Parses `text`, read from `file`, applies the `overlays` to it, and follows `$ref`s
+    /// to the files `reach` allows.
+    pub fn parse_reaching(
+        file: &Path,
+        text: &str,
+        reach: Reach,
+        overlays: &[PathBuf],
+    ) -> Result<Document> {
+        let mut root = parse_tree(file, text)?;
+        let mut added = Vec::new();
+        for overlay_file in overlays {
+            let text = std::fs::read_to_string(overlay_file).map_err(|error| {
+                fail(
+                    Kind::Overlay,
+                    overlay_file,
+                    "",
+                    format!("cannot read the overlay: {error}"),
+                )
+            })?;
+            let overlay = parse_tree(overlay_file, &text)?;
+            added.extend(overlay::apply(&mut root, &overlay, overlay_file)?);
+        }
         let Value::Object(fields) = &root else {
             return Err(fail(
                 Kind::Syntax,
@@ -111,6 +136,7 @@ impl Document {
             aliases: HashMap::new(),
             reach,
             resolved: RefCell::default(),
+            added,
         };
         document.load_references()?;
         Ok(document)
@@ -306,14 +332,28 @@ impl Document {
 
     /// An error located at `pointer`, in whichever file that is.
     pub fn error(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let (file, pointer) = self.locate(pointer);
-        Diagnostic::error(kind, &file, &pointer, message)
+        let (file, located) = self.locate(pointer);
+        self.provenance(pointer, Diagnostic::error(kind, &file, &located, message))
     }
 
     /// A warning located at `pointer`, in whichever file that is.
     pub fn warning(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let (file, pointer) = self.locate(pointer);
-        Diagnostic::warning(kind, &file, &pointer, message)
+        let (file, located) = self.locate(pointer);
+        self.provenance(pointer, Diagnostic::warning(kind, &file, &located, message))
+    }
+
+    /// `diagnostic`, with a hint naming the overlay action that added the node at
+    /// `pointer` (or a node around it), if one did: that node is in no file.
+    fn provenance(&self, pointer: &str, diagnostic: Diagnostic) -> Diagnostic {
+        let by = self.added.iter().rev().find(|added| {
+            pointer
+                .strip_prefix(added.pointer.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        match by {
+            Some(added) if diagnostic.hint.is_none() => diagnostic.with_hint(added.by.clone()),
+            _ => diagnostic,
+        }
     }
 
     /// [`Document::error`], as what a stage returns.

@@ -201,7 +201,7 @@ impl Operations<'_, '_> {
                 // (Spoonacular's `ingredientList=…`); as bytes, its bytes.
                 Some(schema) => match self.schemas.ty(schema, pointer, context)? {
                     Ty::String => Payload::Text,
-                    Ty::Bytes => Payload::Binary,
+                    ty if self.schemas.is_bytes(&ty) => Payload::Binary,
                     ty => Payload::Form(ty),
                 },
                 None => Payload::Form(Ty::Map(Box::new(Ty::Any))),
@@ -246,8 +246,8 @@ impl Operations<'_, '_> {
             let content_type = text("contentType").map(str::to_owned).or_else(|| {
                 (!multipart && object && !styled).then(|| "application/json".to_owned())
             });
-            let binary = matches!(field_ty, Ty::Bytes)
-                || matches!(&field_ty, Ty::List(item) if **item == Ty::Bytes);
+            let binary = self.schemas.is_bytes(&field_ty)
+                || matches!(&field_ty, Ty::List(item) if self.schemas.is_bytes(item));
             let encoding = PropertyEncoding {
                 property: wire,
                 content_type,

@@ -7,6 +7,7 @@
 mod body;
 mod context;
 mod cycles;
+mod groups;
 mod keywords;
 mod operation;
 mod pagination;
@@ -15,32 +16,45 @@ mod retries;
 mod schema;
 mod servers;
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
 use crate::load::{child, Document};
-use crate::model::{Api, Group, Operation};
-use crate::naming::{feature_name, Namespace};
+use crate::model::Api;
+use crate::settings::{toml_key, Settings};
 use context::Operations;
 use schema::Schemas;
 
-/// Lowers the whole description, reporting every problem found, not just the first:
-/// the model and the warnings, or every problem when one of them is an error.
-pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
+/// Lowers the whole description as `settings` say, reporting every problem found, not
+/// just the first: the model and the warnings, or every problem when one of them is an
+/// error.
+pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> {
     let mut diagnostics = Diagnostics::new();
-    let mut schemas = Schemas::new(doc);
+    let mut schemas = Schemas::new(doc, settings);
     schemas.define_components(&mut diagnostics);
     let security_schemes = servers::security_schemes(doc, &mut diagnostics);
     let mut lowering = Operations::new(doc, &mut schemas, &security_schemes);
     let mut operations = lowering.path_items("paths", &mut diagnostics);
     let mut webhooks = lowering.path_items("webhooks", &mut diagnostics);
+    let ids = std::mem::take(&mut lowering.ids);
     let (types, renumbered) = schemas.finish(&mut diagnostics);
     for op in operations.iter_mut().chain(&mut webhooks) {
         for ty in op.types_mut() {
             ty.renumber(&renumbered);
         }
     }
-    let groups = group(&mut operations, &mut webhooks);
+    let settings_file = settings.shown_file();
+    unknown_operations(settings, &ids, &settings_file, &mut diagnostics);
+    let groups = groups::group(
+        &mut operations,
+        &mut webhooks,
+        settings,
+        &settings_file,
+        &mut diagnostics,
+    );
     let (title, api_version, description) = info(doc, &mut diagnostics);
     let mut api = Api {
         title,
@@ -57,50 +71,44 @@ pub fn lower(doc: &Document) -> Result<(Api, Diagnostics)> {
     diagnostics.finish(api)
 }
 
-/// Puts each operation in a group: its first tag, or, for an operation without tags, the
-/// first segment of its path that is not a version (`customers` of `/v1/customers/{id}`),
-/// as Stripe's description has no tags. Each group gets a feature name.
-fn group(operations: &mut [Operation], webhooks: &mut [Operation]) -> Vec<Group> {
-    let mut features = Namespace::with(&["default", "full", "client", "blocking"]);
-    let mut groups: Vec<(String, Group)> = Vec::new();
-    for op in operations.iter_mut().chain(webhooks) {
-        let key = match op.tags.first() {
-            Some(tag) => tag.clone(),
-            None => first_segment(&op.path),
+/// Errors for the operations the settings skip or rename that the description does not
+/// have: a setting that no longer applies says so.
+fn unknown_operations(
+    settings: &Settings,
+    ids: &BTreeSet<String>,
+    settings_file: &Path,
+    diagnostics: &mut Diagnostics,
+) {
+    let unknown_ids = settings
+        .skip
+        .operations
+        .iter()
+        .map(|id| ("skip.operations", id))
+        .chain(
+            settings
+                .rename
+                .operations
+                .keys()
+                .map(|id| ("rename.operations", id)),
+        )
+        .filter(|(_, id)| !ids.contains(*id));
+    for (table, id) in unknown_ids {
+        let mut message = format!("no operation has the operationId `{id}`");
+        if let Some(close) = ids.iter().find(|known| known.eq_ignore_ascii_case(id)) {
+            message.push_str(&format!("; did you mean `{close}`?"));
+        }
+        // A list's entry is named by the message; a table's key is part of the path.
+        let key = match table {
+            "skip.operations" => table.to_owned(),
+            _ => format!("{table}.{}", toml_key(id)),
         };
-        op.group = match groups.iter().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.feature.clone(),
-            None => {
-                let feature = features.claim(feature_name(&key));
-                let doc = match op.tags.first() {
-                    Some(tag) => format!("The operations tagged `{tag}`."),
-                    None => format!("The operations under `/{key}`."),
-                };
-                groups.push((
-                    key,
-                    Group {
-                        feature: feature.clone(),
-                        doc,
-                    },
-                ));
-                feature
-            }
-        };
+        diagnostics.push(Diagnostic::error(
+            Kind::Settings,
+            settings_file,
+            &key,
+            message,
+        ));
     }
-    groups.into_iter().map(|(_, group)| group).collect()
-}
-
-/// The first segment of `path` that names something: not empty, not a `{parameter}`,
-/// not a version (`v1`, `v2beta1`) or `api`.
-fn first_segment(path: &str) -> String {
-    let is_version = |segment: &str| {
-        let rest = segment.strip_prefix('v').unwrap_or("");
-        rest.starts_with(|c: char| c.is_ascii_digit())
-    };
-    path.split('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s) && *s != "api")
-        .unwrap_or("default")
-        .to_owned()
 }
 
 /// Title, version and description from `info`; a field of the wrong type is dropped,

@@ -73,12 +73,13 @@ impl Operations<'_, '_> {
             let op_pointer = child(&pointer, method);
             let context = (path, method.as_str(), shared, pointer.as_str());
             let lowered = self.operation(context, operation, &op_pointer, webhook, diagnostics);
-            operations.extend(diagnostics.absorb(lowered));
+            operations.extend(diagnostics.absorb(lowered).flatten());
         }
         Ok(operations)
     }
 
-    /// One operation; `(path, method, shared parameters, path item pointer)` say where.
+    /// One operation, unless the settings skip it; `(path, method, shared parameters,
+    /// path item pointer)` say where.
     fn operation(
         &mut self,
         (path, method, shared, item_pointer): (&str, &str, Option<&Value>, &str),
@@ -86,7 +87,7 @@ impl Operations<'_, '_> {
         pointer: &str,
         webhook: bool,
         diagnostics: &mut Diagnostics,
-    ) -> Result<Operation> {
+    ) -> Result<Option<Operation>> {
         working_on(pointer);
         if !node.is_object() {
             return Err(self
@@ -107,6 +108,10 @@ impl Operations<'_, '_> {
                     format!("operationId `{id}` is used by another operation already; each must be unique"),
                 )
                 .into());
+        }
+        let settings = self.schemas.settings;
+        if settings.skip.operations.contains(&id) {
+            return Ok(None);
         }
         let names = self.claim_names(&id, webhook);
         let current = Current {
@@ -133,7 +138,7 @@ impl Operations<'_, '_> {
         let security = self.security(&current, diagnostics);
         let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
         let tags = node.get("tags").and_then(Value::as_array);
-        Ok(Operation {
+        Ok(Some(Operation {
             id: id.clone(),
             names,
             method: http::Method::from_bytes(method.to_uppercase().as_bytes())
@@ -160,12 +165,19 @@ impl Operations<'_, '_> {
             security,
             pagination: None,
             retries: retries::of_operation(self.doc, node, pointer, diagnostics),
-        })
+        }))
     }
 
     /// The names of an operation's items, claimed in the operations module.
+    /// The settings may rename the operation: its new name goes through the same rules.
     fn claim_names(&mut self, id: &str, webhook: bool) -> OperationNames {
-        operation_names(&mut self.names, id, webhook)
+        let settings = self.schemas.settings;
+        let wanted = settings
+            .rename
+            .operations
+            .get(id)
+            .map_or(id, String::as_str);
+        operation_names(&mut self.names, wanted, webhook)
     }
 
     /// The parameters of an operation; Swagger 2.0's `body` and `formData` parameters

@@ -21,6 +21,7 @@ use crate::model::{
     TypeId, TypeKind,
 };
 use crate::naming::{code, common_name, field_name, type_name, Context, Namespace};
+use crate::settings::{toml_key, BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -42,6 +43,12 @@ enum Shape<'a> {
 /// The schemas of one description, being converted.
 pub struct Schemas<'d> {
     doc: &'d Document,
+    /// The user's settings: replacements, skips, renames and scalar types.
+    pub(super) settings: &'d Settings,
+    /// Schemas the settings replace (by pointer), with the Rust type each becomes.
+    replaced: BTreeMap<String, String>,
+    /// Schemas the settings skip, by pointer: what refers to them holds any JSON.
+    skipped: HashSet<String>,
     types: Vec<TypeDef>,
     by_pointer: BTreeMap<String, TypeId>,
     /// Names of the `models` module.
@@ -65,9 +72,12 @@ pub struct Schemas<'d> {
 }
 
 impl<'d> Schemas<'d> {
-    pub fn new(doc: &'d Document) -> Self {
-        Schemas {
+    pub fn new(doc: &'d Document, settings: &'d Settings) -> Self {
+        let mut schemas = Schemas {
             doc,
+            settings,
+            replaced: BTreeMap::new(),
+            skipped: HashSet::new(),
             types: Vec::new(),
             by_pointer: BTreeMap::new(),
             names: Namespace::default(),
@@ -78,7 +88,152 @@ impl<'d> Schemas<'d> {
             sharers: BTreeMap::new(),
             split_types: HashSet::new(),
             warnings: Vec::new(),
+        };
+        for (selector, replacement) in &settings.replace {
+            let pointer = schemas.selected(selector);
+            schemas
+                .replaced
+                .insert(pointer, replacement.path().to_owned());
         }
+        for selector in &settings.skip.schemas {
+            let pointer = schemas.selected(selector);
+            schemas.skipped.insert(pointer);
+        }
+        schemas
+    }
+
+    /// The pointer a schema selector of the settings names: a JSON pointer as it is
+    /// (`#/components/schemas/Pet`, `schemas/pet.yaml#/Pet`), else a named schema.
+    pub fn selected(&self, selector: &str) -> String {
+        if selector.contains('#') {
+            selector.to_owned()
+        } else {
+            child(self.components_pointer(), selector)
+        }
+    }
+
+    /// Errors for the schema selectors of the settings that select no schema: a
+    /// setting that no longer applies says so.
+    fn check_selectors(&self, diagnostics: &mut Diagnostics) {
+        let settings = self.settings;
+        let file = settings.shown_file();
+        let keys = settings
+            .replace
+            .keys()
+            .map(|k| ("replace", k))
+            .chain(settings.skip.schemas.iter().map(|k| ("skip.schemas", k)))
+            .chain(
+                settings
+                    .rename
+                    .schemas
+                    .keys()
+                    .map(|k| ("rename.schemas", k)),
+            )
+            .chain(
+                settings
+                    .models
+                    .schemas
+                    .keys()
+                    .map(|k| ("models.schemas", k)),
+            );
+        // A list's entry is named by the message; a table's key is part of the path.
+        let key = |table: &str, selector: &str| match table {
+            "skip.schemas" => table.to_owned(),
+            _ => format!("{table}.{}", toml_key(selector)),
+        };
+        for (table, selector) in keys {
+            let pointer = self.selected(selector);
+            if self.doc.get(&pointer).is_none() {
+                diagnostics.push(Diagnostic::error(
+                    Kind::Settings,
+                    &file,
+                    &key(table, selector),
+                    format!("`{selector}` selects no schema of the description (no node at {pointer})"),
+                ).with_hint("name a schema of the components (or definitions), or give its JSON pointer"));
+            }
+        }
+    }
+
+    /// The Rust type the settings (or the schema's `x-rust-type`) replace the schema at
+    /// `pointer` with, if any.
+    fn replacement(&mut self, node: &Value, pointer: &str) -> Option<Ty> {
+        if self.skipped.contains(pointer) {
+            return Some(Ty::Any);
+        }
+        if let Some(path) = self.replaced.get(pointer) {
+            return Some(Ty::Rust(path.clone()));
+        }
+        let given = node.get("x-rust-type")?;
+        let path = match given {
+            Value::String(path) => Some(path.as_str()),
+            Value::Object(fields) => fields.get("path").and_then(Value::as_str),
+            _ => None,
+        };
+        match path.filter(|path| syn::parse_str::<syn::Type>(path).is_ok()) {
+            Some(path) => Some(Ty::Rust(path.to_owned())),
+            None => {
+                self.warnings.push(self.doc.warning(
+                    Kind::IgnoredKeyword,
+                    &child(pointer, "x-rust-type"),
+                    format!("`x-rust-type` must be a Rust type path, or an object whose `path` is one, not {given}; it is ignored"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The type the settings map a scalar `ty` of the schema `node` to.
+    fn scalar(&self, node: &Value, ty: Ty) -> Ty {
+        let scalars = &self.settings.scalars;
+        let rust = |path: &str| Ty::Rust(path.to_owned());
+        let format = node.get("format").and_then(Value::as_str).unwrap_or("");
+        match ty {
+            Ty::DateTime => match scalars.date_time {
+                DateLibrary::Chrono => Ty::DateTime,
+                DateLibrary::Time => rust("crate::scalars::DateTime"),
+                DateLibrary::Jiff => rust("jiff::Timestamp"),
+                DateLibrary::String => Ty::String,
+            },
+            Ty::Date => match scalars.date {
+                DateLibrary::Chrono => Ty::Date,
+                DateLibrary::Time => rust("time::Date"),
+                DateLibrary::Jiff => rust("jiff::civil::Date"),
+                DateLibrary::String => Ty::String,
+            },
+            Ty::Uuid => match scalars.uuid {
+                UuidType::Uuid => Ty::Uuid,
+                UuidType::String => Ty::String,
+            },
+            Ty::Bytes => self.bytes(),
+            Ty::I32 | Ty::I64
+                if matches!(format, "unix-time" | "unixtime")
+                    && scalars.unix_time != UnixTime::Integer =>
+            {
+                rust("crate::scalars::UnixTime")
+            }
+            Ty::I32 | Ty::I64 => match scalars.integers.get(format).map(String::as_str) {
+                Some("i32") => Ty::I32,
+                Some("i64") => Ty::I64,
+                Some(other) => rust(other),
+                None => ty,
+            },
+            ty => ty,
+        }
+    }
+
+    /// The type bytes (`format: binary`) are.
+    fn bytes(&self) -> Ty {
+        match self.settings.scalars.binary {
+            BinaryType::Runtime => Ty::Bytes,
+            BinaryType::Vec => Ty::Rust("Vec<u8>".to_owned()),
+            BinaryType::Bytes => Ty::Rust("bytes::Bytes".to_owned()),
+        }
+    }
+
+    /// Whether `ty` is bytes (`format: binary`), as the settings map them: a body or a
+    /// form part of raw bytes.
+    pub fn is_bytes(&self, ty: &Ty) -> bool {
+        *ty == Ty::Bytes || *ty == self.bytes()
     }
 
     /// Pointer of the map of named schemas in this version of the format.
@@ -104,20 +259,30 @@ impl<'d> Schemas<'d> {
             }
             None => return,
         };
-        let ids: Vec<TypeId> = schemas
-            .keys()
-            .map(|name| {
-                let id = self.register(&child(base, name), Role::Component(name.clone()));
-                self.types[id.0].name = self.names.claim(type_name(name, "Schema"));
-                id
+        self.check_selectors(diagnostics);
+        // Replaced and skipped schemas get no type: what refers to them names the user's
+        // type, or any JSON.
+        let ids: Vec<Option<TypeId>> = schemas
+            .iter()
+            .map(|(name, node)| {
+                let pointer = child(base, name);
+                if self.replacement(node, &pointer).is_some() {
+                    return None;
+                }
+                let id = self.register(&pointer, Role::Component(name.clone()));
+                let wanted = self.renamed(&pointer).unwrap_or(name);
+                self.types[id.0].name = self.names.claim(type_name(wanted, "Schema"));
+                Some(id)
             })
             .collect();
         self.find_children(schemas, base);
         for (id, (name, node)) in ids.into_iter().zip(schemas) {
+            let Some(id) = id else { continue };
             let pointer = child(base, name);
             working_on(&pointer);
             check(self.doc, node, &pointer, &mut self.warnings);
-            let context = Context::new(name, format!("the {} schema", code(name)));
+            let root = self.renamed(&pointer).unwrap_or(name);
+            let context = Context::new(root, format!("the {} schema", code(name)));
             let result = self.define(id, node, &pointer, &context);
             if diagnostics.absorb(result).is_some() {
                 // An inline schema just like this one becomes this type.
@@ -125,6 +290,17 @@ impl<'d> Schemas<'d> {
                 self.by_shape.entry(shape).or_insert(id);
             }
         }
+    }
+
+    /// The new name the settings give the schema at `pointer`, if any.
+    fn renamed(&self, pointer: &str) -> Option<&'d String> {
+        let settings: &'d Settings = self.settings;
+        settings
+            .rename
+            .schemas
+            .iter()
+            .find(|(selector, _)| self.selected(selector) == pointer)
+            .map(|(_, name)| name)
     }
 
     /// Records which named schemas extend (by `allOf`) a named schema that has a
@@ -211,8 +387,13 @@ impl<'d> Schemas<'d> {
     fn ty_nested(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
         let (pointer, node) = self.doc.resolve(node, pointer)?;
         let nullable = is_nullable(node);
+        let replaced = match self.by_pointer.contains_key(&pointer) {
+            true => None,
+            false => self.replacement(node, &pointer),
+        };
         let ty = match self.by_pointer.get(&pointer) {
             Some(id) => Ty::Named(*id),
+            None if replaced.is_some() => replaced.unwrap_or(Ty::Any),
             None => {
                 // The one-type schemas made of a 3.1 `type` array were checked as a whole.
                 if !self.split_types.contains(&pointer) {
@@ -322,7 +503,7 @@ impl<'d> Schemas<'d> {
             return self.ty(member, &member_pointer, context);
         }
         if let Some(ty) = primitive(node) {
-            return Ok(ty);
+            return Ok(self.scalar(node, ty));
         }
         Ok(match primary_type(node) {
             Some("array") => match node.get("items").filter(|items| items.is_object()) {
@@ -661,6 +842,10 @@ impl<'d> Schemas<'d> {
             Ty::List(inner) => format!("{}List", self.variant_name(inner)),
             Ty::Map(inner) => format!("{}Map", self.variant_name(inner)),
             Ty::Option(inner) => self.variant_name(inner),
+            Ty::Rust(path) => {
+                let last = path.rsplit("::").next().unwrap_or(path);
+                type_name(last, "Value")
+            }
         }
     }
 

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::finder::{every_example, media_type_of, Finder};
 use crate::support::{self, workspace};
-use crate::{DESCRIPTIONS, LEFT_OUT};
+use crate::{DESCRIPTIONS, LEFT_OUT, SETTINGS};
 use oracle::document::{is_nullable, Document};
 
 /// What the harness knows of one description.
@@ -85,6 +85,8 @@ pub fn binary(name: &str) -> PathBuf {
 struct Crate {
     name: String,
     spec: PathBuf,
+    /// The settings file it is generated with, if any.
+    settings: Option<PathBuf>,
 }
 
 /// The crate of the fixture `fixture` (a path relative to `codegen/`).
@@ -92,6 +94,7 @@ fn fixture_crate(fixture: &Path) -> Crate {
     Crate {
         name: format!("examples_fixture_{}", support::fixture_name(fixture)),
         spec: fixture.to_path_buf(),
+        settings: None,
     }
 }
 
@@ -117,9 +120,12 @@ pub fn fixtures() -> Vec<PathBuf> {
 /// Generates `krate` into `target/compile-tests/<name>/`, as `cargo xtask codegen
 /// --spec` would, and returns its model.
 fn generate(krate: &Crate) -> Result<Api, String> {
-    let config = codegen::Config::spec(&krate.spec)
+    let mut config = codegen::Config::spec(&krate.spec)
         .out(root().join(&krate.name))
         .name(&krate.name);
+    if let Some(settings) = &krate.settings {
+        config = config.settings_file(settings);
+    }
     let generated = codegen::generate(&config)
         .map_err(|problems| format!("{} does not generate:\n{problems}", krate.spec.display()))?;
     Ok(generated.models.into_iter().next().unwrap())
@@ -149,6 +155,10 @@ fn build_harness() -> Result<Harness, String> {
             None => Crate {
                 name: format!("examples_{name}"),
                 spec: support::real_spec(file),
+                settings: SETTINGS
+                    .iter()
+                    .find(|(with, _)| with == name)
+                    .map(|(_, settings)| PathBuf::from(settings)),
             },
         })
         .collect();
@@ -175,7 +185,12 @@ fn build_harness() -> Result<Harness, String> {
     let model =
         |name: &str| -> Result<&Api, String> { models[name].as_ref().map_err(Clone::clone) };
 
-    let mut dependencies = String::new();
+    // The user's own types, which crates generated with settings use.
+    let user_types = support::user_types();
+    let mut dependencies = format!(
+        "user-types = {{ path = {:?} }}\n",
+        user_types.display().to_string()
+    );
     for name in models.keys() {
         dependencies.push_str(&format!("{name} = {{ path = \"../{name}\" }}\n"));
     }

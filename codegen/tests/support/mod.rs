@@ -100,6 +100,67 @@ pub fn write_crate(spec: &Path, name: &str) -> (PathBuf, codegen::Generated) {
     (out, generated)
 }
 
+/// The user's own types the fixtures' settings name, as a crate beside the generated
+/// ones (`target/compile-tests/user-types`).
+const USER_TYPES: &str = r#"//! Types of the user's own, which generated crates use in place of schemas.
+
+use std::fmt;
+
+/// An amount of money in a currency: the pet shop's `Money` schema, as its users want it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Money {
+    /// Decimal digits, as text so nothing is rounded.
+    pub amount: String,
+    /// ISO 4217.
+    pub currency: String,
+}
+
+/// A Camunda process instance key: a Java `long` that the API sends as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, schemars::JsonSchema)]
+#[schemars(with = "String")]
+pub struct ProcessInstanceKey(pub i64);
+
+impl fmt::Display for ProcessInstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl serde::Serialize for ProcessInstanceKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProcessInstanceKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map(ProcessInstanceKey).map_err(serde::de::Error::custom)
+    }
+}
+"#;
+
+/// Writes the user's crate (once per content) and returns its directory.
+pub fn user_types() -> PathBuf {
+    let dir = workspace().join("target/compile-tests/user-types");
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"user-types\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nschemars = \"1\"\nserde = { version = \"1\", features = [\"derive\"] }\n",
+        ),
+        ("src/lib.rs", USER_TYPES),
+    ];
+    for (file, contents) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents) {
+            std::fs::write(&path, contents).unwrap();
+        }
+    }
+    dir
+}
+
 /// [`write_crate`], then [`assert_compiles_cleanly`].
 pub fn compiles_cleanly(spec: &Path, name: &str) -> codegen::Generated {
     let (out, generated) = write_crate(spec, name);
@@ -118,6 +179,12 @@ pub fn assert_compiles_cleanly(dir: &Path, what: &str) {
     ] {
         cargo(dir, task, what);
     }
+}
+
+/// `cargo clippy` of the crate in `dir` with warnings denied, for a crate too large to
+/// document in a test as well.
+pub fn assert_clippy_clean(dir: &Path, what: &str) {
+    cargo(dir, &["clippy", "--quiet"], what);
 }
 
 /// [`assert_compiles_cleanly`], and `cargo test --doc`, which must find no doctest: no
@@ -158,7 +225,7 @@ pub fn declared_features(dir: &Path) -> Vec<String> {
 
 /// Runs `cargo TASK` in the crate at `dir` with warnings denied; fails the test unless it
 /// succeeds without a warning. Returns its standard output.
-fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
+pub fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let target = workspace().join("target/compile-tests/target");
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
