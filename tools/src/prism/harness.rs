@@ -320,7 +320,9 @@ mod tests {
     #[test]
     fn parameters_are_written_back_one_statement_each() {
         let params: Vec<String> = (0..200)
-            .map(|n| format!(r#"{{"name": "p{n}", "in": "query", "schema": {{"type": "string"}}}}"#))
+            .map(|n| {
+                format!(r#"{{"name": "p{n}", "in": "query", "schema": {{"type": "string"}}}}"#)
+            })
             .collect();
         let spec = format!(
             r#"{{"openapi": "3.0.0", "info": {{"title": "t", "version": "1"}},
