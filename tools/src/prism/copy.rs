@@ -9,6 +9,13 @@
 //!   by the same value maker the requests use), or removed when none can be made: Prism
 //!   serves examples as they are, and a mock answer that breaks the description is
 //!   Prism's answer, not the API's.
+//! - A path key with a fragment (`/tags/{arn}#tagKeys`, AWS's way of giving one path
+//!   several operations) is served with its `#` escaped (`/tags/{arn}%23tagKeys`), and
+//!   requests to its operations carry that text after their path ([`Copy::routes`]).
+//!   A client never sends a fragment, but Prism 5.14.2 matches the key's fragment as
+//!   text of the path, so as written no request can reach such an operation (NOTES.md).
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
@@ -22,6 +29,9 @@ use oracle::Document;
 pub struct Copy {
     pub root: Value,
     pub changes: Vec<(String, String)>,
+    /// By operation pointer: the text its requests carry after their path so that Prism
+    /// routes them to it (the escaped fragment of its path key, `%23tagKeys`).
+    pub routes: BTreeMap<String, String>,
 }
 
 /// The methods of a Path Item Object.
@@ -33,6 +43,7 @@ pub fn copy(doc: &Document) -> Copy {
     let mut copy = Copy {
         root: doc.root.clone(),
         changes: Vec::new(),
+        routes: BTreeMap::new(),
     };
     if doc.version().starts_with('2') {
         state_media_types(doc, &mut copy);
@@ -43,7 +54,71 @@ pub fn copy(doc: &Document) -> Copy {
     for example in found {
         replace(doc, &checks, &example, &mut copy);
     }
+    // Last: the changes above point into `paths` by the keys as written.
+    escape_fragments(doc, &mut copy);
     copy
+}
+
+/// A path key with a fragment (`/tags/{arn}#tagKeys`): the key Prism serves
+/// (`/tags/{arn}%23tagKeys`) and the text after the path of every request to it
+/// (`%23tagKeys`). None without a fragment, or when the fragment names a parameter
+/// (its value is never sent, so no request could match the key).
+pub fn fragment_route(key: &str) -> Option<(String, String)> {
+    let (path, fragment) = key.split_once('#')?;
+    if fragment.contains(['{', '}']) {
+        return None;
+    }
+    // Prism matches path parameters against the key's text as it is (uri-template-lite)
+    // and literal segments after percent-decoding both: the request must carry exactly
+    // the key's text, so anything a path cannot hold is escaped in both.
+    let mut suffix = String::from("%23");
+    for byte in fragment.bytes() {
+        let pchar = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte);
+        if pchar {
+            suffix.push(char::from(byte));
+        } else {
+            suffix.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some((format!("{path}{suffix}"), suffix))
+}
+
+/// Serves every path key with a fragment under its escaped key ([`fragment_route`]) and
+/// records the text its operations' requests carry.
+fn escape_fragments(doc: &Document, copy: &mut Copy) {
+    let Some(Value::Object(paths)) = copy.root.get_mut("paths") else {
+        return;
+    };
+    // Rebuilt in the same order, keys renamed in place.
+    let mut served_paths = Map::new();
+    for (key, item) in std::mem::take(paths) {
+        let route = fragment_route(&key).filter(|(served, _)| {
+            doc.root
+                .get("paths")
+                .is_some_and(|paths| paths.get(served).is_none())
+        });
+        let Some((served, suffix)) = route else {
+            served_paths.insert(key, item);
+            continue;
+        };
+        let pointer = child("#/paths", &key);
+        // The operations' pointers as the generator has them: through a `$ref`.
+        let (item_pointer, resolved) = doc.resolve(&item, &pointer);
+        for method in METHODS {
+            if resolved.get(*method).is_some() {
+                copy.routes
+                    .insert(child(&item_pointer, method), suffix.clone());
+            }
+        }
+        served_paths.insert(served.clone(), item);
+        copy.changes.push((
+            pointer,
+            format!(
+                "served as `{served}`, and its requests carry `{suffix}` after their path: Prism matches a fragment of the key as text of the path, which no request holds"
+            ),
+        ));
+    }
+    *paths = served_paths;
 }
 
 /// Each Swagger 2.0 operation gets the `consumes` and `produces` the generator reads it
@@ -277,4 +352,61 @@ fn replace(doc: &Document, checks: &Checks, example: &Example, copy: &mut Copy) 
 
 fn short(value: &Value) -> String {
     oracle::compare::short(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_keys_fragment_is_served_escaped_and_sent_after_the_path() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.0",
+            "paths": {
+                "/tags/{arn}": { "get": {} },
+                "/tags/{arn}#tagKeys": { "delete": {} },
+                "/#X-Amz-Target=A.Create": { "post": {}, "parameters": [] },
+                "/send/#env/{id}": { "get": {} },
+            }
+        }));
+        let copy = copy(&doc);
+        let served: Vec<&str> = copy.root["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            served,
+            [
+                "/tags/{arn}",
+                "/tags/{arn}%23tagKeys",
+                "/%23X-Amz-Target=A.Create",
+                "/send/#env/{id}",
+            ]
+        );
+        assert_eq!(
+            copy.routes.get("#/paths/~1tags~1{arn}#tagKeys/delete"),
+            Some(&"%23tagKeys".to_owned())
+        );
+        assert_eq!(
+            copy.routes.get("#/paths/~1#X-Amz-Target=A.Create/post"),
+            Some(&"%23X-Amz-Target=A.Create".to_owned())
+        );
+        // A fragment naming a parameter is left as written: its value is never sent.
+        assert_eq!(copy.routes.len(), 2);
+        assert_eq!(copy.changes.len(), 2);
+    }
+
+    #[test]
+    fn a_fragment_is_escaped_as_a_path_needs() {
+        assert_eq!(
+            fragment_route("/a#length&checksum x"),
+            Some((
+                "/a%23length&checksum%20x".to_owned(),
+                "%23length&checksum%20x".to_owned()
+            ))
+        );
+        assert_eq!(fragment_route("/a"), None);
+    }
 }

@@ -172,12 +172,14 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         operations: api.operations.len(),
         ..Report::default()
     };
+    let mut routes = BTreeMap::new();
     let served = if has_external_refs(&doc.root) {
         // The copy would lose the files its `$ref`s name: Prism serves the original.
         spec.to_path_buf()
     } else {
         let copy = copy::copy(&doc);
         report.changes = copy.changes;
+        routes = copy.routes;
         let served = work.join("description.json");
         write(
             &served,
@@ -216,14 +218,15 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
                 .collect(),
             Pass::Edges => vec![None],
         };
+        let route = routes.get(&op.pointer).map_or("", String::as_str);
         for prefer in prefers {
             report.sent += 1;
-            let mut sent = send(&mut prism, request, prefer, false);
+            let mut sent = send(&mut prism, request, route, prefer, false);
             // Prism's static mock gives up on large schemas (SCHEMA_TOO_COMPLEX); its
             // dynamic one (seeded, so the same every run) makes a body all the same.
             if sent.as_ref().is_ok_and(too_complex) && prefer.is_some() {
                 report.sent += 1;
-                sent = send(&mut prism, request, prefer, true);
+                sent = send(&mut prism, request, route, prefer, true);
             }
             match sent {
                 Ok(answer) => answers.push(Answer {
@@ -352,17 +355,19 @@ fn too_complex(answer: &Answer) -> bool {
         && String::from_utf8_lossy(&answer.body).contains("prism/errors#SCHEMA_TOO_COMPLEX")
 }
 
-/// Sends a built request (JSON from the harness) to the current Prism; `dynamic` asks
+/// Sends a built request (JSON from the harness) to the current Prism, with `route`
+/// after its path (the escaped fragment of a path key, see [`copy`]); `dynamic` asks
 /// for a body made by its dynamic mock.
 fn send(
     prism: &mut server::Prism,
     request: &Value,
+    route: &str,
     prefer: Option<u16>,
     dynamic: bool,
 ) -> Result<Answer, Sent> {
     let uri = request["uri"].as_str().unwrap_or_default();
     let uri = match uri.strip_prefix(BUILT_BASE) {
-        Some(rest) => format!("{}{rest}", prism.url),
+        Some(rest) => format!("{}{}", prism.url, routed(rest, route)),
         None => return Err(Sent::Failed(format!("a request to another server: {uri}"))),
     };
     let mut builder = ureq::http::Request::builder()
@@ -417,6 +422,14 @@ fn send(
         body,
         ..Answer::default()
     })
+}
+
+/// `route` put after the path of `target` (a path and maybe a query), before its query.
+fn routed(target: &str, route: &str) -> String {
+    match target.split_once('?') {
+        Some((path, query)) => format!("{path}{route}?{query}"),
+        None => format!("{target}{route}"),
+    }
 }
 
 fn encode(bytes: &[u8]) -> String {
@@ -533,4 +546,16 @@ pub(crate) fn by_case(answers: &[Answer]) -> BTreeMap<usize, Vec<&Answer>> {
         grouped.entry(answer.case).or_default().push(answer);
     }
     grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_goes_after_the_path_before_the_query() {
+        assert_eq!(routed("/tags/a?k=1", "%23tagKeys"), "/tags/a%23tagKeys?k=1");
+        assert_eq!(routed("/", "%23X=1"), "/%23X=1");
+        assert_eq!(routed("/a?b", ""), "/a?b");
+    }
 }
