@@ -43,6 +43,10 @@ pub enum Defect {
     /// `oneOf` also has a string branch that takes the same text: Prism coerces inside
     /// one branch and carries the result into the next.
     OneOfCoercion,
+    /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
+    /// text) whose schema is not a string: Prism validates the raw text against the
+    /// schema ("Request body must be object").
+    RawBody,
     /// Prism's own mock body breaks the description: Prism flags it, the independent
     /// validator agrees, and `decode` failed where they say.
     InvalidMock,
@@ -53,6 +57,9 @@ pub enum Defect {
     FloatPastRange,
     /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
     TooComplex,
+    /// Prism cannot write its mock of a `text/*` response whose schema is not a string
+    /// (an object, array, number or boolean): 500 `NO_COMPLEX_OBJECT_TEXT`.
+    ComplexText,
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
     /// log says so).
     HeaderCharacter,
@@ -80,6 +87,9 @@ impl Defect {
             Defect::OneOfCoercion => {
                 "Prism coerces parameter text inside one oneOf branch and carries it into the next"
             }
+            Defect::RawBody => {
+                "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
+            }
             Defect::InvalidMock => {
                 "Prism's mock body breaks the description, and decode rightly refuses it"
             }
@@ -88,6 +98,9 @@ impl Defect {
                 "Prism's mock writes ±2^128 for format: float, past f32's range"
             }
             Defect::TooComplex => "Prism cannot make a body for this schema (SCHEMA_TOO_COMPLEX)",
+            Defect::ComplexText => {
+                "Prism cannot write a mock that is not a string as text/* (NO_COMPLEX_OBJECT_TEXT)"
+            }
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
             }
@@ -308,8 +321,10 @@ fn request_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
                     found.push(violation);
                 }
             }
-        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX") {
-            // About Prism's answer, not the request: see `statuses`.
+        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX") || kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+        {
+            // About Prism's answer, not the request (Prism validated the request before
+            // and its violations are in the header): see `statuses`.
         } else if kind.contains("stoplight.io/prism/errors#") {
             // NO_PATH_MATCHED_ERROR, UNAUTHORIZED …: the request did not fit at all.
             found.push(Violation {
@@ -492,6 +507,7 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
             }
             None
         }
+        "body" if location == ["body"] && raw_body(run, op, violation) => Some(Defect::RawBody),
         "body" => form_defect(run, op, case, violation, name),
         _ => None,
     }
@@ -553,6 +569,37 @@ fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
         .collect();
     let has = |ty: &str| branch_types.iter().any(|t| t.iter().any(|t| t == ty));
     (has("integer") || has("number") || has("boolean")) && has("string")
+}
+
+/// A `type` violation of the whole body, sent in a media type Prism reads as text (not
+/// JSON, not a form), whose schema's type is known and is not a string
+/// (`prism-http-server/dist/server.js:41-51` reads such a body as text;
+/// `prism-http/dist/validator/validators/body.js:151-155` validates that text as it is).
+fn raw_body(run: &Run, op: &Operation, violation: &Violation) -> bool {
+    let Some(content) = op.body.as_ref().and_then(|b| b.contents.first()) else {
+        return false;
+    };
+    let media = content.media_types[0].to_ascii_lowercase();
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    let parsed = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        || essence == "application/x-www-form-urlencoded"
+        || essence == "multipart/form-data";
+    if parsed || !matches!(content.payload, Payload::Text | Payload::Binary) {
+        return false;
+    }
+    let Some((node, at)) = content
+        .schema
+        .as_deref()
+        .and_then(|at| Some((run.doc.get(at)?, at)))
+    else {
+        return false;
+    };
+    let kinds = types(run.doc.resolve(node, at).1);
+    violation.code == "type"
+        && violation.message.starts_with("Request body must be ")
+        && !kinds.is_empty()
+        && !kinds.iter().any(|t| t == "string")
 }
 
 /// The defects of form and multipart bodies (items 4 and 5 of the notes).
@@ -762,23 +809,18 @@ fn answer_defect(
         if kind.ends_with("#SCHEMA_TOO_COMPLEX") && answer.status == 500 {
             return Ok(Some(Defect::TooComplex));
         }
+        if kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+            && answer.status == 500
+            && asked_response(op, asked).is_some_and(|r| text_not_string(run, r))
+        {
+            return Ok(Some(Defect::ComplexText));
+        }
         return Ok(None);
     }
     if !answer.decoded.starts_with("DecodeError") {
         return Ok(None);
     }
-    let response = op.responses.iter().find(|r| {
-        format!(
-            "{} {}",
-            if asked.expected.starts_with("Ok") {
-                "Ok"
-            } else {
-                "Err"
-            },
-            r.variant
-        ) == asked.expected
-    });
-    let Some(response) = response else {
+    let Some(response) = asked_response(op, asked) else {
         return Ok(None);
     };
     let documented = response.contents.iter().find(|c| c.schema.is_some());
@@ -832,6 +874,42 @@ fn answer_defect(
         along(&failed_at, &invalid_at) && prism_at.iter().any(|p| along(p, &invalid_at))
     });
     Ok(agree.then_some(Defect::InvalidMock))
+}
+
+/// The documented response that `asked` expects.
+fn asked_response<'o>(op: &'o Operation, asked: &Asked) -> Option<&'o codegen::model::Response> {
+    op.responses.iter().find(|r| {
+        format!(
+            "{} {}",
+            if asked.expected.starts_with("Ok") {
+                "Ok"
+            } else {
+                "Err"
+            },
+            r.variant
+        ) == asked.expected
+    })
+}
+
+/// Whether `response` documents a `text/*` media type whose schema says its value is not
+/// a string: Prism's mock of it is then an object, list, number or boolean, which its
+/// text serializer refuses (`prism-http-server/dist/serialize.js:17-26`).
+fn text_not_string(run: &Run, response: &codegen::model::Response) -> bool {
+    response.contents.iter().any(|content| {
+        let text = content
+            .media_types
+            .iter()
+            .any(|m| m.to_ascii_lowercase().starts_with("text/"));
+        let Some(node) = content
+            .schema
+            .as_deref()
+            .and_then(|s| Some((run.doc.get(s)?, s)))
+        else {
+            return false;
+        };
+        let kinds = types(run.doc.resolve(node.0, node.1).1);
+        text && !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+    })
 }
 
 /// Whether `decode` refused a number as out of range at a member to which Prism's body
@@ -930,6 +1008,28 @@ mod tests {
             ..Answer::default()
         };
         assert!(request_violations(&answer).unwrap().is_empty());
+    }
+
+    /// Prism validates the request before it writes its mock: when the writing fails
+    /// (`NO_COMPLEX_OBJECT_TEXT`), the request's violations are still in the header, and
+    /// the failure itself is not one of them.
+    #[test]
+    fn a_mock_prism_cannot_write_is_not_a_request_violation() {
+        let answer = Answer {
+            status: 500,
+            headers: vec![
+                ("content-type".to_owned(), b"application/problem+json".to_vec()),
+                (
+                    "sl-violations".to_owned(),
+                    br#"[{"location":["request","query","n"],"severity":"Error","code":"type","message":"x"}]"#.to_vec(),
+                ),
+            ],
+            body: br#"{"type":"https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT","title":"Cannot serialise complex objects as text","status":500}"#.to_vec(),
+            ..Answer::default()
+        };
+        let found = request_violations(&answer).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].location, ["request", "query", "n"]);
     }
 
     #[test]
