@@ -9,7 +9,7 @@ use std::fmt;
 use codegen::model::{Api, Location, Operation, Payload, Style, Ty, TypeKind};
 use serde_json::Value;
 
-use super::cases::{place, Asked, Case, Pass};
+use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::{by_case, Answer, Report};
 use oracle::document::{child, types};
 use oracle::validate::Checks;
@@ -150,15 +150,27 @@ pub fn judge(run: &Run, report: &mut Report) {
         for (place, why) in &case.impossible {
             report.impossible.push(format!("{who} {place}: {why}"));
         }
+        for (place, why) in &case.left_out {
+            report.gaps.push(format!("{who} {place}: left out: {why}"));
+        }
         if let Some(unfit) = built.get("unfit").and_then(Value::as_str) {
             report.failures.push(format!("{who}: {unfit}"));
             continue;
         }
         round_trip(run, op, case, built, &who, report);
         if let Some(refusal) = built.get("refusal").and_then(Value::as_str) {
-            report
-                .failures
-                .push(format!("{who}: the request was refused: {refusal}"));
+            match nested_refusal(op, case, refusal) {
+                Some(place) => report.excused.push(Excused {
+                    operation: op.id.clone(),
+                    pass: case.pass.as_str(),
+                    place,
+                    status: None,
+                    defect: Defect::Impossible,
+                }),
+                None => report
+                    .failures
+                    .push(format!("{who}: the request was refused: {refusal}")),
+            }
             continue;
         }
         let answers = answers.get(&n).map(Vec::as_slice).unwrap_or_default();
@@ -171,6 +183,23 @@ pub fn judge(run: &Run, report: &mut Report) {
     }
     report.excused.sort();
     report.excused.dedup();
+}
+
+/// The place of the parameter the runtime refused as nested too deeply, when the case
+/// holds it as impossible for that reason (a required parameter whose every value nests a
+/// list or an object, which no style writes).
+fn nested_refusal(op: &Operation, case: &Case, refusal: &str) -> Option<String> {
+    let rest = refusal.strip_prefix("parameter `")?;
+    let (wire, problem) = rest.split_once('`')?;
+    if !problem.starts_with(" is nested too deeply") {
+        return None;
+    }
+    let param = op.params.iter().find(|p| p.wire == wire)?;
+    let here = place(param.location, &param.wire);
+    case.impossible
+        .iter()
+        .any(|(place, why)| *place == here && why == NESTED)
+        .then_some(here)
 }
 
 /// What the run leaves untested on purpose: one item for a list in the path (a literal
