@@ -27,6 +27,10 @@ pub enum Defect {
     /// A required property with a capital letter in a `deepObject` (or exploded form)
     /// object parameter: Prism lowercases the keys it receives, never the schema's.
     DeepObjectCapitals,
+    /// An optional `deepObject` (or exploded form) query object of `type: object` that
+    /// was not sent: Prism builds it as an object all the same and finds its required
+    /// properties missing.
+    AbsentObject,
     /// An array property of a URL-encoded body without an encoding `style`: Prism reads
     /// every value as text ("must be array").
     FormArray,
@@ -76,6 +80,9 @@ impl Defect {
             }
             Defect::TabDelimited => "Prism cannot read Swagger tsv query parameters",
             Defect::DeepObjectCapitals => "Prism lowercases deepObject keys, never the schema's",
+            Defect::AbsentObject => {
+                "Prism reads an absent deepObject or exploded form object as an empty object"
+            }
             Defect::FormArray => {
                 "Prism reads URL-encoded array properties without an encoding style as text"
             }
@@ -516,14 +523,21 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
                 .params
                 .iter()
                 .find(|p| p.location == location && p.wire.eq_ignore_ascii_case(name))?;
-            let sent = case.params.get(&param.wire)?;
+            let object_style =
+                param.style == Style::DeepObject || (param.style == Style::Form && param.explode);
+            let Some(sent) = case.params.get(&param.wire) else {
+                let absent_object = location == Location::Query
+                    && object_style
+                    && !param.required
+                    && violation.code == "required"
+                    && quoted(&violation.message).is_some_and(|key| requires(run, param, key));
+                return absent_object.then_some(Defect::AbsentObject);
+            };
             let items = sent.as_array().map_or(0, Vec::len);
             let spaced = matches!(param.style, Style::SpaceDelimited) && !param.explode;
             if location == Location::Query && spaced && items >= 2 {
                 return Some(Defect::SpaceDelimited);
             }
-            let object_style =
-                param.style == Style::DeepObject || (param.style == Style::Form && param.explode);
             if location == Location::Query
                 && object_style
                 && violation.code == "required"
@@ -540,6 +554,22 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
         "body" => form_defect(run, op, case, violation, name),
         _ => None,
     }
+}
+
+/// Whether the parameter's schema is `type: object` (what Prism's deepObject and form
+/// readers test, `prism-http/dist/validator/deserializers/style/deepObject.js:24`,
+/// `form.js:8,13`) and requires `key`.
+fn requires(run: &Run, param: &codegen::model::Param, key: &str) -> bool {
+    let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let schema = run.doc.resolve(schema, &pointer).1;
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|required| required.iter().any(|k| k.as_str() == Some(key)))
 }
 
 /// A required Swagger `tsv` parameter reported missing.
