@@ -172,7 +172,8 @@ mod tests {
             }
         }));
         let checks = Checks::new(&doc);
-        let schema = "#/paths/~1#X-Amz-Target=A.Get/post/responses/200/content/application~1json/schema";
+        let schema =
+            "#/paths/~1#X-Amz-Target=A.Get/post/responses/200/content/application~1json/schema";
         assert_eq!(checks.errors(schema, &serde_json::json!("string")), 1);
         assert!(checks.matches(schema, &serde_json::json!("2024-01-01T00:00:00Z")));
         let param = "#/paths/~1a~1{id}[x]/get/parameters/0/schema";
