@@ -177,8 +177,13 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         // The copy would lose the files its `$ref`s name: Prism serves the original.
         spec.to_path_buf()
     } else {
-        let copy = copy::copy(&doc);
+        let copy = copy::copy(&doc, &server::regexp_compiles)?;
         report.changes = copy.changes;
+        report.gaps.extend(
+            copy.unchecked
+                .iter()
+                .map(|(pointer, why)| format!("{pointer}: {why}")),
+        );
         routes = copy.routes;
         let served = work.join("description.json");
         write(
