@@ -210,9 +210,20 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         }),
     )?;
 
+    let unsent = indistinct(api, &routes);
+    for (index, others) in &unsent {
+        let op = &api.operations[*index];
+        report.gaps.push(format!(
+            "{} ({} {}): not sent: Prism cannot tell it from {others}, which have the same method and path but for parameter names",
+            op.id, op.method, op.path
+        ));
+    }
     let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
     let mut answers: Vec<Answer> = Vec::new();
     for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
+        if unsent.contains_key(&case.index) {
+            continue;
+        }
         let op = &api.operations[case.index];
         let Some(request) = built.get("request") else {
             continue;
@@ -317,10 +328,58 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
             built: &built,
             asked: &asked,
             answers: &answers,
+            unsent: &unsent,
         },
         &mut report,
     );
     Ok(report)
+}
+
+/// Operations Prism cannot tell apart: the same method and the same path but for the
+/// names of its parameters (Spanner's `GET /v1/{name}` and `GET /v1/{parent}`, which
+/// OpenAPI forbids). Prism answers every request to them as one of them, so a request
+/// to the others would be checked against another operation: none is sent. By index,
+/// with the operations each is confused with.
+fn indistinct(
+    api: &codegen::model::Api,
+    routes: &BTreeMap<String, String>,
+) -> BTreeMap<usize, String> {
+    let mut by_route: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        let route = routes.get(&op.pointer).map_or("", String::as_str);
+        let mut shape = String::new();
+        let mut in_name = false;
+        for c in format!("{}{route}", op.path).chars() {
+            match c {
+                '{' => {
+                    in_name = true;
+                    shape.push_str("{}");
+                }
+                '}' => in_name = false,
+                _ if in_name => {}
+                _ => shape.push(c),
+            }
+        }
+        by_route
+            .entry((op.method.to_string(), shape))
+            .or_default()
+            .push(index);
+    }
+    let mut unsent = BTreeMap::new();
+    for indices in by_route.values().filter(|indices| indices.len() > 1) {
+        for &index in indices {
+            let others: Vec<String> = indices
+                .iter()
+                .filter(|&&other| other != index)
+                .map(|&other| {
+                    let op = &api.operations[other];
+                    format!("{} ({} {})", op.id, op.method, op.path)
+                })
+                .collect();
+            unsent.insert(index, others.join(", "));
+        }
+    }
+    unsent
 }
 
 /// One answer of Prism's.
@@ -556,6 +615,41 @@ pub(crate) fn by_case(answers: &[Answer]) -> BTreeMap<usize, Vec<&Answer>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_prism_cannot_tell_apart_are_found() {
+        let spec = json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/v1/{name}": {"get": {"operationId": "operations", "parameters": [
+                    {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}},
+                "/v1/{parent}": {"get": {"operationId": "scans", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}},
+                    "post": {"operationId": "create", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}},
+                "/v1/{parent}#tags": {"get": {"operationId": "tags", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}}
+            }
+        });
+        let generated =
+            codegen::generate(&codegen::Config::text("t.json", spec.to_string())).unwrap();
+        let api = &generated.models[0];
+        let tags = api.operations.iter().find(|op| op.id == "tags").unwrap();
+        let routes = BTreeMap::from([(tags.pointer.clone(), "%23tags".to_owned())]);
+        let unsent: Vec<&str> = indistinct(api, &routes)
+            .keys()
+            .map(|&index| api.operations[index].id.as_str())
+            .collect();
+        assert_eq!(unsent.len(), 2, "{unsent:?}");
+        assert!(unsent.contains(&"operations") && unsent.contains(&"scans"));
+        // Without its route the fragment's operation is the same GET too.
+        assert_eq!(indistinct(api, &BTreeMap::new()).len(), 3);
+    }
 
     #[test]
     fn a_route_goes_after_the_path_before_the_query() {
