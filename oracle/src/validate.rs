@@ -11,12 +11,16 @@ use serde_json::{Map, Value};
 use crate::document::Document;
 
 /// What a fragment of a URI cannot hold as it is: a `$ref` to a pointer with `{id}` in it
-/// must percent-encode the braces.
+/// must percent-encode the braces, and one into a path key with a fragment of its own
+/// (AWS's `/#X-Amz-Target=…`) its `#`.
 const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
+    .add(b'#')
     .add(b'<')
     .add(b'>')
+    .add(b'[')
+    .add(b']')
     .add(b'`')
     .add(b'{')
     .add(b'}')
@@ -31,6 +35,15 @@ pub struct Checks {
     root: RefCell<Value>,
     draft: jsonschema::Draft,
     by_pointer: RefCell<HashMap<String, Option<jsonschema::Validator>>>,
+}
+
+/// The `$ref` (a URI fragment) to the schema at `pointer` (`#/paths/~1a/…`).
+fn reference(pointer: &str) -> String {
+    let fragment = pointer.strip_prefix('#').unwrap_or(pointer);
+    format!(
+        "#{}",
+        percent_encoding::utf8_percent_encode(fragment, FRAGMENT)
+    )
 }
 
 impl Checks {
@@ -91,8 +104,7 @@ impl Checks {
         let validator = by_pointer.entry(pointer.to_owned()).or_insert_with(|| {
             // The description as the root schema, `$ref`ing the one wanted: draft 4 reads
             // nothing beside a `$ref`, and later drafts ignore the unknown keywords.
-            let reference: String =
-                percent_encoding::utf8_percent_encode(pointer, FRAGMENT).collect();
+            let reference = reference(pointer);
             let mut root = self.root.borrow_mut();
             root["$ref"] = Value::String(reference);
             jsonschema::options()
@@ -126,5 +138,53 @@ impl Checks {
                 errors = fewer;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema under a path key with a fragment (AWS's `/#X-Amz-Target=…`): the `#` in
+    /// the pointer made the `$ref` unreadable, no validator was built, and every value
+    /// passed.
+    #[test]
+    fn a_schema_under_a_path_key_with_a_fragment_is_checked() {
+        let doc = Document::new(serde_json::json!({
+            "openapi": "3.0.0",
+            "paths": {
+                "/#X-Amz-Target=A.Get": {
+                    "post": {
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "application/json": {
+                                        "schema": { "type": "string", "format": "date-time" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+                "/a/{id}[x]": {
+                    "get": { "parameters": [{ "schema": { "type": "integer" } }] }
+                }
+            }
+        }));
+        let checks = Checks::new(&doc);
+        let schema =
+            "#/paths/~1#X-Amz-Target=A.Get/post/responses/200/content/application~1json/schema";
+        assert_eq!(checks.errors(schema, &serde_json::json!("string")), 1);
+        assert!(checks.matches(schema, &serde_json::json!("2024-01-01T00:00:00Z")));
+        let param = "#/paths/~1a~1{id}[x]/get/parameters/0/schema";
+        assert_eq!(checks.errors(param, &serde_json::json!("x")), 1);
+    }
+
+    #[test]
+    fn a_reference_escapes_what_a_fragment_cannot_hold() {
+        assert_eq!(
+            reference("#/paths/~1#a=b {c}/x"),
+            "#/paths/~1%23a=b%20%7Bc%7D/x"
+        );
     }
 }

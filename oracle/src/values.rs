@@ -654,26 +654,37 @@ impl<'d> Maker<'d> {
                 .parse(bare)
                 .ok()
         };
-        let generator = parse(false)
-            .or_else(|| parse(true))
-            .and_then(|hir| rand_regex::Regex::with_hir(hir, 8).ok());
+        let hir = parse(false).or_else(|| parse(true));
         let check = regex::RegexBuilder::new(pattern)
             .unicode(false)
             .build()
             .or_else(|_| regex::Regex::new(pattern));
-        let (Some(generator), Ok(check)) = (generator, check) else {
+        let (Some(hir), Ok(check)) = (hir, check) else {
             return self.text(source, node, place);
         };
         let length = |key: &str| node.get(key).and_then(Value::as_u64);
         let mut rng = rand::rngs::StdRng::seed_from_u64(source.draw(u64::MAX));
-        for _ in 0..64 {
-            let text: String = rng.sample(&generator);
-            let count = text.chars().count() as u64;
-            let fits = length("minLength").is_none_or(|m| count >= m)
-                && length("maxLength").is_none_or(|m| count <= m)
-                && !(place.path && empty_segment(&Value::String(text.clone())));
-            if check.is_match(&text) && fits {
-                return text;
+        // Repeats (`+`, `*`) up to 8 times first, for short values; then up to
+        // `minLength` times, which a long `minLength` needs (OSIS's ARNs: `.+` twice
+        // and at least 46 characters).
+        let min_length = length("minLength").unwrap_or(0);
+        let mut repeats = vec![8];
+        if min_length > 8 {
+            repeats.push(u32::try_from(min_length).unwrap_or(u32::MAX));
+        }
+        for repeat in repeats {
+            let Ok(generator) = rand_regex::Regex::with_hir(hir.clone(), repeat) else {
+                continue;
+            };
+            for _ in 0..64 {
+                let text: String = rng.sample(&generator);
+                let count = text.chars().count() as u64;
+                let fits = count >= min_length
+                    && length("maxLength").is_none_or(|m| count <= m)
+                    && !(place.path && empty_segment(&Value::String(text.clone())));
+                if check.is_match(&text) && fits {
+                    return text;
+                }
             }
         }
         self.text(source, node, place)
@@ -989,6 +1000,27 @@ mod tests {
                 }}
             }}
         }))
+    }
+
+    /// OSIS's ARNs: two `.+` and a `minLength` longer than eight repeats can reach.
+    #[test]
+    fn a_pattern_with_a_long_min_length_is_matched() {
+        let doc = doc();
+        let maker = Maker::new(&doc, Options::plain());
+        let schema = json!({
+            "type": "string",
+            "pattern": "^arn:(aws|aws\\-cn):osis:.+:pipeline\\/.+$",
+            "minLength": 46,
+            "maxLength": 76
+        });
+        let made = maker.value(&mut Simplest, &schema, "#");
+        let text = made.as_str().unwrap();
+        assert!(text.starts_with("arn:aws"), "{text}");
+        assert!(
+            text.contains(":osis:") && text.contains(":pipeline/"),
+            "{text}"
+        );
+        assert!((46..=76).contains(&text.chars().count()), "{text}");
     }
 
     #[test]

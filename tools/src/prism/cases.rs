@@ -12,7 +12,7 @@
 //! a value no choice can make valid (a `oneOf` whose alternatives all accept it, say) is
 //! impossible, and only the violations at its own place are excused.
 
-use codegen::model::{Api, Location, Operation, Payload, Status};
+use codegen::model::{Api, Location, Operation, Payload, Status, Style};
 use serde_json::{json, Map, Value};
 
 use oracle::source::{Seeded, Source};
@@ -49,7 +49,14 @@ pub struct Case {
     /// Values that break their schema whatever is chosen: the place (`query.name`,
     /// `body`) and why.
     pub impossible: Vec<(String, String)>,
+    /// Optional parameters left out because no request can carry their value as the
+    /// description has it: the place and why.
+    pub left_out: Vec<(String, String)>,
 }
+
+/// Why a value nesting a list or an object in a parameter cannot be sent.
+pub const NESTED: &str =
+    "OpenAPI's styles write no list or object inside a parameter's list or object";
 
 /// A status asked of an operation: the code sent in `Prefer`, and what `decode` must make
 /// of the answer (`Ok Created`, `Err Conflict`).
@@ -78,6 +85,7 @@ fn case(op: &Operation, index: usize, pass: Pass, doc: &Document, checks: &Check
     let mut source = Seeded::from_text(&format!("{}\0{}", op.id, pass.as_str()));
     let mut params = Map::new();
     let mut impossible = Vec::new();
+    let mut left_out = Vec::new();
     for param in &op.params {
         // A header parameter `Accept` (Elastic's, for a CSV answer) is sent as the caller
         // gives it, in place of the documented media types; a value made from its schema
@@ -98,13 +106,44 @@ fn case(op: &Operation, index: usize, pass: Pass, doc: &Document, checks: &Check
         if param.location == Location::Header {
             value = header_text(value);
         }
-        if let Some((schema_pointer, _)) = maker.param_schema(&param.pointer) {
-            if let Some(problem) = checks.problem(&schema_pointer, &value) {
-                impossible.push((place(param.location, &param.wire), problem));
+        let schema_pointer = maker.param_schema(&param.pointer).map(|(at, _)| at);
+        let fits = |value: &Value| {
+            schema_pointer
+                .as_deref()
+                .is_none_or(|at| checks.matches(at, value))
+        };
+        let here = place(param.location, &param.wire);
+        if param.required && is_empty(&value) {
+            // No style writes an empty list or object (RFC 6570: undefined), so a
+            // required one would go missing: the plain pass's value instead.
+            let plain = Maker::new(doc, Options::plain()).checked(checks);
+            let mut own = Seeded::from_text(&format!("{}\0required\0{}", op.id, param.wire));
+            let made = plain.param(&mut own, &param.pointer);
+            if !is_empty(&made) {
+                value = made;
+            }
+        }
+        if param.content.is_none() && nests(&value) {
+            // What a style can write: the value without its nested members or items,
+            // if the schema takes that.
+            let shallow = shallow(&value);
+            if !is_empty(&shallow) && fits(&shallow) {
+                value = shallow;
+            } else if !param.required {
+                left_out.push((here, NESTED.to_owned()));
+                continue;
+            } else {
+                impossible.push((here.clone(), NESTED.to_owned()));
+            }
+        }
+        if let Some(schema_pointer) = &schema_pointer {
+            if let Some(problem) = checks.problem(schema_pointer, &value) {
+                impossible.push((here, problem));
             }
         }
         params.insert(param.wire.clone(), value);
     }
+    collisions(op, &mut params, &mut impossible, &mut left_out);
     let content = op.body.as_ref().and_then(|b| b.contents.first());
     let body = match content.map(|c| &c.payload) {
         None | Some(Payload::Empty) => Value::Null,
@@ -132,6 +171,102 @@ fn case(op: &Operation, index: usize, pass: Pass, doc: &Document, checks: &Check
         body,
         body_schema: content.and_then(|c| c.schema.clone()),
         impossible,
+        left_out,
+    }
+}
+
+/// Whether a parameter's value writes nothing: an empty list or object, or `null`.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().all(Value::is_null),
+        Value::Object(members) => members.values().all(Value::is_null),
+        _ => false,
+    }
+}
+
+/// Whether a value holds a list or an object inside its list or object: no style writes
+/// it (the runtime refuses it, "nested too deeply").
+fn nests(value: &Value) -> bool {
+    let deep = |v: &Value| matches!(v, Value::Array(_) | Value::Object(_));
+    match value {
+        Value::Array(items) => items.iter().any(deep),
+        Value::Object(members) => members.values().any(deep),
+        _ => false,
+    }
+}
+
+/// The value without the lists and objects inside it.
+fn shallow(value: &Value) -> Value {
+    let flat = |v: &&Value| !matches!(v, Value::Array(_) | Value::Object(_));
+    match value {
+        Value::Array(items) => Value::Array(items.iter().filter(flat).cloned().collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .filter(|(_, v)| flat(v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The query names a parameter's value is written under: an object in an exploded form
+/// parameter under its members' names, anything else under the parameter's.
+fn query_names(param: &codegen::model::Param, value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(members)
+            if param.content.is_none() && param.style == Style::Form && param.explode =>
+        {
+            members
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| k.clone())
+                .collect()
+        }
+        _ => vec![param.wire.clone()],
+    }
+}
+
+/// Query parameters that would write the same name: an exploded object's member named
+/// like another parameter (EC2's `LaunchTemplate.Version` and the API's `Version`) reads
+/// back as a list of both. Required parameters keep their names; an optional one that
+/// would write a name already written is left out; two required ones are impossible.
+fn collisions(
+    op: &Operation,
+    params: &mut Map<String, Value>,
+    impossible: &mut Vec<(String, String)>,
+    left_out: &mut Vec<(String, String)>,
+) {
+    let query = |required: bool| {
+        op.params
+            .iter()
+            .filter(move |p| p.location == Location::Query && p.required == required)
+    };
+    let mut written: Vec<(String, String)> = Vec::new();
+    for param in query(true).chain(query(false)) {
+        let Some(value) = params.get(&param.wire) else {
+            continue;
+        };
+        let names = query_names(param, value);
+        let taken = names
+            .iter()
+            .find_map(|name| written.iter().find(|(n, _)| n == name).cloned());
+        if let Some((name, by)) = taken {
+            let why = format!(
+                "it would write `{name}`, as `{by}` does, and both would read back as one list"
+            );
+            let here = place(Location::Query, &param.wire);
+            if param.required {
+                impossible.push((place(Location::Query, &name), why));
+            } else {
+                params.remove(&param.wire);
+                left_out.push((here, why));
+                continue;
+            }
+        }
+        written.extend(names.into_iter().map(|name| (name, param.wire.clone())));
     }
 }
 
@@ -211,4 +346,73 @@ pub fn asked(op: &Operation) -> Vec<Asked> {
         });
     }
     asked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EC2's query operations: what no request can carry is left out and said so.
+    #[test]
+    fn values_no_request_can_carry_are_left_out() {
+        let spec = json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/": {"get": {
+                "operationId": "launch",
+                "parameters": [
+                    {"name": "Version", "in": "query", "required": true,
+                     "schema": {"type": "string", "enum": ["2016-11-15"]}},
+                    {"name": "LaunchTemplate", "in": "query",
+                     "schema": {"type": "object", "required": ["Version"],
+                                "properties": {"Version": {"type": "string"}}}},
+                    {"name": "Filter", "in": "query",
+                     "schema": {"type": "array", "items": {"type": "object",
+                                "properties": {"Values": {"type": "array", "items": {"type": "string"}}}}}},
+                    {"name": "Target", "in": "query", "required": true,
+                     "schema": {"type": "object", "properties": {
+                         "Id": {"type": "string"},
+                         "Tags": {"type": "array", "items": {"type": "string"}}}}},
+                    {"name": "Ids", "in": "query", "required": true,
+                     "schema": {"type": "array", "items": {"type": "string"}}}
+                ],
+                "responses": {"204": {"description": "none"}}
+            }}}
+        });
+        let generated =
+            codegen::generate(&codegen::Config::text("launch.json", spec.to_string())).unwrap();
+        let doc = Document::new(spec);
+        let checks = Checks::new(&doc);
+        let cases = cases(&generated.models[0], &doc, &checks);
+        for case in &cases {
+            let left: Vec<&str> = case.left_out.iter().map(|(at, _)| at.as_str()).collect();
+            assert!(left.contains(&"query.Filter"), "{left:?}");
+            assert!(!case.params.contains_key("Filter"));
+            // `LaunchTemplate` would write `Version` a second time.
+            if case.params.contains_key("LaunchTemplate") {
+                panic!("{:?}", case.params);
+            }
+            // The nested member goes; the object's scalars are sent.
+            let target = &case.params["Target"];
+            assert!(target.get("Tags").is_none(), "{target}");
+            // A required list is never empty: it would go missing.
+            assert!(!case.params["Ids"].as_array().unwrap().is_empty());
+            assert!(case.impossible.is_empty(), "{:?}", case.impossible);
+        }
+        assert!(cases[0]
+            .left_out
+            .iter()
+            .any(|(at, why)| at == "query.LaunchTemplate" && why.contains("`Version`")));
+    }
+
+    #[test]
+    fn nesting_is_what_the_runtime_refuses() {
+        assert!(nests(&json!([{"a": 1}])));
+        assert!(nests(&json!({"a": [1]})));
+        assert!(!nests(&json!([1, null])));
+        assert!(!nests(&json!({"a": 1})));
+        assert_eq!(shallow(&json!({"a": 1, "b": [1]})), json!({"a": 1}));
+        assert!(is_empty(&json!([null])));
+        assert!(!is_empty(&json!("")));
+    }
 }

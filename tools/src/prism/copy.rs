@@ -9,6 +9,19 @@
 //!   by the same value maker the requests use), or removed when none can be made: Prism
 //!   serves examples as they are, and a mock answer that breaks the description is
 //!   Prism's answer, not the API's.
+//! - A pattern that is no regular expression with the `u` flag, which Prism's ajv
+//!   compiles patterns with, is served without the escapes the flag refuses (`\-`
+//!   outside a class, `\:`, `\_`: the same characters without the flag). Prism skips a
+//!   schema it cannot compile, and with it everything else at that place (every query
+//!   parameter of the operation, or the whole body); a pattern that cannot be mended so
+//!   is listed as left unchecked ([`Copy::unchecked`]).
+//! - A path key with a fragment (`/tags/{arn}#tagKeys`, AWS's way of giving one path
+//!   several operations) is served with its `#` escaped (`/tags/{arn}%23tagKeys`), and
+//!   requests to its operations carry that text after their path ([`Copy::routes`]).
+//!   A client never sends a fragment, but Prism 5.14.2 matches the key's fragment as
+//!   text of the path, so as written no request can reach such an operation (NOTES.md).
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
@@ -22,17 +35,28 @@ use oracle::Document;
 pub struct Copy {
     pub root: Value,
     pub changes: Vec<(String, String)>,
+    /// By operation pointer: the text its requests carry after their path so that Prism
+    /// routes them to it (the escaped fragment of its path key, `%23tagKeys`).
+    pub routes: BTreeMap<String, String>,
+    /// Where Prism validates nothing, and why: a pattern it cannot compile.
+    pub unchecked: Vec<(String, String)>,
 }
+
+/// Whether each pattern compiles as a JavaScript `RegExp`: with the `u` flag, and
+/// without ([`super::server::regexp_compiles`]).
+pub type Compiles<'a> = &'a dyn Fn(&[String]) -> Result<Vec<(bool, bool)>, String>;
 
 /// The methods of a Path Item Object.
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub fn copy(doc: &Document) -> Copy {
+pub fn copy(doc: &Document, compiles: Compiles) -> Result<Copy, String> {
     let mut copy = Copy {
         root: doc.root.clone(),
         changes: Vec::new(),
+        routes: BTreeMap::new(),
+        unchecked: Vec::new(),
     };
     if doc.version().starts_with('2') {
         state_media_types(doc, &mut copy);
@@ -43,7 +67,176 @@ pub fn copy(doc: &Document) -> Copy {
     for example in found {
         replace(doc, &checks, &example, &mut copy);
     }
-    copy
+    unicode_patterns(doc, compiles, &mut copy)?;
+    // Last: the changes above point into `paths` by the keys as written.
+    escape_fragments(doc, &mut copy);
+    Ok(copy)
+}
+
+/// Every `pattern` of the description's schemas (and Swagger 2.0 parameters): where it
+/// is, and the pattern.
+fn patterns(node: &Value, pointer: &str, found: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                let at = child(pointer, key);
+                match (key.as_str(), value) {
+                    ("pattern", Value::String(pattern)) => found.push((at, pattern.clone())),
+                    // Data, not schemas.
+                    ("example" | "examples" | "x-example" | "default" | "enum" | "const", _) => {}
+                    (key, _) if key.starts_with("x-") => {}
+                    _ => patterns(value, &at, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                patterns(item, &child(pointer, &index.to_string()), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `pattern` without the identity escapes the `u` flag refuses: a backslash before a
+/// character that is not a letter, a digit, a syntax character or `/` (and not `-` in a
+/// class) means that character, and the flag refuses it. What it matches is the same.
+pub fn without_identity_escapes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(next)
+                    if next.is_ascii_alphanumeric()
+                        || "^$\\.*+?()[]{}|/".contains(next)
+                        || (next == '-' && in_class) =>
+                {
+                    out.push('\\');
+                    out.push(next);
+                }
+                Some(next) => out.push(next),
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Mends the patterns Prism cannot compile (see the module's documentation).
+fn unicode_patterns(doc: &Document, compiles: Compiles, copy: &mut Copy) -> Result<(), String> {
+    let mut found = Vec::new();
+    patterns(&doc.root, "#", &mut found);
+    let mut distinct: Vec<String> = found.iter().map(|(_, p)| p.clone()).collect();
+    distinct.sort();
+    distinct.dedup();
+    let answers = compiles(&distinct)?;
+    // Patterns Prism refuses that JavaScript reads without the flag.
+    let refused: Vec<&String> = distinct
+        .iter()
+        .zip(&answers)
+        .filter(|(_, (unicode, plain))| !unicode && *plain)
+        .map(|(pattern, _)| pattern)
+        .collect();
+    let mended: Vec<String> = refused
+        .iter()
+        .map(|p| without_identity_escapes(p))
+        .collect();
+    let mended_answers = compiles(&mended)?;
+    for (at, pattern) in &found {
+        let Some(index) = refused.iter().position(|p| *p == pattern) else {
+            continue;
+        };
+        if !mended_answers[index].0 {
+            copy.unchecked.push((
+                at.clone(),
+                format!("Prism validates nothing of the schemas holding the pattern `{pattern}`: it is no regular expression with the u flag, which Prism compiles patterns with"),
+            ));
+            continue;
+        }
+        let mended = &mended[index];
+        let path = oracle::document::percent_decode(&at[1..]);
+        if let Some(slot) = copy.root.pointer_mut(&path) {
+            *slot = Value::String(mended.clone());
+            copy.changes.push((
+                at.clone(),
+                format!("`{pattern}` served as `{mended}`: Prism compiles patterns with the u flag, which refuses these escapes, and then validates nothing of the schema"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path key with a fragment (`/tags/{arn}#tagKeys`): the key Prism serves
+/// (`/tags/{arn}%23tagKeys`) and the text after the path of every request to it
+/// (`%23tagKeys`). None without a fragment, or when the fragment names a parameter
+/// (its value is never sent, so no request could match the key).
+pub fn fragment_route(key: &str) -> Option<(String, String)> {
+    let (path, fragment) = key.split_once('#')?;
+    if fragment.contains(['{', '}']) {
+        return None;
+    }
+    // Prism matches path parameters against the key's text as it is (uri-template-lite)
+    // and literal segments after percent-decoding both: the request must carry exactly
+    // the key's text, so anything a path cannot hold is escaped in both.
+    let mut suffix = String::from("%23");
+    for byte in fragment.bytes() {
+        let pchar = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte);
+        if pchar {
+            suffix.push(char::from(byte));
+        } else {
+            suffix.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some((format!("{path}{suffix}"), suffix))
+}
+
+/// Serves every path key with a fragment under its escaped key ([`fragment_route`]) and
+/// records the text its operations' requests carry.
+fn escape_fragments(doc: &Document, copy: &mut Copy) {
+    let Some(Value::Object(paths)) = copy.root.get_mut("paths") else {
+        return;
+    };
+    // Rebuilt in the same order, keys renamed in place.
+    let mut served_paths = Map::new();
+    for (key, item) in std::mem::take(paths) {
+        let route = fragment_route(&key).filter(|(served, _)| {
+            doc.root
+                .get("paths")
+                .is_some_and(|paths| paths.get(served).is_none())
+        });
+        let Some((served, suffix)) = route else {
+            served_paths.insert(key, item);
+            continue;
+        };
+        let pointer = child("#/paths", &key);
+        // The operations' pointers as the generator has them: through a `$ref`.
+        let (item_pointer, resolved) = doc.resolve(&item, &pointer);
+        for method in METHODS {
+            if resolved.get(*method).is_some() {
+                copy.routes
+                    .insert(child(&item_pointer, method), suffix.clone());
+            }
+        }
+        served_paths.insert(served.clone(), item);
+        copy.changes.push((
+            pointer,
+            format!(
+                "served as `{served}`, and its requests carry `{suffix}` after their path: Prism matches a fragment of the key as text of the path, which no request holds"
+            ),
+        ));
+    }
+    *paths = served_paths;
 }
 
 /// Each Swagger 2.0 operation gets the `consumes` and `produces` the generator reads it
@@ -277,4 +470,102 @@ fn replace(doc: &Document, checks: &Checks, example: &Example, copy: &mut Copy) 
 
 fn short(value: &Value) -> String {
     oracle::compare::short(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_keys_fragment_is_served_escaped_and_sent_after_the_path() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.0",
+            "paths": {
+                "/tags/{arn}": { "get": {} },
+                "/tags/{arn}#tagKeys": { "delete": {} },
+                "/#X-Amz-Target=A.Create": { "post": {}, "parameters": [] },
+                "/send/#env/{id}": { "get": {} },
+            }
+        }));
+        let copy = copy(&doc, &|p: &[String]| Ok(vec![(true, true); p.len()])).unwrap();
+        let served: Vec<&str> = copy.root["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            served,
+            [
+                "/tags/{arn}",
+                "/tags/{arn}%23tagKeys",
+                "/%23X-Amz-Target=A.Create",
+                "/send/#env/{id}",
+            ]
+        );
+        assert_eq!(
+            copy.routes.get("#/paths/~1tags~1{arn}#tagKeys/delete"),
+            Some(&"%23tagKeys".to_owned())
+        );
+        assert_eq!(
+            copy.routes.get("#/paths/~1#X-Amz-Target=A.Create/post"),
+            Some(&"%23X-Amz-Target=A.Create".to_owned())
+        );
+        // A fragment naming a parameter is left as written: its value is never sent.
+        assert_eq!(copy.routes.len(), 2);
+        assert_eq!(copy.changes.len(), 2);
+    }
+
+    #[test]
+    fn identity_escapes_the_u_flag_refuses_are_dropped() {
+        assert_eq!(
+            without_identity_escapes(r"^arn:(aws|aws\-cn):osis:.+:pipeline\/.+$"),
+            r"^arn:(aws|aws-cn):osis:.+:pipeline\/.+$"
+        );
+        assert_eq!(
+            without_identity_escapes(r"[a\-z\_]\:\d\.\\"),
+            r"[a\-z_]:\d\.\\"
+        );
+    }
+
+    /// OSIS's ARNs: with `\-` Prism's ajv (u flag) could not compile the schema, and
+    /// every query parameter of the operation went unchecked.
+    #[test]
+    fn patterns_prism_cannot_compile_are_mended_or_listed() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.0",
+            "paths": {"/a": {"get": {"parameters": [
+                {"name": "arn", "in": "query", "schema": {"type": "string", "pattern": "^a\\-b$"}},
+                {"name": "odd", "in": "query", "schema": {"type": "string", "pattern": "^a\\qb$"}},
+                {"name": "ok", "in": "query", "schema": {"type": "string", "pattern": "^a-b$",
+                 "example": "a-b", "properties": {"pattern": {"type": "string"}}}}
+            ]}}}
+        }));
+        // As Node has it: the u flag refuses `\-` and `\q` outside a class.
+        let compiles = |patterns: &[String]| {
+            Ok(patterns
+                .iter()
+                .map(|p| (!p.contains("\\-") && !p.contains("\\q"), true))
+                .collect())
+        };
+        let copy = copy(&doc, &compiles).unwrap();
+        let params = &copy.root["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(params[0]["schema"]["pattern"], "^a-b$");
+        assert_eq!(params[1]["schema"]["pattern"], "^a\\qb$");
+        assert_eq!(copy.changes.len(), 1, "{:?}", copy.changes);
+        assert_eq!(copy.unchecked.len(), 1);
+        assert!(copy.unchecked[0].0.ends_with("/1/schema/pattern"));
+    }
+
+    #[test]
+    fn a_fragment_is_escaped_as_a_path_needs() {
+        assert_eq!(
+            fragment_route("/a#length&checksum x"),
+            Some((
+                "/a%23length&checksum%20x".to_owned(),
+                "%23length&checksum%20x".to_owned()
+            ))
+        );
+        assert_eq!(fragment_route("/a"), None);
+    }
 }

@@ -90,15 +90,17 @@ fn build_arm(api: &Api, op: &Operation) -> String {
                 param.name, param.wire
             );
         }
-        out.push_str("            };\n            let params_back = json!({\n");
+        // Member by member: one `json!` over every parameter recurses once per member,
+        // past the compiler's limit at about fifty (EC2's `RunInstances`).
+        out.push_str("            };\n            let mut params_back = serde_json::Map::new();\n");
         for param in &op.params {
             let _ = writeln!(
                 out,
-                "                {:?}: back(&params.{}),",
+                "            params_back.insert({:?}.to_owned(), back(&params.{}));",
                 param.wire, param.name
             );
         }
-        out.push_str("            });\n");
+        out.push_str("            let params_back = Value::Object(params_back);\n");
     }
     let (body, body_back) = body_statements(api, op);
     out.push_str(&body);
@@ -308,3 +310,36 @@ fn main() {
     }
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EC2's `RunInstances` has about fifty parameters: one `json!` over all of them
+    /// passed the compiler's recursion limit and the harness did not build.
+    #[test]
+    fn parameters_are_written_back_one_statement_each() {
+        let params: Vec<String> = (0..200)
+            .map(|n| {
+                format!(r#"{{"name": "p{n}", "in": "query", "schema": {{"type": "string"}}}}"#)
+            })
+            .collect();
+        let spec = format!(
+            r#"{{"openapi": "3.0.0", "info": {{"title": "t", "version": "1"}},
+                "paths": {{"/a": {{"get": {{"operationId": "many", "parameters": [{}],
+                "responses": {{"204": {{"description": "none"}}}}}}}}}}}}"#,
+            params.join(",")
+        );
+        let generated = codegen::generate(&codegen::Config::text("many.json", spec)).unwrap();
+        let main = main_rs(&generated.models[0]);
+        for n in 0..200 {
+            assert!(
+                main.contains(&format!(
+                    "params_back.insert(\"p{n}\".to_owned(), back(&params.p{n}));"
+                )),
+                "p{n}"
+            );
+        }
+        assert!(!main.contains("params_back = json!({\n"));
+    }
+}

@@ -4,12 +4,13 @@
 //! sent and what the description says. An excuse covers that one violation or status,
 //! never the rest of the operation. Anything that cannot be read is a failure.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use codegen::model::{Api, Location, Operation, Payload, Style, Ty, TypeKind};
 use serde_json::Value;
 
-use super::cases::{place, Asked, Case, Pass};
+use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::{by_case, Answer, Report};
 use oracle::document::{child, types};
 use oracle::validate::Checks;
@@ -27,6 +28,10 @@ pub enum Defect {
     /// A required property with a capital letter in a `deepObject` (or exploded form)
     /// object parameter: Prism lowercases the keys it receives, never the schema's.
     DeepObjectCapitals,
+    /// An optional `deepObject` (or exploded form) query object of `type: object` that
+    /// was not sent: Prism builds it as an object all the same and finds its required
+    /// properties missing.
+    AbsentObject,
     /// An array property of a URL-encoded body without an encoding `style`: Prism reads
     /// every value as text ("must be array").
     FormArray,
@@ -43,6 +48,10 @@ pub enum Defect {
     /// `oneOf` also has a string branch that takes the same text: Prism coerces inside
     /// one branch and carries the result into the next.
     OneOfCoercion,
+    /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
+    /// text) whose schema is not a string: Prism validates the raw text against the
+    /// schema ("Request body must be object").
+    RawBody,
     /// Prism's own mock body breaks the description: Prism flags it, the independent
     /// validator agrees, and `decode` failed where they say.
     InvalidMock,
@@ -53,6 +62,9 @@ pub enum Defect {
     FloatPastRange,
     /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
     TooComplex,
+    /// Prism cannot write its mock of a `text/*` response whose schema is not a string
+    /// (an object, array, number or boolean): 500 `NO_COMPLEX_OBJECT_TEXT`.
+    ComplexText,
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
     /// log says so).
     HeaderCharacter,
@@ -69,6 +81,9 @@ impl Defect {
             }
             Defect::TabDelimited => "Prism cannot read Swagger tsv query parameters",
             Defect::DeepObjectCapitals => "Prism lowercases deepObject keys, never the schema's",
+            Defect::AbsentObject => {
+                "Prism reads an absent deepObject or exploded form object as an empty object"
+            }
             Defect::FormArray => {
                 "Prism reads URL-encoded array properties without an encoding style as text"
             }
@@ -80,6 +95,9 @@ impl Defect {
             Defect::OneOfCoercion => {
                 "Prism coerces parameter text inside one oneOf branch and carries it into the next"
             }
+            Defect::RawBody => {
+                "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
+            }
             Defect::InvalidMock => {
                 "Prism's mock body breaks the description, and decode rightly refuses it"
             }
@@ -88,6 +106,9 @@ impl Defect {
                 "Prism's mock writes ±2^128 for format: float, past f32's range"
             }
             Defect::TooComplex => "Prism cannot make a body for this schema (SCHEMA_TOO_COMPLEX)",
+            Defect::ComplexText => {
+                "Prism cannot write a mock that is not a string as text/* (NO_COMPLEX_OBJECT_TEXT)"
+            }
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
             }
@@ -126,16 +147,25 @@ pub struct Run<'a> {
     pub built: &'a [Value],
     pub asked: &'a [Vec<Asked>],
     pub answers: &'a [Answer],
+    /// Operations not sent (by index), each listed as a gap: Prism cannot tell them from
+    /// another operation.
+    pub unsent: &'a BTreeMap<usize, String>,
 }
 
 pub fn judge(run: &Run, report: &mut Report) {
     gaps(run, report);
     let answers = by_case(run.answers);
     for (n, (case, built)) in run.cases.iter().zip(run.built).enumerate() {
+        if run.unsent.contains_key(&case.index) {
+            continue;
+        }
         let op = &run.api.operations[case.index];
         let who = format!("{} [{}]", op.id, case.pass.as_str());
         for (place, why) in &case.impossible {
             report.impossible.push(format!("{who} {place}: {why}"));
+        }
+        for (place, why) in &case.left_out {
+            report.gaps.push(format!("{who} {place}: left out: {why}"));
         }
         if let Some(unfit) = built.get("unfit").and_then(Value::as_str) {
             report.failures.push(format!("{who}: {unfit}"));
@@ -143,9 +173,18 @@ pub fn judge(run: &Run, report: &mut Report) {
         }
         round_trip(run, op, case, built, &who, report);
         if let Some(refusal) = built.get("refusal").and_then(Value::as_str) {
-            report
-                .failures
-                .push(format!("{who}: the request was refused: {refusal}"));
+            match nested_refusal(op, case, refusal) {
+                Some(place) => report.excused.push(Excused {
+                    operation: op.id.clone(),
+                    pass: case.pass.as_str(),
+                    place,
+                    status: None,
+                    defect: Defect::Impossible,
+                }),
+                None => report
+                    .failures
+                    .push(format!("{who}: the request was refused: {refusal}")),
+            }
             continue;
         }
         let answers = answers.get(&n).map(Vec::as_slice).unwrap_or_default();
@@ -158,6 +197,23 @@ pub fn judge(run: &Run, report: &mut Report) {
     }
     report.excused.sort();
     report.excused.dedup();
+}
+
+/// The place of the parameter the runtime refused as nested too deeply, when the case
+/// holds it as impossible for that reason (a required parameter whose every value nests a
+/// list or an object, which no style writes).
+fn nested_refusal(op: &Operation, case: &Case, refusal: &str) -> Option<String> {
+    let rest = refusal.strip_prefix("parameter `")?;
+    let (wire, problem) = rest.split_once('`')?;
+    if !problem.starts_with(" is nested too deeply") {
+        return None;
+    }
+    let param = op.params.iter().find(|p| p.wire == wire)?;
+    let here = place(param.location, &param.wire);
+    case.impossible
+        .iter()
+        .any(|(place, why)| *place == here && why == NESTED)
+        .then_some(here)
 }
 
 /// What the run leaves untested on purpose: one item for a list in the path (a literal
@@ -308,8 +364,10 @@ fn request_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
                     found.push(violation);
                 }
             }
-        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX") {
-            // About Prism's answer, not the request: see `statuses`.
+        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX") || kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+        {
+            // About Prism's answer, not the request (Prism validated the request before
+            // and its violations are in the header): see `statuses`.
         } else if kind.contains("stoplight.io/prism/errors#") {
             // NO_PATH_MATCHED_ERROR, UNAUTHORIZED …: the request did not fit at all.
             found.push(Violation {
@@ -323,14 +381,35 @@ fn request_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
 }
 
 /// The `sl-violations` header's entries of severity `Error` (deprecation warnings are
-/// not violations): none without the header; an error when it is not a JSON list (Prism
-/// cuts long ones into `Too many violations! …`) or not UTF-8.
+/// not violations): none without the header; an error when it is not UTF-8 or not a
+/// JSON list. Prism cuts a long list into `Too many violations! ` and its first 8092
+/// characters (`prism-http-server/dist/server.js:30-40`), and lists the request's
+/// violations before the response's (`:75`): once a complete entry about the response
+/// is read, every one about the request was, and the complete entries are the answer.
+/// A cut list without one is an error.
 fn header_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
     let Some(raw) = answer.header("sl-violations") else {
         return Ok(Vec::new());
     };
     let text = std::str::from_utf8(raw)
         .map_err(|_| "the sl-violations header is not UTF-8 text".to_owned())?;
+    if let Some(cut) = text.strip_prefix("Too many violations! ") {
+        let entries = complete_entries(cut);
+        let about_response = entries
+            .iter()
+            .any(|entry| entry.pointer("/location/0").and_then(Value::as_str) == Some("response"));
+        if !about_response {
+            return Err(format!(
+                "the sl-violations header was cut before the request's violations ended: {}",
+                text.chars().take(120).collect::<String>()
+            ));
+        }
+        return entries
+            .iter()
+            .filter(|entry| severity_error(entry))
+            .map(violation)
+            .collect();
+    }
     let list: Vec<Value> = serde_json::from_str(text).map_err(|error| {
         format!(
             "the sl-violations header is not a JSON list ({error}): {}",
@@ -341,6 +420,26 @@ fn header_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
         .filter(|entry| severity_error(entry))
         .map(violation)
         .collect()
+}
+
+/// The complete values at the start of a JSON list that was cut short.
+fn complete_entries(text: &str) -> Vec<Value> {
+    let mut entries = Vec::new();
+    let Some(mut rest) = text.strip_prefix('[') else {
+        return entries;
+    };
+    loop {
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+        let Some(Ok(entry)) = stream.next() else {
+            return entries;
+        };
+        entries.push(entry);
+        rest = rest[stream.byte_offset()..].trim_start();
+        match rest.strip_prefix(',') {
+            Some(next) => rest = next,
+            None => return entries,
+        }
+    }
 }
 
 fn severity_error(entry: &Value) -> bool {
@@ -472,14 +571,21 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
                 .params
                 .iter()
                 .find(|p| p.location == location && p.wire.eq_ignore_ascii_case(name))?;
-            let sent = case.params.get(&param.wire)?;
+            let object_style =
+                param.style == Style::DeepObject || (param.style == Style::Form && param.explode);
+            let Some(sent) = case.params.get(&param.wire) else {
+                let absent_object = location == Location::Query
+                    && object_style
+                    && !param.required
+                    && violation.code == "required"
+                    && quoted(&violation.message).is_some_and(|key| requires(run, param, key));
+                return absent_object.then_some(Defect::AbsentObject);
+            };
             let items = sent.as_array().map_or(0, Vec::len);
             let spaced = matches!(param.style, Style::SpaceDelimited) && !param.explode;
             if location == Location::Query && spaced && items >= 2 {
                 return Some(Defect::SpaceDelimited);
             }
-            let object_style =
-                param.style == Style::DeepObject || (param.style == Style::Form && param.explode);
             if location == Location::Query
                 && object_style
                 && violation.code == "required"
@@ -492,9 +598,26 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
             }
             None
         }
+        "body" if location == ["body"] && raw_body(run, op, violation) => Some(Defect::RawBody),
         "body" => form_defect(run, op, case, violation, name),
         _ => None,
     }
+}
+
+/// Whether the parameter's schema is `type: object` (what Prism's deepObject and form
+/// readers test, `prism-http/dist/validator/deserializers/style/deepObject.js:24`,
+/// `form.js:8,13`) and requires `key`.
+fn requires(run: &Run, param: &codegen::model::Param, key: &str) -> bool {
+    let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let schema = run.doc.resolve(schema, &pointer).1;
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|required| required.iter().any(|k| k.as_str() == Some(key)))
 }
 
 /// A required Swagger `tsv` parameter reported missing.
@@ -553,6 +676,37 @@ fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
         .collect();
     let has = |ty: &str| branch_types.iter().any(|t| t.iter().any(|t| t == ty));
     (has("integer") || has("number") || has("boolean")) && has("string")
+}
+
+/// A `type` violation of the whole body, sent in a media type Prism reads as text (not
+/// JSON, not a form), whose schema's type is known and is not a string
+/// (`prism-http-server/dist/server.js:41-51` reads such a body as text;
+/// `prism-http/dist/validator/validators/body.js:151-155` validates that text as it is).
+fn raw_body(run: &Run, op: &Operation, violation: &Violation) -> bool {
+    let Some(content) = op.body.as_ref().and_then(|b| b.contents.first()) else {
+        return false;
+    };
+    let media = content.media_types[0].to_ascii_lowercase();
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    let parsed = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        || essence == "application/x-www-form-urlencoded"
+        || essence == "multipart/form-data";
+    if parsed || !matches!(content.payload, Payload::Text | Payload::Binary) {
+        return false;
+    }
+    let Some((node, at)) = content
+        .schema
+        .as_deref()
+        .and_then(|at| Some((run.doc.get(at)?, at)))
+    else {
+        return false;
+    };
+    let kinds = types(run.doc.resolve(node, at).1);
+    violation.code == "type"
+        && violation.message.starts_with("Request body must be ")
+        && !kinds.is_empty()
+        && !kinds.iter().any(|t| t == "string")
 }
 
 /// The defects of form and multipart bodies (items 4 and 5 of the notes).
@@ -762,23 +916,18 @@ fn answer_defect(
         if kind.ends_with("#SCHEMA_TOO_COMPLEX") && answer.status == 500 {
             return Ok(Some(Defect::TooComplex));
         }
+        if kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+            && answer.status == 500
+            && asked_response(op, asked).is_some_and(|r| text_not_string(run, r))
+        {
+            return Ok(Some(Defect::ComplexText));
+        }
         return Ok(None);
     }
     if !answer.decoded.starts_with("DecodeError") {
         return Ok(None);
     }
-    let response = op.responses.iter().find(|r| {
-        format!(
-            "{} {}",
-            if asked.expected.starts_with("Ok") {
-                "Ok"
-            } else {
-                "Err"
-            },
-            r.variant
-        ) == asked.expected
-    });
-    let Some(response) = response else {
+    let Some(response) = asked_response(op, asked) else {
         return Ok(None);
     };
     let documented = response.contents.iter().find(|c| c.schema.is_some());
@@ -832,6 +981,42 @@ fn answer_defect(
         along(&failed_at, &invalid_at) && prism_at.iter().any(|p| along(p, &invalid_at))
     });
     Ok(agree.then_some(Defect::InvalidMock))
+}
+
+/// The documented response that `asked` expects.
+fn asked_response<'o>(op: &'o Operation, asked: &Asked) -> Option<&'o codegen::model::Response> {
+    op.responses.iter().find(|r| {
+        format!(
+            "{} {}",
+            if asked.expected.starts_with("Ok") {
+                "Ok"
+            } else {
+                "Err"
+            },
+            r.variant
+        ) == asked.expected
+    })
+}
+
+/// Whether `response` documents a `text/*` media type whose schema says its value is not
+/// a string: Prism's mock of it is then an object, list, number or boolean, which its
+/// text serializer refuses (`prism-http-server/dist/serialize.js:17-26`).
+fn text_not_string(run: &Run, response: &codegen::model::Response) -> bool {
+    response.contents.iter().any(|content| {
+        let text = content
+            .media_types
+            .iter()
+            .any(|m| m.to_ascii_lowercase().starts_with("text/"));
+        let Some(node) = content
+            .schema
+            .as_deref()
+            .and_then(|s| Some((run.doc.get(s)?, s)))
+        else {
+            return false;
+        };
+        let kinds = types(run.doc.resolve(node.0, node.1).1);
+        text && !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+    })
 }
 
 /// Whether `decode` refused a number as out of range at a member to which Prism's body
@@ -920,6 +1105,34 @@ mod tests {
         assert!(request_violations(&latin1).is_err());
     }
 
+    /// Spanner's scans: Prism's mock breaks the description in so many places that it
+    /// cut the header; the request's violations come first, so a complete entry about
+    /// the response shows that every one about the request was read.
+    #[test]
+    fn a_cut_violations_header_is_read_up_to_the_cut_when_the_request_part_is_whole() {
+        let header = |text: &str| Answer {
+            headers: vec![("sl-violations".to_owned(), text.as_bytes().to_vec())],
+            ..Answer::default()
+        };
+        let request = r#"{"location":["request","query","n"],"severity":"Error","code":"type","message":"x"}"#;
+        let response = r#"{"location":["response","body","a"],"severity":"Error","code":"type","message":"y"}"#;
+        let only_response = header(&format!(
+            "Too many violations! [{response},{response},{{\"loc"
+        ));
+        assert!(request_violations(&only_response).unwrap().is_empty());
+        let both = header(&format!(
+            "Too many violations! [{request}, {response},{{\"loc"
+        ));
+        let found = request_violations(&both).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].location, ["request", "query", "n"]);
+        // Cut among the request's own: more of them may have followed.
+        let requests_only = header(&format!(
+            "Too many violations! [{request},{request},{{\"loc"
+        ));
+        assert!(request_violations(&requests_only).is_err());
+    }
+
     #[test]
     fn warnings_are_not_violations() {
         let answer = Answer {
@@ -930,6 +1143,28 @@ mod tests {
             ..Answer::default()
         };
         assert!(request_violations(&answer).unwrap().is_empty());
+    }
+
+    /// Prism validates the request before it writes its mock: when the writing fails
+    /// (`NO_COMPLEX_OBJECT_TEXT`), the request's violations are still in the header, and
+    /// the failure itself is not one of them.
+    #[test]
+    fn a_mock_prism_cannot_write_is_not_a_request_violation() {
+        let answer = Answer {
+            status: 500,
+            headers: vec![
+                ("content-type".to_owned(), b"application/problem+json".to_vec()),
+                (
+                    "sl-violations".to_owned(),
+                    br#"[{"location":["request","query","n"],"severity":"Error","code":"type","message":"x"}]"#.to_vec(),
+                ),
+            ],
+            body: br#"{"type":"https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT","title":"Cannot serialise complex objects as text","status":500}"#.to_vec(),
+            ..Answer::default()
+        };
+        let found = request_violations(&answer).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].location, ["request", "query", "n"]);
     }
 
     #[test]

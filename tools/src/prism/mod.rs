@@ -172,12 +172,19 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         operations: api.operations.len(),
         ..Report::default()
     };
+    let mut routes = BTreeMap::new();
     let served = if has_external_refs(&doc.root) {
         // The copy would lose the files its `$ref`s name: Prism serves the original.
         spec.to_path_buf()
     } else {
-        let copy = copy::copy(&doc);
+        let copy = copy::copy(&doc, &server::regexp_compiles)?;
         report.changes = copy.changes;
+        report.gaps.extend(
+            copy.unchecked
+                .iter()
+                .map(|(pointer, why)| format!("{pointer}: {why}")),
+        );
+        routes = copy.routes;
         let served = work.join("description.json");
         write(
             &served,
@@ -203,9 +210,20 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         }),
     )?;
 
+    let unsent = indistinct(api, &routes);
+    for (index, others) in &unsent {
+        let op = &api.operations[*index];
+        report.gaps.push(format!(
+            "{} ({} {}): not sent: Prism cannot tell it from {others}, which have the same method and path but for parameter names",
+            op.id, op.method, op.path
+        ));
+    }
     let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
     let mut answers: Vec<Answer> = Vec::new();
     for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
+        if unsent.contains_key(&case.index) {
+            continue;
+        }
         let op = &api.operations[case.index];
         let Some(request) = built.get("request") else {
             continue;
@@ -216,14 +234,15 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
                 .collect(),
             Pass::Edges => vec![None],
         };
+        let route = routes.get(&op.pointer).map_or("", String::as_str);
         for prefer in prefers {
             report.sent += 1;
-            let mut sent = send(&mut prism, request, prefer, false);
+            let mut sent = send(&mut prism, request, route, prefer, false);
             // Prism's static mock gives up on large schemas (SCHEMA_TOO_COMPLEX); its
             // dynamic one (seeded, so the same every run) makes a body all the same.
             if sent.as_ref().is_ok_and(too_complex) && prefer.is_some() {
                 report.sent += 1;
-                sent = send(&mut prism, request, prefer, true);
+                sent = send(&mut prism, request, route, prefer, true);
             }
             match sent {
                 Ok(answer) => answers.push(Answer {
@@ -309,10 +328,58 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
             built: &built,
             asked: &asked,
             answers: &answers,
+            unsent: &unsent,
         },
         &mut report,
     );
     Ok(report)
+}
+
+/// Operations Prism cannot tell apart: the same method and the same path but for the
+/// names of its parameters (Spanner's `GET /v1/{name}` and `GET /v1/{parent}`, which
+/// OpenAPI forbids). Prism answers every request to them as one of them, so a request
+/// to the others would be checked against another operation: none is sent. By index,
+/// with the operations each is confused with.
+fn indistinct(
+    api: &codegen::model::Api,
+    routes: &BTreeMap<String, String>,
+) -> BTreeMap<usize, String> {
+    let mut by_route: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        let route = routes.get(&op.pointer).map_or("", String::as_str);
+        let mut shape = String::new();
+        let mut in_name = false;
+        for c in format!("{}{route}", op.path).chars() {
+            match c {
+                '{' => {
+                    in_name = true;
+                    shape.push_str("{}");
+                }
+                '}' => in_name = false,
+                _ if in_name => {}
+                _ => shape.push(c),
+            }
+        }
+        by_route
+            .entry((op.method.to_string(), shape))
+            .or_default()
+            .push(index);
+    }
+    let mut unsent = BTreeMap::new();
+    for indices in by_route.values().filter(|indices| indices.len() > 1) {
+        for &index in indices {
+            let others: Vec<String> = indices
+                .iter()
+                .filter(|&&other| other != index)
+                .map(|&other| {
+                    let op = &api.operations[other];
+                    format!("{} ({} {})", op.id, op.method, op.path)
+                })
+                .collect();
+            unsent.insert(index, others.join(", "));
+        }
+    }
+    unsent
 }
 
 /// One answer of Prism's.
@@ -352,17 +419,19 @@ fn too_complex(answer: &Answer) -> bool {
         && String::from_utf8_lossy(&answer.body).contains("prism/errors#SCHEMA_TOO_COMPLEX")
 }
 
-/// Sends a built request (JSON from the harness) to the current Prism; `dynamic` asks
+/// Sends a built request (JSON from the harness) to the current Prism, with `route`
+/// after its path (the escaped fragment of a path key, see [`copy`]); `dynamic` asks
 /// for a body made by its dynamic mock.
 fn send(
     prism: &mut server::Prism,
     request: &Value,
+    route: &str,
     prefer: Option<u16>,
     dynamic: bool,
 ) -> Result<Answer, Sent> {
     let uri = request["uri"].as_str().unwrap_or_default();
     let uri = match uri.strip_prefix(BUILT_BASE) {
-        Some(rest) => format!("{}{rest}", prism.url),
+        Some(rest) => format!("{}{}", prism.url, routed(rest, route)),
         None => return Err(Sent::Failed(format!("a request to another server: {uri}"))),
     };
     let mut builder = ureq::http::Request::builder()
@@ -417,6 +486,14 @@ fn send(
         body,
         ..Answer::default()
     })
+}
+
+/// `route` put after the path of `target` (a path and maybe a query), before its query.
+fn routed(target: &str, route: &str) -> String {
+    match target.split_once('?') {
+        Some((path, query)) => format!("{path}{route}?{query}"),
+        None => format!("{target}{route}"),
+    }
 }
 
 fn encode(bytes: &[u8]) -> String {
@@ -533,4 +610,51 @@ pub(crate) fn by_case(answers: &[Answer]) -> BTreeMap<usize, Vec<&Answer>> {
         grouped.entry(answer.case).or_default().push(answer);
     }
     grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_prism_cannot_tell_apart_are_found() {
+        let spec = json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/v1/{name}": {"get": {"operationId": "operations", "parameters": [
+                    {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}},
+                "/v1/{parent}": {"get": {"operationId": "scans", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}},
+                    "post": {"operationId": "create", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}},
+                "/v1/{parent}#tags": {"get": {"operationId": "tags", "parameters": [
+                    {"name": "parent", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "none"}}}}
+            }
+        });
+        let generated =
+            codegen::generate(&codegen::Config::text("t.json", spec.to_string())).unwrap();
+        let api = &generated.models[0];
+        let tags = api.operations.iter().find(|op| op.id == "tags").unwrap();
+        let routes = BTreeMap::from([(tags.pointer.clone(), "%23tags".to_owned())]);
+        let unsent: Vec<&str> = indistinct(api, &routes)
+            .keys()
+            .map(|&index| api.operations[index].id.as_str())
+            .collect();
+        assert_eq!(unsent.len(), 2, "{unsent:?}");
+        assert!(unsent.contains(&"operations") && unsent.contains(&"scans"));
+        // Without its route the fragment's operation is the same GET too.
+        assert_eq!(indistinct(api, &BTreeMap::new()).len(), 3);
+    }
+
+    #[test]
+    fn a_route_goes_after_the_path_before_the_query() {
+        assert_eq!(routed("/tags/a?k=1", "%23tagKeys"), "/tags/a%23tagKeys?k=1");
+        assert_eq!(routed("/", "%23X=1"), "/%23X=1");
+        assert_eq!(routed("/a?b", ""), "/a?b");
+    }
 }

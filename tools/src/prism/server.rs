@@ -135,3 +135,35 @@ fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), St
         }
     }
 }
+
+/// What Node's `RegExp` (the engine Prism's ajv compiles patterns with) makes of each
+/// pattern: whether it compiles with the `u` flag (as ajv compiles them) and without.
+pub fn regexp_compiles(patterns: &[String]) -> Result<Vec<(bool, bool)>, String> {
+    use std::io::Write as _;
+    const SCRIPT: &str = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{\
+        const ok=(p,f)=>{try{new RegExp(p,f);return true}catch(e){return false}};\
+        process.stdout.write(JSON.stringify(JSON.parse(s).map(p=>[ok(p,'u'),ok(p,'')])))})";
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("node")
+        .args(["-e", SCRIPT])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    let input = serde_json::to_vec(patterns).map_err(|e| e.to_string())?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    let _ = writer.join();
+    if !output.status.success() {
+        return Err("node could not check the description's patterns".to_owned());
+    }
+    let answers: Vec<(bool, bool)> = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("node's answer on the patterns is not JSON: {e}"))?;
+    if answers.len() != patterns.len() {
+        return Err("node did not answer for every pattern".to_owned());
+    }
+    Ok(answers)
+}
