@@ -68,6 +68,8 @@ prism! {
     spec_camunda_users => "specs/camunda-users.yaml",
     spec_elastic_users => "specs/elastic-users.json",
     spec_github_issues => "specs/github-issues.yaml",
+    spec_message_stream => "specs/message-stream.yaml",
+    spec_stripe_customers => "specs/stripe-customers.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

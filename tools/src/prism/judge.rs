@@ -1014,8 +1014,33 @@ fn text_not_string(run: &Run, response: &codegen::model::Response) -> bool {
         else {
             return false;
         };
-        let kinds = types(run.doc.resolve(node.0, node.1).1);
-        text && !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+        text && never_string(run, node.0, node.1)
+    })
+}
+
+/// Whether every value of the schema has a known type that is not a string: its own
+/// `type`, or, for a `oneOf`/`anyOf` without one, every branch's (a stream's events by
+/// their `type`, each an object). Prism's mock of such a schema is never a string.
+fn never_string(run: &Run, node: &Value, at: &str) -> bool {
+    let (at, node) = run.doc.resolve(node, at);
+    let kinds = types(node);
+    if !kinds.is_empty() {
+        return !kinds.iter().any(|t| t == "string");
+    }
+    ["oneOf", "anyOf"].iter().any(|key| {
+        node.get(*key)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| {
+                !branches.is_empty()
+                    && branches.iter().enumerate().all(|(index, branch)| {
+                        let kinds = types(
+                            run.doc
+                                .resolve(branch, &child(&child(&at, key), &index.to_string()))
+                                .1,
+                        );
+                        !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+                    })
+            })
     })
 }
 
