@@ -38,8 +38,8 @@ else
     done
 fi
 
-# Seeds: the fixtures, the project's specs and, when present, the real descriptions in
-# ../shared/specs/. Copied at run time, never committed, flattened to names made unique
+# Seeds: the fixtures, the project's specs and the real descriptions in testdata/real/.
+# Copied at run time, never committed, flattened to names made unique
 # by a number (`a/b.yaml` and `a_b.yaml` flatten alike).
 # Fixtures of known, still open crashes and hangs (any `open/` directory, such as
 # codegen/tests/fixtures/hostile/open/ and fuzz/open/) are left out: they would stop the
@@ -51,7 +51,7 @@ while IFS= read -r -d '' file; do
     n=$((n + 1))
     cp "$file" "$seeds/$n-$(basename "$file")"
 done < <(
-    for dir in ../codegen/tests/fixtures ../specs ../../shared/specs; do
+    for dir in ../codegen/tests/fixtures ../specs ../testdata/real; do
         [ -d "$dir" ] || continue
         find "$dir" -path '*/open' -prune -o \
             -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 |

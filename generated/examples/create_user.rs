@@ -3,7 +3,7 @@
 //!
 //! Run it against any server of the description, a Prism mock for instance:
 //! `cargo run -p generated --features client --example create_user -- http://127.0.0.1:4010`
-//! (the tests do, in `codegen/tests/prism.rs`).
+//! (the tests do, in `tools/tests/prism.rs`).
 
 use generated::camunda_users::auth::Credentials;
 use generated::camunda_users::models::UserRequest;
