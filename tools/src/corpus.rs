@@ -7,7 +7,9 @@
 //! - crashes: a panic caught as an internal error, or a process that died (must be 0);
 //! - for a fixed sample (every n-th description, sorted by path), how many crates pass
 //!   `cargo clippy` with warnings denied, and for every one that does not, why;
-//! - for a fixed sample, the Prism run (`tools prism`) of each.
+//! - for a fixed sample, the Prism run (`tools prism`) of each;
+//! - how many operations were recognised as paginated, by what said so and how the next
+//!   page is asked for (issue 17's count; a sample is checked by hand in docs/sdk.md).
 //!
 //! Each description is generated in a process of its own (this binary, `corpus --one`),
 //! so that a crash or a hang costs one description, not the sweep. Everything goes under
@@ -63,6 +65,9 @@ struct Outcome {
     errors: Vec<(String, String)>,
     /// Warnings by kind.
     warnings: BTreeMap<String, usize>,
+    /// Operations, and those recognised as paginated by convention.
+    operations: usize,
+    paginated: BTreeMap<String, usize>,
     seconds: f64,
 }
 
@@ -103,6 +108,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         "refused": report.refused.iter().map(|(kind, list)| (kind.clone(), json!(list))).collect::<serde_json::Map<_, _>>(),
         "crashes": report.crashes,
         "warnings": report.warnings,
+        "operations": report.operations,
+        "paginated": report.paginated,
         "generation_seconds": generation_seconds,
         "compiled": compiled.iter().map(|(path, result)| json!({
             "description": shown(path, &dir),
@@ -214,10 +221,19 @@ fn one(spec: &Path) -> Value {
         counts
     };
     match codegen::generate(&config) {
-        Ok(generated) => json!({
-            "status": "generated",
-            "warnings": by_kind(&generated.warnings, false),
-        }),
+        Ok(generated) => {
+            let operations = generated.models.iter().flat_map(|api| &api.operations);
+            let mut paginated: BTreeMap<String, usize> = BTreeMap::new();
+            for pagination in operations.clone().filter_map(|op| op.pagination.as_ref()) {
+                *paginated.entry(convention(pagination)).or_default() += 1;
+            }
+            json!({
+                "status": "generated",
+                "warnings": by_kind(&generated.warnings, false),
+                "operations": operations.count(),
+                "paginated": paginated,
+            })
+        }
         Err(problems) => {
             let internal = problems.errors().any(|d| d.kind == codegen::Kind::Internal);
             let errors: Vec<Value> = problems
@@ -231,6 +247,24 @@ fn one(spec: &Path) -> Value {
             })
         }
     }
+}
+
+/// What recognised an operation's pagination and how it asks for the next page:
+/// `x-ms-pageable: next link`, `shape: cursor`.
+fn convention(pagination: &codegen::model::Pagination) -> String {
+    use codegen::model::{NextPage, PaginationSource};
+    let source = match &pagination.source {
+        PaginationSource::Extension(name) => *name,
+        PaginationSource::Shape => "shape",
+    };
+    let next = match &pagination.next {
+        NextPage::LinkHeader(_) => "Link header",
+        NextPage::Link(_) => "next link",
+        NextPage::Cursor { .. } => "cursor",
+        NextPage::LastItem { .. } => "last item",
+        NextPage::Offset { .. } => "offset",
+    };
+    format!("{source}: {next}")
 }
 
 /// Generates each description in a process of its own, `jobs` at a time.
@@ -268,6 +302,8 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
         status: "crashed",
         errors: vec![("crash".to_owned(), why)],
         warnings: BTreeMap::new(),
+        operations: 0,
+        paginated: BTreeMap::new(),
         seconds: start.elapsed().as_secs_f64(),
     };
     let child = Command::new(exe)
@@ -332,11 +368,19 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
         .flatten()
         .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or(0) as usize))
         .collect();
+    let paginated = line["paginated"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or(0) as usize))
+        .collect();
     Outcome {
         path: path.to_path_buf(),
         status,
         errors,
         warnings,
+        operations: line["operations"].as_u64().unwrap_or(0) as usize,
+        paginated,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -351,6 +395,10 @@ struct Report {
     crashes: Vec<(String, String)>,
     /// Warnings by kind: how many, in how many descriptions.
     warnings: BTreeMap<String, (usize, usize)>,
+    /// Operations of the descriptions that generate.
+    operations: usize,
+    /// Paginated operations by convention: how many, in how many descriptions.
+    paginated: BTreeMap<String, (usize, usize)>,
     slowest: Vec<(String, f64)>,
 }
 
@@ -362,12 +410,20 @@ impl Report {
             refused: BTreeMap::new(),
             crashes: Vec::new(),
             warnings: BTreeMap::new(),
+            operations: 0,
+            paginated: BTreeMap::new(),
             slowest: Vec::new(),
         };
         for outcome in outcomes {
             let name = shown(&outcome.path, dir);
             for (kind, count) in &outcome.warnings {
                 let entry = report.warnings.entry(kind.clone()).or_default();
+                entry.0 += count;
+                entry.1 += 1;
+            }
+            report.operations += outcome.operations;
+            for (convention, count) in &outcome.paginated {
+                let entry = report.paginated.entry(convention.clone()).or_default();
                 entry.0 += count;
                 entry.1 += 1;
             }
@@ -408,6 +464,14 @@ impl Report {
         println!("  warnings by kind (count, descriptions):");
         for (kind, (count, descriptions)) in &self.warnings {
             println!("    {kind}: {count} in {descriptions}");
+        }
+        let paginated: usize = self.paginated.values().map(|(count, _)| count).sum();
+        println!(
+            "  paginated: {paginated} of {} operations (count, descriptions):",
+            self.operations
+        );
+        for (convention, (count, descriptions)) in &self.paginated {
+            println!("    {convention}: {count} in {descriptions}");
         }
         println!("  slowest:");
         for (name, seconds) in &self.slowest {

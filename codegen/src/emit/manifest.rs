@@ -227,21 +227,37 @@ pub fn manifest(
          [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
          description = \"{description}\"\npublish = false\n\n[dependencies]\n"
     );
-    let chosen = CHOSEN.iter().filter_map(|dependency| {
-        let (_, more) = wanted
-            .chosen
-            .iter()
-            .find(|(name, _)| *name == dependency.name)?;
-        Some((dependency, more.as_slice()))
-    });
-    let mut all: Vec<(&Dependency, &[&str])> = DEPENDENCIES
+    let chosen: Vec<(&Dependency, Vec<&str>)> = CHOSEN
         .iter()
-        .filter(|d| !wanted.without.contains(&d.name))
-        .map(|d| (d, &[][..]))
-        .chain(chosen)
+        .filter_map(|dependency| {
+            let (_, more) = wanted
+                .chosen
+                .iter()
+                .find(|(name, _)| *name == dependency.name)?;
+            Some((dependency, more.clone()))
+        })
         .collect();
+    let is_chosen = |name: &str| chosen.iter().any(|(d, _)| d.name == name);
+    // A crate the settings choose that the runtime's client also uses (`bytes`) is one
+    // entry: always there, with the features of both.
+    let mut all: Vec<(&Dependency, Vec<&str>)> = DEPENDENCIES
+        .iter()
+        .filter(|d| !wanted.without.contains(&d.name) && !is_chosen(d.name))
+        .map(|d| (d, Vec::new()))
+        .collect();
+    for (dependency, mut more) in chosen.iter().cloned() {
+        if let Some(runtime_side) = DEPENDENCIES.iter().find(|d| d.name == dependency.name) {
+            more.extend(
+                runtime_side
+                    .features
+                    .iter()
+                    .filter(|f| !dependency.features.contains(f)),
+            );
+        }
+        all.push((dependency, more));
+    }
     all.sort_by_key(|(dependency, _)| dependency.name);
-    for (dependency, more) in all {
+    for (dependency, more) in &all {
         if dependency.runtime_only && matches!(runtime, Runtime::Path(_)) {
             continue;
         }
@@ -262,7 +278,8 @@ pub fn manifest(
         toml.push_str(&format!("openapi-runtime = {{ path = \"{path}\" }}\n"));
     }
     toml.push('\n');
-    toml.push_str(&features_toml(features, runtime));
+    let always: Vec<&str> = chosen.iter().map(|(d, _)| d.name).collect();
+    toml.push_str(&features_toml(features, runtime, &always));
     toml.push_str(
         "\n# A workspace of its own, so the crate builds wherever it is written.\n[workspace]\n",
     );
@@ -294,8 +311,8 @@ fn dependency_line(dependency: &Dependency, more: &[&str]) -> String {
 }
 
 /// The `[features]`: a feature per group, `full` for all of them (the default), and the
-/// client's.
-fn features_toml(features: &[String], runtime: &Runtime) -> String {
+/// client's, which turns on the optional dependencies but those in `always`.
+fn features_toml(features: &[String], runtime: &Runtime, always: &[&str]) -> String {
     let mut toml = String::from("[features]\n");
     if !features.is_empty() {
         let all: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
@@ -312,7 +329,7 @@ fn features_toml(features: &[String], runtime: &Runtime) -> String {
             // `client` feature lists them.
             let optional: Vec<String> = DEPENDENCIES
                 .iter()
-                .filter(|dependency| dependency.optional)
+                .filter(|dependency| dependency.optional && !always.contains(&dependency.name))
                 .map(|dependency| format!("\"dep:{}\"", dependency.name))
                 .collect();
             (
@@ -336,7 +353,27 @@ fn features_toml(features: &[String], runtime: &Runtime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::DEPENDENCIES;
+    use super::{manifest, Wanted, DEPENDENCIES};
+    use crate::config::Runtime;
+
+    /// `bytes` chosen by the settings (`scalars.binary`) is also the client's optional
+    /// dependency: one entry, always on, and the client feature no longer names it
+    /// (a second `bytes =` line is a manifest cargo refuses).
+    #[test]
+    fn a_chosen_crate_the_client_also_uses_is_one_dependency() {
+        let wanted = Wanted {
+            chosen: vec![("bytes", Vec::new())],
+            ..Wanted::default()
+        };
+        let text = manifest("a", "a.yaml", "A", &[], &Runtime::Vendored, &wanted);
+        let parsed: toml::Table = toml::from_str(&text).expect("a manifest cargo can read");
+        let bytes = &parsed["dependencies"]["bytes"];
+        assert_eq!(bytes.get("optional"), None, "{text}");
+        assert_eq!(bytes["features"].as_array().map(Vec::len), Some(1), "{text}");
+        let client = parsed["features"]["client"].as_array().unwrap();
+        assert!(client.iter().all(|f| f.as_str() != Some("dep:bytes")), "{text}");
+        assert!(client.iter().any(|f| f.as_str() == Some("dep:reqwest")), "{text}");
+    }
 
     /// A standalone crate's `client` feature turns on what the runtime crate's does: a
     /// dependency added to one and not the other would break only standalone crates.
