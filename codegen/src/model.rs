@@ -204,7 +204,9 @@ impl Struct {
     /// Whether the struct has a `Default` (derived, or filling in the description's
     /// defaults): no field must be given.
     pub fn has_default(&self) -> bool {
-        self.fields.iter().all(|f| !f.required || f.default.is_some())
+        self.fields
+            .iter()
+            .all(|f| !f.required || f.default.is_some())
     }
 }
 

@@ -69,12 +69,16 @@ pub fn check_files(
             "src/runtime/client.rs",
             "src/runtime/de.rs",
             "src/runtime/error.rs",
+            "src/runtime/events.rs",
             "src/runtime/form.rs",
             "src/runtime/mod.rs",
             "src/runtime/node.rs",
+            "src/runtime/pages.rs",
             "src/runtime/request.rs",
+            "src/runtime/retry.rs",
             "src/runtime/ser.rs",
             "src/runtime/style.rs",
+            "src/runtime/upload.rs",
             "src/servers.rs",
         ]
     );
