@@ -369,10 +369,20 @@ mod tests {
         let parsed: toml::Table = toml::from_str(&text).expect("a manifest cargo can read");
         let bytes = &parsed["dependencies"]["bytes"];
         assert_eq!(bytes.get("optional"), None, "{text}");
-        assert_eq!(bytes["features"].as_array().map(Vec::len), Some(1), "{text}");
+        assert_eq!(
+            bytes["features"].as_array().map(Vec::len),
+            Some(1),
+            "{text}"
+        );
         let client = parsed["features"]["client"].as_array().unwrap();
-        assert!(client.iter().all(|f| f.as_str() != Some("dep:bytes")), "{text}");
-        assert!(client.iter().any(|f| f.as_str() == Some("dep:reqwest")), "{text}");
+        assert!(
+            client.iter().all(|f| f.as_str() != Some("dep:bytes")),
+            "{text}"
+        );
+        assert!(
+            client.iter().any(|f| f.as_str() == Some("dep:reqwest")),
+            "{text}"
+        );
     }
 
     /// A standalone crate's `client` feature turns on what the runtime crate's does: a
