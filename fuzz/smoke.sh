@@ -6,6 +6,8 @@
 # a target ran no input at all (libFuzzer's count of executions is 0 or missing).
 #
 # Usage: fuzz/smoke.sh [TARGET...]   (default: every target in fuzz_targets/)
+# The long runs a change to the generator's input handling asks for:
+#   FUZZ_SECONDS=1800 FUZZ_RUNS=1000000 fuzz/smoke.sh structured   (1M inputs or 30 minutes)
 #
 # Needs only the stable toolchain and crates.io: cargo-fuzz is installed if missing (into
 # ../target/tools, not the user's ~/.cargo), and
@@ -88,6 +90,8 @@ for target in "${targets[@]}"; do
     # own seeds. The others mutate text, with the words of the formats as a dictionary.
     corpora=("corpus/$target")
     flags=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1)
+    # FUZZ_RUNS=N stops a target after N inputs too (the long runs: 1M, or 30 minutes).
+    if [ -n "${FUZZ_RUNS:-}" ]; then flags+=(-runs="$FUZZ_RUNS"); fi
     case "$target" in
         structured) ;;
         request) corpora+=("$request_seeds") ;;
@@ -122,7 +126,7 @@ for target in "${targets[@]}"; do
             ;;
     esac
     rm -f "$log"
-    summary+=("$target: ${runs:-?} executions in ${seconds}s, no crash")
+    summary+=("$target: ${runs:-?} executions in at most ${seconds}s, no crash")
 done
 echo "== fuzz smoke"
 printf '%s\n' "${summary[@]}"
