@@ -25,12 +25,14 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Type names that would shadow the prelude or the types and traits the generated code
-/// names bare (`impl From<i64> for …` in integer enums), and the prelude's derive macros,
+/// names bare (`impl From<i64> for …` in integer enums, `impl Into<String>` in
+/// constructors), and the prelude's derive macros,
 /// which would make a doc link such as ``[`Default`]`` ambiguous for rustdoc.
 const RESERVED_TYPES: &[&str] = &[
     "Box",
     "Err",
     "From",
+    "Into",
     "None",
     "Ok",
     "Option",
