@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::config::Filter;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
-use crate::model::{Api, Operation, TypeDef, TypeId};
+use crate::model::{Api, Operation, TypeId};
 
 /// The part of `api` that `filter` selects: its operations and webhooks, in their order,
 /// and the types they reach through any type reference, in their order, with
@@ -29,7 +29,13 @@ pub fn filter(mut api: Api, filter: &Filter, file: &Path) -> Result<Api> {
     api.operations.retain(selected);
     api.webhooks.retain(selected);
 
-    let reached = reachable(&api.types, api.operations.iter().chain(&api.webhooks));
+    let reached = crate::model::reach(
+        &api.types,
+        api.operations
+            .iter()
+            .chain(&api.webhooks)
+            .flat_map(Operation::types),
+    );
     // Kept types stay in their order, so do their names. A dropped type is named by
     // nothing that is kept, so its new id is never read.
     let mut new_ids = Vec::with_capacity(reached.len());
@@ -81,24 +87,4 @@ fn unknown(api: &Api, filter: &Filter) -> Vec<String> {
         messages.push(message);
     }
     messages
-}
-
-/// Which types `operations` reach, directly or through other types, by index.
-fn reachable<'a>(types: &[TypeDef], operations: impl Iterator<Item = &'a Operation>) -> Vec<bool> {
-    let mut reached = vec![false; types.len()];
-    let mut pending = Vec::new();
-    for op in operations {
-        for ty in op.types() {
-            ty.named(&mut pending);
-        }
-    }
-    while let Some(TypeId(index)) = pending.pop() {
-        if std::mem::replace(&mut reached[index], true) {
-            continue;
-        }
-        for ty in types[index].kind.types() {
-            ty.named(&mut pending);
-        }
-    }
-    reached
 }

@@ -24,7 +24,34 @@ pub struct Api {
     pub groups: Vec<Group>,
 }
 
+/// Which of `types`, by index, the types `roots` name, directly or through other types.
+pub fn reach<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> Vec<bool> {
+    let mut reached = vec![false; types.len()];
+    let mut pending = Vec::new();
+    for ty in roots {
+        ty.named(&mut pending);
+    }
+    while let Some(TypeId(index)) = pending.pop() {
+        if std::mem::replace(&mut reached[index], true) {
+            continue;
+        }
+        for ty in types[index].kind.types() {
+            ty.named(&mut pending);
+        }
+    }
+    reached
+}
+
 impl Api {
+    /// Which types, by index, a request can hold: those a caller builds, which get
+    /// constructors (a type only ever read from responses needs none).
+    pub fn sent_types(&self) -> Vec<bool> {
+        reach(
+            &self.types,
+            self.operations.iter().flat_map(Operation::request_types),
+        )
+    }
+
     /// The struct that `ty` names (through aliases), if it names one.
     pub fn structure(&self, ty: &Ty) -> Option<&Struct> {
         let mut ty = ty;
@@ -488,13 +515,18 @@ pub enum PathPart {
 }
 
 impl Operation {
-    /// Every type the operation names: in parameters, body, responses and headers.
-    pub fn types(&self) -> Vec<&Ty> {
+    /// The types its request names: in parameters and body.
+    pub fn request_types(&self) -> impl Iterator<Item = &Ty> {
         let params = self.params.iter().map(|p| &p.ty);
         let body = self
             .body
             .iter()
             .flat_map(|b| b.contents.iter().filter_map(|c| c.payload.ty()));
+        params.chain(body)
+    }
+
+    /// Every type the operation names: in parameters, body, responses and headers.
+    pub fn types(&self) -> Vec<&Ty> {
         let responses = self.responses.iter().flat_map(|r| {
             let headers = r.headers.iter().filter_map(|h| match &h.ty {
                 HeaderTy::Scalar(ty) => Some(ty),
@@ -505,7 +537,7 @@ impl Operation {
                 .filter_map(|c| c.payload.ty())
                 .chain(headers)
         });
-        params.chain(body).chain(responses).collect()
+        self.request_types().chain(responses).collect()
     }
 
     /// [`Operation::types`], to change them.

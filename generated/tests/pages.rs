@@ -17,7 +17,12 @@ fn users(names: &[&str], end_cursor: Option<&str>) -> SearchUsersResponses {
                 email: None,
             })
             .collect(),
-        page: SearchQueryPageResponse::new(names.len() as i64, None, end_cursor.map(str::to_owned)),
+        // A type only read from responses has no constructor: its fields, written out.
+        page: SearchQueryPageResponse {
+            total_items: names.len() as i64,
+            start_cursor: None,
+            end_cursor: end_cursor.map(str::to_owned),
+        },
     })
 }
 

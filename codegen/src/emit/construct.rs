@@ -1,8 +1,11 @@
-//! Constructors: a struct with required fields gets `new`, taking those fields in the
-//! description's order (each as `impl Into<T>`, so `"rust-lang"` makes a `String`) and
-//! leaving every other field out, so a call spells only what it needs:
+//! Constructors: a struct a request can hold (parameters, a body and what it contains)
+//! with required fields gets `new`, taking those fields in the description's order (each
+//! as `impl Into<T>`, so `"rust-lang"` makes a `String`) and leaving every other field
+//! out, so a call spells only what it needs:
 //! `Params { state: Some(State::Closed), ..Params::new("rust-lang", "rust") }`. A struct
-//! with nothing required but a `default` somewhere gets a `Default` that fills it in.
+//! with nothing required but a `default` somewhere gets a `Default` that fills it in. A
+//! type only read from responses gets neither: nobody builds one, and each costs every
+//! user compile time (a tenth of Kubernetes' check).
 
 use proc_macro2::TokenStream;
 use quote::quote;

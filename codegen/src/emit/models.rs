@@ -48,6 +48,7 @@ pub fn models_file<'a>(
         #allow_deprecated
         #shared
     };
+    let sent = api.sent_types();
     let order2 = order.clone();
     Body::Items {
         prefix,
@@ -61,13 +62,34 @@ pub fn models_file<'a>(
             let cfg = gates
                 .as_deref()
                 .map_or_else(TokenStream::new, |gates| gates.of_type(id));
-            type_def(def, &refs, &cfg, &extras(def, derived.types.get(id.0)))
+            let made = if sent[id.0] { Made::Sent } else { Made::Read };
+            type_def(
+                def,
+                &refs,
+                &cfg,
+                &extras(def, derived.types.get(id.0)),
+                made,
+            )
         }),
         pointer: Box::new(move |index| order2[index].1.pointer.clone()),
     }
 }
 
-fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream, extras: &Extras) -> TokenStream {
+/// Whether a request can hold the type (its callers build it) or it is only read from
+/// responses: only the first gets a constructor.
+#[derive(Clone, Copy, PartialEq)]
+enum Made {
+    Sent,
+    Read,
+}
+
+fn type_def(
+    def: &TypeDef,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+    extras: &Extras,
+    made: Made,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = match (&def.doc, &def.role) {
         (Some(doc), _) => doc_attrs(doc),
@@ -77,7 +99,7 @@ fn type_def(def: &TypeDef, refs: &TypeRefs, cfg: &TokenStream, extras: &Extras) 
     let outer = &extras.outer;
     let doc = quote!(#cfg #doc #deprecated #outer);
     match &def.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, refs, cfg, extras),
+        TypeKind::Struct(s) => structure(&name, doc, s, refs, cfg, extras, made),
         TypeKind::Enum(e) => string_enum_with(&name, doc, e, cfg, extras),
         TypeKind::IntEnum(e) => int_enum(&name, doc, e, refs, cfg),
         TypeKind::OneOf(o) => one_of(&name, doc, o, refs, cfg),
@@ -119,6 +141,7 @@ fn structure(
     refs: &TypeRefs,
     cfg: &TokenStream,
     extras: &Extras,
+    made: Made,
 ) -> TokenStream {
     let mut defaults = Vec::new();
     let fields: Vec<Emitted> = s
@@ -184,7 +207,10 @@ fn structure(
         });
     }
     let default = construct::derives_default(&members).then(|| quote!(Default,));
-    let constructor = construct::constructor(name, &members, cfg);
+    let constructor = match made {
+        Made::Sent => construct::constructor(name, &members, cfg),
+        Made::Read => TokenStream::new(),
+    };
     let object = if writes.is_empty() {
         quote!(object)
     } else {

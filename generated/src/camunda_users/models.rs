@@ -105,26 +105,6 @@ impl de::Object for ProblemDetail {
     }
 }
 
-impl ProblemDetail {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        type_: impl Into<String>,
-        title: impl Into<String>,
-        status: impl Into<i32>,
-        detail: impl Into<String>,
-        instance: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            title: title.into(),
-            status: status.into(),
-            detail: detail.into(),
-            instance: instance.into(),
-        }
-    }
-}
-
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,22 +229,6 @@ impl de::Object for SearchQueryPageResponse {
     }
 }
 
-impl SearchQueryPageResponse {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        total_items: impl Into<i64>,
-        start_cursor: impl Into<Option<String>>,
-        end_cursor: impl Into<Option<String>>,
-    ) -> Self {
-        Self {
-            total_items: total_items.into(),
-            start_cursor: start_cursor.into(),
-            end_cursor: end_cursor.into(),
-        }
-    }
-}
-
 /// The parts shared by every search query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchQueryRequest {
@@ -350,17 +314,6 @@ impl de::Object for SearchQuerySortRequest {
             field: de::required(slots.0, "field")?,
             order: slots.1.flatten(),
         })
-    }
-}
-
-impl SearchQuerySortRequest {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(field: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            order: None,
-        }
     }
 }
 
@@ -456,22 +409,6 @@ impl de::Object for UserCreateResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
-    }
-}
-
-impl UserCreateResult {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        username: impl Into<Username>,
-        name: impl Into<Option<String>>,
-        email: impl Into<Option<String>>,
-    ) -> Self {
-        Self {
-            username: username.into(),
-            name: name.into(),
-            email: email.into(),
-        }
     }
 }
 
@@ -637,22 +574,6 @@ impl de::Object for UserResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
-    }
-}
-
-impl UserResult {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        username: impl Into<Username>,
-        name: impl Into<Option<String>>,
-        email: impl Into<Option<String>>,
-    ) -> Self {
-        Self {
-            username: username.into(),
-            name: name.into(),
-            email: email.into(),
-        }
     }
 }
 
@@ -854,20 +775,6 @@ impl de::Object for UserSearchResult {
     }
 }
 
-impl UserSearchResult {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        items: impl Into<Vec<UserResult>>,
-        page: impl Into<SearchQueryPageResponse>,
-    ) -> Self {
-        Self {
-            items: items.into(),
-            page: page.into(),
-        }
-    }
-}
-
 /// The changes to apply to a user. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUpdateRequest {
@@ -963,22 +870,6 @@ impl de::Object for UserUpdateResult {
             name: de::required(slots.1, "name")?,
             email: de::required(slots.2, "email")?,
         })
-    }
-}
-
-impl UserUpdateResult {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        username: impl Into<Username>,
-        name: impl Into<Option<String>>,
-        email: impl Into<Option<String>>,
-    ) -> Self {
-        Self {
-            username: username.into(),
-            name: name.into(),
-            email: email.into(),
-        }
     }
 }
 

@@ -44,14 +44,6 @@ impl de::Object for BasicFailedReply {
     }
 }
 
-impl BasicFailedReply {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(errors: impl Into<Vec<BasicFailedReplyElement>>) -> Self {
-        Self { errors: errors.into() }
-    }
-}
-
 /// One error of a failed request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReplyElement {
@@ -98,18 +90,6 @@ impl de::Object for BasicFailedReplyElement {
             message: de::required(slots.1, "message")?,
             fields: slots.2.flatten(),
         })
-    }
-}
-
-impl BasicFailedReplyElement {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            fields: None,
-        }
     }
 }
 
@@ -286,14 +266,6 @@ impl de::Object for UserList {
         Ok(Self {
             users: de::required(slots.0, "users")?,
         })
-    }
-}
-
-impl UserList {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(users: impl Into<Vec<User>>) -> Self {
-        Self { users: users.into() }
     }
 }
 

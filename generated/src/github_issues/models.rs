@@ -115,26 +115,6 @@ impl de::Object for Issue {
     }
 }
 
-impl Issue {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        number: impl Into<i64>,
-        title: impl Into<String>,
-        state: impl Into<IssueState>,
-        created_at: impl Into<chrono::DateTime<chrono::FixedOffset>>,
-    ) -> Self {
-        Self {
-            number: number.into(),
-            title: title.into(),
-            state: state.into(),
-            body: None,
-            labels: None,
-            created_at: created_at.into(),
-        }
-    }
-}
-
 /// Whether the issue is open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssueState {
@@ -413,17 +393,6 @@ impl de::Object for Label {
     }
 }
 
-impl Label {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            color: None,
-        }
-    }
-}
-
 /// A request that does not validate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
@@ -475,21 +444,6 @@ impl de::Object for ValidationError {
     }
 }
 
-impl ValidationError {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        message: impl Into<String>,
-        documentation_url: impl Into<String>,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            documentation_url: documentation_url.into(),
-            errors: None,
-        }
-    }
-}
-
 /// One field at fault.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrorErrorsItem {
@@ -536,17 +490,5 @@ impl de::Object for ValidationErrorErrorsItem {
             field: slots.1.flatten(),
             code: de::required(slots.2, "code")?,
         })
-    }
-}
-
-impl ValidationErrorErrorsItem {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(code: impl Into<String>) -> Self {
-        Self {
-            resource: None,
-            field: None,
-            code: code.into(),
-        }
     }
 }

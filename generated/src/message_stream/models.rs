@@ -54,22 +54,6 @@ impl de::Object for ContentBlockDelta {
     }
 }
 
-impl ContentBlockDelta {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        type_: impl Into<String>,
-        index: impl Into<i64>,
-        delta: impl Into<ContentBlockDeltaDelta>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            index: index.into(),
-            delta: delta.into(),
-        }
-    }
-}
-
 /// The `ContentBlockDelta` schema, at `delta`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBlockDeltaDelta {
@@ -111,17 +95,6 @@ impl de::Object for ContentBlockDeltaDelta {
             type_: de::required(slots.0, "type")?,
             text: de::required(slots.1, "text")?,
         })
-    }
-}
-
-impl ContentBlockDeltaDelta {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(type_: impl Into<String>, text: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            text: text.into(),
-        }
     }
 }
 
@@ -169,17 +142,6 @@ impl de::Object for ErrorResponse {
     }
 }
 
-impl ErrorResponse {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(type_: impl Into<String>, error: impl Into<ErrorResponseError>) -> Self {
-        Self {
-            type_: type_.into(),
-            error: error.into(),
-        }
-    }
-}
-
 /// The `ErrorResponse` schema, at `error`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponseError {
@@ -221,17 +183,6 @@ impl de::Object for ErrorResponseError {
             type_: de::required(slots.0, "type")?,
             message: de::required(slots.1, "message")?,
         })
-    }
-}
-
-impl ErrorResponseError {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(type_: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            message: message.into(),
-        }
     }
 }
 
@@ -452,20 +403,6 @@ impl de::Object for MessageStart {
     }
 }
 
-impl MessageStart {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        type_: impl Into<String>,
-        message: impl Into<MessageStartMessage>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            message: message.into(),
-        }
-    }
-}
-
 /// The `MessageStart` schema, at `message`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageStartMessage {
@@ -510,17 +447,6 @@ impl de::Object for MessageStartMessage {
     }
 }
 
-impl MessageStartMessage {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(id: impl Into<String>, model: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            model: model.into(),
-        }
-    }
-}
-
 /// The reply is complete.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageStop {
@@ -557,14 +483,6 @@ impl de::Object for MessageStop {
         Ok(Self {
             type_: de::required(slots.0, "type")?,
         })
-    }
-}
-
-impl MessageStop {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(type_: impl Into<String>) -> Self {
-        Self { type_: type_.into() }
     }
 }
 

@@ -59,19 +59,6 @@ impl de::Object for ApiErrors {
     }
 }
 
-impl ApiErrors {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(type_: impl Into<ApiErrorsType>) -> Self {
-        Self {
-            type_: type_.into(),
-            code: None,
-            message: None,
-            param: None,
-        }
-    }
-}
-
 /// The type of error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ApiErrorsType {
@@ -200,28 +187,6 @@ impl de::Object for Customer {
     }
 }
 
-impl Customer {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        id: impl Into<String>,
-        object: impl Into<CustomerObject>,
-        created: impl Into<i64>,
-        livemode: impl Into<bool>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            object: object.into(),
-            created: created.into(),
-            email: None,
-            name: None,
-            balance: None,
-            livemode: livemode.into(),
-            metadata: None,
-        }
-    }
-}
-
 /// Always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
@@ -318,24 +283,6 @@ impl de::Object for CustomerResourceCustomerList {
     }
 }
 
-impl CustomerResourceCustomerList {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(
-        data: impl Into<Vec<Customer>>,
-        has_more: impl Into<bool>,
-        object: impl Into<GetCustomersOkObject>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            data: data.into(),
-            has_more: has_more.into(),
-            object: object.into(),
-            url: url.into(),
-        }
-    }
-}
-
 /// An error response from the Stripe API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
@@ -372,14 +319,6 @@ impl de::Object for Error {
         Ok(Self {
             error: de::required(slots.0, "error")?,
         })
-    }
-}
-
-impl Error {
-    /// With its required fields, in the description's order; every other field left
-    /// out or at its default.
-    pub fn new(error: impl Into<ApiErrors>) -> Self {
-        Self { error: error.into() }
     }
 }
 
