@@ -362,18 +362,8 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
             )
         })
         .collect();
-    let warnings = line["warnings"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or(0) as usize))
-        .collect();
-    let paginated = line["paginated"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or(0) as usize))
-        .collect();
+    let warnings = counts(&line["warnings"]);
+    let paginated = counts(&line["paginated"]);
     Outcome {
         path: path.to_path_buf(),
         status,
@@ -383,6 +373,16 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
         paginated,
         seconds: start.elapsed().as_secs_f64(),
     }
+}
+
+/// A JSON object of counts by name (`{"structure": 3}`), as `one` writes them.
+fn counts(object: &Value) -> BTreeMap<String, usize> {
+    object
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, count)| (name.clone(), count.as_u64().unwrap_or(0) as usize))
+        .collect()
 }
 
 /// The generation part of the report.
