@@ -752,6 +752,13 @@ impl tracing::field::Visit for Fields<'_> {
 }
 
 impl tracing::Subscriber for Spans {
+    fn register_callsite(
+        &self,
+        _: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::always()
+    }
+
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
@@ -784,6 +791,9 @@ async fn a_call_is_one_span_with_its_operation_method_attempts_and_status() {
     let clock = Clock::new();
     let spans = Spans::default();
     let _default = tracing::subscriber::set_default(spans.clone());
+    // Another test's thread, with no subscriber, may have met the call's span first and
+    // cached "never" for it; ask every callsite again now that this one is set.
+    tracing::callsite::rebuild_interest_cache();
     client(&server, &clock)
         .send::<GetThing>(&(), &())
         .await
