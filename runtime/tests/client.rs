@@ -17,37 +17,7 @@ use openapi_runtime::retry::{Attempt, Policy};
 use openapi_runtime::Binary;
 use support::*;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-async fn server() -> MockServer {
-    MockServer::start().await
-}
-
-fn client(server: &MockServer, clock: &Clock) -> Client {
-    Client::new(server.uri()).with_timer(clock.clone())
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.unwrap_or_default()
-}
-
-/// Mounts `template` for `GET path` for the first `times` requests only.
-async fn first(server: &MockServer, verb: &str, at: &str, times: u64, template: ResponseTemplate) {
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(template)
-        .up_to_n_times(times)
-        .mount(server)
-        .await;
-}
-
-async fn always(server: &MockServer, verb: &str, at: &str, template: ResponseTemplate) {
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(template)
-        .mount(server)
-        .await;
-}
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn a_reply_keeps_status_and_headers_and_send_the_typed_value() {
@@ -740,82 +710,6 @@ fn a_placeholder_is_bytes_the_body_types_take() {
 }
 
 /// Writes down the name and fields of each span as they are set.
-#[derive(Clone, Default)]
-struct Spans(Arc<Mutex<Vec<String>>>);
-
-struct Fields<'a>(&'a mut Vec<String>);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push(format!("{}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for Spans {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::always()
-    }
-
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut seen = self.0.lock().unwrap();
-        seen.push(format!("span {}", span.metadata().name()));
-        span.record(&mut Fields(&mut seen));
-        tracing::span::Id::from_u64(seen.len() as u64)
-    }
-
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Fields(&mut self.0.lock().unwrap()));
-    }
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, _: &tracing::Event<'_>) {}
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[tokio::test]
-async fn a_call_is_one_span_with_its_operation_method_attempts_and_status() {
-    let server = server().await;
-    first(&server, "GET", "/thing", 1, ResponseTemplate::new(502)).await;
-    always(&server, "GET", "/thing", ResponseTemplate::new(200)).await;
-    let clock = Clock::new();
-    let spans = Spans::default();
-    let _default = tracing::subscriber::set_default(spans.clone());
-    // Another test's thread, with no subscriber, may have met the call's span first and
-    // cached "never" for it; ask every callsite again now that this one is set.
-    tracing::callsite::rebuild_interest_cache();
-    client(&server, &clock)
-        .send::<GetThing>(&(), &())
-        .await
-        .unwrap()
-        .unwrap();
-    let seen = spans.0.lock().unwrap().clone();
-    let calls = seen
-        .iter()
-        .filter(|field| *field == "span openapi.call")
-        .count();
-    assert_eq!(calls, 1, "{seen:?}");
-    for field in [
-        "operation=\"getThing\"",
-        "method=GET",
-        "attempt=1",
-        "status=502",
-        "attempt=2",
-        "status=200",
-    ] {
-        assert!(seen.iter().any(|seen| seen == field), "{field} in {seen:?}");
-    }
-}
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_then_reported() {

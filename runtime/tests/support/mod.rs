@@ -446,3 +446,45 @@ impl wiremock::Respond for Arrived {
 pub fn never() -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(200).set_delay(Duration::from_secs(3600))
 }
+
+/// A mock server on 127.0.0.1, for one test.
+pub async fn server() -> wiremock::MockServer {
+    wiremock::MockServer::start().await
+}
+
+pub fn client(server: &wiremock::MockServer, clock: &Clock) -> openapi_runtime::client::Client {
+    openapi_runtime::client::Client::new(server.uri()).with_timer(clock.clone())
+}
+
+pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+/// Mounts `template` for `GET path` for the first `times` requests only.
+pub async fn first(
+    server: &wiremock::MockServer,
+    verb: &str,
+    at: &str,
+    times: u64,
+    template: wiremock::ResponseTemplate,
+) {
+    wiremock::Mock::given(wiremock::matchers::method(verb))
+        .and(wiremock::matchers::path(at))
+        .respond_with(template)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+}
+
+pub async fn always(
+    server: &wiremock::MockServer,
+    verb: &str,
+    at: &str,
+    template: wiremock::ResponseTemplate,
+) {
+    wiremock::Mock::given(wiremock::matchers::method(verb))
+        .and(wiremock::matchers::path(at))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
