@@ -534,34 +534,18 @@ impl Settings {
         }
         let scalars = &self.scalars;
         let defaults = Scalars::default();
+        // Each choice beside its default, as their names (`Time`, `Chrono`).
+        let pair = |chosen: &dyn std::fmt::Debug, default: &dyn std::fmt::Debug| {
+            (format!("{chosen:?}"), format!("{default:?}"))
+        };
         let scalar_lines = [
-            (
-                "date-time",
-                format!("{:?}", scalars.date_time),
-                format!("{:?}", defaults.date_time),
-            ),
-            (
-                "date",
-                format!("{:?}", scalars.date),
-                format!("{:?}", defaults.date),
-            ),
-            (
-                "unix-time",
-                format!("{:?}", scalars.unix_time),
-                format!("{:?}", defaults.unix_time),
-            ),
-            (
-                "uuid",
-                format!("{:?}", scalars.uuid),
-                format!("{:?}", defaults.uuid),
-            ),
-            (
-                "binary",
-                format!("{:?}", scalars.binary),
-                format!("{:?}", defaults.binary),
-            ),
+            ("date-time", pair(&scalars.date_time, &defaults.date_time)),
+            ("date", pair(&scalars.date, &defaults.date)),
+            ("unix-time", pair(&scalars.unix_time, &defaults.unix_time)),
+            ("uuid", pair(&scalars.uuid, &defaults.uuid)),
+            ("binary", pair(&scalars.binary, &defaults.binary)),
         ];
-        for (format, chosen, default) in scalar_lines {
+        for (format, (chosen, default)) in scalar_lines {
             if chosen != default {
                 lines.push(format!("`format: {format}` as `{}`", kebab(&chosen)));
             }
