@@ -6,14 +6,20 @@
 //! fault), skipping an unknown member, checking that a required one came. Much less
 //! code per struct than serde's derive (no field enum, no visitor, no sequence form), so
 //! large crates stay cheap to compile.
+//!
+//! A `oneOf` without a discriminator is a [`Union`]: the kind of JSON value that comes
+//! (a string, an object …) picks the alternatives worth trying, and when one alone reads
+//! that kind, an object or an array is read straight into it, unbuffered.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
-    Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
+    Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
+use serde_json::Value;
 
 /// A generated struct, read from an object's members.
 pub trait Object: Sized {
@@ -140,6 +146,169 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
     slot.ok_or_else(|| E::custom(format_args!("missing member `{name}`")))
 }
 
+/// The kinds of JSON value, as bits of a set: what each alternative of a [`Union`] reads.
+pub mod kind {
+    /// `null`.
+    pub const NULL: u8 = 1;
+    /// `true` or `false`.
+    pub const BOOL: u8 = 1 << 1;
+    /// A number written without a fraction or an exponent.
+    pub const INTEGER: u8 = 1 << 2;
+    /// Any other number.
+    pub const FLOAT: u8 = 1 << 3;
+    /// A string.
+    pub const STRING: u8 = 1 << 4;
+    /// An array.
+    pub const ARRAY: u8 = 1 << 5;
+    /// An object.
+    pub const OBJECT: u8 = 1 << 6;
+    /// Every kind.
+    pub const ANY: u8 = NULL | BOOL | INTEGER | FLOAT | STRING | ARRAY | OBJECT;
+}
+
+/// One alternative of a [`Union`]: the kinds of value it reads, and how it reads a value
+/// (one of those kinds) held in a JSON tree.
+pub type Alternative<T> = (u8, fn(&Value) -> Result<T, serde_json::Error>);
+
+/// A generated `oneOf` without a discriminator, read by [`union`]: a value is the first
+/// of the alternatives (of its kind) that takes it whole. An object is often taken by
+/// several (members they do not list are ignored): then the one that keeps the most of
+/// its members wins, so `{"after": "x", "limit": 5}` is the cursor it is, not an offset
+/// that drops `after`.
+pub trait Union: Sized + serde::Serialize + 'static {
+    /// The type's name, for errors.
+    const NAME: &'static str;
+
+    /// The alternatives, in the order they are tried.
+    const ALTERNATIVES: &'static [Alternative<Self>];
+
+    /// Reads an object. The generated type overrides this when one alternative alone
+    /// reads objects, to read the members straight into it; otherwise the object is
+    /// held in a tree and tried on each alternative.
+    fn object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        held(value, kind::OBJECT)
+    }
+
+    /// Reads an array, as [`Union::object`] reads an object.
+    fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        held(value, kind::ARRAY)
+    }
+}
+
+/// Reads a [`Union`]: the `Deserialize` of every generated `oneOf` without a
+/// discriminator.
+pub fn union<'de, D: Deserializer<'de>, T: Union>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_any(UnionVisitor(std::marker::PhantomData))
+}
+
+struct UnionVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Union> Visitor<'de> for UnionVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of the alternatives of `{}`", T::NAME)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<T, E> {
+        held(Value::Null, kind::NULL)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<T, E> {
+        held(Value::Null, kind::NULL)
+    }
+
+    fn visit_bool<E: Error>(self, value: bool) -> Result<T, E> {
+        held(Value::Bool(value), kind::BOOL)
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<T, E> {
+        held(Value::from(value), kind::INTEGER)
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<T, E> {
+        held(Value::from(value), kind::INTEGER)
+    }
+
+    fn visit_f64<E: Error>(self, value: f64) -> Result<T, E> {
+        held(Value::from(value), kind::FLOAT)
+    }
+
+    fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
+        held(Value::String(value.to_owned()), kind::STRING)
+    }
+
+    fn visit_string<E: Error>(self, value: String) -> Result<T, E> {
+        held(Value::String(value), kind::STRING)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::array(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::object(map)
+    }
+}
+
+/// Reads `value`, of the kind `of`, as the alternatives of that kind allow. When only one
+/// reads it, its own error says what is wrong.
+fn held<T: Union, E: Error>(value: Value, of: u8) -> Result<T, E> {
+    let mut tried = T::ALTERNATIVES.iter().filter(|(kinds, _)| kinds & of != 0);
+    let (Some((_, first)), None) = (tried.next(), tried.clone().next()) else {
+        return best(&value, of);
+    };
+    first(&value).map_err(E::custom)
+}
+
+/// The first alternative of kind `of` that reads `value` whole, or the one that loses
+/// fewest of its members. Whether a read loses members is asked only when another
+/// alternative also reads the value.
+fn best<T: Union, E: Error>(value: &Value, of: u8) -> Result<T, E> {
+    let mut read: Vec<T> = T::ALTERNATIVES
+        .iter()
+        .filter(|(kinds, _)| kinds & of != 0)
+        .filter_map(|(_, read)| read(value).ok())
+        .collect();
+    if read.len() > 1 {
+        let mut fewest = usize::MAX;
+        let mut chosen = 0;
+        for (index, candidate) in read.iter().enumerate() {
+            let lost = lost_members(value, candidate);
+            if lost < fewest {
+                (fewest, chosen) = (lost, index);
+            }
+            if lost == 0 {
+                break;
+            }
+        }
+        return Ok(read.swap_remove(chosen));
+    }
+    read.pop().ok_or_else(|| {
+        E::custom(format_args!(
+            "the value matches none of the alternatives of `{}`",
+            T::NAME
+        ))
+    })
+}
+
+/// How many members of `value` (an object; `null` ones aside) `read` does not write back.
+fn lost_members<T: serde::Serialize>(value: &Value, read: &T) -> usize {
+    let Value::Object(members) = value else {
+        return 0;
+    };
+    let kept = match serde_json::to_value(read) {
+        Ok(Value::Object(kept)) => kept,
+        _ => serde_json::Map::new(),
+    };
+    members
+        .iter()
+        .filter(|(key, member)| !member.is_null() && !kept.contains_key(*key))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +384,84 @@ mod tests {
         );
         let escaped: Pet = serde_json::from_str(r#"{"\u0069d":7}"#).unwrap();
         assert_eq!(escaped.id, 7);
+    }
+
+    /// Two objects and a string, as a generated `oneOf` without a discriminator.
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Offset {
+        limit: i64,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Cursor {
+        after: String,
+        limit: Option<i64>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Page {
+        Id(String),
+        Offset(Offset),
+        Cursor(Cursor),
+        Ids(Vec<String>),
+    }
+
+    impl<'de> Deserialize<'de> for Page {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            union(deserializer)
+        }
+    }
+
+    impl Union for Page {
+        const NAME: &'static str = "Page";
+        const ALTERNATIVES: &'static [Alternative<Self>] = &[
+            (kind::ARRAY, |value| Vec::deserialize(value).map(Self::Ids)),
+            (kind::STRING, |value| {
+                String::deserialize(value).map(Self::Id)
+            }),
+            (kind::OBJECT, |value| {
+                Offset::deserialize(value).map(Self::Offset)
+            }),
+            (kind::OBJECT, |value| {
+                Cursor::deserialize(value).map(Self::Cursor)
+            }),
+        ];
+        fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Self::Ids)
+        }
+    }
+
+    #[test]
+    fn a_union_reads_by_kind_then_by_members_kept() {
+        let read = |text: &str| serde_json::from_str::<Page>(text);
+        assert_eq!(read(r#""p1""#).unwrap(), Page::Id("p1".into()));
+        assert_eq!(
+            read(r#"["a","b"]"#).unwrap(),
+            Page::Ids(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            read(r#"{"limit":5}"#).unwrap(),
+            Page::Offset(Offset { limit: 5 })
+        );
+        // Both objects read it; the offset would drop `after`.
+        assert_eq!(
+            read(r#"{"after":"x","limit":5}"#).unwrap(),
+            Page::Cursor(Cursor {
+                after: "x".into(),
+                limit: Some(5)
+            })
+        );
+        // A kind no alternative reads, and an object none takes.
+        assert!(read("5")
+            .unwrap_err()
+            .to_string()
+            .contains("none of the alternatives of `Page`"));
+        assert!(read(r#"{"x":1}"#).is_err());
+        // One alternative alone reads arrays: its own error says what is wrong.
+        assert!(read("[1]")
+            .unwrap_err()
+            .to_string()
+            .contains("invalid type: integer"));
     }
 }

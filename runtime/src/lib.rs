@@ -258,60 +258,6 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
-/// One way of reading a JSON value as a generated `oneOf`: as one of its alternatives.
-pub type Attempt<T> = fn(serde_json::Value) -> Result<T, serde_json::Error>;
-
-/// Reads a generated `oneOf` without a discriminator (named `name` in errors): the value,
-/// read once, as the first of `attempts` that takes it whole. An object is often taken by
-/// several alternatives (members they do not list are ignored): then the one that keeps
-/// the most of its members wins, so `{"after": "x", "limit": 5}` is the cursor it is,
-/// not an offset that drops `after`.
-pub fn one_of<'de, D, T>(
-    deserializer: D,
-    name: &str,
-    attempts: &[Attempt<T>],
-) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Serialize,
-{
-    use serde::Deserialize as _;
-    let value = serde_json::Value::deserialize(deserializer)?;
-    let mut best: Option<(usize, T)> = None;
-    for attempt in attempts {
-        let Ok(read) = attempt(value.clone()) else {
-            continue;
-        };
-        let lost = lost_members(&value, &read);
-        if lost == 0 {
-            return Ok(read);
-        }
-        if best.as_ref().is_none_or(|(fewest, _)| lost < *fewest) {
-            best = Some((lost, read));
-        }
-    }
-    best.map(|(_, read)| read).ok_or_else(|| {
-        serde::de::Error::custom(format_args!(
-            "the value matches none of the alternatives of `{name}`"
-        ))
-    })
-}
-
-/// How many members of `value` (an object; `null` ones aside) `read` does not write back.
-fn lost_members<T: serde::Serialize>(value: &serde_json::Value, read: &T) -> usize {
-    let serde_json::Value::Object(members) = value else {
-        return 0;
-    };
-    let kept = match serde_json::to_value(read) {
-        Ok(serde_json::Value::Object(kept)) => kept,
-        _ => serde_json::Map::new(),
-    };
-    members
-        .iter()
-        .filter(|(key, member)| !member.is_null() && !kept.contains_key(*key))
-        .count()
-}
-
 /// Turns a missing required header into an error.
 pub fn required<T>(
     status: http::StatusCode,

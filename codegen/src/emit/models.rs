@@ -31,18 +31,22 @@ pub fn models_file<'a>(
         .collect();
     order.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let allow_deprecated = super::tokens::allow_deprecated(api);
-    // The structs' readers and writers; with features, none may be compiled.
+    // The structs' readers and writers (the readers also read untagged `oneOf`s); with
+    // features, none may be compiled.
     let has_structs = api
         .types
         .iter()
         .any(|def| matches!(def.kind, TypeKind::Struct(_)));
-    let shared = has_structs.then(|| {
-        let allow = gates.as_ref().map(|_| quote!(#[allow(unused_imports)]));
-        quote! {
-            #allow
-            use crate::runtime::{de, ser};
-        }
-    });
+    let has_unions = api
+        .types
+        .iter()
+        .any(|def| matches!(&def.kind, TypeKind::OneOf(o) if o.discriminator.is_none()));
+    let allow = gates.as_ref().map(|_| quote!(#[allow(unused_imports)]));
+    let shared = match (has_structs, has_unions) {
+        (true, _) => quote!(#allow use crate::runtime::{de, ser};),
+        (false, true) => quote!(#allow use crate::runtime::de;),
+        (false, false) => quote!(),
+    };
     let prefix = quote! {
         //! Types of the schemas of the description: requests, responses and what they contain.
         #allow_deprecated
@@ -623,10 +627,12 @@ fn string_enum_with(
     }
 }
 
-/// A `oneOf` without a discriminator: the first alternative (lists first, see `one_of`)
-/// that the value reads as. The value is read once into a JSON tree and each alternative
-/// tried on it, through a shared runtime helper, rather than by serde's untagged derive,
-/// whose buffering code is heavy and made once per enum.
+/// A `oneOf` without a discriminator, read by the runtime's `de::union`: the kind of
+/// JSON value that comes picks the alternatives to try (each listed with the kinds it
+/// reads), and an object or an array that one alternative alone reads goes straight into
+/// it. Only a value that several alternatives may read is held in a tree and tried on
+/// each, rather than every value as serde's untagged derive does, with heavy code made
+/// once per enum.
 fn untagged(
     name: &syn::Ident,
     doc: TokenStream,
@@ -637,17 +643,157 @@ fn untagged(
 ) -> TokenStream {
     let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
     ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
-    let attempts = ordered.iter().map(|variant| {
+    let read: Vec<u8> = ordered
+        .iter()
+        .map(|variant| kinds(&variant.ty, refs, &mut Vec::new()))
+        .collect();
+    let wrap = |variant: &OneOfVariant| {
         let variant_name = ident(&variant.name);
         if variant.boxed {
-            quote!(|value| serde_json::from_value(value).map(|value| Self::#variant_name(Box::new(value))))
+            quote!(|value| Self::#variant_name(Box::new(value)))
         } else {
-            quote!(|value| serde_json::from_value(value).map(Self::#variant_name))
+            quote!(Self::#variant_name)
+        }
+    };
+    let alternatives = ordered.iter().zip(&read).map(|(variant, &of)| {
+        let of = kind_tokens(of);
+        let wrap = wrap(variant);
+        let ty = refs.ty(&variant.ty);
+        quote!((#of, |value| <#ty as serde::Deserialize>::deserialize(value).map(#wrap)))
+    });
+    // The one alternative that alone reads objects (or arrays), if there is one.
+    let alone = |bit: u8| {
+        let mut readers = ordered.iter().zip(&read).filter(|(_, &of)| of & bit != 0);
+        match (readers.next(), readers.next()) {
+            (Some((variant, _)), None) => Some(*variant),
+            _ => None,
+        }
+    };
+    let object = alone(kind::OBJECT).map(|variant| {
+        let wrap = wrap(variant);
+        let read = match &variant.ty {
+            Ty::Named(id) if matches!(refs.api.types[id.0].kind, TypeKind::Struct(_)) => {
+                let ty = refs.ty(&variant.ty);
+                quote!(<#ty as de::Object>::read(map))
+            }
+            ty => {
+                let ty = refs.ty(ty);
+                quote!(<#ty as serde::Deserialize>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map)
+                ))
+            }
+        };
+        quote! {
+            fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                #read.map(#wrap)
+            }
+        }
+    });
+    let array = alone(kind::ARRAY).map(|variant| {
+        let wrap = wrap(variant);
+        let ty = refs.ty(&variant.ty);
+        quote! {
+            fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+                <#ty as serde::Deserialize>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq)
+                ).map(#wrap)
+            }
         }
     });
     let shown = name.to_string();
-    let read = quote!(crate::runtime::one_of(deserializer, #shown, &[#(#attempts),*]));
-    one_of_items(name, doc, o, &variants, cfg, read)
+    let read = quote!(de::union(deserializer));
+    let items = one_of_items(name, doc, o, &variants, cfg, read);
+    quote! {
+        #items
+
+        #cfg
+        impl de::Union for #name {
+            const NAME: &'static str = #shown;
+            const ALTERNATIVES: &'static [de::Alternative<Self>] = &[#(#alternatives),*];
+            #object
+            #array
+        }
+    }
+}
+
+/// The kinds of JSON value a type reads, as the bits of the runtime's `de::kind`.
+mod kind {
+    pub const NULL: u8 = 1;
+    pub const BOOL: u8 = 1 << 1;
+    pub const INTEGER: u8 = 1 << 2;
+    pub const FLOAT: u8 = 1 << 3;
+    pub const STRING: u8 = 1 << 4;
+    pub const ARRAY: u8 = 1 << 5;
+    pub const OBJECT: u8 = 1 << 6;
+    pub const ANY: u8 = NULL | BOOL | INTEGER | FLOAT | STRING | ARRAY | OBJECT;
+    /// The runtime's name of each bit.
+    pub const NAMES: [(u8, &str); 7] = [
+        (NULL, "NULL"),
+        (BOOL, "BOOL"),
+        (INTEGER, "INTEGER"),
+        (FLOAT, "FLOAT"),
+        (STRING, "STRING"),
+        (ARRAY, "ARRAY"),
+        (OBJECT, "OBJECT"),
+    ];
+}
+
+/// The kinds of JSON value `ty` can be read from: never fewer than it reads, since an
+/// alternative is only tried on the kinds listed. A type met again inside itself adds
+/// nothing (`visiting`).
+fn kinds(ty: &Ty, refs: &TypeRefs, visiting: &mut Vec<TypeId>) -> u8 {
+    match ty {
+        Ty::Bool => kind::BOOL,
+        Ty::I32 | Ty::I64 => kind::INTEGER,
+        Ty::F32 | Ty::F64 => kind::INTEGER | kind::FLOAT,
+        Ty::String | Ty::DateTime | Ty::Date | Ty::Uuid => kind::STRING,
+        // `runtime::Binary`: a string, or bytes that are not UTF-8 as an array.
+        Ty::Bytes => kind::STRING | kind::ARRAY,
+        Ty::List(_) => kind::ARRAY,
+        Ty::Map(_) => kind::OBJECT,
+        Ty::Option(inner) => kind::NULL | kinds(inner, refs, visiting),
+        // A type the settings name may read anything.
+        Ty::Any | Ty::Rust(_) => kind::ANY,
+        Ty::Named(id) => {
+            if visiting.contains(id) {
+                return 0;
+            }
+            visiting.push(*id);
+            let of = match &refs.api.types[id.0].kind {
+                TypeKind::Struct(_) => kind::OBJECT,
+                TypeKind::Enum(_) => kind::STRING,
+                TypeKind::IntEnum(e) => kinds(&e.repr, refs, visiting),
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => kinds(inner, refs, visiting),
+                TypeKind::OneOf(o) if o.discriminator.is_some() => kind::OBJECT,
+                TypeKind::OneOf(o) => o
+                    .variants
+                    .iter()
+                    .fold(0, |of, variant| of | kinds(&variant.ty, refs, visiting)),
+            };
+            visiting.pop();
+            of
+        }
+    }
+}
+
+/// `de::kind::STRING | de::kind::OBJECT`, or `de::kind::ANY`.
+fn kind_tokens(of: u8) -> TokenStream {
+    let path = quote!(de::kind);
+    if of == kind::ANY {
+        return quote!(#path::ANY);
+    }
+    let bits = kind::NAMES
+        .iter()
+        .filter(|(bit, _)| of & bit != 0)
+        .map(|(_, name)| {
+            let name = format_ident!("{}", name);
+            quote!(#path::#name)
+        });
+    let bits: Vec<TokenStream> = bits.collect();
+    if bits.is_empty() {
+        return quote!(0);
+    }
+    quote!(#(#bits)|*)
 }
 
 /// The enum of a `oneOf` (written untagged: each variant's type writes itself) and its
