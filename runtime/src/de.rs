@@ -253,30 +253,25 @@ impl<'de, T: Union> Visitor<'de> for UnionVisitor<T> {
     }
 }
 
-/// Reads `value`, of the kind `of`, as the alternatives of that kind allow. When only one
-/// reads it, its own error says what is wrong.
+/// Reads `value`, of the kind `of`, as the alternatives of that kind allow: when only one
+/// reads that kind, its own error says what is wrong; else the first that reads `value`
+/// whole wins, or the one that loses fewest of its members. Whether a read loses members
+/// is asked only when another alternative also reads the value.
 fn held<T: Union, E: Error>(value: Value, of: u8) -> Result<T, E> {
-    let mut tried = T::ALTERNATIVES.iter().filter(|(kinds, _)| kinds & of != 0);
-    let (Some((_, first)), None) = (tried.next(), tried.clone().next()) else {
-        return best(&value, of);
-    };
-    first(&value).map_err(E::custom)
-}
-
-/// The first alternative of kind `of` that reads `value` whole, or the one that loses
-/// fewest of its members. Whether a read loses members is asked only when another
-/// alternative also reads the value.
-fn best<T: Union, E: Error>(value: &Value, of: u8) -> Result<T, E> {
-    let mut read: Vec<T> = T::ALTERNATIVES
+    let tried: Vec<_> = T::ALTERNATIVES
         .iter()
         .filter(|(kinds, _)| kinds & of != 0)
-        .filter_map(|(_, read)| read(value).ok())
+        .map(|(_, read)| read)
         .collect();
+    if let [only] = tried[..] {
+        return only(&value).map_err(E::custom);
+    }
+    let mut read: Vec<T> = tried.iter().filter_map(|read| read(&value).ok()).collect();
     if read.len() > 1 {
         let mut fewest = usize::MAX;
         let mut chosen = 0;
         for (index, candidate) in read.iter().enumerate() {
-            let lost = lost_members(value, candidate);
+            let lost = lost_members(&value, candidate);
             if lost < fewest {
                 (fewest, chosen) = (lost, index);
             }

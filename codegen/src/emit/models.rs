@@ -716,7 +716,8 @@ fn untagged(
     }
 }
 
-/// The kinds of JSON value a type reads, as the bits of the runtime's `de::kind`.
+/// The kinds of JSON value a type reads: a mirror of the runtime's `de::kind` bits (the
+/// generator carries the runtime only as text, so it cannot name them).
 mod kind {
     pub const NULL: u8 = 1;
     pub const BOOL: u8 = 1 << 1;
@@ -782,14 +783,14 @@ fn kind_tokens(of: u8) -> TokenStream {
     if of == kind::ANY {
         return quote!(#path::ANY);
     }
-    let bits = kind::NAMES
+    let bits: Vec<TokenStream> = kind::NAMES
         .iter()
         .filter(|(bit, _)| of & bit != 0)
         .map(|(_, name)| {
             let name = format_ident!("{}", name);
             quote!(#path::#name)
-        });
-    let bits: Vec<TokenStream> = bits.collect();
+        })
+        .collect();
     if bits.is_empty() {
         return quote!(0);
     }
