@@ -9,8 +9,8 @@ use std::path::Path;
 
 use support::{compiles_cleanly, real_spec};
 
-/// Every fixture, one after another: the builds share one target directory, whose lock
-/// would make them wait for each other anyway.
+/// Every fixture, one after another (insta's glob walks them in order), while the other
+/// tests build beside it in a target directory of their own ([`support::TargetDir`]).
 #[test]
 fn every_fixture() {
     insta::glob!(support::FIXTURES_GLOB, |path| {

@@ -227,11 +227,11 @@ pub fn declared_features(dir: &Path) -> Vec<String> {
 /// succeeds without a warning. Returns its standard output.
 pub fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let target = workspace().join("target/compile-tests/target");
+    let target = TargetDir::take();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(task)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", target.path())
         // A generated crate is compiled whole when it changes and not at all when it does
         // not: incremental caches of crates this size cost gigabytes and save nothing.
         .env("CARGO_INCREMENTAL", "0")
@@ -246,6 +246,56 @@ pub fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
         task[0]
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A target directory for one build of a generated crate, held until dropped.
+///
+/// Cargo locks a target directory for a whole build, and checking or documenting one
+/// crate keeps one core busy: tests running at once that shared one directory would take
+/// turns, leaving the other cores idle. So there is one directory per test thread
+/// (`target/compile-tests/target`, `target-1` …), each kept across runs; a build takes
+/// whichever is free. What it costs is the dependencies built once more per directory.
+pub struct TargetDir(usize);
+
+static FREE_TARGETS: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+static TARGET_FREED: std::sync::Condvar = std::sync::Condvar::new();
+static TARGETS: std::sync::Once = std::sync::Once::new();
+
+impl TargetDir {
+    /// Waits for a free directory and holds it.
+    pub fn take() -> TargetDir {
+        TARGETS.call_once(|| {
+            // As many as the test threads (`RUST_TEST_THREADS`, else one per core).
+            let threads = std::env::var("RUST_TEST_THREADS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            *FREE_TARGETS.lock().unwrap() = (0..threads.max(1)).rev().collect();
+        });
+        let mut free = FREE_TARGETS.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(slot) = free.pop() {
+                return TargetDir(slot);
+            }
+            free = TARGET_FREED.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        let name = match self.0 {
+            0 => "target".to_owned(),
+            n => format!("target-{n}"),
+        };
+        workspace().join("target/compile-tests").join(name)
+    }
+}
+
+impl Drop for TargetDir {
+    fn drop(&mut self) {
+        let mut free = FREE_TARGETS.lock().unwrap_or_else(|e| e.into_inner());
+        free.push(self.0);
+        TARGET_FREED.notify_one();
+    }
 }
 
 /// Every document of the oas-examples corpus in `testdata/oas-examples/`
