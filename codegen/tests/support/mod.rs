@@ -254,24 +254,29 @@ pub fn cargo(dir: &Path, task: &[&str], what: &str) -> String {
 /// crate keeps one core busy: tests running at once that shared one directory would take
 /// turns, leaving the other cores idle. So there is one directory per test thread
 /// (`target/compile-tests/target`, `target-1` …), each kept across runs; a build takes
-/// whichever is free. What it costs is the dependencies built once more per directory.
+/// whichever is free. Each directory builds the dependencies once more (about 1 GB with
+/// the client's), so there are at most [`MAX_TARGETS`].
 pub struct TargetDir(usize);
 
-static FREE_TARGETS: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+/// More directories would cost a gigabyte each for little: few test binaries here run
+/// more than four builds at once.
+const MAX_TARGETS: usize = 4;
+
+/// The directories no build holds, by number.
+static FREE_TARGETS: std::sync::LazyLock<std::sync::Mutex<Vec<usize>>> =
+    std::sync::LazyLock::new(|| {
+        // As many as the test threads (`RUST_TEST_THREADS`, else one per core).
+        let threads = std::env::var("RUST_TEST_THREADS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        std::sync::Mutex::new((0..threads.clamp(1, MAX_TARGETS)).rev().collect())
+    });
 static TARGET_FREED: std::sync::Condvar = std::sync::Condvar::new();
-static TARGETS: std::sync::Once = std::sync::Once::new();
 
 impl TargetDir {
     /// Waits for a free directory and holds it.
     pub fn take() -> TargetDir {
-        TARGETS.call_once(|| {
-            // As many as the test threads (`RUST_TEST_THREADS`, else one per core).
-            let threads = std::env::var("RUST_TEST_THREADS")
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            *FREE_TARGETS.lock().unwrap() = (0..threads.max(1)).rev().collect();
-        });
         let mut free = FREE_TARGETS.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(slot) = free.pop() {
@@ -281,6 +286,7 @@ impl TargetDir {
         }
     }
 
+    /// Where it is.
     pub fn path(&self) -> PathBuf {
         let name = match self.0 {
             0 => "target".to_owned(),
