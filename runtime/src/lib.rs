@@ -159,7 +159,7 @@ impl std::error::Error for DecodeError {
 
 /// Reads a JSON body as `T`. JSON text is UTF-8 (RFC 8259), so the body is checked once,
 /// whole: read from bytes, `serde_json` would check every string on its own, which costs
-/// several times more on bodies of many short strings.
+/// more on bodies of many short strings.
 pub fn json<T: serde::de::DeserializeOwned>(
     status: http::StatusCode,
     body: &[u8],
@@ -171,6 +171,7 @@ pub fn json<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The body as text, or the error saying it is not UTF-8.
 fn utf8(status: http::StatusCode, body: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(body).map_err(|error| DecodeError {
         status,
@@ -358,7 +359,7 @@ mod tests {
         let read: Vec<String> = json(ok, "[\"grüße\", \"\\u00e9\"]".as_bytes()).unwrap();
         assert_eq!(read, ["grüße", "é"]);
         // Bytes that are not UTF-8 are refused as such, even in a string nothing reads.
-        let error = json::<serde_json::Value>(ok, b"{\"ignored\": \"\xff\"}").unwrap_err();
+        let error = json::<serde::de::IgnoredAny>(ok, b"{\"ignored\": \"\xff\"}").unwrap_err();
         assert!(error.to_string().contains("is not UTF-8 text"), "{error}");
         let error = json::<Vec<String>>(ok, b"[1]").unwrap_err();
         assert!(
