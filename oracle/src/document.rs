@@ -211,8 +211,8 @@ pub fn discriminator_property(node: &Value) -> Option<String> {
     }
 }
 
-/// `null` is allowed: `nullable`, `x-nullable`, `null` among the types or a `null` member
-/// of `oneOf`/`anyOf`.
+/// `null` is allowed: `nullable`, `x-nullable`, `null` among the types or a member of
+/// `oneOf`/`anyOf` that allows it (`type: "null"`, or a nullable branch written inline).
 pub fn is_nullable(node: &Value) -> bool {
     let flag = |key: &str| node.get(key) == Some(&Value::Bool(true));
     let null_type = match node.get("type") {
@@ -223,7 +223,7 @@ pub fn is_nullable(node: &Value) -> bool {
     let null_member = ["oneOf", "anyOf"].iter().any(|keyword| {
         node.get(*keyword)
             .and_then(Value::as_array)
-            .is_some_and(|members| members.iter().any(is_null_schema))
+            .is_some_and(|members| members.iter().any(is_nullable))
     });
     flag("nullable") || flag("x-nullable") || null_type || null_member
 }

@@ -15,7 +15,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -186,15 +185,68 @@ pub trait Union: Sized + serde::Serialize + 'static {
     /// reads objects, to read the members straight into it; otherwise the object is
     /// held in a tree and tried on each alternative.
     fn object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        let value: Value = self::map(map)?;
         held(value, kind::OBJECT)
     }
 
     /// Reads an array, as [`Union::object`] reads an object.
     fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        let value: Value = self::seq(seq)?;
         held(value, kind::ARRAY)
     }
+}
+
+/// Reads `T` from an object whose opening brace was read already: what a [`Union`]'s
+/// `object` hands to the one alternative that reads objects. Unlike serde's
+/// `MapAccessDeserializer`, an `Option` (a nullable alternative) or a newtype around the
+/// type reads the object as its inner value, as it would from the whole input.
+pub fn map<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: A) -> Result<T, A::Error> {
+    T::deserialize(Opened::<A, true>(map))
+}
+
+/// Reads `T` from an array whose opening bracket was read already, as [`map`] reads an
+/// object.
+pub fn seq<'de, A: SeqAccess<'de>, T: Deserialize<'de>>(seq: A) -> Result<T, A::Error> {
+    T::deserialize(Opened::<A, false>(seq))
+}
+
+/// An object (`OBJECT`) or an array already opened, as a deserializer of the value.
+struct Opened<A, const OBJECT: bool>(A);
+
+macro_rules! opened {
+    ($visit:ident) => {
+        type Error = A::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+            visitor.$visit(self.0)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, A::Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf unit unit_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
+    };
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Opened<A, true> {
+    opened!(visit_map);
+}
+
+impl<'de, A: SeqAccess<'de>> Deserializer<'de> for Opened<A, false> {
+    opened!(visit_seq);
 }
 
 /// Reads a [`Union`]: the `Deserialize` of every generated `oneOf` without a
@@ -423,8 +475,102 @@ mod tests {
             }),
         ];
         fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Self::Ids)
+            self::seq(seq).map(Self::Ids)
         }
+    }
+
+    /// Nullable alternatives, as a `oneOf` of `nullable: true` branches is generated: the
+    /// one that alone reads arrays (or objects) is an `Option`.
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Nullable {
+        List(Option<Vec<String>>),
+        Map(Option<BTreeMap<String, i64>>),
+        Text(Option<String>),
+    }
+
+    impl<'de> Deserialize<'de> for Nullable {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            union(deserializer)
+        }
+    }
+
+    impl Union for Nullable {
+        const NAME: &'static str = "Nullable";
+        const ALTERNATIVES: &'static [Alternative<Self>] = &[
+            (kind::NULL | kind::ARRAY, |value| {
+                Option::deserialize(value).map(Self::List)
+            }),
+            (kind::NULL | kind::OBJECT, |value| {
+                Option::deserialize(value).map(Self::Map)
+            }),
+            (kind::NULL | kind::STRING, |value| {
+                Option::deserialize(value).map(Self::Text)
+            }),
+        ];
+        fn object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            self::map(map).map(Self::Map)
+        }
+        fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            self::seq(seq).map(Self::List)
+        }
+    }
+
+    #[test]
+    fn a_nullable_alternative_reads_an_array_or_object_straight() {
+        let read = |text: &str| serde_json::from_str::<Nullable>(text).unwrap();
+        assert_eq!(
+            read(r#"["a","b"]"#),
+            Nullable::List(Some(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(
+            read(r#"{"a":1}"#),
+            Nullable::Map(Some([("a".to_owned(), 1)].into_iter().collect()))
+        );
+        assert_eq!(read(r#""x""#), Nullable::Text(Some("x".into())));
+        // `null` is read by the first nullable alternative, as before.
+        assert_eq!(read("null"), Nullable::List(None));
+    }
+
+    /// Opens an array or object of the input and reads it through [`seq`] or [`map`].
+    struct Opening<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Opening<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array or an object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, access: A) -> Result<T, A::Error> {
+            seq(access)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<T, A::Error> {
+            map(access)
+        }
+    }
+
+    fn opened<T: for<'de> Deserialize<'de>>(text: &str) -> T {
+        let mut input = serde_json::Deserializer::from_str(text);
+        input
+            .deserialize_any(Opening(std::marker::PhantomData))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_opened_value_reads_as_the_whole_input_would() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Names(Option<Vec<String>>);
+        let names = || Some(vec!["a".to_owned()]);
+        assert_eq!(opened::<Vec<String>>(r#"["a"]"#), names().unwrap());
+        assert_eq!(opened::<Option<Vec<String>>>(r#"["a"]"#), names());
+        assert_eq!(
+            opened::<Option<Option<Vec<String>>>>(r#"["a"]"#),
+            Some(names())
+        );
+        assert_eq!(opened::<Names>(r#"["a"]"#), Names(names()));
+        assert_eq!(
+            opened::<Option<Pet>>(r#"{"id":1}"#).map(|pet| pet.id),
+            Some(1)
+        );
     }
 
     #[test]

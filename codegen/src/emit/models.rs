@@ -678,9 +678,7 @@ fn untagged(
             }
             ty => {
                 let ty = refs.ty(ty);
-                quote!(<#ty as serde::Deserialize>::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(map)
-                ))
+                quote!(de::map::<_, #ty>(map))
             }
         };
         quote! {
@@ -694,9 +692,7 @@ fn untagged(
         let ty = refs.ty(&variant.ty);
         quote! {
             fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-                <#ty as serde::Deserialize>::deserialize(
-                    serde::de::value::SeqAccessDeserializer::new(seq)
-                ).map(#wrap)
+                de::seq::<_, #ty>(seq).map(#wrap)
             }
         }
     });

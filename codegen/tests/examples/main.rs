@@ -42,9 +42,9 @@ const CASES: u32 = 256;
 
 /// The descriptions whose examples are checked: test name, file in `testdata/real/` (or,
 /// as `fixtures/…`, in `codegen/tests/fixtures/`), and how many examples the test finds
-/// there, exactly (so that a finder that loses some, or counts some twice, fails). The two
+/// there, exactly (so that a finder that loses some, or counts some twice, fails). The
 /// fixtures add what the real descriptions lack: 3.1 `examples` lists, type arrays and
-/// `const`.
+/// `const`, and unions of nullable branches (issue 28).
 const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     (
         "camunda_orchestration_cluster",
@@ -64,6 +64,11 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     ("elastic_cloud", "elastic-cloud.json", 2),
     ("fixture_openapi31", "fixtures/openapi31.yaml", 6),
     ("fixture_statuses", "fixtures/statuses.yaml", 1),
+    (
+        "fixture_nullable_unions",
+        "fixtures/nullable_unions.yaml",
+        9,
+    ),
     (
         "camunda_orchestration_cluster_with_settings",
         "camunda-orchestration-cluster.json",
@@ -253,6 +258,13 @@ fn fixture_openapi31() {
 #[test]
 fn fixture_statuses() {
     examples_round_trip("fixture_statuses");
+}
+
+/// Issue 28: a `oneOf` of nullable branches read an array (or object) that its one
+/// nullable array (or object) branch takes as an error.
+#[test]
+fn fixture_nullable_unions() {
+    examples_round_trip("fixture_nullable_unions");
 }
 
 #[test]
