@@ -12,17 +12,20 @@
 //! 4. The harness builds each request with the generated code and writes back what the
 //!    generated types made of the values: a dropped or renamed member fails the round
 //!    trip. The tool sends it; a request that kills Prism is recorded and Prism restarts.
-//! 5. Every answer is judged ([`judge`]): a violation Prism reports of our request is
-//!    ours unless a named Prism defect explains it under its exact condition; anything
-//!    that cannot be read (a cut header, a body that is not JSON) is a failure.
+//! 5. Every answer is judged ([`judge`]): a violation Prism reports of our request
+//!    ([`violations`]) is ours unless a named Prism defect ([`defects`]) explains it under
+//!    its exact condition; anything that cannot be read (a cut header, a body that is not
+//!    JSON) is a failure.
 //!
 //! It ends with one line ([`Report::summary`]) and fails unless the run is clean.
 
 mod cases;
 mod copy;
+mod defects;
 pub(crate) mod harness;
 mod judge;
 pub mod server;
+mod violations;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, Write as _};
@@ -34,7 +37,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use cases::{Asked, Pass};
-pub use judge::{Defect, Excused};
+pub use defects::{Defect, Excused};
 
 /// The base URL requests are built with; the current Prism's replaces it when they are
 /// sent (Prism changes port when it restarts).

@@ -1,0 +1,665 @@
+//! The defects of Prism 5.14.2 a run may excuse, each with the exact condition under
+//! which it does (read from Prism's source and reproduced; `tools/prism/NOTES.md`),
+//! checked against what we sent and what the description says: [`excuse`] for a
+//! violation of a request, [`answer_defect`] for an answer that did not decode.
+
+use std::fmt;
+
+use codegen::model::{Location, Operation, Payload, Style};
+use serde_json::Value;
+
+use super::cases::{Asked, Case};
+use super::violations::{header_violations, problem, Violation};
+use super::Answer;
+use oracle::document::{child, types};
+use oracle::validate::Checks;
+use oracle::Document;
+
+/// A defect of Prism 5.14.2, each with the exact condition under which it is excused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Defect {
+    /// A `spaceDelimited` (Swagger `ssv`) query list of two or more items, not exploded:
+    /// Prism splits on the text `%20` after decoding, so the whole value is item 0.
+    SpaceDelimited,
+    /// A required Swagger `tsv` query parameter: Prism has no reader for the style and
+    /// always finds it missing.
+    TabDelimited,
+    /// A required property with a capital letter in a `deepObject` (or exploded form)
+    /// object parameter: Prism lowercases the keys it receives, never the schema's.
+    DeepObjectCapitals,
+    /// An optional `deepObject` (or exploded form) query object of `type: object` that
+    /// was not sent: Prism builds it as an object all the same and finds its required
+    /// properties missing.
+    AbsentObject,
+    /// An array property of a URL-encoded body without an encoding `style`: Prism reads
+    /// every value as text ("must be array").
+    FormArray,
+    /// A styled property of a URL-encoded body whose text holds a reserved character we
+    /// write as the format says (the `,` between items, `+` for a space): Prism refuses it.
+    FormReserved,
+    /// A multipart part holding an object (a JSON part) or an array (repeated parts):
+    /// Prism reads every part as text ("must be object", "must be array").
+    MultipartStructured,
+    /// A multipart part whose text holds a `%XX`: Prism percent-decodes part values
+    /// before validating them.
+    MultipartPercent,
+    /// An integer (or boolean) literal for a path, query or header parameter whose
+    /// `oneOf` also has a string branch that takes the same text: Prism coerces inside
+    /// one branch and carries the result into the next.
+    OneOfCoercion,
+    /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
+    /// text) whose schema is not a string: Prism validates the raw text against the
+    /// schema ("Request body must be object").
+    RawBody,
+    /// Prism's own mock body breaks the description: Prism flags it, the independent
+    /// validator agrees, and `decode` failed where they say.
+    InvalidMock,
+    /// Prism answered with no body where the description documents one.
+    EmptyMock,
+    /// Prism's mock wrote 2^128 (one past `f32`'s range) for a `format: float` member,
+    /// which `decode` refuses as out of range.
+    FloatPastRange,
+    /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
+    TooComplex,
+    /// Prism cannot write its mock of a `text/*` response whose schema is not a string
+    /// (an object, array, number or boolean): 500 `NO_COMPLEX_OBJECT_TEXT`.
+    ComplexText,
+    /// Prism died writing a `sl-violations` header with a character above U+00FF (its
+    /// log says so).
+    HeaderCharacter,
+    /// A value no choice can make valid under the description (not Prism's fault: the
+    /// description's); only the violations at its own place are excused.
+    Impossible,
+}
+
+impl Defect {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Defect::SpaceDelimited => {
+                "Prism splits spaceDelimited lists on the text %20 after decoding"
+            }
+            Defect::TabDelimited => "Prism cannot read Swagger tsv query parameters",
+            Defect::DeepObjectCapitals => "Prism lowercases deepObject keys, never the schema's",
+            Defect::AbsentObject => {
+                "Prism reads an absent deepObject or exploded form object as an empty object"
+            }
+            Defect::FormArray => {
+                "Prism reads URL-encoded array properties without an encoding style as text"
+            }
+            Defect::FormReserved => {
+                "Prism refuses reserved characters the format writes in styled form properties"
+            }
+            Defect::MultipartStructured => "Prism reads object and array multipart parts as text",
+            Defect::MultipartPercent => "Prism percent-decodes multipart part values",
+            Defect::OneOfCoercion => {
+                "Prism coerces parameter text inside one oneOf branch and carries it into the next"
+            }
+            Defect::RawBody => {
+                "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
+            }
+            Defect::InvalidMock => {
+                "Prism's mock body breaks the description, and decode rightly refuses it"
+            }
+            Defect::EmptyMock => "Prism's mock sent no body where the description documents one",
+            Defect::FloatPastRange => {
+                "Prism's mock writes ±2^128 for format: float, past f32's range"
+            }
+            Defect::TooComplex => "Prism cannot make a body for this schema (SCHEMA_TOO_COMPLEX)",
+            Defect::ComplexText => {
+                "Prism cannot write a mock that is not a string as text/* (NO_COMPLEX_OBJECT_TEXT)"
+            }
+            Defect::HeaderCharacter => {
+                "Prism dies writing a character above U+00FF into sl-violations"
+            }
+            Defect::Impossible => "no value of the description's schema is valid here",
+        }
+    }
+}
+
+/// One case a defect explains.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Excused {
+    pub operation: String,
+    pub pass: &'static str,
+    /// The violation's location (`query.color`), or the status asked.
+    pub place: String,
+    pub status: Option<u16>,
+    pub defect: Defect,
+}
+
+impl fmt::Display for Excused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: {:?}",
+            self.operation, self.pass, self.place, self.defect
+        )
+    }
+}
+
+/// The defect that explains `violation` of the request of `case`, if one does under its
+/// exact condition.
+pub fn excuse(
+    doc: &Document,
+    op: &Operation,
+    case: &Case,
+    violation: &Violation,
+) -> Option<Defect> {
+    let location: Vec<&str> = violation
+        .location
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .collect();
+    let (kind, name) = match location.as_slice() {
+        [kind, name, ..] => (*kind, *name),
+        ["query"] if violation.code == "required" => ("query", ""),
+        ["body", ..] => ("body", ""),
+        _ => return None,
+    };
+    // Impossible values: only at their own place.
+    let here = |place: &str| {
+        place.eq_ignore_ascii_case(&format!("{kind}.{name}")) || (kind == "body" && place == "body")
+    };
+    if case.impossible.iter().any(|(place, _)| here(place)) {
+        return Some(Defect::Impossible);
+    }
+    match kind {
+        "path" | "query" | "header" => {
+            let location = match kind {
+                "path" => Location::Path,
+                "query" => Location::Query,
+                _ => Location::Header,
+            };
+            if kind == "query" && name.is_empty() {
+                return tab_delimited(op, violation);
+            }
+            let param = op
+                .params
+                .iter()
+                .find(|p| p.location == location && p.wire.eq_ignore_ascii_case(name))?;
+            let object_style =
+                param.style == Style::DeepObject || (param.style == Style::Form && param.explode);
+            let Some(sent) = case.params.get(&param.wire) else {
+                let absent_object = location == Location::Query
+                    && object_style
+                    && !param.required
+                    && violation.code == "required"
+                    && quoted(&violation.message).is_some_and(|key| requires(doc, param, key));
+                return absent_object.then_some(Defect::AbsentObject);
+            };
+            let items = sent.as_array().map_or(0, Vec::len);
+            let spaced = matches!(param.style, Style::SpaceDelimited) && !param.explode;
+            if location == Location::Query && spaced && items >= 2 {
+                return Some(Defect::SpaceDelimited);
+            }
+            if location == Location::Query
+                && object_style
+                && violation.code == "required"
+                && quoted(&violation.message).is_some_and(|key| key.chars().any(char::is_uppercase))
+            {
+                return Some(Defect::DeepObjectCapitals);
+            }
+            if violation.code == "oneOf" && coerced(doc, param, sent) {
+                return Some(Defect::OneOfCoercion);
+            }
+            None
+        }
+        "body" if location == ["body"] && raw_body(doc, op, violation) => Some(Defect::RawBody),
+        "body" => form_defect(doc, op, case, violation, name),
+        _ => None,
+    }
+}
+
+/// Whether the parameter's schema is `type: object` (what Prism's deepObject and form
+/// readers test, `prism-http/dist/validator/deserializers/style/deepObject.js:24`,
+/// `form.js:8,13`) and requires `key`.
+fn requires(doc: &Document, param: &codegen::model::Param, key: &str) -> bool {
+    let maker = oracle::Maker::new(doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let schema = doc.resolve(schema, &pointer).1;
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|required| required.iter().any(|k| k.as_str() == Some(key)))
+}
+
+/// A required Swagger `tsv` parameter reported missing.
+fn tab_delimited(op: &Operation, violation: &Violation) -> Option<Defect> {
+    let missing = quoted(&violation.message)?;
+    op.params
+        .iter()
+        .any(|p| {
+            p.location == Location::Query
+                && p.style == Style::TabDelimited
+                && p.required
+                && p.wire == missing
+        })
+        .then_some(Defect::TabDelimited)
+}
+
+/// The property a message names in quotes (`must have required property 'userName'`).
+fn quoted(message: &str) -> Option<&str> {
+    let start = message.find('\'')? + 1;
+    let end = start + message[start..].find('\'')?;
+    Some(&message[start..end])
+}
+
+/// Whether the text sent for `param` is an integer or boolean literal, and its `oneOf`
+/// has both a branch of that type and a string branch.
+fn coerced(doc: &Document, param: &codegen::model::Param, sent: &Value) -> bool {
+    let literal = match sent {
+        Value::Number(n) => n.is_i64() || n.is_u64(),
+        Value::Bool(_) => true,
+        Value::String(text) => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                || text == "true"
+                || text == "false"
+        }
+        _ => false,
+    };
+    if !literal {
+        return false;
+    }
+    let maker = oracle::Maker::new(doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let (pointer, schema) = doc.resolve(schema, &pointer);
+    let Some(branches) = schema.get("oneOf").and_then(Value::as_array) else {
+        return false;
+    };
+    let branch_types: Vec<Vec<String>> = branches
+        .iter()
+        .enumerate()
+        .map(|(index, branch)| {
+            let at = child(&child(&pointer, "oneOf"), &index.to_string());
+            types(doc.resolve(branch, &at).1)
+        })
+        .collect();
+    let has = |ty: &str| branch_types.iter().any(|t| t.iter().any(|t| t == ty));
+    (has("integer") || has("number") || has("boolean")) && has("string")
+}
+
+/// A `type` violation of the whole body, sent in a media type Prism reads as text (not
+/// JSON, not a form), whose schema's type is known and is not a string
+/// (`prism-http-server/dist/server.js:41-51` reads such a body as text;
+/// `prism-http/dist/validator/validators/body.js:151-155` validates that text as it is).
+fn raw_body(doc: &Document, op: &Operation, violation: &Violation) -> bool {
+    let Some(content) = op.body.as_ref().and_then(|b| b.contents.first()) else {
+        return false;
+    };
+    let media = content.media_types[0].to_ascii_lowercase();
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    let parsed = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        || essence == "application/x-www-form-urlencoded"
+        || essence == "multipart/form-data";
+    if parsed || !matches!(content.payload, Payload::Text | Payload::Binary) {
+        return false;
+    }
+    let Some((node, at)) = content
+        .schema
+        .as_deref()
+        .and_then(|at| Some((doc.get(at)?, at)))
+    else {
+        return false;
+    };
+    let kinds = types(doc.resolve(node, at).1);
+    violation.code == "type"
+        && violation.message.starts_with("Request body must be ")
+        && !kinds.is_empty()
+        && !kinds.iter().any(|t| t == "string")
+}
+
+/// The defects of form and multipart bodies (items 4 and 5 of the notes).
+fn form_defect(
+    doc: &Document,
+    op: &Operation,
+    case: &Case,
+    violation: &Violation,
+    property: &str,
+) -> Option<Defect> {
+    let content = op.body.as_ref()?.contents.first()?;
+    if !matches!(content.payload, Payload::Form(_)) {
+        return None;
+    }
+    let multipart = content.media_types[0]
+        .to_ascii_lowercase()
+        .starts_with("multipart/");
+    let sent = case.body.get(property);
+    let encoding = content.encoding.iter().find(|e| e.property == property);
+    let schema_types = property_types(doc, content.schema.as_deref(), property);
+    let structured = schema_types.iter().any(|t| t == "array" || t == "object");
+    let says = |kind: &str| {
+        violation.message.ends_with(&format!("must be {kind}"))
+            || violation.message.contains(&format!("must be {kind},"))
+    };
+    if multipart {
+        if sent.is_some() && structured && (says("array") || says("object")) {
+            return Some(Defect::MultipartStructured);
+        }
+        let percent = sent.and_then(Value::as_str).is_some_and(has_percent_escape);
+        if percent {
+            return Some(Defect::MultipartPercent);
+        }
+        return None;
+    }
+    let described_style = described_encoding_style(doc, content, property);
+    if says("array") && schema_types.iter().any(|t| t == "array") {
+        // No `style` in the description's encoding: every value is read as text. With
+        // a Swagger csv/ssv/pipes field (styled), an absent one is read as `''`.
+        if (sent.is_some() && !described_style) || (sent.is_none() && described_style) {
+            return Some(Defect::FormArray);
+        }
+    }
+    if violation.message == "Reserved characters used in request body" && described_style {
+        let texts = sent.map(texts_of).unwrap_or_default();
+        let spaced = texts.iter().any(|t| t.contains(' '));
+        let reserved = texts
+            .iter()
+            .any(|t| t.chars().any(|c| "/?#[]@!$&'()*+,;=".contains(c)));
+        let joined = encoding.is_some_and(|e| !e.explode)
+            && sent
+                .and_then(Value::as_array)
+                .is_some_and(|items| items.len() >= 2);
+        let allowed = encoding.is_some_and(|e| e.allow_reserved);
+        if (spaced || joined || (reserved && allowed)) && violation.code.is_empty() {
+            return Some(Defect::FormReserved);
+        }
+    }
+    None
+}
+
+/// Whether the description gives the form property an Encoding Object with a `style`
+/// (OpenAPI 3), or a `collectionFormat` other than `multi` (Swagger 2.0).
+fn described_encoding_style(
+    doc: &Document,
+    content: &codegen::model::Content,
+    property: &str,
+) -> bool {
+    if let Some(media) = content.media.as_deref().and_then(|m| doc.get(m)) {
+        return media
+            .get("encoding")
+            .and_then(|e| e.get(property))
+            .and_then(|e| e.get("style"))
+            .is_some();
+    }
+    // Swagger 2.0: the form's schema pointer is the operation's parameter list.
+    let Some(Value::Array(params)) = content.schema.as_deref().and_then(|s| doc.get(s)) else {
+        return false;
+    };
+    params.iter().any(|param| {
+        let param = doc.resolve(param, "#").1;
+        param.get("name").and_then(Value::as_str) == Some(property)
+            && matches!(
+                param.get("collectionFormat").and_then(Value::as_str),
+                Some("csv" | "ssv" | "pipes" | "tsv")
+            )
+    })
+}
+
+/// The JSON types the form's schema gives `property`.
+fn property_types(doc: &Document, schema: Option<&str>, property: &str) -> Vec<String> {
+    let Some(pointer) = schema else {
+        return Vec::new();
+    };
+    let Some(node) = doc.get(pointer) else {
+        return Vec::new();
+    };
+    if let Value::Array(params) = node {
+        // Swagger 2.0 formData parameters carry their schema's keywords.
+        return params
+            .iter()
+            .map(|param| doc.resolve(param, "#").1)
+            .find(|param| param.get("name").and_then(Value::as_str) == Some(property))
+            .map(types)
+            .unwrap_or_default();
+    }
+    let view = oracle::document::ObjectView::of(doc, node, pointer);
+    view.property(property)
+        .map(|(schema, at)| types(doc.resolve(schema, at).1))
+        .unwrap_or_default()
+}
+
+fn has_percent_escape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+/// Every text a value holds: itself, its items, its members' values.
+fn texts_of(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items.iter().flat_map(texts_of).collect(),
+        Value::Object(members) => members.values().flat_map(texts_of).collect(),
+        other => vec![other.to_string()],
+    }
+}
+
+/// The defect behind an answer that did not decode to the expected variant.
+pub fn answer_defect(
+    doc: &Document,
+    checks: &Checks,
+    op: &Operation,
+    asked: &Asked,
+    answer: &Answer,
+) -> Result<Option<Defect>, String> {
+    if let Some(problem) = problem(answer)? {
+        let kind = problem
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if kind.ends_with("#SCHEMA_TOO_COMPLEX") && answer.status == 500 {
+            return Ok(Some(Defect::TooComplex));
+        }
+        if kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+            && answer.status == 500
+            && asked_response(op, asked).is_some_and(|r| text_not_string(doc, r))
+        {
+            return Ok(Some(Defect::ComplexText));
+        }
+        return Ok(None);
+    }
+    if !answer.decoded.starts_with("DecodeError") {
+        return Ok(None);
+    }
+    let Some(response) = asked_response(op, asked) else {
+        return Ok(None);
+    };
+    let documented = response.contents.iter().find(|c| c.schema.is_some());
+    if answer.body.is_empty() {
+        return Ok(documented.is_some().then_some(Defect::EmptyMock));
+    }
+    if float_past_range(answer) {
+        return Ok(Some(Defect::FloatPastRange));
+    }
+    let flagged: Vec<Vec<String>> = header_violations(answer)?
+        .into_iter()
+        .filter(|v| v.location.first().map(String::as_str) == Some("response"))
+        .map(|v| v.location)
+        .collect();
+    if flagged.is_empty() {
+        return Ok(None);
+    }
+    // Prism says its body breaks the description; the independent validator must say so
+    // too, at a place on the path where `decode` failed.
+    let Some(content) = documented else {
+        return Ok(None);
+    };
+    let Some(schema) = content.schema.as_deref() else {
+        return Ok(None);
+    };
+    let Ok(body) = serde_json::from_slice::<Value>(&answer.body) else {
+        return Ok(None);
+    };
+    let failed_at = decode_path(&answer.decoded);
+    let prism_at: Vec<Vec<String>> = flagged
+        .iter()
+        .map(|location| {
+            names(
+                &location
+                    .iter()
+                    .skip(2)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect();
+    // On one path: one is a prefix of the other (a missing member is reported at its
+    // parent). An error that names no member is only on the path of another that names
+    // none.
+    let along = |a: &[String], b: &[String]| {
+        a.is_empty() == b.is_empty() && (a.starts_with(b) || b.starts_with(a))
+    };
+    let agree = checks.problems(schema, &body).iter().any(|(_, at)| {
+        let invalid_at = names(at);
+        along(&failed_at, &invalid_at) && prism_at.iter().any(|p| along(p, &invalid_at))
+    });
+    Ok(agree.then_some(Defect::InvalidMock))
+}
+
+/// The documented response that `asked` expects.
+fn asked_response<'o>(op: &'o Operation, asked: &Asked) -> Option<&'o codegen::model::Response> {
+    op.responses.iter().find(|r| {
+        format!(
+            "{} {}",
+            if asked.expected.starts_with("Ok") {
+                "Ok"
+            } else {
+                "Err"
+            },
+            r.variant
+        ) == asked.expected
+    })
+}
+
+/// Whether `response` documents a `text/*` media type whose schema says its value is not
+/// a string: Prism's mock of it is then an object, list, number or boolean, which its
+/// text serializer refuses (`prism-http-server/dist/serialize.js:17-26`).
+fn text_not_string(doc: &Document, response: &codegen::model::Response) -> bool {
+    response.contents.iter().any(|content| {
+        let text = content
+            .media_types
+            .iter()
+            .any(|m| m.to_ascii_lowercase().starts_with("text/"));
+        let Some(node) = content
+            .schema
+            .as_deref()
+            .and_then(|s| Some((doc.get(s)?, s)))
+        else {
+            return false;
+        };
+        text && never_string(doc, node.0, node.1)
+    })
+}
+
+/// Whether every value of the schema has a known type that is not a string: its own
+/// `type`, or, for a `oneOf`/`anyOf` without one, every branch's (a stream's events by
+/// their `type`, each an object). Prism's mock of such a schema is never a string.
+fn never_string(doc: &Document, node: &Value, at: &str) -> bool {
+    let (at, node) = doc.resolve(node, at);
+    let kinds = types(node);
+    if !kinds.is_empty() {
+        return !kinds.iter().any(|t| t == "string");
+    }
+    ["oneOf", "anyOf"].iter().any(|key| {
+        node.get(*key)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| {
+                !branches.is_empty()
+                    && branches.iter().enumerate().all(|(index, branch)| {
+                        let kinds = types(
+                            doc.resolve(branch, &child(&child(&at, key), &index.to_string()))
+                                .1,
+                        );
+                        !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+                    })
+            })
+    })
+}
+
+/// Whether `decode` refused a number as out of range at a member to which Prism's body
+/// gives ±2^128, the value Prism writes as the limit of `format: float`.
+fn float_past_range(answer: &Answer) -> bool {
+    const TWO_TO_128: &str = "3.402823669209385e+38";
+    if !answer.decoded.contains("number out of range") {
+        return false;
+    }
+    let Some(member) = decode_path(&answer.decoded).pop() else {
+        return false;
+    };
+    let body = String::from_utf8_lossy(&answer.body);
+    ["", "-"]
+        .iter()
+        .any(|sign| body.contains(&format!("\"{member}\":{sign}{TWO_TO_128}")))
+}
+
+/// The member names of a JSON pointer or location, indices left out (`/items/1/x` gives
+/// `items`, `x`), `~1` and `~0` undone.
+fn names(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .filter(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()))
+        .map(|part| part.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// The members a `DecodeError` names, outermost first: the runtime prefixes each
+/// member's error with `` `name`: ``, and a missing one is `` missing member `name` ``.
+fn decode_path(decoded: &str) -> Vec<String> {
+    let mut path = Vec::new();
+    let Some(start) = decoded.find("JSON: ") else {
+        return path;
+    };
+    let mut rest = &decoded[start + "JSON: ".len()..];
+    loop {
+        if let Some(after) = rest.strip_prefix('`') {
+            if let Some(end) = after.find("`: ") {
+                path.push(after[..end].to_owned());
+                rest = &after[end + 3..];
+                continue;
+            }
+        }
+        if let Some(after) = rest.strip_prefix("missing member `") {
+            if let Some(end) = after.find('`') {
+                path.push(after[..end].to_owned());
+            }
+        }
+        return path;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_name_the_members_on_the_way() {
+        let decoded = "DecodeError the body of a 200 response is not the documented JSON: `items`: `x`: invalid type: string \"a\", expected i64";
+        assert_eq!(decode_path(decoded), ["items", "x"]);
+        let missing = "DecodeError the body of a 200 response is not the documented JSON: `a`: missing member `b` at line 1";
+        assert_eq!(decode_path(missing), ["a", "b"]);
+    }
+
+    #[test]
+    fn locations_read_as_member_names() {
+        assert_eq!(names("/items/1/c~0d"), ["items", "c~d"]);
+        assert_eq!(names(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_quoted_property_is_found() {
+        assert_eq!(
+            quoted("Request query parameter filter must have required property 'userName'"),
+            Some("userName")
+        );
+    }
+}
