@@ -1,11 +1,13 @@
 //! The project's own tools, apart from the generator: the Prism conformance run
 //! ([`prism`]), the sweep over the broad corpus ([`corpus`]), the benchmarks ([`bench`]),
-//! the synthetic descriptions they scale with ([`synth`]) and the crates the `request`
-//! fuzz target builds with ([`fuzz_prepare`]). Values and the reading of descriptions
-//! come from the `oracle` crate, never from the generator's model.
+//! the synthetic descriptions they scale with ([`synth`]), the crates the `request`
+//! fuzz target builds with ([`fuzz_prepare`]) and the finder of a description's examples
+//! ([`examples`], which `codegen`'s examples test shares). Values and the reading of
+//! descriptions come from the `oracle` crate, never from the generator's model.
 
 pub mod bench;
 pub mod corpus;
+pub mod examples;
 pub mod fuzz_prepare;
 pub mod prism;
 pub mod synth;

@@ -16,10 +16,10 @@ use std::sync::OnceLock;
 use codegen::model::{Api, MediaKind, Ty, TypeId};
 use serde_json::Value;
 
-use crate::finder::{every_example, media_type_of, Finder};
 use crate::support::{self, workspace};
 use crate::{DESCRIPTIONS, LEFT_OUT, SETTINGS};
 use oracle::document::{is_nullable, Document};
+use tools::examples::{every_example, media_type_of, Finder};
 
 /// What the harness knows of one description.
 pub struct Checked {

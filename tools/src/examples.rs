@@ -1,6 +1,7 @@
-//! Finding the examples of a description and the generated type each must fit: a walk of
-//! the description (read as JSON, through the harness's `document`) beside the model
-//! `codegen::generate` returned for it.
+//! Finding the examples a description carries (schema, media type, parameter and
+//! response examples) and the generated type each must fit: a walk of the description
+//! (read as JSON by `oracle::document`) beside the model `codegen::generate` returned for
+//! it. The examples test of `codegen` and the Prism run both round-trip them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,6 +11,7 @@ use serde_json::Value;
 use oracle::document::{child, is_nullable, Document};
 
 /// One example of a description.
+#[derive(Debug, Clone)]
 pub struct Example {
     /// Where it is: `…/example`, `…/examples/<name>` or `…/examples/<index>`.
     pub pointer: String,
