@@ -1,7 +1,10 @@
 //! Whether a value that went through a generated type says the same as the one that went
 //! in, judged against the schema: `null` and absent are the same where the schema allows
 //! both, a `default` may be filled in, date-times compare as instants with their offset,
-//! `1` and `1.0` are the same number.
+//! `1` and `1.0` are the same number, and a member that an object schema with properties
+//! neither declares nor describes (no `additionalProperties`) may be left out: the
+//! generated struct keeps what the schema says, as a reader that ignores unknown members
+//! does.
 
 use serde_json::Value;
 
@@ -190,6 +193,9 @@ fn compare(
                     _ => None,
                 };
                 let required = view.required.contains(key.as_str());
+                let undescribed = property_schema.is_none()
+                    && !view.properties.is_empty()
+                    && matches!(view.additional, Additional::Unsaid);
                 let nullable = match property_schema {
                     None => true,
                     Some((schema, schema_pointer)) => {
@@ -199,6 +205,7 @@ fn compare(
                 match (x.get(key), y.get(key)) {
                     (Some(x), Some(y)) => compare(doc, property_schema, x, y, &place, depth + 1)?,
                     (Some(Value::Null), None) if !required && nullable => {}
+                    (Some(_), None) if undescribed => {}
                     (Some(x), None) => {
                         return Err(format!("at `{place}`: {} was dropped", short(x)));
                     }
@@ -220,5 +227,37 @@ fn compare(
             Ok(())
         }
         _ => differ(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A struct keeps what its schema declares: a member it neither declares nor
+    /// describes may be left out, but not one it declares, nor one an
+    /// `additionalProperties` describes or allows.
+    #[test]
+    fn members_a_schema_does_not_describe_may_be_left_out() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "Plain": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Open": {"type": "object", "properties": {"a": {"type": "string"}},
+                         "additionalProperties": true},
+                "Map": {"type": "object"}
+            }}
+        }));
+        let check = |name: &str, expected: Value, actual: Value| {
+            let pointer = format!("#/components/schemas/{name}");
+            let node = doc.get(&pointer).unwrap();
+            equivalent(&doc, Some((node, &pointer)), &expected, &actual, "")
+        };
+        assert!(check("Plain", json!({"a": "x", "b": 1}), json!({"a": "x"})).is_ok());
+        assert!(check("Plain", json!({"a": "x"}), json!({})).is_err());
+        assert!(check("Plain", json!({"a": "x"}), json!({"a": "x", "b": 1})).is_err());
+        assert!(check("Open", json!({"a": "x", "b": 1}), json!({"a": "x"})).is_err());
+        assert!(check("Map", json!({"b": 1}), json!({})).is_err());
     }
 }

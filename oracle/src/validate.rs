@@ -53,8 +53,12 @@ impl Checks {
         } else {
             jsonschema::Draft::Draft4
         };
+        let mut root = doc.root.clone();
+        if !doc.version().starts_with("3.1") {
+            allow_null(&mut root, false);
+        }
         Checks {
-            root: RefCell::new(doc.root.clone()),
+            root: RefCell::new(root),
             draft,
             by_pointer: RefCell::new(HashMap::new()),
         }
@@ -141,6 +145,52 @@ impl Checks {
     }
 }
 
+/// Makes the schemas under `node` say in JSON Schema that they take `null` where OpenAPI
+/// 3.0 (`nullable`) or Swagger 2.0 (`x-nullable`) says so, which drafts 4 to 7 do not
+/// know: `null` joins a `type` and an `enum`. `names` is whether `node` maps names to
+/// schemas (`properties`), whose keys are names, not keywords; values (examples,
+/// defaults, enums) are left as they are.
+fn allow_null(node: &mut Value, names: bool) {
+    match node {
+        Value::Object(members) => {
+            let nullable = ["nullable", "x-nullable"]
+                .iter()
+                .any(|flag| members.get(*flag) == Some(&Value::Bool(true)));
+            if nullable && !names {
+                if let Some(Value::String(ty)) = members.get("type") {
+                    let ty = ty.clone();
+                    members.insert("type".to_owned(), serde_json::json!([ty, "null"]));
+                }
+                if let Some(Value::Array(values)) = members.get_mut("enum") {
+                    if !values.contains(&Value::Null) {
+                        values.push(Value::Null);
+                    }
+                }
+            }
+            for (key, value) in members.iter_mut() {
+                let is_value = matches!(
+                    key.as_str(),
+                    "example" | "examples" | "x-example" | "enum" | "default" | "const"
+                );
+                if names || !is_value {
+                    let holds_names = !names
+                        && matches!(
+                            key.as_str(),
+                            "properties" | "patternProperties" | "definitions" | "schemas"
+                        );
+                    allow_null(value, holds_names);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                allow_null(item, false);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +228,41 @@ mod tests {
         assert!(checks.matches(schema, &serde_json::json!("2024-01-01T00:00:00Z")));
         let param = "#/paths/~1a~1{id}[x]/get/parameters/0/schema";
         assert_eq!(checks.errors(param, &serde_json::json!("x")), 1);
+    }
+
+    /// OpenAPI 3.0's `nullable` and Swagger's `x-nullable` take `null`, which JSON Schema
+    /// drafts 4 to 7 do not know; a property named `nullable` is a name.
+    #[test]
+    fn nullable_schemas_take_null() {
+        let doc = Document::new(serde_json::json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {
+                    "n": {"type": "integer", "nullable": true},
+                    "e": {"type": "string", "enum": ["a"], "nullable": true},
+                    "s": {"type": "string"},
+                    "nullable": {"type": "string"}
+                }}
+            }}
+        }));
+        let checks = Checks::new(&doc);
+        let at = |name: &str| format!("#/components/schemas/A/properties/{name}");
+        assert!(checks.matches(&at("n"), &Value::Null));
+        assert!(checks.matches(&at("n"), &serde_json::json!(1)));
+        assert!(checks.matches(&at("e"), &Value::Null));
+        assert!(!checks.matches(&at("e"), &serde_json::json!("b")));
+        assert!(!checks.matches(&at("s"), &Value::Null));
+        assert!(!checks.matches(&at("nullable"), &Value::Null));
+        let swagger = Document::new(serde_json::json!({
+            "swagger": "2.0",
+            "definitions": {"B": {"type": "string", "x-nullable": true}}
+        }));
+        assert!(Checks::new(&swagger).matches("#/definitions/B", &Value::Null));
+        let v31 = Document::new(serde_json::json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"C": {"type": "string", "nullable": true}}}
+        }));
+        assert!(!Checks::new(&v31).matches("#/components/schemas/C", &Value::Null));
     }
 
     #[test]

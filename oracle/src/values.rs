@@ -15,6 +15,11 @@ use crate::source::{Seeded, Source};
 #[cfg(feature = "validate")]
 use crate::validate::Checks;
 
+/// The formats that make a number whole.
+const INTEGER_FORMATS: &[&str] = &[
+    "int32", "int64", "int8", "int16", "uint8", "uint16", "uint32", "uint64",
+];
+
 /// Which optional parts a value gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
@@ -360,6 +365,11 @@ impl<'d> Maker<'d> {
         match types(node).first().map(String::as_str) {
             Some("string") => self.string(source, node, place),
             Some("integer") => json!(self.integer(source, node)),
+            // An integer format on a number (`type: number, format: int32`) says the
+            // number is whole: validators that know the format refuse `12.25`.
+            Some("number") if INTEGER_FORMATS.contains(&format_of(node)) => {
+                json!(self.integer(source, node))
+            }
             Some("number") => self.number(source, node),
             Some("boolean") => Value::Bool(source.draw(2) == 0),
             Some("array") => self.array(source, node, pointer, place),
@@ -1021,6 +1031,22 @@ mod tests {
             "{text}"
         );
         assert!((46..=76).contains(&text.chars().count()), "{text}");
+    }
+
+    /// Impala's `size`: `type: number, format: int32`, which Prism's validator holds to
+    /// whole numbers.
+    #[test]
+    fn a_number_with_an_integer_format_is_whole() {
+        let doc = doc();
+        for options in [Options::plain(), Options::edges(), Options::varied()] {
+            let maker = Maker::new(&doc, options);
+            let schema = json!({"type": "number", "format": "int32", "minimum": 1});
+            for seed in 0..50 {
+                let mut source = crate::source::Seeded::from_text(&seed.to_string());
+                let made = maker.value(&mut source, &schema, "#");
+                assert!(made.is_i64(), "{made}");
+            }
+        }
     }
 
     #[test]
