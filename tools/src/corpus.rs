@@ -146,7 +146,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
 
 /// The corpus in `target/corpus/apis-guru`, fetched by the shared script if it is not
 /// there yet.
-fn fetch(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn fetch(root: &Path) -> Result<PathBuf, String> {
     let dir = crate::work_dir("corpus").join("apis-guru");
     if dir.join(".done").exists() {
         return Ok(dir);
@@ -171,7 +171,7 @@ fn fetch(root: &Path) -> Result<PathBuf, String> {
 }
 
 /// Every `*.json`, `*.yaml` and `*.yml` under `dir`, sorted.
-fn descriptions(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn descriptions(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -206,7 +206,7 @@ fn spread(all: &[PathBuf], count: usize) -> Vec<PathBuf> {
 }
 
 /// `path` as the report shows it: relative to the corpus.
-fn shown(path: &Path, dir: &Path) -> String {
+pub(crate) fn shown(path: &Path, dir: &Path) -> String {
     path.strip_prefix(dir).unwrap_or(path).display().to_string()
 }
 

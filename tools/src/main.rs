@@ -24,7 +24,16 @@ enum Task {
         /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
         #[arg(long)]
         spec: PathBuf,
+        /// Work in this directory of the Prism sweep (with `--result`).
+        #[arg(long, hide = true, requires = "result")]
+        slot: Option<PathBuf>,
+        /// Write the result as JSON to this file, for the Prism sweep.
+        #[arg(long, hide = true, requires = "slot")]
+        result: Option<PathBuf>,
     },
+    /// Every description of the corpus through Prism, examples included: in the
+    /// background, resumable, on both cores (see docs/conformance.md).
+    PrismSweep(tools::prism::sweep::Options),
     /// Generate every description of the broad corpus (fetched by
     /// `../shared/corpus/get.sh`), compile a fixed sample of the crates and run a fixed
     /// sample through Prism.
@@ -60,7 +69,10 @@ enum Task {
 fn main() -> ExitCode {
     let root = tools::root();
     let result = match Cli::parse().task {
-        Task::Prism { spec } => tools::prism::main(root, &spec),
+        Task::Prism { spec, slot, result } => {
+            tools::prism::main(root, &spec, slot.as_deref(), result.as_deref())
+        }
+        Task::PrismSweep(options) => tools::prism::sweep::run(root, &options),
         Task::Corpus(options) => tools::corpus::run(root, &options),
         Task::Bench(options) => tools::bench::run(root, &options),
         Task::Synth { operations, out } => tools::synth::write(operations, out.as_deref()),

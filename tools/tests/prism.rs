@@ -11,8 +11,9 @@ use std::path::Path;
 use tools::prism::Report;
 
 /// The sweep of `spec`, after checking it passed: no violation of ours, nothing failed,
-/// every asked status decoded or excused. What is excused, left untested, impossible or
-/// changed in Prism's copy is pinned by a snapshot, so none of it can grow unseen.
+/// every asked status decoded or excused, every conforming example read back. What is
+/// excused, left untested, impossible, changed in Prism's copy, or contradicting its own
+/// schema is pinned by a snapshot, so none of it can grow unseen.
 fn prism(spec: &Path) -> Report {
     let report = tools::prism::run(tools::root(), spec)
         .unwrap_or_else(|error| panic!("{}: {error}", spec.display()));
@@ -34,7 +35,7 @@ fn prism(spec: &Path) -> Report {
 
 /// What a clean run set aside, one line each, for the snapshot.
 fn set_aside(report: &Report) -> String {
-    let mut out = format!("{}\n", report.summary());
+    let mut out = format!("{}\n{}\n", report.summary(), report.examples.summary());
     for excused in &report.excused {
         out.push_str(&format!("excused: {excused}\n"));
     }
@@ -46,6 +47,12 @@ fn set_aside(report: &Report) -> String {
     }
     for (pointer, change) in &report.changes {
         out.push_str(&format!("copy: {pointer}: {change}\n"));
+    }
+    for contradicting in &report.examples.contradicting {
+        out.push_str(&format!("contradicting example: {contradicting}\n"));
+    }
+    for (pointer, why) in &report.examples.untested {
+        out.push_str(&format!("untested example: {pointer}: {why}\n"));
     }
     out
 }

@@ -7,7 +7,10 @@
 //!   for the round trip), and the request is built with `authorized_request`: method,
 //!   URI, headers and body, or the `EncodeError` that refused it;
 //! - `decode`: a response (status, headers, body) is decoded with the operation's
-//!   generated `decode`: `Ok Variant`, `Err Variant` or the `DecodeError`.
+//!   generated `decode`: `Ok Variant`, `Err Variant` or the `DecodeError`;
+//! - `examples`: an example of the description is read into the generated type it must
+//!   fit (by its index among the example types), written back, and read again: what it
+//!   wrote, or why it failed.
 //!
 //! Sending, and everything else, is the tool's: this crate is the generated code under
 //! test and the least glue that can drive it.
@@ -24,17 +27,20 @@ pub fn manifest(name: &str, api: &str) -> String {
          [dependencies]\n\
          api = {{ package = \"prism-api\", path = \"{api}\" }}\n\
          base64 = \"0.22\"\n\
+         chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
          http = \"1\"\n\
          serde = \"1\"\n\
-         serde_json = \"1\"\n\n\
+         serde_json = \"1\"\n\
+         uuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
          [profile.dev]\ndebug = false\n\n\
          [workspace]\n"
     )
 }
 
-/// The harness's `src/main.rs`: the dispatch over `api`'s operations, then the part that
-/// is the same for every description (`HARNESS`).
-pub fn main_rs(api: &Api) -> String {
+/// The harness's `src/main.rs`: the dispatch over `api`'s operations and over the types
+/// of its examples (`example_types`, as [`rust`] names them), then the part that is the
+/// same for every description (`HARNESS`).
+pub fn main_rs(api: &Api, example_types: &[String]) -> String {
     let mut out = String::from(
         "// Written by `cargo run -p tools -- prism`.\n#![allow(deprecated, dead_code, unused_variables)]\n\n",
     );
@@ -60,13 +66,20 @@ pub fn main_rs(api: &Api) -> String {
         );
     }
     out.push_str("        _ => String::new(),\n    }\n}\n\n");
+    out.push_str(
+        "fn example(index: usize, value: Value) -> Result<Value, String> {\n    match index {\n",
+    );
+    for (index, ty) in example_types.iter().enumerate() {
+        let _ = writeln!(out, "        {index} => round_trip::<{ty}>(value),");
+    }
+    out.push_str("        _ => Err(format!(\"no example type {index}\")),\n    }\n}\n\n");
     out.push_str(&credentials(api));
     out.push_str(HARNESS);
     out
 }
 
 /// The Rust type `ty` is, seen from the harness.
-fn rust(api: &Api, ty: &codegen::model::Ty) -> String {
+pub fn rust(api: &Api, ty: &codegen::model::Ty) -> String {
     api.rust_type(ty).replace("crate :: ", "api :: ")
 }
 
@@ -246,6 +259,30 @@ where
     }
 }
 
+/// Reads `value` as `T`, writes it back, and reads that again: what it wrote, unless a
+/// step fails or the second reading differs from the first.
+fn round_trip<T>(value: Value) -> Result<Value, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let typed: T = serde_json::from_value(value).map_err(|error| format!("does not deserialize: {error}"))?;
+    let back = serde_json::to_value(&typed).map_err(|error| format!("does not serialize: {error}"))?;
+    let again: T = serde_json::from_value(back.clone())
+        .map_err(|error| format!("its own serialization {back} does not deserialize: {error}"))?;
+    if again != typed {
+        return Err(format!("reading its own serialization back gives another value: {typed:?}, then {again:?}"));
+    }
+    Ok(back)
+}
+
+fn example_line(line: &Value) -> Value {
+    let index = line["type"].as_u64().unwrap_or(u64::MAX) as usize;
+    match example(index, line["value"].clone()) {
+        Ok(back) => json!({ "back": back }),
+        Err(error) => json!({ "error": error }),
+    }
+}
+
 fn bytes(text: &Value) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(text.as_str().unwrap_or_default()).unwrap_or_default()
 }
@@ -304,6 +341,7 @@ fn main() {
         let line: Value = serde_json::from_str(&line.expect("a line")).expect("a JSON line");
         let out = match mode.as_str() {
             "build" => build_line(&line),
+            "examples" => example_line(&line),
             _ => decode_line(&line),
         };
         println!("{out}");
@@ -331,7 +369,7 @@ mod tests {
             params.join(",")
         );
         let generated = codegen::generate(&codegen::Config::text("many.json", spec)).unwrap();
-        let main = main_rs(&generated.models[0]);
+        let main = main_rs(&generated.models[0], &[]);
         for n in 0..200 {
             assert!(
                 main.contains(&format!(

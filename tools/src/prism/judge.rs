@@ -3,7 +3,7 @@
 //! ([`super::defects`]). An excuse covers that one violation or status, never the rest of
 //! the operation. Anything that cannot be read is a failure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::model::{Api, Location, Operation, Style, Ty, TypeKind};
 use serde_json::Value;
@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::defects::{answer_defect, excuse, Defect, Excused};
 use super::violations::request_violations;
-use super::{by_case, Answer, Report};
+use super::{by_case, Answer, Examples, Finding, Report};
+use crate::examples::{every_example, Example, Finder};
 use oracle::validate::Checks;
 use oracle::Document;
 
@@ -45,7 +46,10 @@ pub fn judge(run: &Run, report: &mut Report) {
             report.gaps.push(format!("{who} {place}: left out: {why}"));
         }
         if let Some(unfit) = built.get("unfit").and_then(Value::as_str) {
-            report.failures.push(format!("{who}: {unfit}"));
+            report.fail(
+                "a value the generated types refuse",
+                format!("{who}: {unfit}"),
+            );
             continue;
         }
         round_trip(run, op, case, built, &who, report);
@@ -58,9 +62,10 @@ pub fn judge(run: &Run, report: &mut Report) {
                     status: None,
                     defect: Defect::Impossible,
                 }),
-                None => report
-                    .failures
-                    .push(format!("{who}: the request was refused: {refusal}")),
+                None => report.fail(
+                    "a request the generated code refuses",
+                    format!("{who}: the request was refused: {refusal}"),
+                ),
             }
             continue;
         }
@@ -181,10 +186,13 @@ fn round_trip(
             (Some(sent), None) => oracle::compare::equivalent(run.doc, None, sent, came, ""),
         };
         if let Err(error) = result {
-            report.failures.push(format!(
-                "{who}: the round trip of parameter `{}` lost something: {error}",
-                param.wire
-            ));
+            report.fail(
+                "a parameter's round trip loses something",
+                format!(
+                    "{who}: the round trip of parameter `{}` lost something: {error}",
+                    param.wire
+                ),
+            );
         }
     }
     let came = &built["body_back"];
@@ -198,9 +206,10 @@ fn round_trip(
             "",
         );
         if let Err(error) = result {
-            report.failures.push(format!(
-                "{who}: the round trip of the body lost something: {error}"
-            ));
+            report.fail(
+                "a body's round trip loses something",
+                format!("{who}: the round trip of the body lost something: {error}"),
+            );
         }
     }
 }
@@ -218,7 +227,10 @@ fn request_side(
     let violations = match request_violations(answer) {
         Ok(violations) => violations,
         Err(error) => {
-            report.failures.push(format!("{who}: {error}"));
+            report.fail(
+                "Prism's violations cannot be read",
+                format!("{who}: {error}"),
+            );
             return;
         }
     };
@@ -232,10 +244,14 @@ fn request_side(
                 status: None,
                 defect,
             }),
-            None => report.violations.push(format!(
-                "{who} {place}: {} ({})",
-                violation.message, violation.code
-            )),
+            None => report.violations.push(Finding {
+                kind: format!(
+                    "{} at {}",
+                    violation.code,
+                    violation.location.get(1).map_or("request", String::as_str)
+                ),
+                text: format!("{who} {place}: {} ({})", violation.message, violation.code),
+            }),
         }
     }
 }
@@ -258,9 +274,10 @@ fn statuses(
                 e.operation == op.id && e.pass == case.pass.as_str() && e.status == Some(one.code)
             });
             if !excused {
-                report
-                    .failures
-                    .push(format!("{who}: asked {}, no answer", one.code));
+                report.fail(
+                    "a status asked is not answered",
+                    format!("{who}: asked {}, no answer", one.code),
+                );
             }
             continue;
         };
@@ -298,13 +315,113 @@ fn statuses(
                 status: Some(one.code),
                 defect,
             }),
-            Ok(None) => report.failures.push(format!(
-                "{who}: asked {}, got {}, decoded `{}`, expected `{}`",
-                one.code, answer.status, answer.decoded, one.expected
-            )),
-            Err(error) => report
-                .failures
-                .push(format!("{who}: asked {}: {error}", one.code)),
+            Ok(None) => report.fail(
+                if answer.decoded.starts_with("DecodeError") {
+                    "an answer does not decode"
+                } else {
+                    "an answer decodes to another variant"
+                },
+                format!(
+                    "{who}: asked {}, got {}, decoded `{}`, expected `{}`",
+                    one.code, answer.status, answer.decoded, one.expected
+                ),
+            ),
+            Err(error) => report.fail(
+                "Prism's answer cannot be read",
+                format!("{who}: asked {}: {error}", one.code),
+            ),
+        }
+    }
+}
+
+/// The examples of a description the harness reads, each with the index of its generated
+/// type among `types` (as the harness names them).
+pub struct Found {
+    pub tested: Vec<(Example, usize)>,
+    pub types: Vec<String>,
+}
+
+impl Found {
+    /// Finds the examples of `doc` and their types in `api`; counts them in `examples`,
+    /// and lists there those no type reads and those the finder does not reach.
+    pub fn of(doc: &Document, api: &Api, examples: &mut Examples) -> Found {
+        let found = Finder::find(doc, api);
+        let mut everywhere = BTreeSet::new();
+        every_example(&doc.root, "#", false, &mut everywhere);
+        for pointer in everywhere {
+            if !found.contains_key(&pointer) {
+                let why = "the finder of examples does not reach it".to_owned();
+                examples.untested.push((pointer, why));
+            }
+        }
+        let mut types: Vec<String> = Vec::new();
+        let mut tested = Vec::new();
+        for (_, example) in found {
+            match &example.ty {
+                Err(why) => examples
+                    .untested
+                    .push((example.pointer.clone(), why.clone())),
+                Ok(ty) => {
+                    let name = super::harness::rust(api, ty);
+                    let index = match types.iter().position(|t| *t == name) {
+                        Some(index) => index,
+                        None => {
+                            types.push(name);
+                            types.len() - 1
+                        }
+                    };
+                    tested.push((example, index));
+                }
+            }
+        }
+        examples.found = tested.len() + examples.untested.len();
+        Found { tested, types }
+    }
+}
+
+/// Each example read into its type and written back (`back`, the harness's answers, in
+/// order) must say what it said, schema in hand; one that does not is a failure, unless
+/// the independent validator finds that it breaks its own schema.
+pub fn examples(
+    doc: &Document,
+    checks: &Checks,
+    found: &Found,
+    back: &[Value],
+    report: &mut Report,
+) {
+    for ((example, _), answer) in found.tested.iter().zip(back) {
+        let schema = doc
+            .get(&example.schema)
+            .map(|node| (node, example.schema.as_str()));
+        let error = match answer.get("back") {
+            Some(came) => oracle::compare::equivalent(doc, schema, &example.value, came, "").err(),
+            None => Some(
+                answer["error"]
+                    .as_str()
+                    .unwrap_or("the harness did not answer")
+                    .to_owned(),
+            ),
+        };
+        let Some(error) = error else {
+            report.examples.decoded += 1;
+            continue;
+        };
+        match checks.problem(&example.schema, &example.value) {
+            Some(problem) => report
+                .examples
+                .contradicting
+                .push(format!("{}: {problem}", example.pointer)),
+            None => {
+                report.examples.failing += 1;
+                let kind = if answer.get("back").is_some() {
+                    "an example's round trip loses something"
+                } else if error.starts_with("does not deserialize") {
+                    "an example does not decode"
+                } else {
+                    "an example does not read back what it wrote"
+                };
+                report.fail(kind, format!("example {}: {error}", example.pointer));
+            }
         }
     }
 }

@@ -25,9 +25,11 @@ mod defects;
 pub(crate) mod harness;
 mod judge;
 pub mod server;
+pub mod sweep;
 mod violations;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -53,14 +55,14 @@ pub struct Report {
     pub operations: usize,
     pub sent: usize,
     /// Violations of our requests that no defect explains.
-    pub violations: Vec<String>,
+    pub violations: Vec<Finding>,
     /// Statuses asked, and those decoded to the documented variant.
     pub statuses: usize,
     pub decoded: usize,
     /// Everything else that went wrong: a value the generated types refused, a request
     /// refused without cause, a round trip that lost something, an answer that cannot be
-    /// read, a request that killed Prism.
-    pub failures: Vec<String>,
+    /// read, a request that killed Prism, an example that does not survive the round trip.
+    pub failures: Vec<Finding>,
     /// Cases a named Prism defect explains, each under its exact condition.
     pub excused: Vec<Excused>,
     /// What the run leaves untested on purpose.
@@ -71,9 +73,62 @@ pub struct Report {
     pub changes: Vec<(String, String)>,
     /// Times Prism was started again after a request killed it.
     pub restarts: usize,
+    /// The description's examples through the generated types.
+    pub examples: Examples,
+    /// Seconds spent in each step (generating, building, sending, judging), for the
+    /// sweep's report.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Something of ours that went wrong: its kind, by which the Prism sweep groups them
+/// (`type at query`, `an answer does not decode`), and what happened.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: String,
+    pub text: String,
+}
+
+/// The examples a description carries (of schemas, media types, parameters), each read
+/// into the generated type it must fit, written back and compared with what went in,
+/// schema in hand (`oracle::compare`).
+#[derive(Debug, Default)]
+pub struct Examples {
+    pub found: usize,
+    /// Those that came back saying the same.
+    pub decoded: usize,
+    /// Those that did not, but break their own schema (the independent validator says
+    /// so): the description's defect, not ours. The pointer and the validator's word.
+    pub contradicting: Vec<String>,
+    /// Those that did not, and conform: each is also a failure of the run.
+    pub failing: usize,
+    /// Those no generated type reads (an XML body, a form), or that the finder did not
+    /// reach: the pointer and why.
+    pub untested: Vec<(String, String)>,
+}
+
+impl Examples {
+    /// The line that follows the summary.
+    pub fn summary(&self) -> String {
+        format!(
+            "examples: {} found, {} decoded, {} contradict their schema, {} fail, {} untested",
+            self.found,
+            self.decoded,
+            self.contradicting.len(),
+            self.failing,
+            self.untested.len()
+        )
+    }
 }
 
 impl Report {
+    /// Records a failure of the kind `kind`.
+    pub(crate) fn fail(&mut self, kind: &str, text: String) {
+        self.failures.push(Finding {
+            kind: kind.to_owned(),
+            text,
+        });
+    }
+
     /// The excused cases that are Prism's defects (not the description's impossible
     /// values).
     pub fn prism_defects(&self) -> usize {
@@ -115,8 +170,23 @@ impl Report {
     }
 }
 
-/// Runs the sweep on `spec` and prints what it found; fails unless it is clean.
-pub fn main(root: &Path, spec: &Path) -> Result<(), String> {
+/// Runs the sweep on `spec` and prints what it found; fails unless it is clean. With
+/// `slot` (what the Prism sweep runs), the run works in that directory and writes its
+/// result as JSON to `result` instead, and succeeds whatever it found.
+pub fn main(
+    root: &Path,
+    spec: &Path,
+    slot: Option<&Path>,
+    result: Option<&Path>,
+) -> Result<(), String> {
+    if let (Some(slot), Some(result)) = (slot, result) {
+        let report = run_in(root, spec, &Place::slot(slot));
+        let saved = sweep::result(report.as_ref());
+        return write(
+            result,
+            &(serde_json::to_string_pretty(&saved).unwrap_or_default() + "\n"),
+        );
+    }
     let report = run(root, spec)?;
     for (pointer, change) in &report.changes {
         println!("  copy: {pointer}: {change}");
@@ -130,10 +200,17 @@ pub fn main(root: &Path, spec: &Path) -> Result<(), String> {
     for line in &report.impossible {
         println!("  impossible: {line}");
     }
-    for line in report.violations.iter().chain(&report.failures) {
-        println!("  FAIL {line}");
+    for (pointer, why) in &report.examples.untested {
+        println!("  untested example: {pointer}: {why}");
+    }
+    for line in &report.examples.contradicting {
+        println!("  contradicting example: {line}");
+    }
+    for finding in report.violations.iter().chain(&report.failures) {
+        println!("  FAIL {}", finding.text);
     }
     println!("{}", report.summary());
+    println!("{}", report.examples.summary());
     if report.is_clean() {
         Ok(())
     } else {
@@ -151,22 +228,91 @@ fn slug(spec: &Path) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let hash = spec
-        .display()
-        .to_string()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-    format!("{stem}-{:08x}", hash as u32)
+    format!("{stem}-{:08x}", fnv(&spec.display().to_string()) as u32)
 }
 
-/// Sends every operation of `spec` through Prism and judges what came back.
+/// The FNV-1a hash of `text`: the same on every run and machine.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Where a run works: its directory (the generated crate, the harness, Prism's copy and
+/// logs, the answers), the cargo target directory the harness builds in, and the
+/// harness's package name.
+pub struct Place {
+    pub work: PathBuf,
+    pub target: PathBuf,
+    pub harness: String,
+}
+
+impl Place {
+    /// A directory of `spec`'s own under `target/prism/`, building in the compile tests'
+    /// target directory (so dependencies build once), with a harness named after it: runs
+    /// for several descriptions share that directory, and may run at once.
+    pub fn of(root: &Path, spec: &Path) -> Place {
+        let slug = slug(spec);
+        Place {
+            work: root.join("target/prism").join(&slug),
+            target: root.join("target/compile-tests/target"),
+            harness: format!("prism-harness-{slug}"),
+        }
+    }
+
+    /// A slot of the Prism sweep: one description after another in the same directory,
+    /// with a target directory of the slot's own, so that each build replaces the last
+    /// one's artifacts instead of adding to them.
+    pub fn slot(dir: &Path) -> Place {
+        Place {
+            work: dir.to_path_buf(),
+            target: dir.join("target"),
+            harness: "prism-harness".to_owned(),
+        }
+    }
+}
+
+/// Why a run stopped before judging anything.
+#[derive(Debug)]
+pub enum Halt {
+    /// The generator refused the description (its diagnostics).
+    Refused(String),
+    /// Something else stood in the way: the harness did not build, Prism did not start.
+    Broken(String),
+}
+
+impl fmt::Display for Halt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Halt::Refused(why) | Halt::Broken(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for Halt {
+    fn from(why: String) -> Halt {
+        Halt::Broken(why)
+    }
+}
+
+/// Sends every operation of `spec` through Prism and judges what came back, working in
+/// `target/prism/`.
 pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
-    let work = root.join("target/prism").join(slug(spec));
+    run_in(root, spec, &Place::of(root, spec)).map_err(|halt| halt.to_string())
+}
+
+/// [`run`], working in `place`.
+pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
+    let mut clock = std::time::Instant::now();
+    let mut lap = |step: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((step, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
+    let work = &place.work;
     let api_dir = work.join("api");
     let config = codegen::Config::spec(spec).out(&api_dir).name("prism-api");
-    let generated = codegen::generate(&config).map_err(|problems| problems.to_string())?;
+    let generated =
+        codegen::generate(&config).map_err(|problems| Halt::Refused(problems.to_string()))?;
     let api = &generated.models[0];
     let doc = oracle::Document::read(spec)?;
     let checks = oracle::validate::Checks::new(&doc);
@@ -198,7 +344,18 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
 
     let cases = cases::cases(api, &doc, &checks);
     let asked: Vec<Vec<Asked>> = api.operations.iter().map(cases::asked).collect();
-    let binary = build_harness(root, &work, api)?;
+    let examples = judge::Found::of(&doc, api, &mut report.examples);
+    lap("generate", &mut report.timings);
+    let binary = build_harness(root, place, api, &examples.types)?;
+    lap("build", &mut report.timings);
+    let examples_back = run_harness(
+        &binary,
+        "examples",
+        examples
+            .tested
+            .iter()
+            .map(|(example, ty)| json!({ "type": ty, "value": example.value })),
+    )?;
     let built = run_harness(
         &binary,
         "build",
@@ -221,75 +378,81 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
             op.id, op.method, op.path
         ));
     }
-    let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
     let mut answers: Vec<Answer> = Vec::new();
-    for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
-        if unsent.contains_key(&case.index) {
-            continue;
-        }
-        let op = &api.operations[case.index];
-        let Some(request) = built.get("request") else {
-            continue;
-        };
-        let prefers: Vec<Option<u16>> = match case.pass {
-            Pass::Plain => std::iter::once(None)
-                .chain(asked[case.index].iter().map(|a| Some(a.code)))
-                .collect(),
-            Pass::Edges => vec![None],
-        };
-        let route = routes.get(&op.pointer).map_or("", String::as_str);
-        for prefer in prefers {
-            report.sent += 1;
-            let mut sent = send(&mut prism, request, route, prefer, false);
-            // Prism's static mock gives up on large schemas (SCHEMA_TOO_COMPLEX); its
-            // dynamic one (seeded, so the same every run) makes a body all the same.
-            if sent.as_ref().is_ok_and(too_complex) && prefer.is_some() {
+    // A description of webhooks alone has nothing to send (and Prism refuses it).
+    if !cases.is_empty() {
+        let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
+        for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
+            if unsent.contains_key(&case.index) {
+                continue;
+            }
+            let op = &api.operations[case.index];
+            let Some(request) = built.get("request") else {
+                continue;
+            };
+            let prefers: Vec<Option<u16>> = match case.pass {
+                Pass::Plain => std::iter::once(None)
+                    .chain(asked[case.index].iter().map(|a| Some(a.code)))
+                    .collect(),
+                Pass::Edges => vec![None],
+            };
+            let route = routes.get(&op.pointer).map_or("", String::as_str);
+            for prefer in prefers {
                 report.sent += 1;
-                sent = send(&mut prism, request, route, prefer, true);
-            }
-            match sent {
-                Ok(answer) => answers.push(Answer {
-                    case: n,
-                    prefer,
-                    ..answer
-                }),
-                Err(Sent::Killed(error)) => {
-                    // Prism dies writing a character above U+00FF into its own
-                    // `sl-violations` header (its standard error says so): not our request.
-                    let why = prism.errors();
-                    if why.contains("Invalid character in header content [\"sl-violations\"]") {
-                        report.excused.push(Excused {
-                            operation: op.id.clone(),
-                            pass: case.pass.as_str(),
-                            place: prefer.map_or("request".to_owned(), |c| format!("status {c}")),
-                            status: prefer,
-                            defect: Defect::HeaderCharacter,
-                        });
-                    } else {
-                        let last = why
-                            .lines()
-                            .rev()
-                            .find(|l| !l.trim().is_empty())
-                            .unwrap_or("");
-                        report.failures.push(format!(
-                            "{} ({}{}): the request killed Prism ({error}; {last}); it was started again",
-                            op.id,
-                            case.pass.as_str(),
-                            prefer.map(|c| format!(", Prefer: code={c}")).unwrap_or_default()
-                        ));
-                    }
-                    prism.restart()?;
+                let mut sent = send(&mut prism, request, route, prefer, false);
+                // Prism's static mock gives up on large schemas (SCHEMA_TOO_COMPLEX); its
+                // dynamic one (seeded, so the same every run) makes a body all the same.
+                if sent.as_ref().is_ok_and(too_complex) && prefer.is_some() {
+                    report.sent += 1;
+                    sent = send(&mut prism, request, route, prefer, true);
                 }
-                Err(Sent::Failed(error)) => report.failures.push(format!(
-                    "{} ({}): no answer: {error}",
-                    op.id,
-                    case.pass.as_str()
-                )),
+                match sent {
+                    Ok(answer) => answers.push(Answer {
+                        case: n,
+                        prefer,
+                        ..answer
+                    }),
+                    Err(Sent::Killed(error)) => {
+                        // Prism dies writing a character above U+00FF into its own
+                        // `sl-violations` header (its standard error says so): not our request.
+                        let why = prism.errors();
+                        if why.contains("Invalid character in header content [\"sl-violations\"]") {
+                            report.excused.push(Excused {
+                                operation: op.id.clone(),
+                                pass: case.pass.as_str(),
+                                place: prefer
+                                    .map_or("request".to_owned(), |c| format!("status {c}")),
+                                status: prefer,
+                                defect: Defect::HeaderCharacter,
+                            });
+                        } else {
+                            let last = why
+                                .lines()
+                                .rev()
+                                .find(|l| !l.trim().is_empty())
+                                .unwrap_or("");
+                            report.fail(
+                                "a request kills Prism",
+                                format!(
+                                    "{} ({}{}): the request killed Prism ({error}; {last}); it was started again",
+                                    op.id,
+                                    case.pass.as_str(),
+                                    prefer.map(|c| format!(", Prefer: code={c}")).unwrap_or_default()
+                                ),
+                            );
+                        }
+                        prism.restart()?;
+                    }
+                    Err(Sent::Failed(error)) => report.fail(
+                        "a request gets no answer",
+                        format!("{} ({}): no answer: {error}", op.id, case.pass.as_str()),
+                    ),
+                }
             }
         }
+        report.restarts = prism.restarts;
     }
-    report.restarts = prism.restarts;
-    drop(prism);
+    lap("send", &mut report.timings);
 
     let decoded = run_harness(&binary, "decode", answers.iter().map(|answer| {
         json!({
@@ -322,6 +485,7 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         })
         .collect();
     write(&work.join("answers.jsonl"), &(dump.join("\n") + "\n"))?;
+    judge::examples(&doc, &checks, &examples, &examples_back, &mut report);
     judge::judge(
         &judge::Run {
             api,
@@ -335,6 +499,7 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
         },
         &mut report,
     );
+    lap("judge", &mut report.timings);
     Ok(report)
 }
 
@@ -532,25 +697,30 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes the harness crate under `work` and builds it, sharing the compile tests'
-/// target directory so dependencies build once.
-fn build_harness(root: &Path, work: &Path, api: &codegen::model::Api) -> Result<PathBuf, String> {
-    let dir = work.join("harness");
-    // One binary per description: runs for several descriptions share the target
-    // directory, and may run at once.
-    let name = format!(
-        "prism-harness-{}",
-        work.file_name().and_then(|s| s.to_str()).unwrap_or("api")
-    );
-    write(&dir.join("Cargo.toml"), &harness::manifest(&name, "../api"))?;
-    write(&dir.join("src/main.rs"), &harness::main_rs(api))?;
+/// Writes the harness crate in `place` and builds it in its target directory; its
+/// examples mode reads `example_types`.
+fn build_harness(
+    root: &Path,
+    place: &Place,
+    api: &codegen::model::Api,
+    example_types: &[String],
+) -> Result<PathBuf, String> {
+    let dir = place.work.join("harness");
+    let name = &place.harness;
+    write(&dir.join("Cargo.toml"), &harness::manifest(name, "../api"))?;
+    write(
+        &dir.join("src/main.rs"),
+        &harness::main_rs(api, example_types),
+    )?;
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
     write(&dir.join("Cargo.lock"), &lock)?;
-    let target = root.join("target/compile-tests/target");
-    let output = crate::cargo()
+    let mut cargo = crate::cargo();
+    cargo
         .args(["build", "--quiet"])
         .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", &place.target);
+    server::die_with_parent(&mut cargo);
+    let output = cargo
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !output.status.success() {
@@ -560,7 +730,7 @@ fn build_harness(root: &Path, work: &Path, api: &codegen::model::Api) -> Result<
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok(target.join("debug").join(name))
+    Ok(place.target.join("debug").join(name))
 }
 
 /// Runs the harness in `mode` on `lines` and returns its answer to each, in order.

@@ -91,12 +91,15 @@ fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), St
         .append(true)
         .open(log.with_extension("stderr"))
         .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    let mut child = Command::new(program)
-        // The seed makes the dynamic mock's bodies the same on every run.
+    let mut command = Command::new(program);
+    // The seed makes the dynamic mock's bodies the same on every run.
+    command
         .args(["mock", "-h", "127.0.0.1", "-p", "0", "--seed", "1"])
         .arg(spec)
         .stdout(Stdio::piped())
-        .stderr(Stdio::from(errors))
+        .stderr(Stdio::from(errors));
+    die_with_parent(&mut command);
+    let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start Prism: {e}"))?;
     let stdout = child.stdout.take().expect("stdout is piped");
@@ -124,7 +127,7 @@ fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), St
     });
     match wait.recv_timeout(START) {
         Ok(url) => Ok((child, url)),
-        Err(_) => {
+        Err(mpsc::RecvTimeoutError::Timeout) => {
             let _ = child.kill();
             let _ = child.wait();
             Err(format!(
@@ -133,7 +136,47 @@ fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), St
                 log.display()
             ))
         }
+        // Its output ended before it listened: Prism stopped, and said why.
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            let said = std::fs::read_to_string(log).unwrap_or_default()
+                + &std::fs::read_to_string(log.with_extension("stderr")).unwrap_or_default();
+            let last: Vec<&str> = said
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .rev()
+                .take(3)
+                .collect();
+            Err(format!(
+                "Prism stopped before it listened: {}",
+                last.into_iter().rev().collect::<Vec<_>>().join(" / ")
+            ))
+        }
     }
+}
+
+/// Makes the process `command` starts die when the thread that starts it does (Linux's
+/// parent-death signal): a run killed by the Prism sweep's timeout, or a test that
+/// panicked, leaves no Prism behind.
+pub fn die_with_parent(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt as _;
+        // SAFETY: between fork and exec the closure only calls `prctl`, which is
+        // async-signal-safe and touches no memory of the parent's.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
 }
 
 /// What Node's `RegExp` (the engine Prism's ajv compiles patterns with) makes of each
