@@ -763,6 +763,21 @@ pub enum MediaKind {
     Binary,
 }
 
+/// The media type a request body is sent as: the one documented, or for a range
+/// (`*/*`, `application/*+json`, `text/*`), the plain type of what the payload writes, since
+/// a `Content-Type` names one media type, never a range.
+pub fn sent_media_type<'m>(media_type: &'m str, payload: &Payload) -> &'m str {
+    let essence = media_type.split(';').next().unwrap_or_default();
+    if !essence.contains('*') {
+        return media_type;
+    }
+    match payload {
+        Payload::Json(_) => "application/json",
+        Payload::Text | Payload::Events(_) => "text/plain",
+        Payload::Empty | Payload::Form(_) | Payload::Binary => "application/octet-stream",
+    }
+}
+
 impl MediaKind {
     /// The kind of `media_type` (parameters such as `; charset=utf-8` aside).
     pub fn of(media_type: &str) -> MediaKind {

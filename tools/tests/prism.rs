@@ -77,6 +77,7 @@ prism! {
     spec_github_issues => "specs/github-issues.yaml",
     spec_message_stream => "specs/message-stream.yaml",
     spec_stripe_customers => "specs/stripe-customers.yaml",
+    fixture_media_ranges => "codegen/tests/fixtures/media_ranges.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

@@ -149,7 +149,7 @@ fn body(body: &Body) -> Option<TokenStream> {
 
 /// The statement that writes `value` as `content`.
 fn content(content: &Content, value: TokenStream) -> Option<TokenStream> {
-    let media_type = &content.media_types[0];
+    let media_type = crate::model::sent_media_type(&content.media_types[0], &content.payload);
     Some(match &content.payload {
         Payload::Empty => return None,
         Payload::Json(_) => quote!(r.json(#media_type, #value)?;),
@@ -241,7 +241,14 @@ pub fn body_enum(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
         .map(|(index, (content, ty))| {
             let variant = ident(&content.variant);
             let default = if index == 0 { " (the default)" } else { "" };
-            let doc = own_doc_attrs(&format!("As {}{default}.", code(&content.media_types[0])));
+            let documented = &content.media_types[0];
+            let sent = crate::model::sent_media_type(documented, &content.payload);
+            let sent = if sent == documented {
+                String::new()
+            } else {
+                format!(", sent as {}", code(sent))
+            };
+            let doc = own_doc_attrs(&format!("As {}{sent}{default}.", code(documented)));
             quote!(#doc #variant(#ty),)
         });
     let first = &types[0];

@@ -310,17 +310,22 @@ fn name_variants(contents: &mut [Content]) {
 }
 
 /// Media types in the order they are preferred: JSON first, then forms, text and raw
-/// bytes; ties keep the order they are listed in.
+/// bytes; of one kind, a media type before a range (`application/json` before
+/// `application/*+json`, which no body is sent as); ties keep the order they are listed
+/// in.
 pub(super) fn ordered(media_types: &[String]) -> Vec<&str> {
-    let mut ordered: Vec<(MediaKind, usize, &str)> = media_types
+    let mut ordered: Vec<(MediaKind, bool, usize, &str)> = media_types
         .iter()
         .enumerate()
-        .map(|(index, media_type)| (MediaKind::of(media_type), index, media_type.as_str()))
+        .map(|(index, media_type)| {
+            let range = media_type.contains('*');
+            (MediaKind::of(media_type), range, index, media_type.as_str())
+        })
         .collect();
     ordered.sort();
     ordered
         .into_iter()
-        .map(|(_, _, media_type)| media_type)
+        .map(|(_, _, _, media_type)| media_type)
         .collect()
 }
 
