@@ -177,6 +177,36 @@ fn unicode_patterns(doc: &Document, compiles: Compiles, copy: &mut Copy) -> Resu
     Ok(())
 }
 
+/// Orders the path keys of `root` by their literal text (what is not a `{parameter}`),
+/// fewest characters first, keeping the order of equals; whether that changed anything.
+/// Prism's router takes the later of two keys that match a request's path alike
+/// ([`super::router`]), so the more particular (`/collection/processed.{type}` beside
+/// `/collection/{id}.{type}`) must come later.
+pub fn order_paths(root: &mut Value) -> bool {
+    let Some(Value::Object(paths)) = root.get_mut("paths") else {
+        return false;
+    };
+    let literal = |key: &str| {
+        let mut count = 0;
+        let mut inside = false;
+        for c in key.chars() {
+            match c {
+                '{' => inside = true,
+                '}' => inside = false,
+                _ if !inside => count += 1,
+                _ => {}
+            }
+        }
+        count
+    };
+    let mut entries: Vec<(String, Value)> = std::mem::take(paths).into_iter().collect();
+    let before: Vec<String> = entries.iter().map(|(key, _)| key.clone()).collect();
+    entries.sort_by_key(|(key, _)| literal(key));
+    let changed = entries.iter().map(|(key, _)| key).ne(before.iter());
+    paths.extend(entries);
+    changed
+}
+
 /// A path key with a fragment (`/tags/{arn}#tagKeys`): the key Prism serves
 /// (`/tags/{arn}%23tagKeys`) and the text after the path of every request to it
 /// (`%23tagKeys`). None without a fragment, or when the fragment names a parameter
@@ -321,8 +351,9 @@ struct Example {
 }
 
 /// Finds every example and the schema it stands for: a schema's own `example`/`examples`,
-/// a Media Type, Parameter or Header Object's beside its `schema`, a Swagger 2.0
-/// response's `examples` by media type, and a Swagger 2.0 parameter's `x-example`.
+/// a Media Type, Parameter or Header Object's beside its `schema` (an Example Object, or
+/// a `$ref` to one in `components/examples`), a Swagger 2.0 response's `examples` by
+/// media type, and a Swagger 2.0 parameter's `x-example`.
 fn examples(node: &Value, pointer: &str, found: &mut Vec<Example>) {
     let Value::Object(fields) = node else {
         if let Value::Array(items) = node {
@@ -371,13 +402,24 @@ fn examples(node: &Value, pointer: &str, found: &mut Vec<Example>) {
                 // Example Objects by name, or (Swagger 2.0 responses) values by media type.
                 Value::Object(map) => {
                     for (name, example) in map {
+                        let reference = example
+                            .get("$ref")
+                            .and_then(Value::as_str)
+                            .filter(|r| r.starts_with('#'));
                         let value_at = if example.get("value").is_some() {
                             child(&child(&at, name), "value")
+                        } else if let Some(reference) = reference {
+                            // A reusable example (`components/examples`), checked where
+                            // it is first used.
+                            child(reference, "value")
                         } else if doc_is_swagger_response(fields) {
                             child(&at, name)
                         } else {
                             continue;
                         };
+                        if found.iter().any(|e| e.at == value_at) {
+                            continue;
+                        }
                         found.push(Example {
                             at: value_at,
                             schema: schema.clone(),
@@ -475,6 +517,53 @@ fn short(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// GitHub's reusable examples (`components/examples`, used through a `$ref`): one
+    /// that contradicts its schema is replaced, once.
+    #[test]
+    fn a_referenced_example_that_contradicts_its_schema_is_replaced() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.0",
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["expires_at"],
+                               "properties": {"expires_at": {"type": "string"}}},
+                    "examples": {"default": {"$ref": "#/components/examples/token"}}
+                }}}}}},
+                "/b": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/json": {
+                    "schema": {"type": "object"},
+                    "examples": {"default": {"$ref": "#/components/examples/token"}}
+                }}}}}}
+            },
+            "components": {"examples": {"token": {"value": {"id": 2}}}}
+        }));
+        let copy = copy(&doc, &|p: &[String]| Ok(vec![(true, true); p.len()])).unwrap();
+        let value = &copy.root["components"]["examples"]["token"]["value"];
+        assert!(value.get("expires_at").is_some(), "{value}");
+        assert_eq!(copy.changes.len(), 1, "{:?}", copy.changes);
+        assert_eq!(copy.changes[0].0, "#/components/examples/token/value");
+    }
+
+    #[test]
+    fn path_keys_of_more_literal_text_are_served_later() {
+        let mut root = json!({"paths": {
+            "/collection/processed.{type}": {},
+            "/collection/{id}.{type}": {},
+            "/a": {}
+        }});
+        assert!(order_paths(&mut root));
+        let keys: Vec<&String> = root["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "/a",
+                "/collection/{id}.{type}",
+                "/collection/processed.{type}"
+            ]
+        );
+        assert!(!order_paths(&mut root));
+    }
 
     #[test]
     fn a_path_keys_fragment_is_served_escaped_and_sent_after_the_path() {

@@ -61,9 +61,23 @@ pub enum Defect {
     FloatPastRange,
     /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
     TooComplex,
-    /// Prism cannot write its mock of a `text/*` response whose schema is not a string
-    /// (an object, array, number or boolean): 500 `NO_COMPLEX_OBJECT_TEXT`.
+    /// Prism cannot write its mock of a `text/*` response (or a `*/*` one, which it
+    /// answers as `text/plain`) whose schema is not a string (an object, array, number
+    /// or boolean): 500 `NO_COMPLEX_OBJECT_TEXT`.
     ComplexText,
+    /// A required request body whose value is `false`, `0`, `""` or `null`: Prism tests
+    /// the parsed body for truth and finds it missing
+    /// (`prism-http/dist/validator/index.js:21`, `!!requestBody.required && !body`).
+    FalsyBody,
+    /// Prism's own mock body breaks the description where Prism validates nothing: the
+    /// response's schema holds a pattern its ajv cannot compile (listed as a gap), the
+    /// independent validator finds the body breaks the schema, and `decode` failed
+    /// there.
+    UnvalidatedMock,
+    /// Prism has no serializer for a response's media type (not JSON, XML or text:
+    /// `application/x-yaml`, `application/*`, a media type named `string`) and its mock
+    /// is not a string: 500 `Cannot find serializer for …`.
+    NoSerializer,
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
     /// log says so).
     HeaderCharacter,
@@ -107,6 +121,15 @@ impl Defect {
             Defect::TooComplex => "Prism cannot make a body for this schema (SCHEMA_TOO_COMPLEX)",
             Defect::ComplexText => {
                 "Prism cannot write a mock that is not a string as text/* (NO_COMPLEX_OBJECT_TEXT)"
+            }
+            Defect::UnvalidatedMock => {
+                "Prism's mock body breaks the description where it validates nothing (a pattern it cannot compile)"
+            }
+            Defect::NoSerializer => {
+                "Prism has no serializer for the response's media type (not JSON, XML or text)"
+            }
+            Defect::FalsyBody => {
+                "Prism reports a required body of false, 0, \"\" or null as missing"
             }
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
@@ -155,6 +178,9 @@ pub fn excuse(
         [kind, name, ..] => (*kind, *name),
         ["query"] if violation.code == "required" => ("query", ""),
         ["body", ..] => ("body", ""),
+        [] if violation.code == "required" && violation.message == "Body parameter is required" => {
+            return falsy_body(op, case).then_some(Defect::FalsyBody);
+        }
         _ => return None,
     };
     // Impossible values: only at their own place.
@@ -209,6 +235,20 @@ pub fn excuse(
         "body" => form_defect(doc, op, case, violation, name),
         _ => None,
     }
+}
+
+/// Whether `op`'s body is required and the value `case` sent is one JavaScript holds
+/// false: `false`, a zero, `""` or `null`.
+fn falsy_body(op: &Operation, case: &Case) -> bool {
+    let required = op.body.as_ref().is_some_and(|body| body.required);
+    let falsy = match &case.body {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(text) => text.is_empty(),
+        Value::Null => true,
+        _ => false,
+    };
+    required && falsy
 }
 
 /// Whether the parameter's schema is `type: object` (what Prism's deepObject and form
@@ -447,6 +487,7 @@ fn texts_of(value: &Value) -> Vec<String> {
 pub fn answer_defect(
     doc: &Document,
     checks: &Checks,
+    unchecked: &[String],
     op: &Operation,
     asked: &Asked,
     answer: &Answer,
@@ -464,6 +505,12 @@ pub fn answer_defect(
             && asked_response(op, asked).is_some_and(|r| text_not_string(doc, r))
         {
             return Ok(Some(Defect::ComplexText));
+        }
+        if kind.ends_with("#UNKNOWN")
+            && answer.status == 500
+            && asked_response(op, asked).is_some_and(|r| no_serializer(doc, op, r, &problem))
+        {
+            return Ok(Some(Defect::NoSerializer));
         }
         return Ok(None);
     }
@@ -485,21 +532,30 @@ pub fn answer_defect(
         .filter(|v| v.location.first().map(String::as_str) == Some("response"))
         .map(|v| v.location)
         .collect();
-    if flagged.is_empty() {
-        return Ok(None);
-    }
-    // Prism says its body breaks the description; the independent validator must say so
-    // too, at a place on the path where `decode` failed.
     let Some(content) = documented else {
         return Ok(None);
     };
     let Some(schema) = content.schema.as_deref() else {
         return Ok(None);
     };
+    // Prism validates nothing of a response whose schema holds a pattern it cannot
+    // compile: it flags nothing, however wrong its mock.
+    let unvalidated = flagged.is_empty() && reaches_unchecked(doc, schema, unchecked);
+    if flagged.is_empty() && !unvalidated {
+        return Ok(None);
+    }
+    // Prism says its body breaks the description (or validates nothing of it); the
+    // independent validator must say so too, at a place on the path where `decode`
+    // failed.
     let Ok(body) = serde_json::from_slice::<Value>(&answer.body) else {
         return Ok(None);
     };
-    let failed_at = decode_path(&answer.decoded);
+    let mut failed_at = decode_path(&answer.decoded);
+    // A missing member is reported at its parent, and must be the one named there.
+    let missing = missing_member(&answer.decoded);
+    if missing.is_some() {
+        failed_at.pop();
+    }
     let prism_at: Vec<Vec<String>> = flagged
         .iter()
         .map(|location| {
@@ -513,17 +569,140 @@ pub fn answer_defect(
             )
         })
         .collect();
-    // On one path: one is a prefix of the other (a missing member is reported at its
-    // parent). An error that names no member is only on the path of another that names
-    // none.
+    // On one path: one is a prefix of the other. An error that names no member is only
+    // on the path of another that names none.
     let along = |a: &[String], b: &[String]| {
         a.is_empty() == b.is_empty() && (a.starts_with(b) || b.starts_with(a))
     };
-    let agree = checks.problems(schema, &body).iter().any(|(_, at)| {
+    let agree = checks.problems(schema, &body).iter().any(|(message, at)| {
         let invalid_at = names(at);
-        along(&failed_at, &invalid_at) && prism_at.iter().any(|p| along(p, &invalid_at))
+        let same_member = missing
+            .as_deref()
+            .is_none_or(|member| message.contains(&format!("\"{member}\"")));
+        along(&failed_at, &invalid_at)
+            && same_member
+            && (unvalidated || prism_at.iter().any(|p| along(p, &invalid_at)))
     });
-    Ok(agree.then_some(Defect::InvalidMock))
+    let defect = if unvalidated {
+        Defect::UnvalidatedMock
+    } else {
+        Defect::InvalidMock
+    };
+    Ok(agree.then_some(defect))
+}
+
+/// The member a `DecodeError` says is missing (`` missing member `name` ``).
+fn missing_member(decoded: &str) -> Option<String> {
+    let (_, rest) = decoded.rsplit_once("missing member `")?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// Whether the schema at `pointer` holds, itself or through what it reaches (`$ref`s,
+/// properties, items, members), one of the patterns at `unchecked` (their pointers,
+/// `…/pattern`): Prism's ajv then cannot compile it, and Prism validates nothing of the
+/// value (NOTES.md).
+fn reaches_unchecked(doc: &Document, pointer: &str, unchecked: &[String]) -> bool {
+    let holders: Vec<&str> = unchecked
+        .iter()
+        .filter_map(|at| at.strip_suffix("/pattern"))
+        .collect();
+    if holders.is_empty() {
+        return false;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pending = vec![pointer.to_owned()];
+    while let Some(at) = pending.pop() {
+        let Some(node) = doc.get(&at) else { continue };
+        let (at, node) = doc.resolve(node, &at);
+        if !seen.insert(at.clone()) {
+            continue;
+        }
+        if holders.contains(&at.as_str()) {
+            return true;
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if node.get(key).is_some_and(Value::is_object) {
+                pending.push(child(&at, key));
+            }
+        }
+        for key in ["properties", "patternProperties"] {
+            for (name, _) in node
+                .get(key)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                pending.push(child(&child(&at, key), name));
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            let count = node.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+            for index in 0..count {
+                pending.push(child(&child(&at, key), &index.to_string()));
+            }
+        }
+    }
+    false
+}
+
+/// Whether Prism's problem is that it has no serializer (`Cannot find serializer for
+/// M`) for a media type `M` that is none of JSON, XML or text
+/// (`prism-http-server/dist/serialize.js:7-40`), and either `response` documents `M` with
+/// a schema whose value need not be a string (a string it writes as it is), or it
+/// documents a `Content-Type` header, whose mock Prism answers with as its media type
+/// (Canada Holidays' `content-type: {type: string}` makes it `string`), though the
+/// format says such a header is ignored.
+fn no_serializer(
+    doc: &Document,
+    op: &Operation,
+    response: &codegen::model::Response,
+    problem: &Value,
+) -> bool {
+    let title = problem
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(media) = title.strip_prefix("Cannot find serializer for ") else {
+        return false;
+    };
+    let essence = media.to_ascii_lowercase();
+    let serialized = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        || essence == "application/xml"
+        || (essence.starts_with("application/") && essence.ends_with("+xml"))
+        || essence.starts_with("text/");
+    let content_type_header = response_node(doc, op, response)
+        .and_then(|node| node.get("headers"))
+        .and_then(Value::as_object)
+        .is_some_and(|headers| {
+            headers
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case("content-type"))
+        });
+    !serialized
+        && (content_type_header
+            || response.contents.iter().any(|content| {
+                content.media_types.iter().any(|m| m == media)
+                    && content
+                        .schema
+                        .as_deref()
+                        .and_then(|s| Some((doc.get(s)?, s)))
+                        .is_some_and(|(node, at)| !always_string(doc, node, at))
+            }))
+}
+
+/// The Response Object of `op` that `response` was lowered from, `$ref` resolved.
+fn response_node<'d>(
+    doc: &'d Document,
+    op: &Operation,
+    response: &codegen::model::Response,
+) -> Option<&'d Value> {
+    let responses_at = child(&op.pointer, "responses");
+    let responses = doc.get(&responses_at)?.as_object()?;
+    let (key, node) = responses
+        .iter()
+        .find(|(key, _)| codegen::model::Status::parse(key) == Some(response.status))?;
+    Some(doc.resolve(node, &child(&responses_at, key)).1)
 }
 
 /// The documented response that `asked` expects.
@@ -541,15 +720,16 @@ fn asked_response<'o>(op: &'o Operation, asked: &Asked) -> Option<&'o codegen::m
     })
 }
 
-/// Whether `response` documents a `text/*` media type whose schema says its value is not
-/// a string: Prism's mock of it is then an object, list, number or boolean, which its
-/// text serializer refuses (`prism-http-server/dist/serialize.js:17-26`).
+/// Whether `response` documents a `text/*` media type (or `*/*`, which Prism answers as
+/// `text/plain`) whose schema says its value is not a string: Prism's mock of it is then
+/// an object, list, number or boolean, which its text serializer refuses
+/// (`prism-http-server/dist/serialize.js:17-26`).
 fn text_not_string(doc: &Document, response: &codegen::model::Response) -> bool {
     response.contents.iter().any(|content| {
-        let text = content
-            .media_types
-            .iter()
-            .any(|m| m.to_ascii_lowercase().starts_with("text/"));
+        let text = content.media_types.iter().any(|m| {
+            let m = m.to_ascii_lowercase();
+            m.starts_with("text/") || m.split(';').next().map(str::trim) == Some("*/*")
+        });
         let Some(node) = content
             .schema
             .as_deref()
@@ -557,18 +737,24 @@ fn text_not_string(doc: &Document, response: &codegen::model::Response) -> bool 
         else {
             return false;
         };
-        text && never_string(doc, node.0, node.1)
+        text && !always_string(doc, node.0, node.1)
     })
 }
 
-/// Whether every value of the schema has a known type that is not a string: its own
-/// `type`, or, for a `oneOf`/`anyOf` without one, every branch's (a stream's events by
-/// their `type`, each an object). Prism's mock of such a schema is never a string.
-fn never_string(doc: &Document, node: &Value, at: &str) -> bool {
+/// Whether every value of the schema is a string: its `type` says so, or every branch of
+/// its `oneOf`/`anyOf` does, or it is an `enum`/`const` of strings. Prism's mock of any
+/// other schema (one without a `type` too, which it makes an object of) may not be one.
+fn always_string(doc: &Document, node: &Value, at: &str) -> bool {
     let (at, node) = doc.resolve(node, at);
     let kinds = types(node);
     if !kinds.is_empty() {
-        return !kinds.iter().any(|t| t == "string");
+        return kinds.iter().all(|t| t == "string");
+    }
+    if let Some(values) = node.get("enum").and_then(Value::as_array) {
+        return !values.is_empty() && values.iter().all(Value::is_string);
+    }
+    if let Some(value) = node.get("const") {
+        return value.is_string();
     }
     ["oneOf", "anyOf"].iter().any(|key| {
         node.get(*key)
@@ -576,11 +762,7 @@ fn never_string(doc: &Document, node: &Value, at: &str) -> bool {
             .is_some_and(|branches| {
                 !branches.is_empty()
                     && branches.iter().enumerate().all(|(index, branch)| {
-                        let kinds = types(
-                            doc.resolve(branch, &child(&child(&at, key), &index.to_string()))
-                                .1,
-                        );
-                        !kinds.is_empty() && !kinds.iter().any(|t| t == "string")
+                        always_string(doc, branch, &child(&child(&at, key), &index.to_string()))
                     })
             })
     })
@@ -653,6 +835,61 @@ mod tests {
     fn locations_read_as_member_names() {
         assert_eq!(names("/items/1/c~0d"), ["items", "c~d"]);
         assert_eq!(names(""), Vec::<String>::new());
+    }
+
+    /// AWS's Elasticsearch Service: a `\p{XDigit}` pattern deep in a response stops
+    /// Prism validating any of it.
+    #[test]
+    fn a_pattern_prism_cannot_compile_is_found_where_a_schema_reaches_it() {
+        let doc = Document::new(serde_json::json!({
+            "openapi": "3.0.0",
+            "components": {"schemas": {
+                "Status": {"type": "object", "properties": {
+                    "options": {"allOf": [{"$ref": "#/components/schemas/Options"}]}}},
+                "Options": {"type": "object", "properties": {
+                    "ids": {"type": "array", "items": {"$ref": "#/components/schemas/Guid"}}}},
+                "Guid": {"type": "string", "pattern": "\\p{XDigit}{8}"},
+                "Other": {"type": "string"}
+            }}
+        }));
+        let unchecked = ["#/components/schemas/Guid/pattern".to_owned()];
+        assert!(reaches_unchecked(
+            &doc,
+            "#/components/schemas/Status",
+            &unchecked
+        ));
+        assert!(!reaches_unchecked(
+            &doc,
+            "#/components/schemas/Other",
+            &unchecked
+        ));
+        assert!(!reaches_unchecked(&doc, "#/components/schemas/Status", &[]));
+    }
+
+    #[test]
+    fn a_missing_member_is_named() {
+        let decoded = "DecodeError the body of a 200 OK response is not the documented JSON: missing member `expires_at` at line 1 column 769";
+        assert_eq!(missing_member(decoded).as_deref(), Some("expires_at"));
+        assert_eq!(decode_path(decoded), ["expires_at"]);
+        assert_eq!(missing_member("DecodeError x: `a`: invalid type"), None);
+    }
+
+    /// What Prism's mock of a schema may be: only a schema that says its every value is
+    /// a string gives a string (one without a `type` gives an object).
+    #[test]
+    fn a_schema_is_always_a_string_only_when_it_says_so() {
+        let doc = Document::new(serde_json::json!({"openapi": "3.0.0"}));
+        let always = |schema: Value| always_string(&doc, &schema, "#");
+        assert!(always(serde_json::json!({"type": "string"})));
+        assert!(always(serde_json::json!({"enum": ["a", "b"]})));
+        assert!(always(
+            serde_json::json!({"oneOf": [{"type": "string"}, {"enum": ["x"]}]})
+        ));
+        assert!(!always(serde_json::json!({})));
+        assert!(!always(serde_json::json!({"type": "object"})));
+        assert!(!always(
+            serde_json::json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        ));
     }
 
     #[test]

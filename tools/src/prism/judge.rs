@@ -9,6 +9,7 @@ use codegen::model::{Api, Location, Operation, Style, Ty, TypeKind};
 use serde_json::Value;
 
 use super::cases::{place, Asked, Case, Pass, NESTED};
+use super::classes;
 use super::defects::{answer_defect, excuse, Defect, Excused};
 use super::violations::request_violations;
 use super::{by_case, Answer, Examples, Finding, Report};
@@ -28,6 +29,12 @@ pub struct Run<'a> {
     /// Operations not sent (by index), each listed as a gap: Prism cannot tell them from
     /// another operation.
     pub unsent: &'a BTreeMap<usize, String>,
+    /// Cases not sent (by number), each listed as a gap: Prism routes their request to
+    /// another operation.
+    pub misrouted: &'a BTreeMap<usize, String>,
+    /// The patterns Prism cannot compile (their pointers), which stop it validating the
+    /// schemas that hold them.
+    pub unchecked: &'a [String],
 }
 
 pub fn judge(run: &Run, report: &mut Report) {
@@ -46,7 +53,8 @@ pub fn judge(run: &Run, report: &mut Report) {
             report.gaps.push(format!("{who} {place}: left out: {why}"));
         }
         if let Some(unfit) = built.get("unfit").and_then(Value::as_str) {
-            report.fail(
+            report.fail_on(
+                Some(op),
                 "a value the generated types refuse",
                 format!("{who}: {unfit}"),
             );
@@ -62,11 +70,15 @@ pub fn judge(run: &Run, report: &mut Report) {
                     status: None,
                     defect: Defect::Impossible,
                 }),
-                None => report.fail(
+                None => report.fail_on(
+                    Some(op),
                     "a request the generated code refuses",
                     format!("{who}: the request was refused: {refusal}"),
                 ),
             }
+            continue;
+        }
+        if run.misrouted.contains_key(&n) {
             continue;
         }
         let answers = answers.get(&n).map(Vec::as_slice).unwrap_or_default();
@@ -186,7 +198,8 @@ fn round_trip(
             (Some(sent), None) => oracle::compare::equivalent(run.doc, None, sent, came, ""),
         };
         if let Err(error) = result {
-            report.fail(
+            report.fail_on(
+                Some(op),
                 "a parameter's round trip loses something",
                 format!(
                     "{who}: the round trip of parameter `{}` lost something: {error}",
@@ -206,7 +219,8 @@ fn round_trip(
             "",
         );
         if let Err(error) = result {
-            report.fail(
+            report.fail_on(
+                Some(op),
                 "a body's round trip loses something",
                 format!("{who}: the round trip of the body lost something: {error}"),
             );
@@ -227,7 +241,8 @@ fn request_side(
     let violations = match request_violations(answer) {
         Ok(violations) => violations,
         Err(error) => {
-            report.fail(
+            report.fail_on(
+                Some(op),
                 "Prism's violations cannot be read",
                 format!("{who}: {error}"),
             );
@@ -251,6 +266,7 @@ fn request_side(
                     violation.location.get(1).map_or("request", String::as_str)
                 ),
                 text: format!("{who} {place}: {} ({})", violation.message, violation.code),
+                class: classes::of_violation(run.doc, op, &violation),
             }),
         }
     }
@@ -274,7 +290,8 @@ fn statuses(
                 e.operation == op.id && e.pass == case.pass.as_str() && e.status == Some(one.code)
             });
             if !excused {
-                report.fail(
+                report.fail_on(
+                    Some(op),
                     "a status asked is not answered",
                     format!("{who}: asked {}, no answer", one.code),
                 );
@@ -307,7 +324,7 @@ fn statuses(
             });
             continue;
         }
-        match answer_defect(run.doc, run.checks, op, one, answer) {
+        match answer_defect(run.doc, run.checks, run.unchecked, op, one, answer) {
             Ok(Some(defect)) => report.excused.push(Excused {
                 operation: op.id.clone(),
                 pass: case.pass.as_str(),
@@ -315,7 +332,8 @@ fn statuses(
                 status: Some(one.code),
                 defect,
             }),
-            Ok(None) => report.fail(
+            Ok(None) => report.fail_on(
+                Some(op),
                 if answer.decoded.starts_with("DecodeError") {
                     "an answer does not decode"
                 } else {
@@ -326,7 +344,8 @@ fn statuses(
                     one.code, answer.status, answer.decoded, one.expected
                 ),
             ),
-            Err(error) => report.fail(
+            Err(error) => report.fail_on(
+                Some(op),
                 "Prism's answer cannot be read",
                 format!("{who}: asked {}: {error}", one.code),
             ),

@@ -20,10 +20,12 @@
 //! It ends with one line ([`Report::summary`]) and fails unless the run is clean.
 
 mod cases;
+mod classes;
 mod copy;
 mod defects;
 pub(crate) mod harness;
 mod judge;
+mod router;
 pub mod server;
 pub mod sweep;
 mod violations;
@@ -86,6 +88,8 @@ pub struct Report {
 pub struct Finding {
     pub kind: String,
     pub text: String,
+    /// The class of issue 23 it belongs to, if any ([`classes`]).
+    pub class: Option<classes::Class>,
 }
 
 /// The examples a description carries (of schemas, media types, parameters), each read
@@ -123,9 +127,21 @@ impl Examples {
 impl Report {
     /// Records a failure of the kind `kind`.
     pub(crate) fn fail(&mut self, kind: &str, text: String) {
+        self.fail_on(None, kind, text);
+    }
+
+    /// Records a failure of the kind `kind` of the operation `op`.
+    pub(crate) fn fail_on(
+        &mut self,
+        op: Option<&codegen::model::Operation>,
+        kind: &str,
+        text: String,
+    ) {
+        let class = classes::of_failure(op, kind, &text);
         self.failures.push(Finding {
             kind: kind.to_owned(),
             text,
+            class,
         });
     }
 
@@ -322,10 +338,12 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
         ..Report::default()
     };
     let mut routes = BTreeMap::new();
-    let served = if has_external_refs(&doc.root) {
-        // The copy would lose the files its `$ref`s name: Prism serves the original.
-        spec.to_path_buf()
-    } else {
+    let mut unchecked = Vec::new();
+    let mut served_operations = router::operations(&doc.root);
+    // The copy Prism serves; none when the description's `$ref`s name other files, which
+    // a copy would lose (Prism serves the original).
+    let mut copied = None;
+    if !has_external_refs(&doc.root) {
         let copy = copy::copy(&doc, &server::regexp_compiles)?;
         report.changes = copy.changes;
         report.gaps.extend(
@@ -334,13 +352,10 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
                 .map(|(pointer, why)| format!("{pointer}: {why}")),
         );
         routes = copy.routes;
-        let served = work.join("description.json");
-        write(
-            &served,
-            &serde_json::to_string_pretty(&copy.root).unwrap_or_default(),
-        )?;
-        served
-    };
+        unchecked = copy.unchecked.iter().map(|(at, _)| at.clone()).collect();
+        served_operations = router::operations(&copy.root);
+        copied = Some(copy.root);
+    }
 
     let cases = cases::cases(api, &doc, &checks);
     let asked: Vec<Vec<Asked>> = api.operations.iter().map(cases::asked).collect();
@@ -378,12 +393,45 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
             op.id, op.method, op.path
         ));
     }
+    let mut misrouted = misrouted(api, &cases, &built, &routes, &served_operations);
+    if let Some(root) = copied.as_mut().filter(|_| !misrouted.is_empty()) {
+        // Prism takes the later of two path keys that match a request alike: served with
+        // the keys of more literal text later, the more particular one wins.
+        if copy::order_paths(root) {
+            report.changes.push((
+                "#/paths".to_owned(),
+                "path keys served in order of their literal text, fewest first: Prism routes a request two keys match alike to the later one".to_owned(),
+            ));
+            served_operations = router::operations(root);
+            misrouted = self::misrouted(api, &cases, &built, &routes, &served_operations);
+        }
+    }
+    let served = match &copied {
+        Some(root) => {
+            let served = work.join("description.json");
+            write(
+                &served,
+                &serde_json::to_string_pretty(root).unwrap_or_default(),
+            )?;
+            served
+        }
+        None => spec.to_path_buf(),
+    };
+    for (n, why) in &misrouted {
+        let case = &cases[*n];
+        let op = &api.operations[case.index];
+        report.gaps.push(format!(
+            "{} [{}]: not sent: {why}",
+            op.id,
+            case.pass.as_str()
+        ));
+    }
     let mut answers: Vec<Answer> = Vec::new();
     // A description of webhooks alone has nothing to send (and Prism refuses it).
     if !cases.is_empty() {
         let mut prism = server::Prism::start(root, &served, work.join("prism.log"))?;
         for (n, (case, built)) in cases.iter().zip(&built).enumerate() {
-            if unsent.contains_key(&case.index) {
+            if unsent.contains_key(&case.index) || misrouted.contains_key(&n) {
                 continue;
             }
             let op = &api.operations[case.index];
@@ -431,7 +479,8 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
                                 .rev()
                                 .find(|l| !l.trim().is_empty())
                                 .unwrap_or("");
-                            report.fail(
+                            report.fail_on(
+                                Some(op),
                                 "a request kills Prism",
                                 format!(
                                     "{} ({}{}): the request killed Prism ({error}; {last}); it was started again",
@@ -443,7 +492,8 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
                         }
                         prism.restart()?;
                     }
-                    Err(Sent::Failed(error)) => report.fail(
+                    Err(Sent::Failed(error)) => report.fail_on(
+                        Some(op),
                         "a request gets no answer",
                         format!("{} ({}): no answer: {error}", op.id, case.pass.as_str()),
                     ),
@@ -486,16 +536,33 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
         .collect();
     write(&work.join("answers.jsonl"), &(dump.join("\n") + "\n"))?;
     judge::examples(&doc, &checks, &examples, &examples_back, &mut report);
+    // The validator the judge asks whether Prism's answers break the description: one
+    // that can read every schema. A pattern Node cannot compile is mostly one the
+    // validator cannot either, and a schema it cannot read takes anything.
+    let readable = (!unchecked.is_empty()).then(|| {
+        let mut root = doc.root.clone();
+        for at in &unchecked {
+            let path = oracle::document::percent_decode(at.trim_start_matches('#'));
+            if let Some((parent, _)) = path.rsplit_once('/') {
+                if let Some(Value::Object(schema)) = root.pointer_mut(parent) {
+                    schema.remove("pattern");
+                }
+            }
+        }
+        oracle::validate::Checks::new(&oracle::Document::new(root))
+    });
     judge::judge(
         &judge::Run {
             api,
             doc: &doc,
-            checks: &checks,
+            checks: readable.as_ref().unwrap_or(&checks),
             cases: &cases,
             built: &built,
             asked: &asked,
             answers: &answers,
             unsent: &unsent,
+            misrouted: &misrouted,
+            unchecked: &unchecked,
         },
         &mut report,
     );
@@ -548,6 +615,45 @@ fn indistinct(
         }
     }
     unsent
+}
+
+/// The cases whose request Prism would check against another operation than theirs
+/// ([`router`]), by number, with why: the description has two path keys that match the
+/// request's path, and Prism's router takes the other.
+fn misrouted(
+    api: &codegen::model::Api,
+    cases: &[cases::Case],
+    built: &[Value],
+    routes: &BTreeMap<String, String>,
+    served: &[(String, String)],
+) -> BTreeMap<usize, String> {
+    let mut found = BTreeMap::new();
+    for (n, (case, built)) in cases.iter().zip(built).enumerate() {
+        let Some(uri) = built.pointer("/request/uri").and_then(Value::as_str) else {
+            continue;
+        };
+        let op = &api.operations[case.index];
+        let route = routes.get(&op.pointer).map_or("", String::as_str);
+        let target = routed(uri.strip_prefix(BUILT_BASE).unwrap_or(uri), route);
+        let path = target.split('?').next().unwrap_or_default();
+        let ours = copy::fragment_route(&op.path).map_or(op.path.clone(), |(key, _)| key);
+        let method = op.method.to_string();
+        let Some(chosen) = router::route(served, &method, path) else {
+            continue;
+        };
+        let (key, _) = &served[chosen];
+        if *key != ours {
+            found.insert(
+                n,
+                format!(
+                    "Prism routes `{} {path}` to the path `{key}`, not `{}`: its router ranks the keys that match by their segments and takes the later of two that rank the same",
+                    method.to_ascii_uppercase(),
+                    op.path
+                ),
+            );
+        }
+    }
+    found
 }
 
 /// One answer of Prism's.

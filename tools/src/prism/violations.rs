@@ -36,13 +36,22 @@ pub fn request_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
                     format!("a 422 of Prism's without its list of violations: {problem}")
                 })?;
             for entry in list {
+                // A violation of the request as a whole ("Body parameter is required")
+                // has no location in the 422's list; the header gives it as `["request"]`.
+                let mut entry = entry.clone();
+                if entry.get("location").is_none() && entry.is_object() {
+                    entry["location"] = Value::Array(Vec::new());
+                }
+                let entry = &entry;
                 let mut violation = violation(entry)?;
                 violation.location.insert(0, "request".to_owned());
                 if severity_error(entry) {
                     found.push(violation);
                 }
             }
-        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX") || kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+        } else if kind.ends_with("#SCHEMA_TOO_COMPLEX")
+            || kind.ends_with("#NO_COMPLEX_OBJECT_TEXT")
+            || cannot_serialize(&problem)
         {
             // About Prism's answer, not the request (Prism validated the request before
             // and its violations are in the header): see `statuses`.
@@ -56,6 +65,20 @@ pub fn request_violations(answer: &Answer) -> Result<Vec<Violation>, String> {
         }
     }
     Ok(found)
+}
+
+/// Whether Prism's problem is that it has no serializer for its answer's media type
+/// (`Cannot find serializer for application/x-yaml`): it failed writing its answer, after
+/// it validated the request.
+fn cannot_serialize(problem: &Value) -> bool {
+    problem
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|kind| kind.ends_with("#UNKNOWN"))
+        && problem
+            .get("title")
+            .and_then(Value::as_str)
+            .is_some_and(|title| title.starts_with("Cannot find serializer for "))
 }
 
 /// The `sl-violations` header's entries of severity `Error` (deprecation warnings are
@@ -225,6 +248,21 @@ mod tests {
             "Too many violations! [{request},{request},{{\"loc"
         ));
         assert!(request_violations(&requests_only).is_err());
+    }
+
+    /// Semantria's batches: Prism's 422 lists a missing body without a location.
+    #[test]
+    fn a_violation_of_the_whole_request_is_read_without_a_location() {
+        let answer = Answer {
+            status: 422,
+            headers: vec![("content-type".to_owned(), b"application/problem+json".to_vec())],
+            body: br#"{"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","title":"Invalid request","status":422,"validation":[{"severity":"Error","code":"required","message":"Body parameter is required"}]}"#.to_vec(),
+            ..Answer::default()
+        };
+        let found = request_violations(&answer).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].location, ["request"]);
+        assert_eq!(found[0].code, "required");
     }
 
     #[test]
