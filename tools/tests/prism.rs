@@ -35,7 +35,12 @@ fn prism(spec: &Path) -> Report {
 
 /// What a clean run set aside, one line each, for the snapshot.
 fn set_aside(report: &Report) -> String {
-    let mut out = format!("{}\n{}\n", report.summary(), report.examples.summary());
+    let mut out = format!(
+        "{}\n{}\n{}\n",
+        report.summary(),
+        report.examples.summary(),
+        report.examples.family_summary()
+    );
     for excused in &report.excused {
         out.push_str(&format!("excused: {excused}\n"));
     }
@@ -53,6 +58,9 @@ fn set_aside(report: &Report) -> String {
     }
     for (pointer, why) in &report.examples.untested {
         out.push_str(&format!("untested example: {pointer}: {why}\n"));
+    }
+    for (pointer, why) in &report.examples.family_unmade {
+        out.push_str(&format!("no valid value made of: {pointer}: {why}\n"));
     }
     out
 }
@@ -78,6 +86,7 @@ prism! {
     spec_message_stream => "specs/message-stream.yaml",
     spec_stripe_customers => "specs/stripe-customers.yaml",
     fixture_media_ranges => "codegen/tests/fixtures/media_ranges.yaml",
+    fixture_nullable_unions => "codegen/tests/fixtures/nullable_unions.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

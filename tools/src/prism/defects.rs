@@ -786,7 +786,7 @@ fn float_past_range(answer: &Answer) -> bool {
 
 /// The member names of a JSON pointer or location, indices left out (`/items/1/x` gives
 /// `items`, `x`), `~1` and `~0` undone.
-fn names(pointer: &str) -> Vec<String> {
+pub fn names(pointer: &str) -> Vec<String> {
     pointer
         .split('/')
         .filter(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()))
@@ -794,14 +794,20 @@ fn names(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-/// The members a `DecodeError` names, outermost first: the runtime prefixes each
-/// member's error with `` `name`: ``, and a missing one is `` missing member `name` ``.
+/// The members a `DecodeError` names, outermost first (see [`member_path`]).
 fn decode_path(decoded: &str) -> Vec<String> {
+    match decoded.find("JSON: ") {
+        Some(start) => member_path(&decoded[start + "JSON: ".len()..]),
+        None => Vec::new(),
+    }
+}
+
+/// The members an error of the generated types names, outermost first: the runtime
+/// prefixes each member's error with `` `name`: ``, and a missing one is
+/// `` missing member `name` ``.
+pub fn member_path(error: &str) -> Vec<String> {
     let mut path = Vec::new();
-    let Some(start) = decoded.find("JSON: ") else {
-        return path;
-    };
-    let mut rest = &decoded[start + "JSON: ".len()..];
+    let mut rest = error;
     loop {
         if let Some(after) = rest.strip_prefix('`') {
             if let Some(end) = after.find("`: ") {

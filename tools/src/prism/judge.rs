@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::classes;
-use super::defects::{answer_defect, excuse, Defect, Excused};
+use super::defects::{answer_defect, excuse, member_path, names, Defect, Excused};
 use super::violations::request_violations;
 use super::{by_case, Answer, Examples, Finding, Report};
 use crate::examples::{every_example, Example, Finder};
@@ -358,18 +358,24 @@ fn statuses(
 pub struct Found {
     pub tested: Vec<(Example, usize)>,
     pub types: Vec<String>,
+    /// How many of `tested`, at its end, are values made for issue 28's family rather
+    /// than examples.
+    pub made: usize,
 }
+
+/// Values made per union of issue 28's family.
+const FAMILY_VALUES: usize = 8;
 
 impl Found {
     /// Finds the examples of `doc` and their types in `api`; counts them in `examples`,
     /// and lists there those no type reads and those the finder does not reach.
-    pub fn of(doc: &Document, api: &Api, examples: &mut Examples) -> Found {
+    pub fn of(doc: &Document, api: &Api, checks: &Checks, examples: &mut Examples) -> Found {
         let found = Finder::find(doc, api);
         let mut everywhere = BTreeSet::new();
         every_example(&doc.root, "#", false, &mut everywhere);
         for pointer in everywhere {
             if !found.contains_key(&pointer) {
-                let why = "the finder of examples does not reach it".to_owned();
+                let why = unreached(&pointer).to_owned();
                 examples.untested.push((pointer, why));
             }
         }
@@ -394,8 +400,105 @@ impl Found {
             }
         }
         examples.found = tested.len() + examples.untested.len();
-        Found { tested, types }
+        let mut index_of = |ty: &Ty| {
+            let name = super::harness::rust(api, ty);
+            match types.iter().position(|t| *t == name) {
+                Some(index) => index,
+                None => {
+                    types.push(name);
+                    types.len() - 1
+                }
+            }
+        };
+        let mut made = Vec::new();
+        let maker = oracle::Maker::new(doc, oracle::Options::varied()).checked(checks);
+        for (id, def) in api.types.iter().enumerate() {
+            let Some(node) = doc.get(&def.pointer) else {
+                continue;
+            };
+            if !matches!(def.kind, TypeKind::OneOf(_))
+                || !nullable_union_family(doc, node, &def.pointer)
+            {
+                continue;
+            }
+            examples.family += 1;
+            let named = Ty::Named(codegen::model::TypeId(id));
+            let ty = if oracle::document::is_nullable(node) {
+                Ty::Option(Box::new(named))
+            } else {
+                named
+            };
+            let index = index_of(&ty);
+            let mut values: Vec<Value> = Vec::new();
+            let mut problem = None;
+            for seed in 0..FAMILY_VALUES * 4 {
+                if values.len() == FAMILY_VALUES {
+                    break;
+                }
+                let mut source =
+                    oracle::source::Seeded::from_text(&format!("{}\0{seed}", def.pointer));
+                let value = maker.value(&mut source, node, &def.pointer);
+                match checks.problem(&def.pointer, &value) {
+                    None if !values.contains(&value) => values.push(value),
+                    None => {}
+                    Some(why) => problem = Some(why),
+                }
+            }
+            if values.is_empty() {
+                let why = problem.unwrap_or_default();
+                examples.family_unmade.push((def.pointer.clone(), why));
+            }
+            for (n, value) in values.into_iter().enumerate() {
+                let example = Example {
+                    pointer: format!("{} (value {n} made of it)", def.pointer),
+                    schema: def.pointer.clone(),
+                    value,
+                    ty: Ok(ty.clone()),
+                };
+                made.push((example, index));
+            }
+        }
+        examples.family_values = made.len();
+        let made_count = made.len();
+        tested.extend(made);
+        Found {
+            tested,
+            types,
+            made: made_count,
+        }
     }
+}
+
+/// Whether the schema is issue 28's family: a `oneOf` or `anyOf` with a nullable branch
+/// and a branch that is a list, an object or another union.
+fn nullable_union_family(doc: &Document, node: &Value, pointer: &str) -> bool {
+    let (pointer, node) = doc.resolve(node, pointer);
+    let branches: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| node.get(*key).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let resolved: Vec<&Value> = branches
+        .iter()
+        .map(|branch| doc.resolve(branch, &pointer).1)
+        .collect();
+    let nullable = branches.iter().zip(&resolved).any(|(branch, target)| {
+        oracle::document::is_nullable(branch) || oracle::document::is_nullable(target)
+    });
+    let structured = resolved.iter().any(|branch| {
+        let kinds = oracle::document::types(branch);
+        kinds.iter().any(|t| t == "array" || t == "object")
+            || [
+                "properties",
+                "items",
+                "additionalProperties",
+                "oneOf",
+                "anyOf",
+            ]
+            .iter()
+            .any(|key| branch.get(*key).is_some())
+    });
+    nullable && structured
 }
 
 /// Each example read into its type and written back (`back`, the harness's answers, in
@@ -408,7 +511,9 @@ pub fn examples(
     back: &[Value],
     report: &mut Report,
 ) {
-    for ((example, _), answer) in found.tested.iter().zip(back) {
+    let examples = found.tested.len() - found.made;
+    for (n, ((example, _), answer)) in found.tested.iter().zip(back).enumerate() {
+        let made = n >= examples;
         let schema = doc
             .get(&example.schema)
             .map(|node| (node, example.schema.as_str()));
@@ -422,14 +527,39 @@ pub fn examples(
             ),
         };
         let Some(error) = error else {
-            report.examples.decoded += 1;
+            if !made {
+                report.examples.decoded += 1;
+            }
             continue;
         };
-        match checks.problem(&example.schema, &example.value) {
-            Some(problem) => report
+        if made {
+            // Made valid under the schema: a failure is ours.
+            report.examples.family_failing += 1;
+            report.fail(
+                "a value of a union with a nullable branch does not survive the round trip",
+                format!(
+                    "{}: {error}\n    value: {}",
+                    example.pointer,
+                    oracle::compare::short(&example.value)
+                ),
+            );
+            continue;
+        }
+        // The validator must find the example broken on the path where it failed, or at
+        // the object that lacks, or should not have, the member it failed at.
+        let failed_at = failure_path(&error);
+        let along = |a: &[String], b: &[String]| {
+            a.is_empty() == b.is_empty() && (a.starts_with(b) || b.starts_with(a))
+        };
+        let contradiction = checks
+            .problems(&example.schema, &example.value)
+            .into_iter()
+            .find(|(_, at)| along(&failed_at, &names(at)));
+        match contradiction {
+            Some((problem, at)) => report
                 .examples
                 .contradicting
-                .push(format!("{}: {problem}", example.pointer)),
+                .push(format!("{}: {problem} (at `{at}`)", example.pointer)),
             None => {
                 report.examples.failing += 1;
                 let kind = if answer.get("back").is_some() {
@@ -442,5 +572,72 @@ pub fn examples(
                 report.fail(kind, format!("example {}: {error}", example.pointer));
             }
         }
+    }
+}
+
+/// Where an example's round trip failed, as the member names of the object it failed in:
+/// `oracle::compare`'s `` at `/a/0/b`: … ``, or the members a deserialization error
+/// names. A member that is missing, dropped or added is reported at its object.
+fn failure_path(error: &str) -> Vec<String> {
+    if let Some(rest) = error.strip_prefix("at `") {
+        let pointer = rest.split('`').next().unwrap_or_default();
+        let mut path = names(pointer);
+        if error.ends_with(" was dropped") || error.ends_with(" was added") {
+            path.pop();
+        }
+        return path;
+    }
+    let rest = error
+        .strip_prefix("does not deserialize: ")
+        .unwrap_or(error);
+    let mut path = member_path(rest);
+    if rest.contains("missing member `") {
+        path.pop();
+    }
+    path
+}
+
+/// Why the finder does not reach an example: the generated code reads no header as JSON,
+/// and a component no operation uses is no part of it.
+fn unreached(pointer: &str) -> &'static str {
+    let component = ["parameters", "requestBodies", "responses", "headers"]
+        .iter()
+        .any(|kind| {
+            pointer.starts_with(&format!("#/components/{kind}/"))
+                || pointer.starts_with(&format!("#/{kind}/"))
+        });
+    if pointer.contains("/headers/") {
+        "the example of a header, which the generated code reads as text"
+    } else if component {
+        "the example of a component no operation uses"
+    } else {
+        "the finder of examples does not reach it"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_example_fails_at_the_object_of_a_member_missing_dropped_or_added() {
+        assert_eq!(failure_path("at `/a/0/b`: 1 came back as 2"), ["a", "b"]);
+        assert_eq!(failure_path("at `/a/extra`: 1 was dropped"), ["a"]);
+        assert_eq!(failure_path("at `/x`: 1 was added"), Vec::<String>::new());
+        assert_eq!(
+            failure_path("does not deserialize: `a`: `b`: invalid type: null, expected a string"),
+            ["a", "b"]
+        );
+        assert_eq!(
+            failure_path("does not deserialize: `a`: missing member `id`"),
+            ["a"]
+        );
+    }
+
+    #[test]
+    fn unreached_examples_say_why() {
+        assert!(unreached("#/components/parameters/member/example").contains("no operation"));
+        assert!(unreached("#/paths/~1a/get/responses/200/headers/X/example").contains("header"));
+        assert!(unreached("#/components/schemas/A/example").contains("finder"));
     }
 }

@@ -412,6 +412,10 @@ pub fn result(report: Result<&Report, &Halt>) -> Value {
             "contradicting": report.examples.contradicting.len(),
             "failing": report.examples.failing,
             "untested": report.examples.untested.len(),
+            "family": report.examples.family,
+            "family_values": report.examples.family_values,
+            "family_failing": report.examples.family_failing,
+            "family_unmade": report.examples.family_unmade.len(),
             "contradicting_list": listed(&mut report.examples.contradicting.iter().map(|c| json!(c))),
             "untested_by_reason": by_reason(&report.examples.untested),
         },
@@ -533,7 +537,17 @@ fn summarise(kept: &[Value], total: usize) -> Value {
             );
         }
         let ex = &result["examples"];
-        for key in ["found", "decoded", "contradicting", "failing", "untested"] {
+        for key in [
+            "found",
+            "decoded",
+            "contradicting",
+            "failing",
+            "untested",
+            "family",
+            "family_values",
+            "family_failing",
+            "family_unmade",
+        ] {
             *examples.entry(key).or_default() += ex[key].as_u64().unwrap_or(0) as usize;
         }
         if ex["contradicting"].as_u64().unwrap_or(0) > 0 {
@@ -592,6 +606,7 @@ fn summarise(kept: &[Value], total: usize) -> Value {
         "reasons": reasons,
         "excused": excused.into_iter().map(|(defect, (n, d))| (defect, json!({ "cases": n, "descriptions": d }))).collect::<Map<_, _>>(),
         "examples": examples,
+        "family_descriptions": kept.iter().filter(|r| r["examples"]["family"].as_u64().unwrap_or(0) > 0).count(),
         "untested_examples": untested,
     })
 }
@@ -624,6 +639,14 @@ fn print(report: &Value) {
         e("contradicting"),
         e("failing"),
         e("untested")
+    );
+    println!(
+        "issue 28's family (unions with a nullable branch and a list, object or union branch): {} in {} descriptions, {} values made of them, {} fail, {} of which no valid value could be made",
+        e("family"),
+        report["family_descriptions"].as_u64().unwrap_or(0),
+        e("family_values"),
+        e("family_failing"),
+        e("family_unmade")
     );
     println!("reasons (descriptions, cases):");
     for (kind, entry) in report["reasons"].as_object().into_iter().flatten() {
