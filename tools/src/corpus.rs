@@ -280,7 +280,7 @@ fn generate_all(paths: &[PathBuf], jobs: usize) -> Result<Vec<Outcome>, String> 
                 let Some(path) = paths.get(index) else { return };
                 let outcome = generate_one(&exe, path);
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if finished.is_multiple_of(100) {
+                if finished % 100 == 0 {
                     eprintln!("corpus: {finished}/{} generated", paths.len());
                 }
                 outcomes
