@@ -29,7 +29,46 @@ use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 /// (`src/runtime/`, its `lib.rs` as `mod.rs`).
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
-    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    (
+        "client/attempts.rs",
+        include_str!("../../../runtime/src/client/attempts.rs"),
+    ),
+    (
+        "client/blocking.rs",
+        include_str!("../../../runtime/src/client/blocking.rs"),
+    ),
+    (
+        "client/builder.rs",
+        include_str!("../../../runtime/src/client/builder.rs"),
+    ),
+    (
+        "client/call.rs",
+        include_str!("../../../runtime/src/client/call.rs"),
+    ),
+    (
+        "client/error.rs",
+        include_str!("../../../runtime/src/client/error.rs"),
+    ),
+    (
+        "client/hooks.rs",
+        include_str!("../../../runtime/src/client/hooks.rs"),
+    ),
+    (
+        "client/mod.rs",
+        include_str!("../../../runtime/src/client/mod.rs"),
+    ),
+    (
+        "client/reply.rs",
+        include_str!("../../../runtime/src/client/reply.rs"),
+    ),
+    (
+        "client/streams.rs",
+        include_str!("../../../runtime/src/client/streams.rs"),
+    ),
+    (
+        "client/timer.rs",
+        include_str!("../../../runtime/src/client/timer.rs"),
+    ),
     ("de.rs", include_str!("../../../runtime/src/de.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("events.rs", include_str!("../../../runtime/src/events.rs")),
@@ -417,20 +456,25 @@ fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     /// A runtime file left out of the copy would break every standalone crate.
     #[test]
     fn the_copy_holds_every_runtime_file() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| {
-                entry
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .replace("lib.rs", "mod.rs")
-            })
-            .collect();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut files = Vec::new();
+        let mut pending = vec![src.clone()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let relative = path.strip_prefix(&src).unwrap().to_string_lossy();
+                files.push(relative.replace("lib.rs", "mod.rs"));
+            }
+        }
         files.sort();
         let copied: Vec<&str> = super::RUNTIME.iter().map(|(file, _)| *file).collect();
         assert_eq!(files, copied);
