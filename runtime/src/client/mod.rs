@@ -15,14 +15,9 @@
 //! Time is read through a [`Timer`], so tests can run retries and timeouts on a clock of
 //! their own. The blocking client ([`blocking`]) drives this one on a runtime of its own.
 //!
-//! Behaviour around attempts is a [`Hook`] (two synchronous methods, each client holding
-//! `Arc<dyn Hook>`s), not a `tower` stack nor `reqwest-middleware`: the client's type
-//! stays `Client<C>` whatever is plugged in, a hook's failure is one [`Error`] variant
-//! rather than a boxed error to downcast, and hooks see each attempt with its number
-//! because the retry loop calls them. `tower` would cost no crate (reqwest already builds
-//! it) but nests a generic future type per layer; `reqwest-middleware` checks 29 more
-//! units (async-trait's full `syn`, anyhow, thiserror), 24 s on this project's machine.
-//! AWS's smithy-rs left a tower stack for interceptor hooks for the same reasons.
+//! A file per concern: `builder` (a [`Client`], what its calls share), `call` (a
+//! [`Call`] set up and sent), `attempts` (the retry loop), `streams` ([`ByteStream`],
+//! [`Events`], [`Items`]), `reply`, `error`, `timer`, `hooks` and `blocking`.
 //!
 //! [`Operation::request`]: super::Operation::request
 //! [`Operation::decode`]: super::Operation::decode
