@@ -12,18 +12,18 @@ use super::super::error::{Problem, Subject};
 use super::super::retry::{self, Attempt, Decision, Policy};
 use super::super::upload::Spliced;
 use super::super::{EncodeError, Operation};
-use super::builder::Settings;
-use super::call::{Options, IDEMPOTENCY_KEY};
+use super::builder::Shared;
+use super::call::{Overrides, IDEMPOTENCY_KEY};
 use super::timer::within;
 use super::{ByteStream, Context, Error, Hook, Reply, Streaming, Upload};
 
 /// A call past its operation's code: everything the client does that does not depend on
 /// the operation's types, compiled once rather than per operation.
-pub(super) struct Plan {
-    pub(super) settings: Arc<Settings>,
+pub(super) struct Dispatch {
+    pub(super) shared: Arc<Shared>,
     pub(super) operation: &'static str,
     pub(super) retries: Option<fn() -> Policy>,
-    pub(super) options: Options,
+    pub(super) overrides: Overrides,
     pub(super) upload: Option<Upload>,
 }
 
@@ -84,22 +84,22 @@ struct Prepared {
     upload: Option<Spliced>,
 }
 
-impl Plan {
+impl Dispatch {
     fn policy(&self) -> Policy {
-        self.options
+        self.overrides
             .retries
             .clone()
             .or_else(|| self.retries.map(|policy| policy()))
-            .unwrap_or_else(|| self.settings.retries.clone())
+            .unwrap_or_else(|| self.shared.retries.clone())
     }
 
     fn timeout(&self) -> Option<Duration> {
-        self.options.timeout.or(self.settings.timeout)
+        self.overrides.timeout.or(self.shared.timeout)
     }
 
     /// Sends the request, and reads its whole response within the call's timeout.
     pub(super) async fn buffered(self, request: http::Request<Vec<u8>>) -> Result<Read, Error> {
-        let timer = Arc::clone(&self.settings.timer);
+        let timer = Arc::clone(&self.shared.timer);
         let timeout = self.timeout();
         let call = async move {
             let streamed = self.exchange(request).await?;
@@ -120,7 +120,7 @@ impl Plan {
 
     /// Sends the request, within the call's timeout until its response begins.
     pub(super) async fn streamed(self, request: http::Request<Vec<u8>>) -> Result<Streamed, Error> {
-        let timer = Arc::clone(&self.settings.timer);
+        let timer = Arc::clone(&self.shared.timer);
         let timeout = self.timeout();
         within(&*timer, timeout, self.exchange(request)).await
     }
@@ -128,22 +128,22 @@ impl Plan {
     /// The request with what the call adds: its headers, query, idempotency key, upload.
     fn prepare(&mut self, request: http::Request<Vec<u8>>) -> Result<Prepared, Error> {
         let (mut parts, body) = request.into_parts();
-        for (name, value) in &self.options.headers {
+        for (name, value) in &self.overrides.headers {
             parts.headers.insert(name.clone(), value.clone());
         }
         let key = HeaderName::from_static(IDEMPOTENCY_KEY);
-        if let Some(value) = &self.options.idempotency_key {
+        if let Some(value) = &self.overrides.idempotency_key {
             parts.headers.insert(key.clone(), value.clone());
         }
         let unsafe_method = matches!(parts.method, http::Method::POST | http::Method::PATCH);
-        if self.settings.idempotency_keys && unsafe_method && !parts.headers.contains_key(&key) {
+        if self.shared.idempotency_keys && unsafe_method && !parts.headers.contains_key(&key) {
             let fresh = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
             if let Ok(value) = HeaderValue::from_str(&fresh) {
                 parts.headers.insert(key, value);
             }
         }
         let mut uri = parts.uri.to_string();
-        for pair in &self.options.query {
+        for pair in &self.overrides.query {
             uri.push(if uri.contains('?') { '&' } else { '?' });
             uri.push_str(pair);
         }
@@ -199,11 +199,11 @@ impl Plan {
         repeatable: bool,
         span: &tracing::Span,
     ) -> Result<Streamed, Error> {
-        let settings = &self.settings;
-        let timer = &*settings.timer;
-        let attempt_timeout = self.options.attempt_timeout.or(settings.attempt_timeout);
+        let shared = &self.shared;
+        let timer = &*shared.timer;
+        let attempt_timeout = self.overrides.attempt_timeout.or(shared.attempt_timeout);
         let total = self.timeout();
-        let hooks: Vec<&Arc<dyn Hook>> = settings.hooks.iter().chain(&self.options.hooks).collect();
+        let hooks: Vec<&Arc<dyn Hook>> = shared.hooks.iter().chain(&self.overrides.hooks).collect();
         let start = timer.now();
         let mut attempt = 1;
         loop {
@@ -223,7 +223,7 @@ impl Plan {
             for hook in &hooks {
                 hook.before(&context, &mut request).map_err(Error::Hook)?;
             }
-            let sent = settings.http.execute(request);
+            let sent = shared.http.execute(request);
             let result = match attempt_timeout {
                 Some(timeout) => {
                     within(timer, Some(timeout), async {

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use super::super::retry::Policy;
 use super::super::{Credentials, Operation};
-use super::call::Options;
+use super::call::Overrides;
 use super::{Call, Hook, Outcome, Timer, TokioTimer};
 
 /// What a client holds, shared by its clones.
 #[derive(Clone)]
-pub(super) struct Settings {
+pub(super) struct Shared {
     pub(super) http: reqwest::Client,
     pub(super) base_url: String,
     pub(super) retries: Policy,
@@ -27,14 +27,14 @@ pub(super) struct Settings {
 /// An asynchronous client for one server of the API, with the caller's credentials.
 /// Clones share one connection pool.
 pub struct Client<C = ()> {
-    pub(super) settings: Arc<Settings>,
+    pub(super) shared: Arc<Shared>,
     pub(super) credentials: Arc<C>,
 }
 
 impl<C> Clone for Client<C> {
     fn clone(&self) -> Self {
         Client {
-            settings: Arc::clone(&self.settings),
+            shared: Arc::clone(&self.shared),
             credentials: Arc::clone(&self.credentials),
         }
     }
@@ -42,14 +42,14 @@ impl<C> Clone for Client<C> {
 
 impl<C> fmt::Debug for Client<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let settings = &self.settings;
+        let shared = &self.shared;
         f.debug_struct("Client")
-            .field("base_url", &settings.base_url)
-            .field("retries", &settings.retries)
-            .field("attempt_timeout", &settings.attempt_timeout)
-            .field("timeout", &settings.timeout)
-            .field("idempotency_keys", &settings.idempotency_keys)
-            .field("hooks", &settings.hooks.len())
+            .field("base_url", &shared.base_url)
+            .field("retries", &shared.retries)
+            .field("attempt_timeout", &shared.attempt_timeout)
+            .field("timeout", &shared.timeout)
+            .field("idempotency_keys", &shared.idempotency_keys)
+            .field("hooks", &shared.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +59,7 @@ impl Client<()> {
     /// any URL), without credentials; retries by [`Policy::default`], no timeouts.
     pub fn new(base_url: impl Into<String>) -> Client<()> {
         Client {
-            settings: Arc::new(Settings {
+            shared: Arc::new(Shared {
                 http: reqwest::Client::new(),
                 base_url: base_url.into(),
                 retries: Policy::default(),
@@ -75,62 +75,62 @@ impl Client<()> {
 }
 
 impl<C> Client<C> {
-    fn with(mut self, change: impl FnOnce(&mut Settings)) -> Client<C> {
-        change(Arc::make_mut(&mut self.settings));
+    fn with(mut self, change: impl FnOnce(&mut Shared)) -> Client<C> {
+        change(Arc::make_mut(&mut self.shared));
         self
     }
 
     /// The same client, sending `credentials` where operations need them.
     pub fn with_credentials<D: Credentials>(self, credentials: D) -> Client<D> {
         Client {
-            settings: self.settings,
+            shared: self.shared,
             credentials: Arc::new(credentials),
         }
     }
 
     /// The same client, sending through `http` (with its proxies, TLS, pool …).
     pub fn with_http(self, http: reqwest::Client) -> Client<C> {
-        self.with(|settings| settings.http = http)
+        self.with(|shared| shared.http = http)
     }
 
     /// The same client, retrying by `policy` (for operations whose description gives no
     /// policy of its own); [`Policy::none`] never retries.
     pub fn with_retries(self, policy: Policy) -> Client<C> {
-        self.with(|settings| settings.retries = policy)
+        self.with(|shared| shared.retries = policy)
     }
 
     /// The same client, giving up an attempt that has had no response for `timeout`
     /// (it may then be retried).
     pub fn with_attempt_timeout(self, timeout: Duration) -> Client<C> {
-        self.with(|settings| settings.attempt_timeout = Some(timeout))
+        self.with(|shared| shared.attempt_timeout = Some(timeout))
     }
 
     /// The same client, giving up a call, retries included, after `timeout`. A streamed
     /// body is not counted: the timeout ends when its response begins.
     pub fn with_timeout(self, timeout: Duration) -> Client<C> {
-        self.with(|settings| settings.timeout = Some(timeout))
+        self.with(|shared| shared.timeout = Some(timeout))
     }
 
     /// The same client, adding a fresh `Idempotency-Key` to each `POST` and `PATCH`
     /// without one, so that they too can be retried (for APIs that honour the header,
     /// as Stripe's does).
     pub fn with_idempotency_keys(self) -> Client<C> {
-        self.with(|settings| settings.idempotency_keys = true)
+        self.with(|shared| shared.idempotency_keys = true)
     }
 
     /// The same client, calling `hook` around each attempt of every call.
     pub fn with_hook(self, hook: impl Hook) -> Client<C> {
-        self.with(|settings| settings.hooks.push(Arc::new(hook)))
+        self.with(|shared| shared.hooks.push(Arc::new(hook)))
     }
 
     /// The same client, reading time from `timer`.
     pub fn with_timer(self, timer: impl Timer) -> Client<C> {
-        self.with(|settings| settings.timer = Arc::new(timer))
+        self.with(|shared| shared.timer = Arc::new(timer))
     }
 
     /// The server's URL.
     pub fn base_url(&self) -> &str {
-        &self.settings.base_url
+        &self.shared.base_url
     }
 }
 
@@ -147,7 +147,7 @@ impl<C: Credentials> Client<C> {
             client: self,
             params,
             body,
-            options: Options::default(),
+            overrides: Overrides::default(),
             upload: None,
             invalid: None,
             _operation: PhantomData,

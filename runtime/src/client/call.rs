@@ -16,7 +16,7 @@ use super::super::request::header_value;
 use super::super::retry::Policy;
 use super::super::style::Escape;
 use super::super::{Credentials, EncodeError, Operation};
-use super::attempts::Plan;
+use super::attempts::Dispatch;
 use super::{
     Answer, ByteStream, Client, Error, Events, Hook, Items, Outcome, Reply, Streaming, Upload,
 };
@@ -24,7 +24,7 @@ use super::{
 /// What one call changes of its client's ways: all but the upload, so that each page of
 /// a walk gets them too.
 #[derive(Clone, Default)]
-pub(super) struct Options {
+pub(super) struct Overrides {
     pub(super) retries: Option<Policy>,
     pub(super) attempt_timeout: Option<Duration>,
     pub(super) timeout: Option<Duration>,
@@ -41,7 +41,7 @@ pub struct Call<'a, C, O: Operation> {
     pub(super) client: &'a Client<C>,
     pub(super) params: &'a O::Params,
     pub(super) body: &'a O::Body,
-    pub(super) options: Options,
+    pub(super) overrides: Overrides,
     pub(super) upload: Option<Upload>,
     /// The first header or key that could not be written, reported when the call is sent.
     pub(super) invalid: Option<EncodeError>,
@@ -56,7 +56,7 @@ impl<C, O: Operation> fmt::Debug for Call<'_, C, O> {
     }
 }
 
-impl Options {
+impl Overrides {
     fn header(&mut self, name: &str, value: &str) -> Result<(), EncodeError> {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|error| {
             EncodeError::new(
@@ -94,46 +94,46 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
 
     /// Adds the header `name: value` to this call's request (replacing one of that name).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let written = self.options.header(name, value);
+        let written = self.overrides.header(name, value);
         self.check(written)
     }
 
     /// Adds the query parameter `name=value` (percent-encoded) to this call's request.
     pub fn query(mut self, name: &str, value: &str) -> Self {
         let pair = format!("{}={}", Escape::URI.text(name), Escape::URI.text(value));
-        self.options.query.push(pair);
+        self.overrides.query.push(pair);
         self
     }
 
     /// Retries this call by `policy`, rather than the operation's or the client's.
     /// `policy.any_method()` retries even a request that is not safe to repeat.
     pub fn retries(mut self, policy: Policy) -> Self {
-        self.options.retries = Some(policy);
+        self.overrides.retries = Some(policy);
         self
     }
 
     /// Gives up an attempt of this call that has had no response for `timeout`.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
+        self.overrides.attempt_timeout = Some(timeout);
         self
     }
 
     /// Gives up this call, retries included, after `timeout`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        self.overrides.timeout = Some(timeout);
         self
     }
 
     /// Sends `key` as the `Idempotency-Key` header, which makes a `POST` or `PATCH` safe
     /// to retry on a server that honours it.
     pub fn idempotency_key(mut self, key: &str) -> Self {
-        let written = self.options.idempotency_key(key);
+        let written = self.overrides.idempotency_key(key);
         self.check(written)
     }
 
     /// Calls `hook` around each attempt of this call, after the client's hooks.
     pub fn hook(mut self, hook: impl Hook) -> Self {
-        self.options.hooks.push(Arc::new(hook));
+        self.overrides.hooks.push(Arc::new(hook));
         self
     }
 
@@ -144,26 +144,26 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
         self
     }
 
-    fn plan(self) -> Result<(Plan, http::Request<Vec<u8>>), Error> {
+    fn dispatch(self) -> Result<(Dispatch, http::Request<Vec<u8>>), Error> {
         if let Some(invalid) = self.invalid {
             return Err(Error::Encode(invalid));
         }
         let client = self.client;
         let request = O::authorized_request(
-            &client.settings.base_url,
+            &client.shared.base_url,
             self.params,
             self.body,
             &*client.credentials,
         )
         .map_err(Error::Encode)?;
-        let plan = Plan {
-            settings: Arc::clone(&client.settings),
+        let dispatch = Dispatch {
+            shared: Arc::clone(&client.shared),
             operation: O::ID,
             retries: O::RETRIES,
-            options: self.options,
+            overrides: self.overrides,
             upload: self.upload,
         };
-        Ok((plan, request))
+        Ok((dispatch, request))
     }
 
     /// Sends the call and decodes its response.
@@ -173,8 +173,8 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
 
     /// Sends the call and decodes its response, with its status and headers.
     pub async fn reply(self) -> Result<Reply<Answer<O>>, Error> {
-        let (plan, request) = self.plan()?;
-        let read = plan.buffered(request).await?;
+        let (dispatch, request) = self.dispatch()?;
+        let read = dispatch.buffered(request).await?;
         let value = O::decode(read.status, &read.headers, &read.body).map_err(Error::Decode)?;
         Ok(read.reply(value))
     }
@@ -182,8 +182,8 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
     /// Sends the call and hands its body as a stream of bytes, as it arrives, when it is
     /// a success (a documented error is read and decoded as usual).
     pub async fn bytes(self) -> Streaming<ByteStream, O> {
-        let (plan, request) = self.plan()?;
-        let streamed = plan.streamed(request).await?;
+        let (dispatch, request) = self.dispatch()?;
+        let streamed = dispatch.streamed(request).await?;
         streamed.into_stream::<O>().await
     }
 
@@ -213,7 +213,7 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
         let next_request = move |params: &O::Params,
                                  body: &O::Body,
                                  next: &Next<O::Params, O::Body>| {
-            let base_url = &client.settings.base_url;
+            let base_url = &client.shared.base_url;
             match next {
                 Next::Request { params, body, .. } => {
                     O::authorized_request(base_url, params, body, &*client.credentials)
@@ -223,11 +223,11 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
                 }
             }
         };
-        let plan = Plan {
-            settings: Arc::clone(&self.client.settings),
+        let dispatch = Dispatch {
+            shared: Arc::clone(&self.client.shared),
             operation: O::ID,
             retries: O::RETRIES,
-            options: self.options,
+            overrides: self.overrides,
             upload: None,
         };
         let mut walk = Pages::new(self.params.clone(), self.body.clone(), limit);
@@ -238,7 +238,7 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
         Items {
             walk,
             next_request: Box::new(next_request),
-            plan,
+            dispatch,
             ready: VecDeque::new(),
             fetching: None,
             failed,

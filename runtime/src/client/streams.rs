@@ -15,7 +15,7 @@ use futures_core::Stream;
 use super::super::events::{Decoder, Event, EventStream};
 use super::super::pages::{Next, Pages, Paginated};
 use super::super::{EncodeError, Operation};
-use super::attempts::{Plan, Read};
+use super::attempts::{Dispatch, Read};
 use super::Error;
 
 type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
@@ -161,7 +161,7 @@ pub(super) type Fetching = Pin<Box<dyn Future<Output = Result<Read, Error>> + Se
 pub struct Items<O: Paginated> {
     pub(super) walk: Pages<O>,
     pub(super) next_request: Box<NextRequest<O>>,
-    pub(super) plan: Plan,
+    pub(super) dispatch: Dispatch,
     pub(super) ready: VecDeque<O::Item>,
     pub(super) fetching: Option<Fetching>,
     /// An error to hand out before anything else: the call could not be set up.
@@ -194,14 +194,14 @@ where
                 return Some(Err(Error::Encode(error)));
             }
         };
-        let plan = Plan {
-            settings: Arc::clone(&self.plan.settings),
-            operation: self.plan.operation,
-            retries: self.plan.retries,
-            options: self.plan.options.clone(),
+        let dispatch = Dispatch {
+            shared: Arc::clone(&self.dispatch.shared),
+            operation: self.dispatch.operation,
+            retries: self.dispatch.retries,
+            overrides: self.dispatch.overrides.clone(),
             upload: None,
         };
-        self.fetching = Some(Box::pin(plan.buffered(request)));
+        self.fetching = Some(Box::pin(dispatch.buffered(request)));
         Some(Ok(()))
     }
 }
