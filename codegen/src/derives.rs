@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::{Api, Role, Ty, TypeDef, TypeKind};
 use crate::settings::Settings;
 
@@ -127,7 +127,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         let Some(index) = api.types.iter().position(|def| selects(selector, def)) else {
             if settings.replace.contains_key(selector) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key,
                     format!("`{selector}` is replaced by `{}`: nothing is generated for it, so it gets no derives or attributes", settings.replace[selector].path()),
@@ -145,7 +145,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         if !model.attributes.is_empty() {
             if matches!(api.types[index].kind, TypeKind::Alias(_)) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key,
                     format!(
@@ -162,7 +162,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         for one in list {
             if one.known == Some(Trait::Serde) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &one.key,
                     format!("`{}` is implemented by the generated code already (in the wire format the description gives); it cannot be derived", one.path),
@@ -300,7 +300,7 @@ fn check_type(
         }
         let mut fail = |why: String, hint: Option<String>| {
             let mut diagnostic = Diagnostic::error(
-                Kind::Settings,
+                DiagnosticKind::Settings,
                 file,
                 &one.key,
                 format!(

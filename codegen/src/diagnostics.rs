@@ -21,7 +21,7 @@ pub enum Severity {
 /// What kind of problem a diagnostic is: warnings are counted and grouped by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
-pub enum Kind {
+pub enum DiagnosticKind {
     /// A file cannot be read or written.
     Io,
     /// The text is not JSON or YAML, or not a description of a supported version.
@@ -53,24 +53,24 @@ pub enum Kind {
     Internal,
 }
 
-impl Kind {
+impl DiagnosticKind {
     /// A short name for the kind, as printed in summaries.
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Io => "io",
-            Kind::Syntax => "syntax",
-            Kind::Reference => "reference",
-            Kind::Structure => "structure",
-            Kind::Duplicate => "duplicate",
-            Kind::Schema => "schema",
-            Kind::Option => "option",
-            Kind::Settings => "settings",
-            Kind::Overlay => "overlay",
-            Kind::UnknownType => "unknown-type",
-            Kind::UnknownFormat => "unknown-format",
-            Kind::IgnoredKeyword => "ignored-keyword",
-            Kind::Unsupported => "unsupported",
-            Kind::Internal => "internal",
+            DiagnosticKind::Io => "io",
+            DiagnosticKind::Syntax => "syntax",
+            DiagnosticKind::Reference => "reference",
+            DiagnosticKind::Structure => "structure",
+            DiagnosticKind::Duplicate => "duplicate",
+            DiagnosticKind::Schema => "schema",
+            DiagnosticKind::Option => "option",
+            DiagnosticKind::Settings => "settings",
+            DiagnosticKind::Overlay => "overlay",
+            DiagnosticKind::UnknownType => "unknown-type",
+            DiagnosticKind::UnknownFormat => "unknown-format",
+            DiagnosticKind::IgnoredKeyword => "ignored-keyword",
+            DiagnosticKind::Unsupported => "unsupported",
+            DiagnosticKind::Internal => "internal",
         }
     }
 }
@@ -79,7 +79,7 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub kind: Kind,
+    pub kind: DiagnosticKind,
     /// The description (or output file) the problem is in.
     pub file: PathBuf,
     /// JSON pointer of the offending node, `#/paths/~1users/post/responses/409`;
@@ -93,7 +93,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error of `kind` at `pointer` in `file`.
-    pub fn error(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn error(
+        kind: DiagnosticKind,
+        file: &Path,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             kind,
@@ -105,7 +110,12 @@ impl Diagnostic {
     }
 
     /// A warning of `kind` at `pointer` in `file`.
-    pub fn warning(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        kind: DiagnosticKind,
+        file: &Path,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(kind, file, pointer, message)
@@ -218,7 +228,7 @@ impl Diagnostics {
     /// The warnings counted and grouped by kind, each group with its first `shown` in
     /// full: what a successful run prints, so a long list does not bury the output.
     pub fn summary(&self, shown: usize) -> String {
-        let mut groups: BTreeMap<Kind, Vec<&Diagnostic>> = BTreeMap::new();
+        let mut groups: BTreeMap<DiagnosticKind, Vec<&Diagnostic>> = BTreeMap::new();
         for warning in self.warnings() {
             groups.entry(warning.kind).or_default().push(warning);
         }
@@ -323,7 +333,7 @@ pub(crate) fn guard<T>(file: &Path, work: impl FnOnce() -> Result<T>) -> Result<
             .unwrap_or_else(|| "a panic".to_owned());
         let pointer = WORKING_ON.with(|at| at.borrow().clone());
         Err(Diagnostic::error(
-            Kind::Internal,
+            DiagnosticKind::Internal,
             file,
             &pointer,
             format!("the generator failed here ({cause}); this is a bug in the generator, not in the description"),
@@ -343,15 +353,20 @@ mod tests {
         let mut all = Diagnostics::new();
         for index in 0..4 {
             all.push(Diagnostic::warning(
-                Kind::UnknownFormat,
+                DiagnosticKind::UnknownFormat,
                 file,
                 &format!("#/components/schemas/S{index}"),
                 "unknown format `money`",
             ));
         }
         all.push(
-            Diagnostic::warning(Kind::UnknownType, file, "#/x", "`type: text` is not a type")
-                .with_hint("use `string`"),
+            Diagnostic::warning(
+                DiagnosticKind::UnknownType,
+                file,
+                "#/x",
+                "`type: text` is not a type",
+            )
+            .with_hint("use `string`"),
         );
         let (_, warnings) = all.finish(()).unwrap();
         let summary = warnings.summary(2);
@@ -371,7 +386,7 @@ mod tests {
         })
         .unwrap_err();
         let only = problems.iter().next().unwrap();
-        assert_eq!(only.kind, Kind::Internal);
+        assert_eq!(only.kind, DiagnosticKind::Internal);
         assert_eq!(only.pointer, "#/components/schemas/Expression");
         assert!(only.message.contains("index out of bounds"), "{only}");
         assert!(only.message.contains("a bug in the generator"), "{only}");
@@ -382,7 +397,12 @@ mod tests {
         let file = Path::new("api.yaml");
         let mut all = Diagnostics::new();
         for _ in 0..2 {
-            all.push(Diagnostic::error(Kind::Reference, file, "#/a", "dangling"));
+            all.push(Diagnostic::error(
+                DiagnosticKind::Reference,
+                file,
+                "#/a",
+                "dangling",
+            ));
         }
         let problems = all.finish(()).unwrap_err();
         assert_eq!(problems.len(), 1);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::emit::{Body, Planned};
 
 /// One file to write, relative to the output root.
@@ -38,7 +38,7 @@ pub fn format(planned: Vec<Planned<'_>>) -> Result<(Vec<File>, Cost)> {
     for plan in planned {
         let start = Instant::now();
         let failed = |pointer: String, message: String| -> Diagnostics {
-            Diagnostic::error(Kind::Internal, &plan.source, &pointer, message).into()
+            Diagnostic::error(DiagnosticKind::Internal, &plan.source, &pointer, message).into()
         };
         let body = match plan.body {
             Body::Text(text) => text,

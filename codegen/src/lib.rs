@@ -51,7 +51,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use config::{Config, Filter, Mode, Reach, Runtime, Source, MARKER};
-pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::File;
 pub use settings::Settings;
 pub use write::Change;
@@ -95,7 +95,7 @@ pub struct Timings {
 /// writes (or checks) the output. Fails with every problem found, errors and warnings,
 /// when one of them is an error (or a warning, if [`Config::deny_warnings`]); a failed
 /// run changes nothing on disk. It never panics: a fault of the generator itself is an
-/// error of kind [`Kind::Internal`] naming the node it was working on.
+/// error of kind [`DiagnosticKind::Internal`] naming the node it was working on.
 pub fn generate(config: &Config) -> Result<Generated> {
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::new();
@@ -147,7 +147,7 @@ fn settings_of(config: &Config) -> Result<Settings> {
     if let config::Source::Workspace { root } = &config.source {
         if config.settings_file.is_some() || !config.settings.is_default() {
             return Err(Diagnostic::error(
-                Kind::Settings,
+                DiagnosticKind::Settings,
                 config.settings_file.as_deref().unwrap_or(root),
                 "",
                 "generation settings apply to a standalone crate (`--spec`), not to the workspace's crate",
@@ -195,7 +195,7 @@ fn denied(warnings: Diagnostics) -> Diagnostics {
     let count = warnings.len();
     let mut all = warnings;
     all.push(Diagnostic::error(
-        Kind::Option,
+        DiagnosticKind::Option,
         &PathBuf::new(),
         "",
         format!("{count} warning(s), and warnings are denied: nothing was written"),

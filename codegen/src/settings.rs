@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// Everything a settings file can say; [`Settings::default`] changes nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -306,7 +306,7 @@ impl Settings {
     pub fn read(file: &Path) -> Result<Settings> {
         let text = std::fs::read_to_string(file).map_err(|error| {
             Diagnostics::from(Diagnostic::error(
-                Kind::Io,
+                DiagnosticKind::Io,
                 file,
                 "",
                 format!("cannot read the settings file: {error}"),
@@ -323,7 +323,12 @@ impl Settings {
                 let line = text[..span.start].matches('\n').count() + 1;
                 message = format!("line {line}: {message}");
             }
-            Diagnostics::from(Diagnostic::error(Kind::Settings, file, "", message))
+            Diagnostics::from(Diagnostic::error(
+                DiagnosticKind::Settings,
+                file,
+                "",
+                message,
+            ))
         })?;
         settings.file = Some(file.to_path_buf());
         settings.check()?;
@@ -362,7 +367,12 @@ impl Settings {
         let file = self.shown_file();
         let mut problems = Diagnostics::new();
         let mut fail = |key: String, message: String| {
-            problems.push(Diagnostic::error(Kind::Settings, &file, &key, message));
+            problems.push(Diagnostic::error(
+                DiagnosticKind::Settings,
+                &file,
+                &key,
+                message,
+            ));
         };
         let crates = self.crates();
         let unknown_crate = |path: &str| -> Option<String> {

@@ -235,7 +235,9 @@ fn one(spec: &Path) -> Value {
             })
         }
         Err(problems) => {
-            let internal = problems.errors().any(|d| d.kind == codegen::Kind::Internal);
+            let internal = problems
+                .errors()
+                .any(|d| d.kind == codegen::DiagnosticKind::Internal);
             let errors: Vec<Value> = problems
                 .errors()
                 .map(|d| json!([d.kind.as_str(), d.to_string()]))

@@ -20,7 +20,7 @@ use super::servers::{auth, servers};
 use super::tokens::ident;
 use crate::config::{Config, Reach, Runtime, Source, MARKER};
 use crate::derives::Derived;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::Api;
 use crate::naming::{module_name, Namespace};
 use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
@@ -272,7 +272,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(Diagnostics::from(Diagnostic::error(
-            Kind::Option,
+            DiagnosticKind::Option,
             &described.path,
             "",
             format!("`{name}` is not a valid package name: use letters, digits, `-` and `_`, starting with a letter"),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Source};
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// A description to read: where it is, how headers show it, and its text when the
 /// caller holds it in memory.
@@ -30,7 +30,7 @@ pub fn inputs(config: &Config) -> Result<Vec<Input>> {
         Source::Workspace { root } => {
             if !config.filter.is_empty() {
                 return Err(Diagnostic::error(
-                    Kind::Option,
+                    DiagnosticKind::Option,
                     root,
                     "",
                     "a filter applies to one description (`--spec`), not to a workspace",
@@ -47,7 +47,7 @@ fn workspace_specs(root: &Path) -> Result<Vec<Input>> {
     let dir = root.join("specs");
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
-            Kind::Io,
+            DiagnosticKind::Io,
             &dir,
             "",
             format!("cannot list the descriptions: {e}"),

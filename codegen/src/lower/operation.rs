@@ -10,7 +10,7 @@ use super::body::accept;
 use super::context::{swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
 use super::retries;
-use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
 use crate::naming::{code, field_name, operation_names, type_name, Context, Namespace};
@@ -27,7 +27,7 @@ impl Operations<'_, '_> {
             Some(Value::Object(items)) => items,
             Some(_) => {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &base,
                     format!("`{key}` must be a map from path to path item"),
                 ));
@@ -61,7 +61,11 @@ impl Operations<'_, '_> {
         let Value::Object(item) = item else {
             return Err(self
                 .doc
-                .error(Kind::Structure, &pointer, "a path item must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    &pointer,
+                    "a path item must be an object",
+                )
                 .into());
         };
         let shared = item.get("parameters");
@@ -92,7 +96,11 @@ impl Operations<'_, '_> {
         if !node.is_object() {
             return Err(self
                 .doc
-                .error(Kind::Structure, pointer, "an operation must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    pointer,
+                    "an operation must be an object",
+                )
                 .into());
         }
         let id = match node.get("operationId").and_then(Value::as_str) {
@@ -103,7 +111,7 @@ impl Operations<'_, '_> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Duplicate,
+                    DiagnosticKind::Duplicate,
                     &child(pointer, "operationId"),
                     format!("operationId `{id}` is used by another operation already; each must be unique"),
                 )
@@ -211,13 +219,17 @@ impl Operations<'_, '_> {
                         Some(other) => format!("`in: {other}` is not a parameter location: use path, query, header or cookie"),
                         None => "a parameter has no `in`: say whether it goes in the path, query, header or cookie".to_owned(),
                     };
-                    diagnostics.push(self.doc.error(Kind::Structure, param_pointer, message));
+                    diagnostics.push(self.doc.error(
+                        DiagnosticKind::Structure,
+                        param_pointer,
+                        message,
+                    ));
                     continue;
                 }
             };
             let Some(wire) = param.get("name").and_then(Value::as_str) else {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     param_pointer,
                     "a parameter has no `name`",
                 ));
@@ -311,7 +323,7 @@ impl Operations<'_, '_> {
     ) -> Vec<PathPart> {
         if !fragment.is_empty() {
             diagnostics.push(self.doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 op.pointer,
                 format!("the path has a fragment, `#{fragment}`, which is never sent: requests go to `{path}`"),
             ));
@@ -330,7 +342,7 @@ impl Operations<'_, '_> {
                 .position(|p| p.location == Location::Path && p.wire == wire);
             let index = found.unwrap_or_else(|| {
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!("the path names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
                 ));
@@ -351,7 +363,7 @@ impl Operations<'_, '_> {
                     "is not in the path template"
                 };
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!(
                         "the path parameter `{}` {place}, so it is never sent",

@@ -17,7 +17,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind};
+use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document};
 use crate::model::{
     Api, Field, Input, Location, NextPage, Operation, Pagination, PaginationSource, Payload, Ty,
@@ -55,7 +55,7 @@ pub fn recognise(doc: &Document, api: &mut Api, diagnostics: &mut Diagnostics) {
                 Ok(pagination) => pagination,
                 Err(problem) => {
                     diagnostics.push(doc.warning(
-                        Kind::Unsupported,
+                        DiagnosticKind::Unsupported,
                         &child(&op.pointer, name),
                         format!("{problem}; the operation is not paginated"),
                     ));

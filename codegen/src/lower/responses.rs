@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::body::Media;
 use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
-use crate::diagnostics::{Diagnostics, Kind, Result};
+use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
 use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
 use crate::naming::{
@@ -26,7 +26,7 @@ impl Operations<'_, '_> {
             Some(Value::Object(responses)) => responses,
             Some(_) => {
                 diagnostics.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     &pointer,
                     "`responses` must be a map from status to response; it is ignored",
                 ));
@@ -44,7 +44,7 @@ impl Operations<'_, '_> {
             let response_pointer = child(&pointer, key);
             let Some(status) = Status::parse(key) else {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &response_pointer,
                     format!("`{key}` is not an HTTP status, a range like `4XX`, or `default`"),
                 ));
@@ -82,7 +82,7 @@ impl Operations<'_, '_> {
         let (pointer, node) = self.doc.resolve(node, pointer)?;
         if !node.is_object() {
             diagnostics.push(self.doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 &pointer,
                 "a response must be an object; this one is read as a response without a body",
             ));

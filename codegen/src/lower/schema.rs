@@ -14,7 +14,7 @@ use super::keywords::{
     check, discriminator_property, doc_of, flag, int_enum, is_annotation, is_null_schema,
     is_nullable, literal, multiple_types, primary_type, primitive, schema_doc, string_enum,
 };
-use crate::diagnostics::{working_on, Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, last_segment, ref_of, Document, Version};
 use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
@@ -145,7 +145,7 @@ impl<'d> Schemas<'d> {
             let pointer = self.selected(selector);
             if self.doc.get(&pointer).is_none() {
                 diagnostics.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key(table, selector),
                     format!("`{selector}` selects no schema of the description (no node at {pointer})"),
@@ -173,7 +173,7 @@ impl<'d> Schemas<'d> {
             Some(path) => Some(Ty::Rust(path.to_owned())),
             None => {
                 self.warnings.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     &child(pointer, "x-rust-type"),
                     format!("`x-rust-type` must be a Rust type path, or an object whose `path` is one, not {given}; it is ignored"),
                 ));
@@ -251,7 +251,7 @@ impl<'d> Schemas<'d> {
             Some(Value::Object(schemas)) => schemas,
             Some(_) => {
                 diagnostics.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     base,
                     "the named schemas must be a map from name to schema; they are ignored",
                 ));
@@ -372,7 +372,7 @@ impl<'d> Schemas<'d> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     pointer,
                     format!("schemas are nested more than {MAX_DEPTH} levels deep"),
                 )
@@ -673,7 +673,7 @@ impl<'d> Schemas<'d> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Schema,
+                    DiagnosticKind::Schema,
                     pointer,
                     "`allOf` members nest too deeply or form a cycle",
                 )
@@ -865,7 +865,7 @@ impl<'d> Schemas<'d> {
         }
         if let Err(pointer) = crate::lower::cycles::box_recursive(&mut self.types) {
             diagnostics.push(self.doc.error(
-                Kind::Schema,
+                DiagnosticKind::Schema,
                 &pointer,
                 "this schema is defined only in terms of itself",
             ));

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use codegen::{Config, Diagnostics, Kind, Reach};
+use codegen::{Config, DiagnosticKind, Diagnostics, Reach};
 
 use crate::fixture;
 
@@ -13,7 +13,7 @@ fn error_of(spec: &Path) -> Diagnostics {
         Ok(_) => panic!("{} generated, but it must be refused", spec.display()),
         Err(problems) => {
             for problem in &problems {
-                assert_eq!(problem.kind, Kind::Reference, "{problems}");
+                assert_eq!(problem.kind, DiagnosticKind::Reference, "{problems}");
             }
             problems
         }
