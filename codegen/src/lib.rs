@@ -101,15 +101,21 @@ pub fn generate(config: &Config) -> Result<Generated> {
     let mut diagnostics = Diagnostics::new();
     let settings = settings_of(config)?;
     let mut described = Vec::new();
-    for input in load::inputs(config)? {
-        let read = diagnostics::guard(&input.path, || {
-            read(config, &settings, &input, &mut timings, &mut diagnostics)
+    for description in load::descriptions(config)? {
+        let read = diagnostics::guard(&description.path, || {
+            read(
+                config,
+                &settings,
+                &description,
+                &mut timings,
+                &mut diagnostics,
+            )
         });
         if let Some((api, derived)) = diagnostics.absorb(read) {
             described.push(Described {
                 api,
-                path: input.path,
-                shown: input.shown,
+                path: description.path,
+                shown: description.shown,
                 derived,
             });
         }
@@ -169,22 +175,24 @@ fn settings_of(config: &Config) -> Result<Settings> {
 fn read(
     config: &Config,
     settings: &Settings,
-    input: &load::Input,
+    description: &load::Description,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Result<(model::Api, derives::Derived)> {
     let start = Instant::now();
-    let base = settings.base(&input.path);
+    let base = settings.base(&description.path);
     let overlays: Vec<PathBuf> = settings.overlays.iter().map(|o| base.join(o)).collect();
-    let document = match &input.text {
-        Some(text) => load::Document::parse_reaching(&input.path, text, config.reach, &overlays)?,
-        None => load::Document::load_reaching(&input.path, config.reach, &overlays)?,
+    let document = match &description.text {
+        Some(text) => {
+            load::Document::parse_reaching(&description.path, text, config.reach, &overlays)?
+        }
+        None => load::Document::load_reaching(&description.path, config.reach, &overlays)?,
     };
     let loaded = Instant::now();
     timings.load += loaded - start;
     let (api, warnings) = lower::lower(&document, settings)?;
     diagnostics.extend(warnings);
-    let api = filter::filter(api, &config.filter, &input.path)?;
+    let api = filter::filter(api, &config.filter, &description.path)?;
     let derived = derives::derives(&api, settings)?;
     timings.lower += loaded.elapsed();
     Ok((api, derived))

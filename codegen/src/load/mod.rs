@@ -8,11 +8,11 @@ use std::path::{Component, Path, PathBuf, Prefix};
 
 use serde_json::Value;
 
-mod inputs;
+mod descriptions;
 mod overlay;
 mod refs;
 
-pub use inputs::{inputs, Input};
+pub use descriptions::{descriptions, Description};
 
 pub use crate::config::Reach;
 use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
