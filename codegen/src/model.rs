@@ -483,22 +483,23 @@ pub enum NextPage {
     Link(Vec<String>),
     /// The same operation with a cursor from the page (this member) as `to`; none, or an
     /// empty one, after the last page.
-    Cursor { from: Vec<String>, to: Input },
+    Cursor { from: Vec<String>, to: PageInput },
     /// The same operation with the last item's `member` (Stripe's `id`) as `to`, while
     /// the page's `more` member is `true` (while there are items, without one).
     LastItem {
         member: String,
         more: Option<Vec<String>>,
-        to: Input,
+        to: PageInput,
     },
     /// The same operation with `to` advanced past the page (by its number of items for an
     /// offset, by one for a page number), until a page has no items.
-    Offset { to: Input, by_items: bool },
+    Offset { to: PageInput, by_items: bool },
 }
 
-/// Where the next page's request takes what changes from the page before.
+/// Where the next page's request takes what changes from the page before (one of the
+/// `inputs` of `x-speakeasy-pagination`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Input {
+pub enum PageInput {
     /// The parameter at this index of [`Operation::params`].
     Param(usize),
     /// A member of the JSON body, by wire names from the body down.

@@ -10,16 +10,16 @@ use super::models::{wrapping, Wrapping};
 use super::responses::{carries_status, success_variants};
 use super::tokens::{ident, TypeRefs};
 use crate::model::{
-    Field, HeaderTy, Input, NextPage, Operation, Pagination, PaginationSource, Payload, Ty,
+    Field, HeaderTy, NextPage, Operation, PageInput, Pagination, PaginationSource, Payload, Ty,
 };
 
 /// The sentence of the operation's doc that says how its pages follow one another.
 pub fn doc(op: &Operation) -> Option<String> {
     let pagination = op.pagination.as_ref()?;
     let member = |path: &[String]| code(&path.join("."));
-    let input = |to: &Input| match to {
-        Input::Param(index) => format!("the parameter {}", code(&op.params[*index].wire)),
-        Input::Body(path) => format!("the body's {}", member(path)),
+    let input = |to: &PageInput| match to {
+        PageInput::Param(index) => format!("the parameter {}", code(&op.params[*index].wire)),
+        PageInput::Body(path) => format!("the body's {}", member(path)),
     };
     let next = match &pagination.next {
         NextPage::LinkHeader(_) => {
@@ -208,7 +208,7 @@ fn next_page(
         Some(chain(refs, quote!(page), &fields, Mode::Borrowed))
     };
     let items = chain(refs, quote!(page), item_fields, Mode::Borrowed);
-    let request = |to: &Input, value: TokenStream| set(op, refs, to, value);
+    let request = |to: &PageInput, value: TokenStream| set(op, refs, to, value);
     Some(match &pagination.next {
         NextPage::LinkHeader(_) => {
             let header = header?;
@@ -287,10 +287,10 @@ fn next_page(
 
 /// The current value of an offset input, as an `i64`; left out, it is `first`: 0 for an
 /// offset, 1 for a page number (the first page of most APIs that number them).
-fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<TokenStream> {
+fn current(op: &Operation, refs: &TypeRefs, to: &PageInput, first: i64) -> Option<TokenStream> {
     let first = proc_macro2::Literal::i64_unsuffixed(first);
     match to {
-        Input::Param(index) => {
+        PageInput::Param(index) => {
             let param = &op.params[*index];
             let name = ident(&param.name);
             Some(if param.required {
@@ -299,7 +299,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<To
                 quote!(params.#name.map_or(#first, i64::from))
             })
         }
-        Input::Body(path) => {
+        PageInput::Body(path) => {
             let body_ty = op.body.as_ref()?.contents.first()?.payload.ty()?;
             let fields = refs.api.members(body_ty, path)?;
             let optional = !op.body.as_ref()?.required;
@@ -316,7 +316,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<To
 
 /// The statements that make the next request from `params` and `body` with `value`
 /// (named `cursor` as text) set where `to` says, and return it.
-fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Option<TokenStream> {
+fn set(op: &Operation, refs: &TypeRefs, to: &PageInput, value: TokenStream) -> Option<TokenStream> {
     // What stays as it was: a copy, or `()` for an operation without any.
     let keep_params = if op.params.is_empty() {
         quote!(params: ())
@@ -334,7 +334,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Optio
         _ => None,
     };
     let (set_params, set_body, params, body) = match to {
-        Input::Param(index) => {
+        PageInput::Param(index) => {
             let param = &op.params[*index];
             let name = ident(&param.name);
             let value = match refs.api.unaliased(&param.ty) {
@@ -356,7 +356,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Optio
                 keep_body,
             )
         }
-        Input::Body(path) => {
+        PageInput::Body(path) => {
             let body_ty = op.body.as_ref()?.contents.first()?.payload.ty()?;
             let fields = refs.api.members(body_ty, path)?;
             let (last, on_the_way) = fields.split_last()?;
