@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
-use crate::emit::{Body, Planned};
+use crate::emit::{FileBody, Planned};
 
 /// One file to write, relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,13 +41,13 @@ pub fn format(planned: Vec<Planned<'_>>) -> Result<(Vec<File>, Cost)> {
             Diagnostic::error(DiagnosticKind::Internal, &plan.source, &pointer, message).into()
         };
         let body = match plan.body {
-            Body::Text(text) => text,
-            Body::Tokens(tokens) => {
+            FileBody::Text(text) => text,
+            FileBody::Tokens(tokens) => {
                 let text = unparse(tokens).map_err(|message| failed(String::new(), message))?;
                 cost.format += start.elapsed();
                 text
             }
-            Body::Items {
+            FileBody::Items {
                 prefix,
                 count,
                 item,

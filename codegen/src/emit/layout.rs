@@ -14,7 +14,7 @@ use super::features::Gates;
 use super::manifest::{manifest, Wanted};
 use super::models::models_file;
 use super::operations::operations_file;
-use super::plan::{Body, Planned};
+use super::plan::{FileBody, Planned};
 use super::scalars::scalars_file;
 use super::servers::{auth, servers};
 use super::tokens::ident;
@@ -157,7 +157,7 @@ fn api_files<'a>(
 ) -> Vec<Planned<'a>> {
     let header = header(&described.shown, command);
     let api = &described.api;
-    let file = |name: &str, body: Body<'a>| Planned {
+    let file = |name: &str, body: FileBody<'a>| Planned {
         path: dir.join(name),
         header: header.clone(),
         body,
@@ -169,8 +169,8 @@ fn api_files<'a>(
             models_file(api, gates.clone(), &described.derived),
         ),
         file("operations.rs", operations_file(api, gates)),
-        file("servers.rs", Body::Tokens(servers(api))),
-        file("auth.rs", Body::Tokens(auth(api))),
+        file("servers.rs", FileBody::Tokens(servers(api))),
+        file("auth.rs", FileBody::Tokens(auth(api))),
     ]
 }
 
@@ -220,7 +220,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
         files.push(Planned {
             path: dir.join("mod.rs"),
             header: header(&one.shown, command),
-            body: Body::Tokens(tokens),
+            body: FileBody::Tokens(tokens),
             source: one.path.clone(),
         });
         modules.push(ident(&module));
@@ -242,7 +242,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
         header: format!(
             "{MARKER} from `specs/`.\n// Do not edit: change a description and run `{command}`.\n"
         ),
-        body: Body::Tokens(lib),
+        body: FileBody::Tokens(lib),
         source: root.join("specs"),
     });
     files
@@ -325,14 +325,14 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
         files.push(Planned {
             path: "src/scalars.rs".into(),
             header: header.clone(),
-            body: Body::Tokens(scalars),
+            body: FileBody::Tokens(scalars),
             source: described.path.clone(),
         });
     }
     files.push(Planned {
         path: "src/lib.rs".into(),
         header: header.clone(),
-        body: Body::Tokens(lib),
+        body: FileBody::Tokens(lib),
         source: described.path.clone(),
     });
     if *runtime == Runtime::Vendored {
@@ -342,7 +342,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
                 header: format!(
                     "{MARKER}: a copy of the `openapi-runtime` crate's sources.\n// Do not edit: run `{command}`.\n"
                 ),
-                body: Body::Text((*contents).to_owned()),
+                body: FileBody::Text((*contents).to_owned()),
                 source: described.path.clone(),
             });
         }
@@ -351,7 +351,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
     files.push(Planned {
         path: "Cargo.toml".into(),
         header: String::new(),
-        body: Body::Text(manifest(
+        body: FileBody::Text(manifest(
             name,
             source,
             &api.title,

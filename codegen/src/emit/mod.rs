@@ -20,4 +20,4 @@ mod servers;
 mod tokens;
 
 pub use layout::{plan, Described};
-pub use plan::{Body, Planned};
+pub use plan::{FileBody, Planned};

@@ -8,7 +8,7 @@ use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::extras::{extras, Extras};
 use super::features::Gates;
-use super::plan::Body;
+use super::plan::FileBody;
 use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
@@ -22,7 +22,7 @@ pub fn models_file<'a>(
     api: &'a Api,
     gates: Option<std::sync::Arc<Gates>>,
     derived: &'a crate::derives::Derived,
-) -> Body<'a> {
+) -> FileBody<'a> {
     let mut order: Vec<(TypeId, &TypeDef)> = api
         .types
         .iter()
@@ -54,7 +54,7 @@ pub fn models_file<'a>(
     };
     let sent = api.sent_types();
     let order2 = order.clone();
-    Body::Items {
+    FileBody::Items {
         prefix,
         count: order.len(),
         item: Box::new(move |index| {

@@ -10,12 +10,12 @@ pub struct Planned<'a> {
     pub path: PathBuf,
     /// Comment lines, already `//`-prefixed, each ending in a newline.
     pub header: String,
-    pub body: Body<'a>,
+    pub body: FileBody<'a>,
     pub source: PathBuf,
 }
 
 /// What a planned file holds.
-pub enum Body<'a> {
+pub enum FileBody<'a> {
     /// A module of many items: its inner attributes and `use`s, then `count` items, each
     /// built on demand by `item(index)`; `pointer(index)` names where an item comes from.
     Items {
