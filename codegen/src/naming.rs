@@ -208,7 +208,7 @@ const GENERIC_TITLES: &[&str] = &[
 /// operation's request or response, or a named schema) and the path of properties, list
 /// items, map values and variants from there to the schema.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub struct InlinePath {
     /// The item, as an UpperCamelCase name (`CreateUserRequest`, `Customer`).
     root: String,
     /// The item in words, for a doc (``the request body of `createUser` ``).
@@ -227,10 +227,10 @@ struct Segment {
     generic: bool,
 }
 
-impl Context {
-    /// The context of the item `root` (a name from the description), described as `phrase`.
-    pub fn new(root: &str, phrase: String) -> Context {
-        Context {
+impl InlinePath {
+    /// The path of the item `root` (a name from the description), described as `phrase`.
+    pub fn new(root: &str, phrase: String) -> InlinePath {
+        InlinePath {
             // Whole: a name made of it keeps its end when it is too long.
             root: whole_upper_camel(root, "Type"),
             phrase,
@@ -238,34 +238,34 @@ impl Context {
         }
     }
 
-    fn push(&self, name: String, shown: String, generic: bool) -> Context {
-        let mut context = self.clone();
-        context.segments.push(Segment {
+    fn push(&self, name: String, shown: String, generic: bool) -> InlinePath {
+        let mut inline = self.clone();
+        inline.segments.push(Segment {
             name,
             shown,
             generic,
         });
-        context
+        inline
     }
 
     /// The property `wire` of the schema here.
-    pub fn property(&self, wire: &str) -> Context {
+    pub fn property(&self, wire: &str) -> InlinePath {
         self.push(type_name(wire, "Field"), wire.to_owned(), false)
     }
 
     /// The items of the list here.
-    pub fn item(&self) -> Context {
+    pub fn item(&self) -> InlinePath {
         self.push("Item".to_owned(), "[]".to_owned(), true)
     }
 
     /// The values of the map here.
-    pub fn value(&self) -> Context {
+    pub fn value(&self) -> InlinePath {
         self.push("Value".to_owned(), "{}".to_owned(), true)
     }
 
     /// The alternative `index` (from 0) of the `oneOf`/`anyOf` here, named by its
     /// `title` when it has one.
-    pub fn variant(&self, index: usize, title: Option<&str>) -> Context {
+    pub fn variant(&self, index: usize, title: Option<&str>) -> InlinePath {
         match title.filter(|title| !is_generic_title(title)) {
             Some(title) => self.push(type_name(title, "Variant"), title.to_owned(), false),
             None => self.push(
@@ -667,7 +667,7 @@ mod tests {
             "UsersUserCalendarGroupsCalendarGroupCalendarsCalendarEventsEventInstancesEventAttachmentsList"
         );
         // An inline type named after a long path keeps the end of it.
-        let root = Context::new(
+        let root = InlinePath::new(
             "customer_balance_resource_cash_balance_transaction_resource_funded_transaction",
             String::new(),
         );
@@ -679,7 +679,7 @@ mod tests {
 
     #[test]
     fn inline_names_come_from_the_nearest_meaningful_context() {
-        let root = Context::new("PostSubscriptionsRequest", "the request body".to_owned());
+        let root = InlinePath::new("PostSubscriptionsRequest", "the request body".to_owned());
         let card = root
             .property("payment_settings")
             .property("payment_method_options")

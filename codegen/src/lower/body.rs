@@ -10,7 +10,7 @@ use super::keywords::doc_of;
 use crate::diagnostics::Result;
 use crate::load::child;
 use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
-use crate::naming::{code, type_name, variant_name, Context, Namespace};
+use crate::naming::{code, type_name, variant_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.
@@ -70,13 +70,13 @@ impl Operations<'_, '_> {
         }
         let schema =
             serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let context = Context::new(
+        let inline = InlinePath::new(
             &format!("{}Form", op.name),
             format!("the form of {}", code(op.id)),
         );
         let ty = self
             .schemas
-            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
+            .ty(&schema, &child(op.pointer, "parameters"), &inline)?;
         let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
         let mut content = content(media_type, Payload::Form(ty), encoding);
         content.schema = Some(child(op.pointer, "parameters"));
@@ -135,7 +135,7 @@ impl Operations<'_, '_> {
     pub(super) fn contents_of(
         &mut self,
         media: &[Media],
-        context: &Context,
+        inline: &InlinePath,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
         let names: Vec<String> = media.iter().map(|m| m.media_type.clone()).collect();
@@ -149,7 +149,7 @@ impl Operations<'_, '_> {
                 .iter()
                 .find(|m| m.media_type == media_type)
                 .expect("ordered keeps the media types");
-            let payload = self.payload(media_type, one.schema, &one.schema_pointer, context)?;
+            let payload = self.payload(media_type, one.schema, &one.schema_pointer, inline)?;
             let schema = self.schema_identity(one.schema, &one.schema_pointer);
             let same = contents.iter().zip(&schemas).position(|(c, s)| {
                 c.payload == payload
@@ -189,17 +189,17 @@ impl Operations<'_, '_> {
         media_type: &str,
         schema: Option<&Value>,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
     ) -> Result<Payload> {
         Ok(match MediaKind::of(media_type) {
             MediaKind::Json => match schema {
-                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
+                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, inline)?),
                 None => Payload::Json(Ty::Any),
             },
             MediaKind::Form => match schema {
                 // A form described as a string is the form's text, written by the caller
                 // (Spoonacular's `ingredientList=…`); as bytes, its bytes.
-                Some(schema) => match self.schemas.ty(schema, pointer, context)? {
+                Some(schema) => match self.schemas.ty(schema, pointer, inline)? {
                     Ty::String => Payload::Text,
                     ty if self.schemas.is_bytes(&ty) => Payload::Binary,
                     ty => Payload::Form(ty),
@@ -209,7 +209,7 @@ impl Operations<'_, '_> {
             // Each event's data is JSON of the schema given; without one, or with a
             // string, it is the text.
             MediaKind::Events => Payload::Events(match schema {
-                Some(schema) => self.schemas.ty(schema, pointer, context)?,
+                Some(schema) => self.schemas.ty(schema, pointer, inline)?,
                 None => Ty::String,
             }),
             MediaKind::Text => Payload::Text,
@@ -277,8 +277,8 @@ pub(super) struct Media<'v> {
     pub pointer: Option<String>,
 }
 
-fn request_context(op: &Current) -> Context {
-    Context::new(
+fn request_context(op: &Current) -> InlinePath {
+    InlinePath::new(
         &format!("{}Request", op.name),
         format!("the request body of {}", code(op.id)),
     )

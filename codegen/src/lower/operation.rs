@@ -13,7 +13,7 @@ use super::retries;
 use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
-use crate::naming::{code, field_name, operation_names, type_name, Context, Namespace};
+use crate::naming::{code, field_name, operation_names, type_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
@@ -255,26 +255,26 @@ impl Operations<'_, '_> {
         wire: &str,
         location: Location,
     ) -> Result<Param> {
-        let context = Context::new(
+        let inline = InlinePath::new(
             &format!("{}{}", op.name, type_name(wire, "Param")),
             format!("the {} parameter of {}", code(wire), code(op.id)),
         );
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
             self.schemas
-                .ty(schema, &child(pointer, "schema"), &context)?
+                .ty(schema, &child(pointer, "schema"), &inline)?
         } else if let Some((media_pointer, _, media)) =
             first_media(param.get("content"), &child(pointer, "content"))
         {
             match media.get("schema") {
                 Some(schema) => {
                     self.schemas
-                        .ty(schema, &child(&media_pointer, "schema"), &context)?
+                        .ty(schema, &child(&media_pointer, "schema"), &inline)?
                 }
                 None => Ty::String,
             }
         } else if self.doc.version == Version::Swagger2 {
-            self.schemas.ty(&swagger_schema(param), pointer, &context)?
+            self.schemas.ty(&swagger_schema(param), pointer, &inline)?
         } else {
             Ty::String
         };

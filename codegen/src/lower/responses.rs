@@ -10,7 +10,7 @@ use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
 use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
 use crate::naming::{
-    code, field_name, status_variant, variant_name, Context, Namespace, UNDOCUMENTED,
+    code, field_name, status_variant, variant_name, InlinePath, Namespace, UNDOCUMENTED,
 };
 
 impl Operations<'_, '_> {
@@ -87,7 +87,7 @@ impl Operations<'_, '_> {
                 "a response must be an object; this one is read as a response without a body",
             ));
         }
-        let context = Context::new(
+        let inline = InlinePath::new(
             &format!("{}{variant}", op.name),
             format!(
                 "the {} response of {}",
@@ -97,14 +97,14 @@ impl Operations<'_, '_> {
         );
         let choice_name = format!("{}{variant}Body", op.name);
         let (contents, choice) =
-            self.response_contents(op, node, &pointer, &context, &choice_name)?;
+            self.response_contents(op, node, &pointer, &inline, &choice_name)?;
         let description = node
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .trim()
             .to_owned();
-        let headers = self.headers(node, &pointer, &context, &description, diagnostics);
+        let headers = self.headers(node, &pointer, &inline, &description, diagnostics);
         Ok(Response {
             status,
             variant,
@@ -122,7 +122,7 @@ impl Operations<'_, '_> {
         op: &Current,
         node: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
         let media: Vec<Media> = if self.doc.version == Version::Swagger2 {
@@ -161,7 +161,7 @@ impl Operations<'_, '_> {
                 })
                 .collect()
         };
-        self.contents_of(&media, context, choice_name)
+        self.contents_of(&media, inline, choice_name)
     }
 
     /// The headers of a response, `Content-Type` aside; one that cannot be read is
@@ -170,7 +170,7 @@ impl Operations<'_, '_> {
         &mut self,
         response: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         description: &str,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Header> {
@@ -184,7 +184,7 @@ impl Operations<'_, '_> {
                 continue;
             }
             let header_pointer = child(&child(pointer, "headers"), wire);
-            let lowered = self.header(wire, header, &header_pointer, context, description);
+            let lowered = self.header(wire, header, &header_pointer, inline, description);
             if let Some(mut header) = diagnostics.absorb(lowered) {
                 header.name = names.claim(field_name(wire));
                 out.push(header);
@@ -198,7 +198,7 @@ impl Operations<'_, '_> {
         wire: &str,
         header: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         description: &str,
     ) -> Result<Header> {
         let (header_pointer, header) = self.doc.resolve(header, pointer)?;
@@ -211,16 +211,16 @@ impl Operations<'_, '_> {
             .strip_prefix("x-")
             .or_else(|| wire.strip_prefix("X-"))
             .unwrap_or(wire);
-        let header_context = context.property(bare);
+        let header_inline = inline.property(bare);
         let ty = match schema.get("enum").and_then(Value::as_array) {
             Some(values) if values.iter().all(Value::is_string) && !values.is_empty() => {
                 HeaderTy::Enum {
-                    name: self.names.claim_first(header_context.candidates(None)),
+                    name: self.names.claim_first(header_inline.candidates(None)),
                     values: code_enum(values, description),
                 }
             }
             _ => HeaderTy::Scalar(
-                match self.schemas.ty(schema, &schema_pointer, &header_context)? {
+                match self.schemas.ty(schema, &schema_pointer, &header_inline)? {
                     ty @ (Ty::Bool
                     | Ty::I32
                     | Ty::I64
