@@ -133,7 +133,7 @@ pub fn paginated(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
         None => pattern.clone(),
     };
     let only_variant = success_variants(op) == 1 && response.choice.is_none();
-    let items_owned = chain(refs, quote!(page), &item_fields, Mode::Owned);
+    let items_owned = chain(refs, quote!(page), &item_fields, Ownership::Owned);
     let items = match only_variant {
         true => quote! { let #pattern = page; #items_owned },
         false => quote! {
@@ -205,9 +205,9 @@ fn next_page(
         })?;
     let at = |path: &[String]| -> Option<TokenStream> {
         let fields = api.members(page_ty, path)?;
-        Some(chain(refs, quote!(page), &fields, Mode::Borrowed))
+        Some(chain(refs, quote!(page), &fields, Ownership::Borrowed))
     };
-    let items = chain(refs, quote!(page), item_fields, Mode::Borrowed);
+    let items = chain(refs, quote!(page), item_fields, Ownership::Borrowed);
     let request = |to: &PageInput, value: TokenStream| set(op, refs, to, value);
     Some(match &pagination.next {
         NextPage::LinkHeader(_) => {
@@ -244,7 +244,7 @@ fn next_page(
                 _ => return None,
             };
             let id = api.members(item_ty, std::slice::from_ref(member))?;
-            let id = chain_from(refs, quote!(items.last()), true, &id, Mode::Borrowed);
+            let id = chain_from(refs, quote!(items.last()), true, &id, Ownership::Borrowed);
             let more = match more {
                 Some(more) => {
                     let more = at(more)?;
@@ -308,7 +308,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &PageInput, first: i64) -> Optio
             } else {
                 quote!(body)
             };
-            let value = chain_from(refs, base, optional, &fields, Mode::Borrowed);
+            let value = chain_from(refs, base, optional, &fields, Ownership::Borrowed);
             Some(quote!(#value.map_or(#first, |value| i64::from(*value))))
         }
     }
@@ -405,7 +405,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &PageInput, value: TokenStream) -> O
 
 /// Whether a chain moves out of the page or borrows from it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+enum Ownership {
     /// Gives the value itself: the items, `Vec::new()` when a member on the way is absent.
     Owned,
     /// Gives an `Option<&T>`.
@@ -413,8 +413,13 @@ enum Mode {
 }
 
 /// The expression that reads `fields` one after the other from `base`.
-fn chain(refs: &TypeRefs, base: TokenStream, fields: &[&Field], mode: Mode) -> TokenStream {
-    chain_from(refs, base, false, fields, mode)
+fn chain(
+    refs: &TypeRefs,
+    base: TokenStream,
+    fields: &[&Field],
+    ownership: Ownership,
+) -> TokenStream {
+    chain_from(refs, base, false, fields, ownership)
 }
 
 /// [`chain`] from a `base` that is already an `Option` when `optional`.
@@ -423,42 +428,44 @@ fn chain_from(
     base: TokenStream,
     optional: bool,
     fields: &[&Field],
-    mode: Mode,
+    ownership: Ownership,
 ) -> TokenStream {
     let mut expr = base;
     let mut optional = optional;
     for field in fields {
         let name = ident(&field.name);
         let wrapping = wrapping(field, refs);
-        expr = match (mode, optional, wrapping) {
-            (Mode::Owned, false, Wrapping::Plain | Wrapping::Option) => quote!(#expr.#name),
-            (Mode::Owned, false, Wrapping::OptionOption) => quote!(#expr.#name.flatten()),
-            (Mode::Owned, true, Wrapping::Plain) => quote!(#expr.map(|value| value.#name)),
-            (Mode::Owned, true, Wrapping::Option) => quote!(#expr.and_then(|value| value.#name)),
-            (Mode::Owned, true, Wrapping::OptionOption) => {
+        expr = match (ownership, optional, wrapping) {
+            (Ownership::Owned, false, Wrapping::Plain | Wrapping::Option) => quote!(#expr.#name),
+            (Ownership::Owned, false, Wrapping::OptionOption) => quote!(#expr.#name.flatten()),
+            (Ownership::Owned, true, Wrapping::Plain) => quote!(#expr.map(|value| value.#name)),
+            (Ownership::Owned, true, Wrapping::Option) => {
+                quote!(#expr.and_then(|value| value.#name))
+            }
+            (Ownership::Owned, true, Wrapping::OptionOption) => {
                 quote!(#expr.and_then(|value| value.#name.flatten()))
             }
-            (Mode::Borrowed, false, Wrapping::Plain) => quote!(#expr.#name),
-            (Mode::Borrowed, false, Wrapping::Option) => quote!(#expr.#name.as_ref()),
-            (Mode::Borrowed, false, Wrapping::OptionOption) => {
+            (Ownership::Borrowed, false, Wrapping::Plain) => quote!(#expr.#name),
+            (Ownership::Borrowed, false, Wrapping::Option) => quote!(#expr.#name.as_ref()),
+            (Ownership::Borrowed, false, Wrapping::OptionOption) => {
                 quote!(#expr.#name.as_ref().and_then(Option::as_ref))
             }
-            (Mode::Borrowed, true, Wrapping::Plain) => quote!(#expr.map(|value| &value.#name)),
-            (Mode::Borrowed, true, Wrapping::Option) => {
+            (Ownership::Borrowed, true, Wrapping::Plain) => quote!(#expr.map(|value| &value.#name)),
+            (Ownership::Borrowed, true, Wrapping::Option) => {
                 quote!(#expr.and_then(|value| value.#name.as_ref()))
             }
-            (Mode::Borrowed, true, Wrapping::OptionOption) => {
+            (Ownership::Borrowed, true, Wrapping::OptionOption) => {
                 quote!(#expr.and_then(|value| value.#name.as_ref().and_then(Option::as_ref)))
             }
         };
         optional |= wrapping != Wrapping::Plain;
     }
-    match (mode, optional) {
-        (Mode::Owned, true) => quote!(#expr.unwrap_or_default()),
-        (Mode::Owned, false) => expr,
-        (Mode::Borrowed, true) => expr,
+    match (ownership, optional) {
+        (Ownership::Owned, true) => quote!(#expr.unwrap_or_default()),
+        (Ownership::Owned, false) => expr,
+        (Ownership::Borrowed, true) => expr,
         // The base itself is a reference.
-        (Mode::Borrowed, false) if fields.is_empty() => quote!(Some(#expr)),
-        (Mode::Borrowed, false) => quote!(Some(&#expr)),
+        (Ownership::Borrowed, false) if fields.is_empty() => quote!(Some(#expr)),
+        (Ownership::Borrowed, false) => quote!(Some(&#expr)),
     }
 }

@@ -75,9 +75,9 @@ pub fn references(root: &Value, pointer: &str, is_root: bool) -> Vec<(String, St
             Value::Object(fields) => {
                 for (key, value) in fields {
                     match step(kind, key, value) {
-                        Step::Reference(target) => found.push((pointer.clone(), target)),
-                        Step::Into(next) => pending.push((value, child(&pointer, key), next)),
-                        Step::Skip => {}
+                        Visit::Reference(target) => found.push((pointer.clone(), target)),
+                        Visit::Into(next) => pending.push((value, child(&pointer, key), next)),
+                        Visit::Skip => {}
                     }
                 }
             }
@@ -95,20 +95,21 @@ pub fn references(root: &Value, pointer: &str, is_root: bool) -> Vec<(String, St
     found
 }
 
-enum Step {
+/// What the walk does with a member: takes it as a reference, goes into it, or skips it.
+enum Visit {
     Reference(String),
     Into(Node),
     Skip,
 }
 
 /// What the member `key` of a node of kind `kind` is.
-fn step(kind: Node, key: &str, value: &Value) -> Step {
+fn step(kind: Node, key: &str, value: &Value) -> Visit {
     match kind {
         Node::Names { entry, extensible } => {
             if extensible && key.starts_with("x-") {
-                return Step::Skip;
+                return Visit::Skip;
             }
-            Step::Into(match entry {
+            Visit::Into(match entry {
                 Entry::Keywords => Node::Keywords,
                 Entry::Example => Node::Example,
                 Entry::Callback if value.get("$ref").is_some() => Node::Keywords,
@@ -118,21 +119,21 @@ fn step(kind: Node, key: &str, value: &Value) -> Step {
                 },
             })
         }
-        Node::Data => Step::Skip,
+        Node::Data => Visit::Skip,
         Node::Keywords | Node::Example => {
             if key == "$ref" {
                 return match value {
-                    Value::String(target) => Step::Reference(target.clone()),
-                    _ => Step::Skip,
+                    Value::String(target) => Visit::Reference(target.clone()),
+                    _ => Visit::Skip,
                 };
             }
             if key.starts_with("x-")
                 || DATA.contains(&key)
                 || (kind == Node::Example && key == "value")
             {
-                return Step::Skip;
+                return Visit::Skip;
             }
-            Step::Into(keyword_child(key, value))
+            Visit::Into(keyword_child(key, value))
         }
     }
 }
