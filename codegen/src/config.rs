@@ -189,7 +189,7 @@ impl Config {
         self
     }
 
-    /// Reads the settings from `file` (TOML, see `docs/config.md`) when the run starts.
+    /// Reads the settings from `file` (TOML, see `docs/settings.md`) when the run starts.
     pub fn settings_file(mut self, file: impl Into<PathBuf>) -> Config {
         self.settings_file = Some(file.into());
         self

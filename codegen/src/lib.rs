@@ -21,7 +21,7 @@
 //! What the description does not say about the crate — a schema that is the user's own
 //! type, extra derives, the date library, names, groups, overlays that patch the
 //! description — the [`Settings`] say: built in code ([`Config::settings`]) or read from
-//! a TOML file ([`Config::settings_file`]; `docs/config.md` lists its keys).
+//! a TOML file ([`Config::settings_file`]; `docs/settings.md` lists its keys).
 //!
 //! The stages read top to bottom in [`generate`], each a module that uses only the
 //! modules before it (`tests/pipeline.rs` checks it): `load` (parse, recognise the

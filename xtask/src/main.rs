@@ -54,7 +54,7 @@ struct Codegen {
     /// instead of copying its sources into the crate (with `--spec`).
     #[arg(long, requires = "spec")]
     runtime_path: Option<PathBuf>,
-    /// Generation settings (TOML, `docs/config.md`); by default the description's
+    /// Generation settings (TOML, `docs/settings.md`); by default the description's
     /// `STEM.codegen.toml` beside it, when there is one (with `--spec`).
     #[arg(long, requires = "spec")]
     config: Option<PathBuf>,
