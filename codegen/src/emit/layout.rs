@@ -137,7 +137,7 @@ fn spec_command(config: &Config, name: &str) -> String {
         flags.push_str(&format!(" --runtime-path {}", path.display()));
     }
     if let Some(file) = &config.settings_file {
-        flags.push_str(&format!(" --config {}", file.display()));
+        flags.push_str(&format!(" --settings {}", file.display()));
     }
     format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
 }
