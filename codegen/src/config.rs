@@ -1,4 +1,5 @@
-//! What a run is asked to do: [`Config`], the settings every stage reads.
+//! What a run is asked to do: [`Config`], the run's options every stage reads. What the
+//! user says about the crate is another thing, the [`Settings`], which a `Config` holds.
 
 use std::path::{Path, PathBuf};
 
