@@ -29,12 +29,14 @@
 //! name claimed by `naming`) → `filter` (the operations asked for and the types they
 //! reach) → `derives` (the derives and attributes the settings ask for, checked) → `emit`
 //! (the crate's files, planned as tokens) → `format` (printed with `prettyplease`) →
-//! `write` (atomic writes, or a check that changes nothing). `config`, `settings` (what
-//! the user says that the description does not), `diagnostics`, `model` and `naming` are
-//! what every stage shares.
+//! `write` (atomic writes, or a check that changes nothing). `config` (the run's
+//! options), `settings` (what the user says that the description does not),
+//! `diagnostics`, `model`, `naming` and `markdown` (text shown verbatim in docs and
+//! messages) are what every stage shares.
 
 mod config;
 mod diagnostics;
+mod markdown;
 pub mod model;
 mod naming;
 pub mod settings;

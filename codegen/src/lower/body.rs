@@ -9,8 +9,9 @@ use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
 use crate::diagnostics::Result;
 use crate::load::child;
+use crate::markdown::code;
 use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
-use crate::naming::{code, type_name, variant_name, InlinePath, Namespace};
+use crate::naming::{type_name, variant_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.

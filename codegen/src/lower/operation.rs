@@ -12,8 +12,9 @@ use super::keywords::doc_of;
 use super::retries;
 use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
+use crate::markdown::code;
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
-use crate::naming::{code, field_name, operation_names, type_name, InlinePath, Namespace};
+use crate::naming::{field_name, operation_names, type_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).

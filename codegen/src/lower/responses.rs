@@ -8,9 +8,10 @@ use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
 use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
+use crate::markdown::code;
 use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
 use crate::naming::{
-    code, field_name, status_variant, variant_name, InlinePath, Namespace, UNDOCUMENTED,
+    field_name, status_variant, variant_name, InlinePath, Namespace, UNDOCUMENTED,
 };
 
 impl Operations<'_, '_> {

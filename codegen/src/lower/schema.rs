@@ -16,11 +16,12 @@ use super::keywords::{
 };
 use crate::diagnostics::{working_on, Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, last_segment, ref_of, Document, Version};
+use crate::markdown::code;
 use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{code, common_name, field_name, type_name, InlinePath, Namespace};
+use crate::naming::{common_name, field_name, type_name, InlinePath, Namespace};
 use crate::settings::{toml_key, BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// Nesting deeper than this is refused rather than risking the stack.
