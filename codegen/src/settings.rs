@@ -500,91 +500,6 @@ impl Settings {
         crates.extend(self.dependencies.keys().map(|name| name.replace('-', "_")));
         crates
     }
-
-    /// The settings as the lines of the crate docs' list: each one that differs from the
-    /// default, in the file's words, so a reader of the crate knows what was asked.
-    pub fn summary(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        let list = |items: &[String]| {
-            items
-                .iter()
-                .map(|item| format!("`{item}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        for overlay in &self.overlays {
-            lines.push(format!("overlay `{}`", overlay.display()));
-        }
-        if self.groups != Grouping::default() {
-            lines.push(format!(
-                "groups: `{}`",
-                kebab(&format!("{:?}", self.groups))
-            ));
-        }
-        for (schema, replacement) in &self.replace {
-            let mut line = format!("`{schema}` is `{}`", replacement.path());
-            if !replacement.implements().is_empty() {
-                line.push_str(&format!(" (implements {})", list(replacement.implements())));
-            }
-            lines.push(line);
-        }
-        if !self.models.derive.is_empty() {
-            lines.push(format!("every model derives {}", list(&self.models.derive)));
-        }
-        if !self.models.attributes.is_empty() {
-            lines.push(format!("every model has {}", list(&self.models.attributes)));
-        }
-        for (schema, model) in &self.models.schemas {
-            if !model.derive.is_empty() {
-                lines.push(format!("`{schema}` derives {}", list(&model.derive)));
-            }
-            if !model.attributes.is_empty() {
-                lines.push(format!("`{schema}` has {}", list(&model.attributes)));
-            }
-        }
-        let scalars = &self.scalars;
-        let defaults = Scalars::default();
-        // Each choice beside its default, as their names (`Time`, `Chrono`).
-        let pair = |chosen: &dyn std::fmt::Debug, default: &dyn std::fmt::Debug| {
-            (format!("{chosen:?}"), format!("{default:?}"))
-        };
-        let scalar_lines = [
-            ("date-time", pair(&scalars.date_time, &defaults.date_time)),
-            ("date", pair(&scalars.date, &defaults.date)),
-            ("unix-time", pair(&scalars.unix_time, &defaults.unix_time)),
-            ("uuid", pair(&scalars.uuid, &defaults.uuid)),
-            ("binary", pair(&scalars.binary, &defaults.binary)),
-        ];
-        for (format, (chosen, default)) in scalar_lines {
-            if chosen != default {
-                lines.push(format!("`format: {format}` as `{}`", kebab(&chosen)));
-            }
-        }
-        for (format, ty) in &scalars.integers {
-            lines.push(format!("integers of `format: {format}` as `{ty}`"));
-        }
-        for (what, renames) in [
-            ("operation", &self.rename.operations),
-            ("schema", &self.rename.schemas),
-            ("group", &self.rename.groups),
-        ] {
-            for (from, to) in renames {
-                lines.push(format!("{what} `{from}` renamed `{to}`"));
-            }
-        }
-        for (what, skipped) in [
-            ("operation", &self.skip.operations),
-            ("schema", &self.skip.schemas),
-        ] {
-            for name in skipped {
-                lines.push(format!("{what} `{name}` skipped"));
-            }
-        }
-        for (name, dependency) in &self.dependencies {
-            lines.push(format!("depends on `{name} = {}`", dependency.inline()));
-        }
-        lines
-    }
 }
 
 /// Derive macros in the prelude, which a derive may name without a path.
@@ -632,22 +547,6 @@ pub fn toml_key(key: &str) -> String {
     } else {
         format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
     }
-}
-
-/// `DateTime` as the file writes it, `date-time`.
-fn kebab(debug: &str) -> String {
-    let mut out = String::new();
-    for (index, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if index > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -709,9 +608,6 @@ keys = "1"
             "{ path = \"../money\" }"
         );
         assert_eq!(settings.dependencies["keys"].inline(), "\"1\"");
-        assert!(settings
-            .summary()
-            .contains(&"`format: date-time` as `time`".to_owned()));
         assert!(parse("").unwrap().is_default());
     }
 

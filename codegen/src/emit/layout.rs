@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use quote::quote;
 
-use super::docs::inner_doc_attrs;
+use super::crate_docs::{features_doc, module_doc, settings_doc};
 use super::features::Gates;
 use super::manifest::{manifest, Wanted};
 use super::models::models_file;
@@ -172,23 +172,6 @@ fn api_files<'a>(
         file("servers.rs", FileBody::Tokens(servers(api))),
         file("auth.rs", FileBody::Tokens(auth(api))),
     ]
-}
-
-fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
-    let mut doc = format!("# {}", api.title);
-    if !api.api_version.is_empty() {
-        doc.push_str(&format!(" (version {})", api.api_version));
-    }
-    if let Some(description) = &api.description {
-        doc.push_str("\n\n");
-        doc.push_str(description);
-    }
-    let own = format!(
-        "Generated from `{source}`: [`models`] holds the schemas' types, [`operations`] one\n\
-         type per operation with its parameters and its responses by status, [`servers`]\n\
-         the base URLs and [`auth`] the credentials requests may need."
-    );
-    inner_doc_attrs(&doc, &own)
 }
 
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
@@ -410,48 +393,6 @@ fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
         user: Some(&settings.dependencies),
         without,
     }
-}
-
-/// The crate doc's list of the generation settings and overlays used, so a reader of the
-/// crate knows what was asked beyond the description (and a changed setting changes the
-/// crate, which `--check` then finds stale). Nothing for default settings.
-fn settings_doc(settings: &Settings) -> Option<proc_macro2::TokenStream> {
-    if settings.is_default() {
-        return None;
-    }
-    let mut doc = String::from("\n# Generation settings\n\n");
-    match &settings.file {
-        Some(file) => doc.push_str(&format!(
-            "Generated with the settings of `{}`:\n\n",
-            file.display().to_string().replace('\\', "/")
-        )),
-        None => doc.push_str("Generated with these settings:\n\n"),
-    }
-    for line in settings.summary() {
-        doc.push_str(&format!("- {line}\n"));
-    }
-    Some(inner_doc_attrs("", &doc))
-}
-
-/// The crate doc's list of features: one per group of operations.
-fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
-    let mut doc = String::from(
-        "\n# Features\n\n\
-         Each group of operations is a feature that compiles its operations and the types\n\
-         they reach; `full`, the default, is all of them (and the types no operation\n\
-         reaches). To compile only what you use, turn the default off and name groups:\n\
-         `default-features = false, features = [\"…\"]`. Names do not depend on the features.\n\
-         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\n",
-    );
-    for feature in features {
-        let what = api
-            .groups
-            .iter()
-            .find(|g| &g.feature == feature)
-            .map_or(String::new(), |g| g.doc.clone());
-        doc.push_str(&format!("- `{feature}`: {what}\n"));
-    }
-    inner_doc_attrs("", &doc)
 }
 
 #[cfg(test)]

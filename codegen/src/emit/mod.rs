@@ -4,6 +4,7 @@
 //! [`layout`] says which files a crate has; the rest of the modules build one file each.
 
 mod construct;
+mod crate_docs;
 pub mod docs;
 mod extras;
 mod features;
