@@ -14,11 +14,11 @@ use super::features::Gates;
 use super::manifest::{manifest, Wanted};
 use super::models::models_file;
 use super::operations::operations_file;
-use super::plan::{FileBody, Planned};
+use super::planned::{FileBody, Planned};
 use super::scalars::scalars_file;
 use super::servers::{auth, servers};
 use super::tokens::ident;
-use crate::config::{Config, Reach, Runtime, Source, MARKER};
+use crate::config::{Runtime, MARKER};
 use crate::derives::Derived;
 use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::Api;
@@ -95,53 +95,6 @@ pub struct Described {
     pub derived: Derived,
 }
 
-/// The files of the output `config` asks for, from the descriptions read with
-/// `settings` (those of `config`, read from its file if it names one).
-pub fn plan<'a>(
-    config: &Config,
-    settings: &'a Settings,
-    described: &'a [Described],
-) -> Result<Vec<Planned<'a>>> {
-    match &config.source {
-        Source::Spec { name, .. } | Source::Text { name, .. } => {
-            let command = config
-                .command
-                .clone()
-                .unwrap_or_else(|| spec_command(config, name));
-            let krate = Crate {
-                name,
-                command: &command,
-                runtime: &config.runtime,
-                settings,
-            };
-            standalone_crate(&described[0], &krate)
-        }
-        Source::Workspace { root } => {
-            let command = config
-                .command
-                .clone()
-                .unwrap_or_else(|| "cargo xtask codegen".to_owned());
-            Ok(workspace_crate(described, root, &command))
-        }
-    }
-}
-
-/// `cargo xtask codegen` with the options of a standalone run, for headers.
-fn spec_command(config: &Config, name: &str) -> String {
-    let shown = config.source.path().display();
-    let mut flags = config.filter.flags();
-    if config.reach == Reach::AnyFile {
-        flags.push_str(" --allow-outside-refs");
-    }
-    if let Runtime::Path(path) = &config.runtime {
-        flags.push_str(&format!(" --runtime-path {}", path.display()));
-    }
-    if let Some(file) = &config.settings_file {
-        flags.push_str(&format!(" --settings {}", file.display()));
-    }
-    format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
-}
-
 fn header(source: &str, command: &str) -> String {
     format!(
         "{MARKER} from `{source}`.\n// Do not edit: change the description and run `{command}`.\n"
@@ -177,7 +130,11 @@ fn api_files<'a>(
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
 /// description. It depends on the runtime crate (its manifest says so) and names it
 /// `runtime`.
-fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -> Vec<Planned<'a>> {
+pub(super) fn workspace_crate<'a>(
+    described: &'a [Described],
+    root: &Path,
+    command: &str,
+) -> Vec<Planned<'a>> {
     let mut files = Vec::new();
     let mut modules = Vec::new();
     let mut module_names = Namespace::with(&["runtime"]);
@@ -233,16 +190,19 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
 
 /// What a standalone crate is: its package name, the command that regenerates it, how
 /// it gets the runtime, and the settings it is generated with.
-struct Crate<'a> {
-    name: &'a str,
-    command: &'a str,
-    runtime: &'a Runtime,
-    settings: &'a Settings,
+pub(super) struct Crate<'a> {
+    pub(super) name: &'a str,
+    pub(super) command: &'a str,
+    pub(super) runtime: &'a Runtime,
+    pub(super) settings: &'a Settings,
 }
 
 /// A standalone crate for one description: `Cargo.toml`, its sources (with the
 /// `scalars` module its settings may need) and the runtime as `krate.runtime` says.
-fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<Planned<'a>>> {
+pub(super) fn standalone_crate<'a>(
+    described: &'a Described,
+    krate: &Crate,
+) -> Result<Vec<Planned<'a>>> {
     let Crate {
         name,
         command,

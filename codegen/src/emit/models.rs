@@ -8,7 +8,7 @@ use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::extras::{extras, Extras};
 use super::features::Gates;
-use super::plan::FileBody;
+use super::planned::FileBody;
 use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
 use crate::model::{
     Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,

@@ -8,7 +8,7 @@ use quote::quote;
 use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
-use super::plan::FileBody;
+use super::planned::FileBody;
 use super::tokens::{complexity_allow, ident, TypeRefs};
 use super::{pages, request, responses};
 use crate::model::{Api, Location, Operation, Param, Payload, Retries, Ty};
