@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
+use super::operations::{swagger_schema, Current, Operations};
 use crate::diagnostics::Result;
 use crate::load::child;
 use crate::markdown::code;

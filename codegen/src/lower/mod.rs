@@ -5,11 +5,11 @@
 //! it will live in, so emission only reads names.
 
 mod body;
-mod context;
 mod cycles;
 mod groups;
 mod keywords;
 mod operation;
+mod operations;
 mod pagination;
 mod responses;
 mod retries;
@@ -25,7 +25,7 @@ use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document};
 use crate::model::Api;
 use crate::settings::{toml_key, Settings};
-use context::Operations;
+use operations::Operations;
 use schema::Schemas;
 
 /// Lowers the whole description as `settings` say, reporting every problem found, not

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::body::accept;
-use super::context::{swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
+use super::operations::{swagger_schema, Current, Operations, METHODS};
 use super::retries;
 use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};

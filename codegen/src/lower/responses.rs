@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::body::Media;
-use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
+use super::operations::{swagger_schema, Current, Operations};
 use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
 use crate::markdown::code;

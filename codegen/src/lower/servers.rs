@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::context::{Current, Operations};
 use super::keywords::{doc_of, string_enum};
+use super::operations::{Current, Operations};
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document, Version};
 use crate::model::{
