@@ -80,8 +80,9 @@ impl DiagnosticKind {
 pub struct Diagnostic {
     pub severity: Severity,
     pub kind: DiagnosticKind,
-    /// The description (or output file) the problem is in.
-    pub file: PathBuf,
+    /// The description (or output file) the problem is in; `None` for a problem of the
+    /// run as a whole.
+    pub file: Option<PathBuf>,
     /// JSON pointer of the offending node, `#/paths/~1users/post/responses/409`;
     /// empty when the problem is with the file as a whole.
     pub pointer: String,
@@ -102,8 +103,20 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             kind,
-            file: file.to_path_buf(),
+            file: Some(file.to_path_buf()),
             pointer: pointer.to_owned(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// An error of `kind` of the run as a whole, in no file.
+    pub fn run_error(kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            file: None,
+            pointer: String::new(),
             message: message.into(),
             hint: None,
         }
@@ -140,8 +153,8 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{severity}: ")?;
-        if !self.file.as_os_str().is_empty() {
-            write!(f, "{}", self.file.display())?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
             if !self.pointer.is_empty() {
                 write!(f, " at {}", self.pointer)?;
             }

@@ -204,10 +204,8 @@ fn read(
 fn denied(warnings: Diagnostics) -> Diagnostics {
     let count = warnings.len();
     let mut all = warnings;
-    all.push(Diagnostic::error(
+    all.push(Diagnostic::run_error(
         DiagnosticKind::Option,
-        &PathBuf::new(),
-        "",
         format!("{count} warning(s), and warnings are denied: nothing was written"),
     ));
     all

@@ -111,7 +111,7 @@ fn a_write_that_fails_part_way_changes_nothing() {
     };
     assert_eq!(problem.kind, DiagnosticKind::Io, "{message}");
     assert!(
-        problem.file.starts_with(&root) && message.contains("ddd"),
+        problem.file.as_ref().is_some_and(|f| f.starts_with(&root)) && message.contains("ddd"),
         "the error names the file: {message}"
     );
     assert_eq!(tree(&root), before, "a failed write changed the output");
