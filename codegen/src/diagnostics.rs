@@ -78,7 +78,9 @@ impl DiagnosticKind {
 /// One problem found in a description, or while writing the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem fails the run.
     pub severity: Severity,
+    /// What kind of problem it is.
     pub kind: DiagnosticKind,
     /// The description (or output file) the problem is in; `None` for a problem of the
     /// run as a whole.
@@ -141,6 +143,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether the problem is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -176,10 +179,12 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No problem yet.
     pub fn new() -> Self {
         Diagnostics::default()
     }
 
+    /// Adds a problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.list.push(diagnostic);
     }
@@ -201,26 +206,32 @@ impl Diagnostics {
         }
     }
 
+    /// Whether any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }
 
+    /// Whether there is no problem at all.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// How many problems there are, errors and warnings.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// Every problem, in the order they were found.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.list.iter()
     }
 
+    /// The errors, in the order they were found.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| d.is_error())
     }
 
+    /// The warnings, in the order they were found.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| !d.is_error())
     }

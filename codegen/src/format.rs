@@ -17,7 +17,9 @@ use crate::emit::{FileBody, Planned};
 /// One file to write, relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
+    /// Where the file goes, relative to the output root (`src/models.rs`).
     pub path: PathBuf,
+    /// Its text, header included.
     pub contents: String,
 }
 

@@ -34,6 +34,8 @@
 //! `diagnostics`, `model`, `naming` and `markdown` (text shown verbatim in docs and
 //! messages) are what every stage shares.
 
+#![warn(missing_docs)]
+
 mod config;
 mod diagnostics;
 mod markdown;
@@ -72,6 +74,7 @@ pub struct Generated {
     pub changes: Vec<Change>,
     /// What the generator guessed or dropped; see [`Diagnostics::summary`].
     pub warnings: Diagnostics,
+    /// Where the run spent its time.
     pub timings: Timings,
     /// The lowered model of each description read, in order: for tools that want to
     /// know what a type or operation became.

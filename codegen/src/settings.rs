@@ -80,11 +80,14 @@ pub enum Replacement {
     Table(ReplacementTable),
 }
 
+/// A replacement written as a table: `{ type = "keys::Key", implements = ["Eq"] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplacementTable {
+    /// The type path.
     #[serde(rename = "type")]
     pub ty: String,
+    /// The traits it implements beyond those every generated type needs.
     #[serde(default)]
     pub implements: Vec<String>,
 }
@@ -123,11 +126,14 @@ pub struct Models {
     pub schemas: BTreeMap<String, SchemaModel>,
 }
 
+/// The derives and attributes of one schema's model, beyond those of every model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaModel {
+    /// Derived on this model.
     #[serde(default)]
     pub derive: Vec<String>,
+    /// Outer attributes written on this model.
     #[serde(default)]
     pub attributes: Vec<String>,
 }
@@ -187,15 +193,18 @@ pub enum UnixTime {
     Jiff,
 }
 
+/// What `format: uuid` strings become.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UuidType {
     /// `uuid::Uuid`.
     #[default]
     Uuid,
+    /// `String`, as the text came.
     String,
 }
 
+/// What `format: binary` values become.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BinaryType {
@@ -214,10 +223,13 @@ pub enum BinaryType {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Renames {
+    /// Operations, by `operationId`.
     #[serde(default)]
     pub operations: BTreeMap<String, String>,
+    /// Schemas, by name or JSON pointer.
     #[serde(default)]
     pub schemas: BTreeMap<String, String>,
+    /// Groups, by tag, path segment or feature name.
     #[serde(default)]
     pub groups: BTreeMap<String, String>,
 }
@@ -227,8 +239,10 @@ pub struct Renames {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Skips {
+    /// Operations, by `operationId`.
     #[serde(default)]
     pub operations: Vec<String>,
+    /// Schemas, by name or JSON pointer.
     #[serde(default)]
     pub schemas: Vec<String>,
 }
@@ -239,19 +253,27 @@ pub struct Skips {
 pub enum Dependency {
     /// `"1.2"`.
     Version(String),
+    /// `{ path = "../money" }`, `{ version = "1", features = ["serde"] }` …
     Table(DependencyTable),
 }
 
+/// A dependency written as a table, with the keys of Cargo's that a generated crate may
+/// need.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DependencyTable {
+    /// The version requirement (`"1.2"`).
     pub version: Option<String>,
     /// Relative to the generated crate, as Cargo reads it.
     pub path: Option<String>,
+    /// A git repository's URL.
     pub git: Option<String>,
+    /// The package's name, when the dependency's key is another.
     pub package: Option<String>,
+    /// Features to turn on.
     #[serde(default)]
     pub features: Vec<String>,
+    /// `default-features`.
     pub default_features: Option<bool>,
 }
 

@@ -15,7 +15,9 @@ use crate::format::File;
 /// What a run changed (or, in check mode, would change), relative to the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
+    /// A file written anew or changed.
     Written(PathBuf),
+    /// A file generated earlier that the run no longer produces.
     Removed(PathBuf),
 }
 

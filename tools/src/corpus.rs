@@ -71,6 +71,7 @@ struct Outcome {
     seconds: f64,
 }
 
+/// Runs the sweep `options` ask for from the workspace at `root`, printing its report.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if let Some(spec) = &options.one {
         println!("{}", one(spec));
