@@ -98,7 +98,7 @@ impl Trait {
 /// A derive asked for a type: its path, its trait when known, and the setting it comes
 /// from (for the message when it cannot be).
 #[derive(Debug, Clone)]
-struct Asked {
+struct AskedDerive {
     path: String,
     known: Option<Trait>,
     key: String,
@@ -109,7 +109,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
     let file = settings.shown_file();
     let mut problems = Diagnostics::new();
     let count = api.types.len();
-    let mut asked: Vec<Vec<Asked>> = vec![Vec::new(); count];
+    let mut asked: Vec<Vec<AskedDerive>> = vec![Vec::new(); count];
     let mut attributes: Vec<Vec<String>> = vec![Vec::new(); count];
     for (index, def) in api.types.iter().enumerate() {
         let alias = matches!(def.kind, TypeKind::Alias(_));
@@ -206,8 +206,8 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
     Ok(Derived { types })
 }
 
-fn asked_for(path: &str, key: &str) -> Asked {
-    Asked {
+fn asked_for(path: &str, key: &str) -> AskedDerive {
+    AskedDerive {
         path: path.to_owned(),
         known: Trait::of(path),
         key: key.to_owned(),
@@ -238,7 +238,7 @@ fn through_aliases(api: &Api, index: usize) -> Option<usize> {
 
 /// Every derive asked for a type is asked for the types its fields hold too (through
 /// aliases), until nothing changes.
-fn propagate(api: &Api, asked: &mut [Vec<Asked>]) {
+fn propagate(api: &Api, asked: &mut [Vec<AskedDerive>]) {
     let mut pending: Vec<usize> = (0..api.types.len()).collect();
     while let Some(index) = pending.pop() {
         let mut inner = Vec::new();
@@ -282,7 +282,7 @@ fn check_type(
     settings: &Settings,
     index: usize,
     def: &TypeDef,
-    asked: &[Vec<Asked>],
+    asked: &[Vec<AskedDerive>],
     file: &Path,
     problems: &mut Diagnostics,
 ) {
@@ -395,7 +395,7 @@ fn supports(
     settings: &Settings,
     ty: &Ty,
     t: Trait,
-    asked: &[Vec<Asked>],
+    asked: &[Vec<AskedDerive>],
 ) -> std::result::Result<(), (String, Option<String>)> {
     use Trait::*;
     let no = |shown: &str, hint: Option<&str>| Err((format!("`{shown}`"), hint.map(str::to_owned)));
