@@ -11,8 +11,8 @@ use super::features::Gates;
 use super::planned::FileBody;
 use super::tokens::{complexity_allow, enum_allows, ident, TypeRefs};
 use crate::model::{
-    Api, Field, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty, TypeDef,
-    TypeId, TypeKind,
+    Api, Field, FieldDefault, IntEnum, Literal, OneOf, OneOfVariant, Role, StringEnum, Struct, Ty,
+    TypeDef, TypeId, TypeKind,
 };
 
 /// The `models.rs` file: every type, ordered by name so the output does not depend on
@@ -297,18 +297,9 @@ struct Emitted {
     fill: Fill,
 }
 
-/// One field, the member `index` of its object, read into the slot `s.index`. Its
-/// Rust type says what the wire allows:
-///
-/// | required | nullable | Rust                  | absent  | `null`        |
-/// |----------|----------|-----------------------|---------|---------------|
-/// | yes      | no       | `T`                   | error   | error         |
-/// | yes      | yes      | `Option<T>`           | error   | `None`        |
-/// | no       | no       | `Option<T>`           | `None`  | `None`        |
-/// | no       | yes      | `Option<Option<T>>`   | `None`  | `Some(None)`  |
-///
-/// and an optional field with a literal `default` is a plain `T`, filled in when absent.
-/// A slot holds what the member reads as, `Option<T>` for those that may be `null`.
+/// One field, the member `index` of its object, read into the slot `s.index`, its Rust
+/// type and its reading and writing as its [`Optionality`] says. A slot holds what the
+/// member reads as, `Option<T>` for those that may be `null`.
 fn struct_field(
     index: usize,
     field: &Field,
@@ -334,13 +325,15 @@ fn struct_field(
     let mut write = quote!(object.required(#wire, &self.#name)?;);
     let slot = Literal2::usize_unsuffixed(index);
     let slot = quote!(slots.#slot);
-    let default = field
-        .default
-        .as_ref()
-        .and_then(|default| Some((default_value(&default.value, &field.ty, refs)?, default)));
+    let optionality = Optionality::of(field, refs);
+    let wrappers = u32::from(field.boxed) + optionality.wrapping().depth();
     let mut fill = Fill::Empty(quote!(None));
-    let build = match (field.required, field.nullable, default) {
-        (_, _, Some(((value, shown), default))) => {
+    let build = match optionality {
+        Optionality::Defaulted {
+            value,
+            shown,
+            default,
+        } => {
             doc.push_str(&format!("\n\nDefaults to {} when absent.", code(&shown)));
             let function = ident(&default.function);
             let field_ty = refs.ty(&field.ty);
@@ -350,21 +343,21 @@ fn struct_field(
             fill = Fill::Value(quote!(Self::#function()));
             quote!(#slot.unwrap_or_else(Self::#function))
         }
-        (true, false, None) => {
+        Optionality::Required => {
             fill = Fill::Argument(ty.clone());
             quote!(de::required(#slot, #wire)?)
         }
-        (true, true, None) => {
+        Optionality::RequiredNullable => {
             ty = quote!(Option<#ty>);
             fill = Fill::Argument(ty.clone());
             quote!(de::required(#slot, #wire)?)
         }
-        (false, false, None) => {
+        Optionality::Optional => {
             write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<#ty>);
             quote!(#slot.flatten())
         }
-        (false, true, None) => {
+        Optionality::OptionalNullable => {
             write = quote!(object.optional(#wire, &self.#name)?;);
             ty = quote!(Option<Option<#ty>>);
             quote!(#slot)
@@ -372,12 +365,6 @@ fn struct_field(
     };
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let wrappers = u32::from(field.boxed)
-        + match (field.required, field.nullable, field.default.is_some()) {
-            (_, _, true) | (true, false, _) => 0,
-            (true, true, _) | (false, false, _) => 1,
-            (false, true, _) => 2,
-        };
     let complex = complexity_allow(&field.ty, wrappers);
     Emitted {
         declared: quote! { #doc #deprecated #complex pub #name: #ty, },
@@ -387,7 +374,60 @@ fn struct_field(
     }
 }
 
-/// How a field's Rust type wraps its member's type (see [`struct_field`]).
+/// Whether a field's member may be absent and whether it may be `null`, as its Rust type
+/// says what the wire allows: the one place the rule is decided.
+///
+/// | required | nullable | Rust                  | absent  | `null`        |
+/// |----------|----------|-----------------------|---------|---------------|
+/// | yes      | no       | `T`                   | error   | error         |
+/// | yes      | yes      | `Option<T>`           | error   | `None`        |
+/// | no       | no       | `Option<T>`           | `None`  | `None`        |
+/// | no       | yes      | `Option<Option<T>>`   | `None`  | `Some(None)`  |
+///
+/// and an optional field with a literal `default` is a plain `T`, filled in when absent.
+enum Optionality<'f> {
+    /// Optional, with a `default` of the field's type: its Rust expression, how the docs
+    /// show it, and the default itself.
+    Defaulted {
+        value: TokenStream,
+        shown: String,
+        default: &'f FieldDefault,
+    },
+    Required,
+    RequiredNullable,
+    Optional,
+    OptionalNullable,
+}
+
+impl<'f> Optionality<'f> {
+    fn of(field: &'f Field, refs: &TypeRefs) -> Optionality<'f> {
+        let default = field.default.as_ref().and_then(|default| {
+            let (value, shown) = default_value(&default.value, &field.ty, refs)?;
+            Some(Optionality::Defaulted {
+                value,
+                shown,
+                default,
+            })
+        });
+        match (field.required, field.nullable, default) {
+            (_, _, Some(defaulted)) => defaulted,
+            (true, false, None) => Optionality::Required,
+            (true, true, None) => Optionality::RequiredNullable,
+            (false, false, None) => Optionality::Optional,
+            (false, true, None) => Optionality::OptionalNullable,
+        }
+    }
+
+    fn wrapping(&self) -> Wrapping {
+        match self {
+            Optionality::Defaulted { .. } | Optionality::Required => Wrapping::Plain,
+            Optionality::RequiredNullable | Optionality::Optional => Wrapping::Option,
+            Optionality::OptionalNullable => Wrapping::OptionOption,
+        }
+    }
+}
+
+/// How a field's Rust type wraps its member's type (see [`Optionality`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Wrapping {
     /// `T`: required and not nullable, or filled in from a `default`.
@@ -398,17 +438,20 @@ pub enum Wrapping {
     OptionOption,
 }
 
+impl Wrapping {
+    /// How many `Option`s it adds.
+    fn depth(self) -> u32 {
+        match self {
+            Wrapping::Plain => 0,
+            Wrapping::Option => 1,
+            Wrapping::OptionOption => 2,
+        }
+    }
+}
+
 /// How `field`'s Rust type wraps its member's type.
 pub fn wrapping(field: &Field, refs: &TypeRefs) -> Wrapping {
-    let default = field
-        .default
-        .as_ref()
-        .and_then(|default| default_value(&default.value, &field.ty, refs));
-    match (field.required, field.nullable, default) {
-        (_, _, Some(_)) | (true, false, None) => Wrapping::Plain,
-        (true, true, None) | (false, false, None) => Wrapping::Option,
-        (false, true, None) => Wrapping::OptionOption,
-    }
+    Optionality::of(field, refs).wrapping()
 }
 
 /// The Rust expression of a `default` and how the
