@@ -44,10 +44,17 @@ pub enum Defect {
     /// A multipart part whose text holds a `%XX`: Prism percent-decodes part values
     /// before validating them.
     MultipartPercent,
-    /// An integer (or boolean) literal for a path, query or header parameter whose
-    /// `oneOf` also has a string branch that takes the same text: Prism coerces inside
-    /// one branch and carries the result into the next.
+    /// `0`/`1` for a path, query or header parameter whose `oneOf` has an integer (or
+    /// number) branch before a boolean one, or `true`/`false` where a boolean branch comes
+    /// before an integer (or number) one: Prism's validator coerces the text in place in
+    /// the first branch and coerces the result again in the later one (`1` becomes
+    /// `true`), so two branches match text only one of them reads.
     OneOfCoercion,
+    /// A list of two or more items joined into one text (a `form` list not exploded, a
+    /// `simple` one …) for a parameter whose schema is not `type: array` at its top (a
+    /// `oneOf` with a list among its branches): Prism splits a parameter's text into items
+    /// only when the top says `type: array`, and validates `15,16` whole.
+    UnionList,
     /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
     /// text) whose schema is not a string: Prism validates the raw text against the
     /// schema ("Request body must be object").
@@ -93,7 +100,10 @@ impl Defect {
             Defect::MultipartStructured => "Prism reads object and array multipart parts as text",
             Defect::MultipartPercent => "Prism percent-decodes multipart part values",
             Defect::OneOfCoercion => {
-                "Prism coerces parameter text inside one oneOf branch and carries it into the next"
+                "Prism coerces parameter text inside one oneOf branch and again in the next (1 becomes true)"
+            }
+            Defect::UnionList => {
+                "Prism splits a parameter's list only when its schema's top says type: array"
             }
             Defect::RawBody => {
                 "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
@@ -544,6 +554,8 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
         .skip(1)
         .map(String::as_str)
         .collect();
+    // The violation is about a parameter's whole value, not an item or member of it.
+    let whole_param = location.len() == 2;
     let (kind, name) = match location.as_slice() {
         [kind, name, ..] => (*kind, *name),
         ["query"] if violation.code == "required" => ("query", ""),
@@ -593,6 +605,9 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
             {
                 return Some(Defect::DeepObjectCapitals);
             }
+            if whole_param && union_list(run, param, sent) {
+                return Some(Defect::UnionList);
+            }
             if violation.code == "oneOf" && coerced(run, param, sent) {
                 return Some(Defect::OneOfCoercion);
             }
@@ -641,23 +656,19 @@ fn quoted(message: &str) -> Option<&str> {
     Some(&message[start..end])
 }
 
-/// Whether the text sent for `param` is an integer or boolean literal, and its `oneOf`
-/// has both a branch of that type and a string branch.
+/// Whether the text sent for `param` is one Prism's validator (ajv, `coerceTypes: true`)
+/// coerces across two branches of its `oneOf`: ajv coerces the value in place inside a
+/// branch and the next branch sees the result, which it may coerce again. `1` read by an
+/// integer branch becomes `true` for a later boolean branch; `true` read by a boolean
+/// branch becomes `1` for a later integer one. Text two branches really read (`42` for an
+/// integer branch and a plain string one) is the description's ambiguity, not this.
 fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
-    let literal = match sent {
-        Value::Number(n) => n.is_i64() || n.is_u64(),
-        Value::Bool(_) => true,
-        Value::String(text) => {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                || text == "true"
-                || text == "false"
-        }
-        _ => false,
+    let text = match sent {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(text) => text.clone(),
+        _ => return false,
     };
-    if !literal {
-        return false;
-    }
     let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
     let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
         return false;
@@ -674,8 +685,37 @@ fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
             types(run.doc.resolve(branch, &at).1)
         })
         .collect();
-    let has = |ty: &str| branch_types.iter().any(|t| t.iter().any(|t| t == ty));
-    (has("integer") || has("number") || has("boolean")) && has("string")
+    let first = |kinds: &[&str]| {
+        branch_types
+            .iter()
+            .position(|t| t.iter().any(|t| kinds.contains(&t.as_str())))
+    };
+    match (
+        text.as_str(),
+        first(&["integer", "number"]),
+        first(&["boolean"]),
+    ) {
+        ("0" | "1", Some(numeric), Some(boolean)) => numeric < boolean,
+        ("true" | "false", Some(numeric), Some(boolean)) => boolean < numeric,
+        _ => false,
+    }
+}
+
+/// Whether a list of two or more items was sent for `param` joined into one text, and
+/// its schema's top is not `type: array`: Prism's readers split the text only when it is
+/// (`prism-http/dist/validator/deserializers/style/form.js:8-10`, `simple.js:5-7`), and
+/// hand the joined text to the validator otherwise.
+fn union_list(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
+    let exploded = matches!(param.style, Style::Form | Style::Matrix) && param.explode;
+    if exploded || sent.as_array().is_none_or(|items| items.len() < 2) {
+        return false;
+    }
+    let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let schema = run.doc.resolve(schema, &pointer).1;
+    schema.get("type").and_then(Value::as_str) != Some("array")
 }
 
 /// A `type` violation of the whole body, sent in a media type Prism reads as text (not
