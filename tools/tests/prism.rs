@@ -71,6 +71,7 @@ prism! {
     spec_message_stream => "specs/message-stream.yaml",
     spec_stripe_customers => "specs/stripe-customers.yaml",
     fixture_parameter_unions => "codegen/tests/fixtures/parameter_unions.yaml",
+    fixture_base64_bodies => "codegen/tests/fixtures/base64_bodies.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving
