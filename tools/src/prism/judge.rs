@@ -55,6 +55,10 @@ pub enum Defect {
     /// `oneOf` with a list among its branches): Prism splits a parameter's text into items
     /// only when the top says `type: array`, and validates `15,16` whole.
     UnionList,
+    /// A header parameter named `Accept`, `Content-Type` or `Authorization` in an OpenAPI
+    /// 3.x description, which the specification says to ignore and the generator leaves
+    /// out: Prism validates it all the same (required, or against its schema).
+    IgnoredHeader,
     /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
     /// text) whose schema is not a string: Prism validates the raw text against the
     /// schema ("Request body must be object").
@@ -104,6 +108,9 @@ impl Defect {
             }
             Defect::UnionList => {
                 "Prism splits a parameter's list only when its schema's top says type: array"
+            }
+            Defect::IgnoredHeader => {
+                "Prism validates the Accept, Content-Type and Authorization header parameters OpenAPI 3 says to ignore"
             }
             Defect::RawBody => {
                 "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
@@ -558,6 +565,9 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
     let whole_param = location.len() == 2;
     let (kind, name) = match location.as_slice() {
         [kind, name, ..] => (*kind, *name),
+        ["header"] if violation.code == "required" => {
+            return ignored_header(run, op, quoted(&violation.message)?);
+        }
         ["query"] if violation.code == "required" => ("query", ""),
         ["body", ..] => ("body", ""),
         _ => return None,
@@ -578,6 +588,11 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
             };
             if kind == "query" && name.is_empty() {
                 return tab_delimited(op, violation);
+            }
+            if location == Location::Header {
+                if let Some(defect) = ignored_header(run, op, name) {
+                    return Some(defect);
+                }
             }
             let param = op
                 .params
@@ -654,6 +669,21 @@ fn quoted(message: &str) -> Option<&str> {
     let start = message.find('\'')? + 1;
     let end = start + message[start..].find('\'')?;
     Some(&message[start..end])
+}
+
+/// A header `name` (as Prism reports it, lowercased) that OpenAPI 3.x says to ignore as a
+/// parameter, which the generator left out of `op`: Prism's readers keep every declared
+/// header parameter (`http-spec/oas3/transformers/request.js` filters none).
+fn ignored_header(run: &Run, op: &Operation, name: &str) -> Option<Defect> {
+    let ignored = matches!(
+        name.to_ascii_lowercase().as_str(),
+        "accept" | "content-type" | "authorization"
+    );
+    let left_out = !op
+        .params
+        .iter()
+        .any(|p| p.location == Location::Header && p.wire.eq_ignore_ascii_case(name));
+    (ignored && left_out && run.doc.version().starts_with('3')).then_some(Defect::IgnoredHeader)
 }
 
 /// Whether the text sent for `param` is one Prism's validator (ajv, `coerceTypes: true`)
