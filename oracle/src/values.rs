@@ -447,9 +447,18 @@ impl<'d> Maker<'d> {
                     return readers == [own];
                 }
             }
+            // A reader in JavaScript (Prism, most servers' validators) and JSON Schema
+            // since draft 6 take `871.0` for the integer 871: an integer alternative reads
+            // it as well as a number one.
+            let integral = integral_read(value);
             let matching = choices
                 .iter()
-                .filter(|(_, member_pointer, _)| checks.matches(member_pointer, value))
+                .filter(|(_, member_pointer, _)| {
+                    checks.matches(member_pointer, value)
+                        || integral
+                            .as_ref()
+                            .is_some_and(|read| checks.matches(member_pointer, read))
+                })
                 .count();
             return matching == 1;
         }
@@ -1013,6 +1022,44 @@ fn fit_length(mut text: String, min: u64, max: u64) -> String {
         text = text.chars().take(max as usize).collect();
     }
     text
+}
+
+/// `value` with every number that has no fraction (`871.0`) as the integer it equals, when
+/// it holds any: what a JavaScript reader makes of it.
+#[cfg(feature = "validate")]
+fn integral_read(value: &Value) -> Option<Value> {
+    match value {
+        Value::Number(number) if !(number.is_i64() || number.is_u64()) => {
+            let float = number.as_f64()?;
+            let whole = float.fract() == 0.0 && float.abs() < 9.0e15;
+            whole.then(|| Value::from(float as i64))
+        }
+        Value::Array(items) => {
+            let read: Vec<Option<Value>> = items.iter().map(integral_read).collect();
+            read.iter().any(Option::is_some).then(|| {
+                let items = items.iter().zip(read);
+                Value::Array(
+                    items
+                        .map(|(item, read)| read.unwrap_or_else(|| item.clone()))
+                        .collect(),
+                )
+            })
+        }
+        Value::Object(members) => {
+            let read: Vec<Option<Value>> = members.values().map(integral_read).collect();
+            read.iter().any(Option::is_some).then(|| {
+                let members = members.iter().zip(read);
+                Value::Object(
+                    members
+                        .map(|((key, member), read)| {
+                            (key.clone(), read.unwrap_or_else(|| member.clone()))
+                        })
+                        .collect(),
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ prism! {
     fixture_ignored_parameter => "codegen/tests/fixtures/warnings/ignored_parameter.yaml",
     fixture_parameter_unions => "codegen/tests/fixtures/parameter_unions.yaml",
     fixture_base64_bodies => "codegen/tests/fixtures/base64_bodies.yaml",
+    fixture_container_unions => "codegen/tests/fixtures/container_unions.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving
