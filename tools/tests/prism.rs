@@ -70,6 +70,7 @@ prism! {
     spec_github_issues => "specs/github-issues.yaml",
     spec_message_stream => "specs/message-stream.yaml",
     spec_stripe_customers => "specs/stripe-customers.yaml",
+    fixture_array_headers => "codegen/tests/fixtures/array_headers.yaml",
     fixture_ignored_parameter => "codegen/tests/fixtures/warnings/ignored_parameter.yaml",
     fixture_parameter_unions => "codegen/tests/fixtures/parameter_unions.yaml",
     fixture_base64_bodies => "codegen/tests/fixtures/base64_bodies.yaml",

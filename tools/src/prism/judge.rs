@@ -79,6 +79,10 @@ pub enum Defect {
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
     /// log says so).
     HeaderCharacter,
+    /// Prism died reading a request that lacks a header parameter of `type: array` (an
+    /// optional one left out): its `simple` reader splits the absent value (`TypeError:
+    /// Cannot read properties of undefined (reading 'split')`, its log says).
+    AbsentArrayHeader,
     /// A value no choice can make valid under the description (not Prism's fault: the
     /// description's); only the violations at its own place are excused.
     Impossible,
@@ -128,6 +132,9 @@ impl Defect {
             }
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
+            }
+            Defect::AbsentArrayHeader => {
+                "Prism dies reading a request without a header parameter of type: array"
             }
             Defect::Impossible => "no value of the description's schema is valid here",
         }
@@ -669,6 +676,37 @@ fn quoted(message: &str) -> Option<&str> {
     let start = message.find('\'')? + 1;
     let end = start + message[start..].find('\'')?;
     Some(&message[start..end])
+}
+
+/// Whether Prism died (`why`, its standard error) splitting the absent value of a header
+/// parameter of `type: array` (`prism-http/dist/validator/deserializers/style/simple.js:20`),
+/// and `request` (as built) lacks such a header parameter of `op`.
+pub fn absent_array_header(doc: &Document, op: &Operation, request: &Value, why: &str) -> bool {
+    let split = why.contains("reading 'split'") && why.contains("deserializeArray");
+    let sent: Vec<String> = request["headers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| pair[0].as_str().map(str::to_ascii_lowercase))
+        .collect();
+    let maker = oracle::Maker::new(doc, oracle::Options::plain());
+    let array = |param: &codegen::model::Param| {
+        maker
+            .param_schema(&param.pointer)
+            .is_some_and(|(pointer, schema)| {
+                doc.resolve(schema, &pointer)
+                    .1
+                    .get("type")
+                    .and_then(Value::as_str)
+                    == Some("array")
+            })
+    };
+    split
+        && op.params.iter().any(|param| {
+            param.location == Location::Header
+                && !sent.contains(&param.wire.to_ascii_lowercase())
+                && array(param)
+        })
 }
 
 /// A header `name` (as Prism reports it, lowercased) that OpenAPI 3.x says to ignore as a
