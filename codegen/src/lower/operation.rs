@@ -225,11 +225,18 @@ impl Operations<'_, '_> {
             };
             if location == Location::Header {
                 if let Some(why) = written_by_request(wire, self.doc.version) {
-                    diagnostics.push(self.doc.warning(
+                    let mut warning = self.doc.warning(
                         Kind::IgnoredParameter,
                         param_pointer,
                         format!("the header parameter `{wire}` is never sent: {why}"),
-                    ));
+                    );
+                    if wire.eq_ignore_ascii_case("authorization") {
+                        // Many descriptions declare the credentials this way and no scheme.
+                        warning = warning.with_hint(
+                            "declare a security scheme that sends it (an overlay can add one), or add the header to a call (`.header(\"Authorization\", …)`)",
+                        );
+                    }
+                    diagnostics.push(warning);
                     continue;
                 }
             }
