@@ -17,6 +17,7 @@ pub struct Example {
     pub pointer: String,
     /// The schema it is compared under (the harness reads it from the description).
     pub schema: String,
+    /// The example's value, as the description holds it.
     pub value: Value,
     /// The generated type it must fit, or why there is none.
     pub ty: Result<Ty, String>,
@@ -35,6 +36,8 @@ pub struct Finder<'a> {
 }
 
 impl<'a> Finder<'a> {
+    /// Every example of `doc` the walk reaches, by pointer, each with the type of `api`
+    /// it must fit.
     pub fn find(doc: &'a Document, api: &'a Api) -> BTreeMap<String, Example> {
         let mut finder = Finder {
             doc,

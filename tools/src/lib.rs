@@ -5,6 +5,8 @@
 //! ([`examples`], which `codegen`'s examples test shares). Values and the reading of
 //! descriptions come from the `oracle` crate, never from the generator's model.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod corpus;
 pub mod examples;

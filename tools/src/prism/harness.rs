@@ -31,6 +31,8 @@ pub fn manifest(name: &str, api: &str) -> String {
          http = \"1\"\n\
          serde = \"1\"\n\
          serde_json = \"1\"\n\
+         # A body or an example may be a scalar type of the generated crate's\n\
+         # dependencies (`Vec<uuid::Uuid>`), which the harness names as it.\n\
          uuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
          [profile.dev]\ndebug = false\n\n\
          [workspace]\n"

@@ -55,13 +55,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Operations, and requests sent.
+    /// Operations of the description.
     pub operations: usize,
+    /// Requests sent, each asked status and each retry with the dynamic mock counted.
     pub sent: usize,
     /// Violations of our requests that no defect explains.
     pub violations: Vec<Finding>,
-    /// Statuses asked, and those decoded to the documented variant.
+    /// Statuses asked (with `Prefer: code=…`).
     pub statuses: usize,
+    /// Statuses asked whose answer decoded to the documented variant.
     pub decoded: usize,
     /// Everything else that went wrong: a value the generated types refused, a request
     /// refused without cause, a round trip that lost something, an answer that cannot be
@@ -88,7 +90,9 @@ pub struct Report {
 /// (`type at query`, `an answer does not decode`), and what happened.
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// What went wrong, in words the sweep groups by.
     pub kind: String,
+    /// The operation, the case and what happened, one line.
     pub text: String,
     /// The class of issue 23 it belongs to, if any ([`classes`]).
     pub class: Option<classes::Class>,
@@ -99,6 +103,7 @@ pub struct Finding {
 /// schema in hand (`oracle::compare`).
 #[derive(Debug, Default)]
 pub struct Examples {
+    /// Examples found, tested or not.
     pub found: usize,
     /// Those that came back saying the same.
     pub decoded: usize,
@@ -111,11 +116,12 @@ pub struct Examples {
     /// reach: the pointer and why.
     pub untested: Vec<(String, String)>,
     /// Issue 28's family: the unions (`oneOf`/`anyOf`) with a nullable branch and a
-    /// branch that is a list, an object or another union, how many there are, and values
-    /// made of their schemas (valid under them) that went through their types the same
-    /// way, and those of them that failed (each also a failure of the run).
+    /// branch that is a list, an object or another union.
     pub family: usize,
+    /// Values made of the family's schemas (valid under them) that went through their
+    /// types as examples do.
     pub family_values: usize,
+    /// Those of the made values that did not come back (each also a failure of the run).
     pub family_failing: usize,
     /// Unions of the family no value valid under could be made of (a `oneOf` whose
     /// branches all take the same values: the description's): pointer and why.
@@ -285,8 +291,11 @@ fn fnv(text: &str) -> u64 {
 /// logs, the answers), the cargo target directory the harness builds in, and the
 /// harness's package name.
 pub struct Place {
+    /// The run's directory.
     pub work: PathBuf,
+    /// The cargo target directory the harness builds in.
     pub target: PathBuf,
+    /// The harness's package name.
     pub harness: String,
 }
 
@@ -489,16 +498,26 @@ pub fn run_in(root: &Path, spec: &Path, place: &Place) -> Result<Report, Halt> {
                     }),
                     Err(Sent::Killed(error)) => {
                         // Prism dies writing a character above U+00FF into its own
-                        // `sl-violations` header (its standard error says so): not our request.
+                        // `sl-violations` header, or splitting an absent array header
+                        // (its standard error says so): not our request.
                         let why = prism.errors();
-                        if why.contains("Invalid character in header content [\"sl-violations\"]") {
+                        let defect = if why
+                            .contains("Invalid character in header content [\"sl-violations\"]")
+                        {
+                            Some(Defect::HeaderCharacter)
+                        } else if defects::absent_array_header(&doc, op, request, &why) {
+                            Some(Defect::AbsentArrayHeader)
+                        } else {
+                            None
+                        };
+                        if let Some(defect) = defect {
                             report.excused.push(Excused {
                                 operation: op.id.clone(),
                                 pass: case.pass.as_str(),
                                 place: prefer
                                     .map_or("request".to_owned(), |c| format!("status {c}")),
                                 status: prefer,
-                                defect: Defect::HeaderCharacter,
+                                defect,
                             });
                         } else {
                             let last = why
@@ -686,12 +705,15 @@ fn misrouted(
 /// One answer of Prism's.
 #[derive(Debug, Clone, Default)]
 pub struct Answer {
-    /// The case it answers, and the status asked for, if any.
+    /// The case it answers (an index into the run's cases).
     pub case: usize,
+    /// The status asked for with `Prefer: code=…`, if any.
     pub prefer: Option<u16>,
+    /// The status Prism answered with.
     pub status: u16,
     /// Headers as received: name and raw bytes.
     pub headers: Vec<(String, Vec<u8>)>,
+    /// The body as received.
     pub body: Vec<u8>,
     /// What the generated `decode` made of it.
     pub decoded: String,
@@ -762,10 +784,10 @@ fn send(
     let response = match agent.run(request) {
         Ok(response) => response,
         Err(error) => {
-            return Err(if prism.is_running() {
-                Sent::Failed(error.to_string())
-            } else {
+            return Err(if prism.died() {
                 Sent::Killed(error.to_string())
+            } else {
+                Sent::Failed(error.to_string())
             });
         }
     };

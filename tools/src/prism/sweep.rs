@@ -63,6 +63,8 @@ fn home() -> PathBuf {
     crate::work_dir("prism-sweep")
 }
 
+/// Runs the sweep as `options` say (or only prints the report of what is kept), and
+/// prints the report.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let dir = match &options.dir {
         Some(dir) => dir.clone(),
