@@ -16,6 +16,7 @@ use super::models::models_file;
 use super::operations::operations_file;
 use super::plan::{Body, Planned};
 use super::scalars::scalars_file;
+use super::server::{mock_file, rules_file, server_file};
 use super::servers::{auth, servers};
 use super::tokens::ident;
 use crate::config::{Config, Reach, Runtime, Source, MARKER};
@@ -43,6 +44,54 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("ser.rs", include_str!("../../../runtime/src/ser.rs")),
+    (
+        "server/auth.rs",
+        include_str!("../../../runtime/src/server/auth.rs"),
+    ),
+    (
+        "server/body.rs",
+        include_str!("../../../runtime/src/server/body.rs"),
+    ),
+    (
+        "server/check.rs",
+        include_str!("../../../runtime/src/server/check.rs"),
+    ),
+    (
+        "server/incoming.rs",
+        include_str!("../../../runtime/src/server/incoming.rs"),
+    ),
+    (
+        "server/make.rs",
+        include_str!("../../../runtime/src/server/make.rs"),
+    ),
+    (
+        "server/mock.rs",
+        include_str!("../../../runtime/src/server/mock.rs"),
+    ),
+    (
+        "server/mod.rs",
+        include_str!("../../../runtime/src/server/mod.rs"),
+    ),
+    (
+        "server/params.rs",
+        include_str!("../../../runtime/src/server/params.rs"),
+    ),
+    (
+        "server/problem.rs",
+        include_str!("../../../runtime/src/server/problem.rs"),
+    ),
+    (
+        "server/reply.rs",
+        include_str!("../../../runtime/src/server/reply.rs"),
+    ),
+    (
+        "server/route.rs",
+        include_str!("../../../runtime/src/server/route.rs"),
+    ),
+    (
+        "server/rules.rs",
+        include_str!("../../../runtime/src/server/rules.rs"),
+    ),
     ("style.rs", include_str!("../../../runtime/src/style.rs")),
     ("upload.rs", include_str!("../../../runtime/src/upload.rs")),
 ];
@@ -124,15 +173,42 @@ fn api_files<'a>(
         body,
         source: described.path.clone(),
     };
-    vec![
+    let mut files = vec![
         file(
             "models.rs",
             models_file(api, gates.clone(), &described.derived),
         ),
-        file("operations.rs", operations_file(api, gates)),
+        file("operations.rs", operations_file(api, gates.clone())),
         file("servers.rs", Body::Tokens(servers(api))),
         file("auth.rs", Body::Tokens(auth(api))),
-    ]
+    ];
+    // The server side, in modules of its own that only its features compile: the client
+    // side's files are the same with or without it.
+    if !api.operations.is_empty() {
+        files.push(file("server.rs", server_file(api, gates.clone())));
+        files.push(file("rules.rs", Body::Tokens(rules_file(api))));
+        files.push(file("mock.rs", mock_file(api, gates)));
+    }
+    files
+}
+
+/// The declarations of the server side's modules, each compiled only with its feature;
+/// nothing for a description without operations.
+fn server_modules(api: &Api) -> proc_macro2::TokenStream {
+    if api.operations.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    quote! {
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        mod rules;
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
+    }
 }
 
 fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
@@ -165,6 +241,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
         let dir = Path::new("src").join(&module);
         files.extend(api_files(one, command, &dir, None));
         let doc = module_doc(&one.api, &one.shown);
+        let server = server_modules(&one.api);
         // `cargo fmt` of the workspace would print generated code otherwise than
         // `prettyplease`, and `--check` would then find it stale.
         let tokens = quote! {
@@ -175,6 +252,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
             pub mod models;
             #[rustfmt::skip]
             pub mod operations;
+            #server
             #[rustfmt::skip]
             pub mod servers;
         };
@@ -257,6 +335,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
             pub mod scalars;
         }
     });
+    let server = server_modules(api);
     let runtime_item = match runtime {
         Runtime::Vendored => quote!(
             pub mod runtime;
@@ -278,6 +357,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
         #[rustfmt::skip]
         pub mod operations;
         #scalars_item
+        #server
         #[rustfmt::skip]
         pub mod servers;
     };
@@ -420,17 +500,20 @@ mod tests {
     /// A runtime file left out of the copy would break every standalone crate.
     #[test]
     fn the_copy_holds_every_runtime_file() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| {
-                entry
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .replace("lib.rs", "mod.rs")
-            })
-            .collect();
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src"));
+        let mut files: Vec<String> = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(at) = pending.pop() {
+            for entry in std::fs::read_dir(&at).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy();
+                files.push(relative.replace('\\', "/").replace("lib.rs", "mod.rs"));
+            }
+        }
         files.sort();
         let copied: Vec<&str> = super::RUNTIME.iter().map(|(file, _)| *file).collect();
         assert_eq!(files, copied);

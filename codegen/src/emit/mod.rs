@@ -16,6 +16,7 @@ mod plan;
 mod request;
 mod responses;
 mod scalars;
+mod server;
 mod servers;
 mod tokens;
 
