@@ -937,6 +937,8 @@ pub struct Rule {
     pub discriminator: Option<(String, Vec<(String, usize)>)>,
     pub read_only: bool,
     pub write_only: bool,
+    /// `nullable: true`: `null` is valid whatever else the schema says.
+    pub nullable: bool,
 }
 
 /// A value of an `enum` or `const`.

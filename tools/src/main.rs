@@ -25,6 +25,19 @@ enum Task {
         #[arg(long)]
         spec: PathBuf,
     },
+    /// Run Schemathesis, with every check it has, against the generated mock of a
+    /// description.
+    Schemathesis {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Keep only the operations with any of these tags.
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+        /// Test cases per operation and phase.
+        #[arg(long, default_value_t = 10)]
+        examples: usize,
+    },
     /// Generate every description of the broad corpus (fetched by
     /// `../shared/corpus/get.sh`), compile a fixed sample of the crates and run a fixed
     /// sample through Prism.
@@ -61,6 +74,21 @@ fn main() -> ExitCode {
     let root = tools::root();
     let result = match Cli::parse().task {
         Task::Prism { spec } => tools::prism::main(root, &spec),
+        Task::Schemathesis {
+            spec,
+            tags,
+            examples,
+        } => tools::schemathesis::main(
+            root,
+            &spec,
+            &tools::schemathesis::Options {
+                filter: codegen::Filter {
+                    tags,
+                    operations: Vec::new(),
+                },
+                examples,
+            },
+        ),
         Task::Corpus(options) => tools::corpus::run(root, &options),
         Task::Bench(options) => tools::bench::run(root, &options),
         Task::Synth { operations, out } => tools::synth::write(operations, out.as_deref()),

@@ -251,6 +251,7 @@ impl Builder<'_> {
         rule.types = types_of(schema.get("type"));
         let nullable = schema.get("nullable") == Some(&Value::Bool(true))
             || schema.get("x-nullable") == Some(&Value::Bool(true));
+        rule.nullable = nullable;
         if nullable && rule.types != ANY {
             rule.types |= NULL;
         }
@@ -432,6 +433,7 @@ const KNOWN_FORMATS: &[&str] = &[
     "int64",
     "byte",
     "binary",
+    "uri",
 ];
 
 fn types_of(node: Option<&Value>) -> u8 {

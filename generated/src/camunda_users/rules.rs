@@ -53,10 +53,12 @@ static TABLE: [Rule; 58] = [
     Rule { all_of: &[3], ..Rule::ANY },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
@@ -83,6 +85,7 @@ static TABLE: [Rule; 58] = [
     },
     Rule {
         types: Types(16),
+        format: Format::Uri,
         ..Rule::ANY
     },
     Rule {
@@ -123,10 +126,12 @@ static TABLE: [Rule; 58] = [
     Rule { all_of: &[3], ..Rule::ANY },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
@@ -140,10 +145,12 @@ static TABLE: [Rule; 58] = [
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
@@ -155,10 +162,12 @@ static TABLE: [Rule; 58] = [
     Rule { all_of: &[3], ..Rule::ANY },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
@@ -291,10 +300,12 @@ static TABLE: [Rule; 58] = [
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
 ];

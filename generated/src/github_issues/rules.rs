@@ -138,6 +138,7 @@ static TABLE: [Rule; 40] = [
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {

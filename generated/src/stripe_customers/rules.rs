@@ -76,10 +76,12 @@ static TABLE: [Rule; 33] = [
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {
         types: Types(17),
+        nullable: true,
         ..Rule::ANY
     },
     Rule {

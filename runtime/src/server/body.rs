@@ -94,7 +94,22 @@ pub fn form_value(rules: &Rules, rule: u32, text: &str, fields: &[FormField]) ->
             read_scalar(rules, property, form_decode(value)),
         );
     }
+    empty_lists(rules, rule, &mut object);
     Value::Object(object)
+}
+
+/// A form writes an empty list as nothing at all: a required list member that is
+/// absent is read as empty.
+fn empty_lists(rules: &Rules, rule: u32, object: &mut Map<String, Value>) {
+    for name in rules.get(rule).required {
+        let is_list = rules.property(rule, name).is_some_and(|p| {
+            let types = rules.types(p);
+            types.meets(Types::ARRAY) && !types.meets(Types::STRING.or(Types::NUMBER))
+        });
+        if is_list && !object.contains_key(*name) {
+            object.insert((*name).to_owned(), Value::Array(Vec::new()));
+        }
+    }
 }
 
 fn read_scalar(rules: &Rules, rule: Option<u32>, text: String) -> Value {
@@ -169,17 +184,24 @@ pub fn multipart_value(rules: &Rules, rule: u32, parts: Vec<ReadPart>, encoding:
             }
         };
         if is_list {
+            // A list is a part per item, as the request builder writes it; a JSON part
+            // may also hold the whole list.
+            let items = match value {
+                Value::Array(whole) if json => whole,
+                one => vec![one],
+            };
             match object
                 .entry(part.name)
                 .or_insert_with(|| Value::Array(Vec::new()))
             {
-                Value::Array(items) => items.push(value),
-                other => *other = Value::Array(vec![value]),
+                Value::Array(known) => known.extend(items),
+                other => *other = Value::Array(items),
             }
         } else {
             object.insert(part.name, value);
         }
     }
+    empty_lists(rules, rule, &mut object);
     Value::Object(object)
 }
 

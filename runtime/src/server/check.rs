@@ -81,6 +81,9 @@ impl Checker<'_> {
         }
         let rules = self.rules;
         let rule = rules.get(index);
+        if rule.nullable && value.is_null() {
+            return;
+        }
         if !self.typed(rule, value) {
             // Nothing else of the rule is about a value of another type.
             return;
@@ -563,6 +566,7 @@ fn format_broken(format: Format, text: &str) -> Option<&'static str> {
         Format::Ipv4 => is_ipv4(text),
         Format::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
         Format::Byte => is_base64(text),
+        Format::Uri => is_uri(text),
         Format::None | Format::Int32 | Format::Int64 | Format::Binary => true,
     };
     (!valid).then_some(match format {
@@ -574,6 +578,7 @@ fn format_broken(format: Format, text: &str) -> Option<&'static str> {
         Format::Ipv4 => "IPv4 address",
         Format::Ipv6 => "IPv6 address",
         Format::Byte => "base64 text",
+        Format::Uri => "absolute URI",
         _ => "value",
     })
 }
@@ -686,6 +691,22 @@ fn is_ipv4(text: &str) -> bool {
                 && !(part.len() > 1 && part.starts_with('0'))
                 && part.parse::<u16>().is_ok_and(|n| n <= 255)
         })
+}
+
+/// RFC 3986 `absolute-URI`, leniently: a scheme (a letter, then letters, digits, `+`,
+/// `-`, `.`), a `:`, and only visible ASCII after it.
+fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    scheme_ok
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"<>\"{}|\\^`".contains(c))
 }
 
 fn is_base64(text: &str) -> bool {

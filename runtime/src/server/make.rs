@@ -268,6 +268,7 @@ fn string(rules: &Rules, rule: &Rule, nth: usize) -> String {
         Format::Ipv4 => Some(format!("192.0.2.{}", 1 + nth % 250)),
         Format::Ipv6 => Some(format!("2001:db8::{}", 1 + nth)),
         Format::Byte => Some(["c3RyaW5n", "YQ==", "Yg==", "Yw=="][nth % 4].to_owned()),
+        Format::Uri => Some(format!("https://example.com/{nth}")),
         _ => None,
     };
     if let Some(text) = formatted {

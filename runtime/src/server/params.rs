@@ -292,8 +292,12 @@ fn split_joined<'t>(text: &'t str, joiner: &str) -> Vec<&'t str> {
     }
 }
 
-/// Pieces decoded with `decode`; `NotText` when one is not UTF-8.
+/// Pieces decoded with `decode`; `NotText` when one is not UTF-8. One empty piece is
+/// an empty list (`ids=`), as clients write one.
 fn decoded_list(pieces: Vec<&str>, decode: fn(&str) -> Option<String>) -> Found {
+    if pieces == [""] {
+        return Found::List(Vec::new());
+    }
     match pieces.into_iter().map(decode).collect::<Option<Vec<_>>>() {
         Some(items) => Found::List(items),
         None => Found::NotText,

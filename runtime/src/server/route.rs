@@ -465,7 +465,8 @@ async fn endpoint(
     response
 }
 
-/// Whether a request has a body: a length above 0, chunked transfer, or a media type.
+/// Whether a request has a body: a length above 0, or chunks (RFC 9112, 6.3: without
+/// either, a request's body is empty, whatever its `Content-Type` says).
 fn has_body(headers: &http::HeaderMap) -> bool {
     let length = headers
         .get(http::header::CONTENT_LENGTH)
@@ -473,10 +474,7 @@ fn has_body(headers: &http::HeaderMap) -> bool {
         .and_then(|text| text.trim().parse::<u64>().ok());
     match length {
         Some(length) => length > 0,
-        None => {
-            headers.contains_key(http::header::TRANSFER_ENCODING)
-                || headers.contains_key(CONTENT_TYPE)
-        }
+        None => headers.contains_key(http::header::TRANSFER_ENCODING),
     }
 }
 
@@ -490,8 +488,17 @@ fn respond_refusal(
     accept: &Accept,
     path: &str,
 ) -> Response {
-    let document = refusal.document(path);
-    let code = refusal.status.as_u16();
+    let mut code = refusal.status.as_u16();
+    // A path whose values break their schema names no resource: a 404, where the
+    // operation documents one.
+    let in_path = !refusal.violations.is_empty()
+        && refusal
+            .violations
+            .iter()
+            .all(|violation| violation.place == super::problem::Place::Path);
+    if code == 400 && in_path && info.responses.iter().any(|r| r.status == Status::Code(404)) {
+        code = 404;
+    }
     let own = info
         .responses
         .iter()
@@ -510,6 +517,11 @@ fn respond_refusal(
         return plain(refusal, path);
     };
     let status = http::StatusCode::from_u16(code).unwrap_or(refusal.status);
+    let refusal = &Refusal {
+        status,
+        ..refusal.clone()
+    };
+    let document = refusal.document(path);
     if documented.media_types.is_empty() {
         let mut response = Response::new(axum::body::Body::empty());
         *response.status_mut() = status;

@@ -70,6 +70,8 @@ pub enum Format {
     Int64,
     /// Base64 text (`format: byte`).
     Byte,
+    /// An absolute URI (RFC 3986: a scheme, `:`, and no space or control character).
+    Uri,
     /// Bytes: a string, or (read from a multipart part that is not UTF-8) an array of
     /// byte values.
     Binary,
@@ -174,6 +176,9 @@ pub struct Rule {
     pub read_only: bool,
     /// `writeOnly`: only clients send it, so an answer may leave it out.
     pub write_only: bool,
+    /// `nullable: true` (OpenAPI 3.0; Swagger's `x-nullable`): `null` is valid whatever
+    /// else the schema says, as descriptions mean it beside an `allOf` or a `$ref`.
+    pub nullable: bool,
 }
 
 impl Rule {
@@ -204,6 +209,7 @@ impl Rule {
         discriminator: None,
         read_only: false,
         write_only: false,
+        nullable: false,
     };
 }
 
@@ -308,6 +314,24 @@ impl Rules {
             Additional::Rule(each) => Some(each),
             Additional::Any | Additional::Never => None,
         }
+    }
+
+    /// Whether rule `index` (or an `allOf`, `oneOf` or `anyOf` rule of it) lists the
+    /// member `name` among its properties.
+    pub fn lists(&self, index: u32, name: &str) -> bool {
+        self.lists_at(index, name, 0)
+    }
+
+    fn lists_at(&self, index: u32, name: &str, depth: usize) -> bool {
+        let rule = self.get(index);
+        rule.properties.iter().any(|(key, _)| *key == name)
+            || (depth < 16
+                && rule
+                    .all_of
+                    .iter()
+                    .chain(rule.one_of)
+                    .chain(rule.any_of)
+                    .any(|&each| self.lists_at(each, name, depth + 1)))
     }
 
     /// The rule of the items of an array of rule `index`, through `allOf`, `oneOf` and

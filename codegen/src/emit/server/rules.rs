@@ -123,6 +123,7 @@ fn rule(rule: &Rule, used: &mut Used) -> TokenStream {
             "int64" => "Int64",
             "byte" => "Byte",
             "binary" => "Binary",
+            "uri" => "Uri",
             _ => "None",
         });
         fields.push(quote!(format: Format::#variant));
@@ -219,6 +220,9 @@ fn rule(rule: &Rule, used: &mut Used) -> TokenStream {
     }
     if rule.write_only {
         fields.push(quote!(write_only: true));
+    }
+    if rule.nullable {
+        fields.push(quote!(nullable: true));
     }
     if fields.is_empty() {
         return quote!(Rule::ANY);
