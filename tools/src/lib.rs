@@ -1,5 +1,6 @@
 //! The project's own tools, apart from the generator: the Prism conformance run
-//! ([`prism`]), Schemathesis against the generated mock ([`schemathesis`]), the sweep over the broad corpus ([`corpus`]), the benchmarks ([`bench`]),
+//! ([`prism`]), Schemathesis against the generated mock ([`schemathesis`]), the
+//! generated client against the generated server ([`loopback`]), the sweep over the broad corpus ([`corpus`]), the benchmarks ([`bench`]),
 //! the synthetic descriptions they scale with ([`synth`]) and the crates the `request`
 //! fuzz target builds with ([`fuzz_prepare`]). Values and the reading of descriptions
 //! come from the `oracle` crate, never from the generator's model.
@@ -7,8 +8,10 @@
 pub mod bench;
 pub mod corpus;
 pub mod fuzz_prepare;
+pub mod loopback;
 pub mod prism;
 pub mod schemathesis;
+pub mod served;
 pub mod synth;
 pub mod testdata;
 

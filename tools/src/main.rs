@@ -25,6 +25,16 @@ enum Task {
         #[arg(long)]
         spec: PathBuf,
     },
+    /// Send every operation of a description, for every status it documents, from the
+    /// generated client to the generated server (its mock), and compare both ends.
+    Loopback {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Keep only these operations, by operationId.
+        #[arg(long, value_delimiter = ',')]
+        operations: Vec<String>,
+    },
     /// Run Schemathesis, with every check it has, against the generated mock of a
     /// description.
     Schemathesis {
@@ -74,6 +84,14 @@ fn main() -> ExitCode {
     let root = tools::root();
     let result = match Cli::parse().task {
         Task::Prism { spec } => tools::prism::main(root, &spec),
+        Task::Loopback { spec, operations } => tools::loopback::main(
+            root,
+            &spec,
+            &codegen::Filter {
+                tags: Vec::new(),
+                operations,
+            },
+        ),
         Task::Schemathesis {
             spec,
             tags,

@@ -19,12 +19,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use base64::Engine as _;
 use codegen::model::{Api, Location, SchemeKind};
-use codegen::{Config, Filter, Runtime};
+use codegen::Filter;
 use serde_json::Value;
 
 /// The checks left out: they follow a resource across requests (create, delete, read
@@ -160,11 +160,18 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
         .canonicalize()
         .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
     install(root)?;
-    let (binary, api) = build(root, spec, &options.filter)?;
+    let api = crate::served::generate(root, spec, &options.filter)?;
+    let binary = crate::served::build(
+        root,
+        spec,
+        "st-serve",
+        "tokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"net\"] }",
+        RUNNER,
+    )?;
     let mut server = Server::start(&binary)?;
     let events = root
         .join("target/schemathesis")
-        .join(format!("{}.ndjson", tag(spec)));
+        .join(format!("{}.ndjson", crate::served::tag(spec)));
     let _ = std::fs::remove_file(&events);
     let mut command = Command::new(root.join("tools/schemathesis/venv/bin/schemathesis"));
     command
@@ -248,66 +255,6 @@ fn credentials(api: &Api) -> Vec<(String, String)> {
         }
     }
     headers
-}
-
-/// A name for one description's files: its stem.
-fn tag(spec: &Path) -> String {
-    spec.file_stem()
-        .map(|s| s.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
-/// Generates the crate and the runner, builds it; the binary and the model.
-fn build(root: &Path, spec: &Path, filter: &Filter) -> Result<(PathBuf, Api), String> {
-    let tag = tag(spec);
-    let dir = root.join("target/schemathesis").join(&tag);
-    let config = Config::spec(spec)
-        .out(dir.join("api"))
-        .name(format!("st-api-{tag}"))
-        .filter(filter.clone())
-        .runtime(Runtime::Path(PathBuf::from("../../../../runtime")));
-    let generated = codegen::generate(&config).map_err(|problems| problems.to_string())?;
-    let api = generated
-        .models
-        .into_iter()
-        .next()
-        .ok_or("no model was generated")?;
-    let runner = dir.join("serve");
-    std::fs::create_dir_all(runner.join("src")).map_err(|e| e.to_string())?;
-    std::fs::write(runner.join("Cargo.toml"), runner_manifest(&tag)).map_err(|e| e.to_string())?;
-    std::fs::write(runner.join("src/main.rs"), RUNNER).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), runner.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let target = root.join("target/schemathesis/target");
-    let output = crate::cargo()
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(runner.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_INCREMENTAL", "0")
-        .output()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the mock of {} does not build:\n{}",
-            spec.display(),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok((target.join("debug").join(format!("st-serve-{tag}")), api))
-}
-
-fn runner_manifest(tag: &str) -> String {
-    format!(
-        "# Written by `cargo run -p tools -- schemathesis`.\n\
-         [package]\nname = \"st-serve-{tag}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n\
-         api = {{ package = \"st-api-{tag}\", path = \"../api\", features = [\"mock\"] }}\n\
-         tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"net\"] }}\n\n\
-         [profile.dev]\ndebug = false\n\n\
-         [workspace]\n"
-    )
 }
 
 /// The runner: the mock, with an authenticator that accepts only the secrets the run

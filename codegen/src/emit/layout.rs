@@ -204,7 +204,7 @@ fn server_modules(api: &Api) -> proc_macro2::TokenStream {
         pub mod server;
         #[cfg(feature = "server")]
         #[rustfmt::skip]
-        mod rules;
+        pub mod rules;
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
         pub mod mock;

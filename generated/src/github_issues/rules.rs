@@ -3,12 +3,13 @@
 
 //! The constraints of the schemas the operations' requests and answers hold, which
 //! the server checks requests against and the mock makes its answers from: one
-//! rule per schema, naming the others by index.
+//! rule per schema, naming the others by index. `runtime::server::check::check`
+//! checks a value of your own against one of them.
 
 use crate::runtime::server::{Bound, Format, Literal, Pattern, Rule, Rules, Types};
 
 /// The rules and patterns of this description.
-pub(crate) static RULES: Rules = Rules {
+pub static RULES: Rules = Rules {
     rules: &TABLE,
     patterns: &PATTERNS,
 };

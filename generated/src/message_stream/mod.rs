@@ -24,7 +24,7 @@ pub mod server;
 
 #[cfg(feature = "server")]
 #[rustfmt::skip]
-mod rules;
+pub mod rules;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

@@ -51,6 +51,27 @@ pub fn form_value(rules: &Rules, rule: u32, text: &str, fields: &[FormField]) ->
             types.meets(Types::ARRAY) && !types.meets(Types::STRING.or(Types::NUMBER))
         });
         let expansion = Expansion::query(style, super::super::style::Escape::URI);
+        if expansion.is_none() {
+            // deepObject: `name[key]=value`, each member a pair of its own.
+            let prefix = format!("{name}[");
+            let mut members = Map::new();
+            for (at, (key, value)) in pairs.iter().enumerate() {
+                let Some(member) = key.strip_prefix(&prefix).and_then(|k| k.strip_suffix(']'))
+                else {
+                    continue;
+                };
+                taken[at] = true;
+                let each = property.and_then(|p| rules.property(p, member));
+                members.insert(
+                    member.to_owned(),
+                    read_scalar(rules, each, form_decode(value)),
+                );
+            }
+            if !members.is_empty() {
+                object.insert((*name).to_owned(), Value::Object(members));
+            }
+            continue;
+        }
         let mut items = Vec::new();
         for (at, (key, value)) in pairs.iter().enumerate() {
             if key == name {

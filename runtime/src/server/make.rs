@@ -25,6 +25,13 @@ pub fn make(rules: &Rules, index: u32, direction: Direction) -> Option<Value> {
         .find(|value| satisfies(rules, index, value, direction))
 }
 
+/// The value [`make`] makes, or, for a rule no value satisfies (a `oneOf` whose
+/// alternatives all accept the same values, say), the one made the same way that comes
+/// nearest: of the rule's types, each member and item made as well as it can be.
+pub fn nearest(rules: &Rules, index: u32, direction: Direction) -> Value {
+    make(rules, index, direction).unwrap_or_else(|| Maker { rules, direction }.value(index, 0, 0))
+}
+
 struct Maker<'r> {
     rules: &'r Rules,
     direction: Direction,

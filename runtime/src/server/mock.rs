@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::check::{satisfies, Direction};
-use super::make::make;
+use super::make::{make, nearest};
 use super::rules::Rules;
 
 /// The status a request asks the mock for: `Prefer: code=404`.
@@ -38,9 +38,10 @@ pub fn status(parts: &http::request::Parts, statuses: &[u16]) -> u16 {
 }
 
 /// A value of `T` for rule `rule`: the first of `examples` (JSON texts) the rule accepts
-/// and `T` reads, else one made from the rule. A rule nothing can satisfy gives the
-/// first value `T` reads at all; a type that reads none of them is a fault of the
-/// generated crate, and the mock's answer a 500 naming it.
+/// and `T` reads, else one made from the rule. A rule nothing can satisfy gives the value
+/// nearest to it (`make::nearest`), or the first value `T` reads at all; a type that
+/// reads none of them is a fault of the generated crate, and the mock's answer a 500
+/// naming it.
 pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[&str]) -> T {
     let fits =
         |value: &Value| rule.is_none_or(|rule| satisfies(rules, rule, value, Direction::Response));
@@ -48,8 +49,16 @@ pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[
         .iter()
         .filter_map(|text| serde_json::from_str::<Value>(text).ok());
     let made = rule.and_then(|rule| make(rules, rule, Direction::Response));
+    // Why the made value does not read as `T`, for the message below.
+    let unread = made.clone().map(|made| {
+        serde_json::from_value::<T>(made)
+            .err()
+            .map(|e| e.to_string())
+    });
     let valid = parsed.clone().filter(fits).chain(made.clone());
-    let fallbacks = made.into_iter().chain(parsed).chain([
+    // A rule no value satisfies still gives the value nearest to it.
+    let near = rule.map(|rule| nearest(rules, rule, Direction::Response));
+    let fallbacks = made.into_iter().chain(near).chain(parsed).chain([
         Value::Null,
         Value::Object(serde_json::Map::new()),
         Value::Array(Vec::new()),
@@ -63,8 +72,13 @@ pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[
         }
     }
     panic!(
-        "the mock cannot make a value of `{}` for the rule {rule:?}",
-        std::any::type_name::<T>()
+        "the mock cannot make a value of `{}` for the rule {rule:?}: {}",
+        std::any::type_name::<T>(),
+        match unread {
+            Some(Some(error)) => format!("the value made of the rule does not read: {error}"),
+            Some(None) => "the value made of the rule reads".to_owned(),
+            None => "the rule makes no value".to_owned(),
+        }
     )
 }
 

@@ -18,7 +18,7 @@
 //!
 //! It ends with one line ([`Report::summary`]) and fails unless the run is clean.
 
-mod cases;
+pub(crate) mod cases;
 mod copy;
 pub(crate) mod harness;
 mod judge;
