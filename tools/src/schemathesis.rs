@@ -466,7 +466,7 @@ fn form_list(api: &Api, op: &codegen::model::Operation, media_type: &str, name: 
     let Some(content) = op.body.iter().flat_map(|b| &b.contents).find(|c| {
         c.media_types
             .iter()
-            .any(|m| m.eq_ignore_ascii_case(media_type))
+            .any(|m| media_type.starts_with(m.as_str()))
     }) else {
         return false;
     };
@@ -482,6 +482,28 @@ fn form_list(api: &Api, op: &codegen::model::Operation, media_type: &str, name: 
         s.fields
             .iter()
             .any(|field| field.wire == name && is_list(&field.ty))
+    })
+}
+
+/// The required list members of the form body of `op` in `media_type`, by wire name.
+fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -> Vec<String> {
+    use codegen::model::Payload;
+    let Some(content) = op.body.iter().flat_map(|b| &b.contents).find(|c| {
+        c.media_types
+            .iter()
+            .any(|m| media_type.starts_with(m.as_str()))
+    }) else {
+        return Vec::new();
+    };
+    let Payload::Form(ty) = &content.payload else {
+        return Vec::new();
+    };
+    api.structure(ty).map_or(Vec::new(), |s| {
+        s.fields
+            .iter()
+            .filter(|field| field.required && form_list(api, op, media_type, &field.wire))
+            .map(|field| field.wire.clone())
+            .collect()
     })
 }
 
@@ -501,6 +523,14 @@ fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             if form_list(api, op, media, name) {
                 return Some(Excuse::EmptyListInForm);
             }
+        }
+        // The same, from the other phases: the body left out a required list.
+        let body = failure.case["body"].as_object();
+        let missing_list = required_lists(api, op, media)
+            .iter()
+            .any(|name| body.is_none_or(|body| !body.contains_key(name)));
+        if missing_list {
+            return Some(Excuse::EmptyListInForm);
         }
         if scenario == "incorrect_type" && media.starts_with("multipart/form-data") {
             let location = phase["location"].as_str().unwrap_or_default();
