@@ -12,6 +12,7 @@
 
 mod compile;
 mod decode;
+mod server;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -54,6 +55,13 @@ pub struct Options {
     /// Only measure what the crates of `--big` cost to build.
     #[arg(long, conflicts_with = "no_check")]
     pub compile_only: bool,
+    /// Only measure serving: requests per second of a generated route against a
+    /// hand-written axum handler doing the same decoding (`wrk`, rounds of 10 s).
+    #[arg(long)]
+    pub server: bool,
+    /// With `--server`: how many rounds of each.
+    #[arg(long, default_value_t = 3)]
+    pub server_rounds: usize,
     /// Only measure decoding: typed `decode` of response bodies against parsing them
     /// into `serde_json::Value`, for these descriptions (`testdata/real/` names, or
     /// `testdata/big/` ones).
@@ -104,6 +112,10 @@ struct Measured {
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
+    if options.server {
+        // The servers are built in release whatever this build is.
+        return server::run(root, options.server_rounds, 10);
+    }
     if cfg!(debug_assertions) {
         return rerun_optimized(root);
     }
