@@ -43,6 +43,10 @@ pub enum Known {
     /// An optional form body with no member is written as nothing: no body, which the
     /// server reads as absent.
     EmptyForm,
+    /// A header parameter named `Accept` (Elastic's) left out: the client writes its
+    /// own `Accept` (the documented media types), which the server reads as the
+    /// parameter.
+    AcceptParameter,
 }
 
 /// What a run found.
@@ -264,6 +268,7 @@ fn sent_body(op: &Operation, case: &Case) -> Value {
 fn known(api: &Api, verdict: &Value) -> Option<Known> {
     let index = verdict["index"].as_u64()? as usize;
     let op = api.operations.get(index)?;
+    let params = &verdict["params"];
     let code = verdict["code"].as_u64().unwrap_or(0) as u16;
     let bodiless = matches!(code, 204 | 205 | 304);
     let documents_body = op
@@ -272,6 +277,13 @@ fn known(api: &Api, verdict: &Value) -> Option<Known> {
         .any(|r| r.status == Status::Code(code) && !r.contents.is_empty());
     if bodiless && documents_body {
         return Some(Known::BodyOnNoContent);
+    }
+    let accept = op
+        .params
+        .iter()
+        .find(|p| p.location == Location::Header && p.wire.eq_ignore_ascii_case("accept"));
+    if accept.is_some_and(|p| params.get(&p.wire).is_none()) {
+        return Some(Known::AcceptParameter);
     }
     let optional_form = op.body.as_ref().is_some_and(|b| {
         !b.required
@@ -283,7 +295,6 @@ fn known(api: &Api, verdict: &Value) -> Option<Known> {
     if optional_form && empty {
         return Some(Known::EmptyForm);
     }
-    let params = &verdict["params"];
     for param in &op.params {
         let separators: &[char] = match (param.location, param.style) {
             (Location::Header, _) => &[','],

@@ -1,5 +1,5 @@
 //! The generated client against the generated server, in one process: every operation of
-//! Camunda 8.8 (of `testdata/real/`) and of Stripe's customers, every documented
+//! the real descriptions of `testdata/real/` and of Stripe's customers, every documented
 //! status of each, with plain values and the edges (reserved characters, non-ASCII text,
 //! empty lists, optional parts left out). What a handler receives is what the client
 //! sent, what the client decodes is what the handler answered. What a style cannot carry
@@ -43,7 +43,10 @@ macro_rules! loopback {
 }
 
 loopback! {
+    camunda_orchestration_cluster => "testdata/real/camunda-orchestration-cluster.json",
     camunda_orchestration_cluster_8_8 => "testdata/real/camunda-orchestration-cluster-8.8.yaml",
+    elastic_cloud_enterprise => "testdata/real/elastic-cloud-enterprise.json",
+    elastic_cloud => "testdata/real/elastic-cloud.json",
 }
 
 /// Stripe in part: the operations on customers.

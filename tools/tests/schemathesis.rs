@@ -1,7 +1,7 @@
 //! The generated mock checked by a client the project did not write: Schemathesis (pinned
 //! in `tools/schemathesis/`, installed on first use) runs every check it has, negative
-//! data included, against the mock of Camunda 8.8 (of `testdata/real/`) and of
-//! `specs/inventory.yaml`. Only the three stateful checks a
+//! data included, against the mock of each real description of `testdata/real/` and of
+//! Stripe's customers, and of `specs/inventory.yaml`. Only the three stateful checks a
 //! stateless mock cannot pass are left out, by name. Nothing may fail but what a named
 //! excuse explains, and what is excused is pinned by a snapshot.
 //!
@@ -47,6 +47,24 @@ macro_rules! schemathesis {
 }
 
 schemathesis! {
+    camunda_orchestration_cluster => "testdata/real/camunda-orchestration-cluster.json",
     camunda_orchestration_cluster_8_8 => "testdata/real/camunda-orchestration-cluster-8.8.yaml",
+    elastic_cloud_enterprise => "testdata/real/elastic-cloud-enterprise.json",
+    elastic_cloud => "testdata/real/elastic-cloud.json",
     spec_inventory => "specs/inventory.yaml",
+}
+
+/// Stripe in part: the operations on customers (its largest group of one resource).
+#[test]
+fn stripe_customers() {
+    let spec = tools::testdata::big(tools::root(), "stripe.json").unwrap();
+    let options = Options {
+        filter: codegen::Filter {
+            tags: Vec::new(),
+            operations: tools::schemathesis::operations_under(&spec, "/v1/customers"),
+        },
+        ..Options::default()
+    };
+    let report = schemathesis(&spec, &options);
+    insta::assert_snapshot!(excused(&report));
 }

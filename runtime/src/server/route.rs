@@ -216,6 +216,12 @@ impl Routes {
                 limit: BODY_LIMIT,
             },
         ));
+        let services: Vec<(&'static Info, OperationService)> = self
+            .operations
+            .iter()
+            .enumerate()
+            .map(|(index, info)| (info, self.service(index, info, &shared)))
+            .collect();
         let mut by_route: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, info) in self.operations.iter().enumerate() {
             by_route
@@ -223,6 +229,10 @@ impl Routes {
                 .or_default()
                 .push(index);
         }
+        // Where a route's method is not served, or no route matches, the operation may
+        // still be another route's: axum matches `/a/{p0}/b/{p1}` before `/a/{p0}/{p1}/{p2}`
+        // for `/a/1/b/2`, whatever the method. Every template is then tried.
+        let all = Arc::new(services.clone());
         let mut router = axum::Router::new();
         for (route, indexes) in by_route {
             let mut methods: Vec<&http::Method> = Vec::new();
@@ -236,50 +246,21 @@ impl Routes {
                     continue;
                 };
                 methods.push(method);
-                let same: Vec<usize> = indexes
+                let same: Vec<(&'static Info, OperationService)> = indexes
                     .iter()
-                    .copied()
-                    .filter(|i| self.operations[*i].method == *method)
+                    .filter(|i| self.operations[**i].method == *method)
+                    .map(|i| services[*i].clone())
                     .collect();
-                let services: Vec<(&'static Info, OperationService)> = same
-                    .iter()
-                    .map(|&i| {
-                        let info = &self.operations[i];
-                        (info, self.service(i, info, &shared))
-                    })
-                    .collect();
-                let service = match <[_; 1]>::try_from(services) {
+                let service = match <[_; 1]>::try_from(same) {
                     Ok([(_, service)]) => service,
-                    Err(services) => dispatch(services),
+                    Err(same) => dispatch(same),
                 };
                 method_router = method_router.on_service(filter, service);
             }
-            let mut allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
-            if allow.contains(&"GET") && !allow.contains(&"HEAD") {
-                allow.push("HEAD");
-            }
-            let allow = allow.join(", ");
-            method_router = method_router.fallback_service(tower::service_fn(
-                move |request: axum::extract::Request| {
-                    let refusal = Refusal::new(
-                        http::StatusCode::METHOD_NOT_ALLOWED,
-                        format!("The path takes {allow} only."),
-                    )
-                    .with_header(ALLOW, allow.clone());
-                    let response = plain(&refusal, request.uri().path());
-                    async move { Ok::<_, Infallible>(response) }
-                },
-            ));
+            method_router = method_router.fallback_service(anywhere(all.clone()));
             router = router.route(&route, method_router);
         }
-        router.fallback_service(tower::service_fn(|request: axum::extract::Request| {
-            let refusal = Refusal::new(
-                http::StatusCode::NOT_FOUND,
-                "No operation of the API has this path.",
-            );
-            let response = plain(&refusal, request.uri().path());
-            async move { Ok::<_, Infallible>(response) }
-        }))
+        router.fallback_service(anywhere(all))
     }
 
     /// The service of the operation at `index`: its handler's, or a 501; wrapped in the
@@ -303,6 +284,53 @@ impl Routes {
             }),
         )
     }
+}
+
+/// The service of the operation whose template the path has and whose method the
+/// request's is, among `all`; else a 405 with the methods of the templates the path has,
+/// or a 404 when it has none.
+fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationService {
+    BoxCloneSyncService::new(tower::service_fn(move |request: axum::extract::Request| {
+        let all = all.clone();
+        async move {
+            let path = request.uri().path().to_owned();
+            let fitting: Vec<&(&'static Info, OperationService)> = all
+                .iter()
+                .filter(|(info, _)| match_path(info.template, &path).is_some())
+                .collect();
+            let method = request.method().clone();
+            let served = fitting.iter().find(|(info, _)| {
+                info.method == method
+                    || (method == http::Method::HEAD && info.method == http::Method::GET)
+            });
+            if let Some((_, service)) = served {
+                return service.clone().oneshot(request).await;
+            }
+            if fitting.is_empty() {
+                let refusal = Refusal::new(
+                    http::StatusCode::NOT_FOUND,
+                    "No operation of the API has this path.",
+                );
+                return Ok(plain(&refusal, &path));
+            }
+            let mut allow: Vec<&str> = Vec::new();
+            for (info, _) in &fitting {
+                if !allow.contains(&info.method.as_str()) {
+                    allow.push(info.method.as_str());
+                }
+            }
+            if allow.contains(&"GET") && !allow.contains(&"HEAD") {
+                allow.push("HEAD");
+            }
+            let allow = allow.join(", ");
+            let refusal = Refusal::new(
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                format!("The path takes {allow} only."),
+            )
+            .with_header(ALLOW, allow);
+            Ok(plain(&refusal, &path))
+        }
+    }))
 }
 
 /// The service of several operations on one route and method (`/files/{name}.json` and
