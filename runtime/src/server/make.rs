@@ -64,12 +64,12 @@ impl Maker<'_> {
                         discriminator.property.to_owned(),
                         Value::String((*tag).to_owned()),
                     );
-                    let mut merged = self.own(rule, index, depth, nth);
-                    if let Value::Object(own) = &mut merged {
+                    let mut whole = self.own(rule, index, depth, nth);
+                    if let Value::Object(own) = &mut whole {
                         for (key, member) in std::mem::take(members) {
                             own.insert(key, member);
                         }
-                        value = merged;
+                        value = whole;
                     }
                 }
                 if satisfies(rules, index, &value, self.direction) {
@@ -82,36 +82,21 @@ impl Maker<'_> {
         } else {
             rule.one_of
         };
+        // The rule's own value is made once, and merged into each alternative's.
+        let own = self.own(rule, index, depth, nth);
         let mut candidates = Vec::new();
         for &branch in alternatives {
-            let made = self.value(branch, depth + 1, nth);
-            candidates.push(self.merged(index, depth, nth, made));
+            candidates.push(merged(self.value(branch, depth + 1, nth), &own));
         }
-        candidates.push(self.own(rule, index, depth, nth));
+        candidates.push(own.clone());
         for &each in rule.all_of {
-            let made = self.value(each, depth + 1, nth);
-            candidates.push(self.merged(index, depth, nth, made));
+            candidates.push(merged(self.value(each, depth + 1, nth), &own));
         }
         let fallback = candidates.first().cloned().unwrap_or(Value::Null);
         candidates
             .into_iter()
             .find(|value| satisfies(rules, index, value, self.direction))
             .unwrap_or(fallback)
-    }
-
-    /// `made`, with the members this rule's own properties and `allOf` add, when both are
-    /// objects.
-    fn merged(&self, index: u32, depth: usize, nth: usize, made: Value) -> Value {
-        let rule = self.rules.get(index);
-        match (made, self.own(rule, index, depth, nth)) {
-            (Value::Object(mut made), Value::Object(own)) => {
-                for (key, value) in own {
-                    made.entry(key).or_insert(value);
-                }
-                Value::Object(made)
-            }
-            (made, _) => made,
-        }
     }
 
     /// A value of the rule's own types and keywords, with the members of its `allOf`
@@ -203,6 +188,19 @@ impl Maker<'_> {
                 .map(|nth| self.value(each, depth + 1, nth))
                 .collect(),
         )
+    }
+}
+
+/// `made`, with the members of `own` it lacks, when both are objects.
+fn merged(made: Value, own: &Value) -> Value {
+    match (made, own) {
+        (Value::Object(mut made), Value::Object(own)) => {
+            for (key, value) in own {
+                made.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            Value::Object(made)
+        }
+        (made, _) => made,
     }
 }
 

@@ -4,6 +4,9 @@
 //! and its Rust type reads, else a value made from the rule. An example that breaks its
 //! own schema is never served.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -48,7 +51,7 @@ pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[
     let parsed = examples
         .iter()
         .filter_map(|text| serde_json::from_str::<Value>(text).ok());
-    let made = rule.and_then(|rule| make(rules, rule, Direction::Response));
+    let made = rule.and_then(|rule| made(rules, rule));
     // Why the made value does not read as `T`, for the message below.
     let unread = made.clone().map(|made| {
         serde_json::from_value::<T>(made)
@@ -57,7 +60,10 @@ pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[
     });
     let valid = parsed.clone().filter(fits).chain(made.clone());
     // A rule no value satisfies still gives the value nearest to it.
-    let near = rule.map(|rule| nearest(rules, rule, Direction::Response));
+    let near = match made {
+        Some(_) => None,
+        None => rule.map(|rule| nearest(rules, rule, Direction::Response)),
+    };
     let fallbacks = made.into_iter().chain(near).chain(parsed).chain([
         Value::Null,
         Value::Object(serde_json::Map::new()),
@@ -80,6 +86,24 @@ pub fn value<T: DeserializeOwned>(rules: &Rules, rule: Option<u32>, examples: &[
             None => "the rule makes no value".to_owned(),
         }
     )
+}
+
+/// The value made of rule `rule` of `rules`, made once per process: a large schema takes
+/// a while to make, and the mock answers with the same value every time.
+fn made(rules: &Rules, rule: u32) -> Option<Value> {
+    /// Made values by the table (its address) and the rule.
+    type Made = HashMap<(usize, u32), Option<Value>>;
+    static MADE: OnceLock<Mutex<Made>> = OnceLock::new();
+    let key = (rules.rules.as_ptr() as usize, rule);
+    let cache = MADE.get_or_init(Default::default);
+    if let Some(known) = cache.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+        return known;
+    }
+    let value = make(rules, rule, Direction::Response);
+    if let Ok(mut cache) = cache.lock() {
+        cache.insert(key, value.clone());
+    }
+    value
 }
 
 /// A text answer: the first example that is a string, else `"string"`.

@@ -229,9 +229,9 @@ impl Routes {
                 .or_default()
                 .push(index);
         }
-        // Where a route's method is not served, or no route matches, the operation may
-        // still be another route's: axum matches `/a/{p0}/b/{p1}` before `/a/{p0}/{p1}/{p2}`
-        // for `/a/1/b/2`, whatever the method. Every template is then tried.
+        // A path is the most concrete template it has, as OpenAPI matches paths (and axum
+        // routes): a method that template lacks is a 405, even where a less concrete one
+        // has it. Only where no route matches is every template tried.
         let all = Arc::new(services.clone());
         let mut router = axum::Router::new();
         for (route, indexes) in by_route {
@@ -257,7 +257,22 @@ impl Routes {
                 };
                 method_router = method_router.on_service(filter, service);
             }
-            method_router = method_router.fallback_service(anywhere(all.clone()));
+            let mut allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+            if allow.contains(&"GET") && !allow.contains(&"HEAD") {
+                allow.push("HEAD");
+            }
+            let allow = allow.join(", ");
+            method_router = method_router.fallback_service(tower::service_fn(
+                move |request: axum::extract::Request| {
+                    let refusal = Refusal::new(
+                        http::StatusCode::METHOD_NOT_ALLOWED,
+                        format!("The path takes {allow} only."),
+                    )
+                    .with_header(ALLOW, allow.clone());
+                    let response = plain(&refusal, request.uri().path());
+                    async move { Ok::<_, Infallible>(response) }
+                },
+            ));
             router = router.route(&route, method_router);
         }
         router.fallback_service(anywhere(all))
