@@ -6,10 +6,13 @@
 //! ([`compare`]) and makes values that break a schema ([`breaking`]). It never looks at
 //! the generator's model.
 
+#![warn(missing_docs)]
+
 pub mod breaking;
 pub mod compare;
 pub mod document;
 pub mod source;
+pub mod text;
 #[cfg(feature = "validate")]
 pub mod validate;
 pub mod values;

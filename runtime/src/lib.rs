@@ -111,11 +111,11 @@ pub trait Operation {
 #[derive(Debug)]
 pub struct DecodeError {
     status: http::StatusCode,
-    problem: Problem,
+    problem: Mismatch,
 }
 
 #[derive(Debug)]
-enum Problem {
+enum Mismatch {
     Json(serde_json::Error),
     Text(std::str::Utf8Error),
     Header { name: &'static str, message: String },
@@ -131,17 +131,17 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.problem {
-            Problem::Json(error) => write!(
+            Mismatch::Json(error) => write!(
                 f,
                 "the body of a {} response is not the documented JSON: {error}",
                 self.status
             ),
-            Problem::Text(error) => write!(
+            Mismatch::Text(error) => write!(
                 f,
                 "the body of a {} response is not UTF-8 text: {error}",
                 self.status
             ),
-            Problem::Header { name, message } => write!(
+            Mismatch::Header { name, message } => write!(
                 f,
                 "the `{name}` header of a {} response {message}",
                 self.status
@@ -153,9 +153,9 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.problem {
-            Problem::Json(error) => Some(error),
-            Problem::Text(error) => Some(error),
-            Problem::Header { .. } => None,
+            Mismatch::Json(error) => Some(error),
+            Mismatch::Text(error) => Some(error),
+            Mismatch::Header { .. } => None,
         }
     }
 }
@@ -170,7 +170,7 @@ pub fn json<T: serde::de::DeserializeOwned>(
     let text = utf8(status, body)?;
     serde_json::from_str(text).map_err(|error| DecodeError {
         status,
-        problem: Problem::Json(error),
+        problem: Mismatch::Json(error),
     })
 }
 
@@ -178,7 +178,7 @@ pub fn json<T: serde::de::DeserializeOwned>(
 fn utf8(status: http::StatusCode, body: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(body).map_err(|error| DecodeError {
         status,
-        problem: Problem::Text(error),
+        problem: Mismatch::Text(error),
     })
 }
 
@@ -206,7 +206,7 @@ fn header_text<'h>(
         .transpose()
         .map_err(|_| DecodeError {
             status,
-            problem: Problem::Header {
+            problem: Mismatch::Header {
                 name,
                 message: "is not visible ASCII".to_owned(),
             },
@@ -228,7 +228,7 @@ where
         .transpose()
         .map_err(|error| DecodeError {
             status,
-            problem: Problem::Header {
+            problem: Mismatch::Header {
                 name,
                 message: format!("does not parse: {error}"),
             },
@@ -275,7 +275,7 @@ pub fn required<T>(
 ) -> Result<T, DecodeError> {
     value.ok_or(DecodeError {
         status,
-        problem: Problem::Header {
+        problem: Mismatch::Header {
             name,
             message: "is required but missing".to_owned(),
         },

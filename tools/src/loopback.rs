@@ -57,12 +57,15 @@ pub enum Known {
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Operations of the description.
     pub operations: usize,
     /// Requests sent: a case once per status.
     pub requests: usize,
     /// Statuses asked, and those that came back as they went.
     pub statuses: usize,
+    /// Statuses whose value came back equal to what was sent.
     pub checked: usize,
+    /// What came back otherwise, unexcused.
     pub failures: Vec<String>,
     /// Cases a [`Known`] difference explains.
     pub known: Vec<String>,
@@ -71,6 +74,7 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether every status came back as it went, or is excused or unsendable.
     pub fn is_clean(&self) -> bool {
         let unsendable = self
             .gaps
@@ -80,6 +84,7 @@ impl Report {
         self.failures.is_empty() && self.checked + self.known.len() + unsendable == self.statuses
     }
 
+    /// One line of counts, for the test's output.
     pub fn summary(&self) -> String {
         format!(
             "loopback: {} operations, {} requests, {}/{} statuses came back as they went, {} failures, {} known differences of the styles, {} gaps",

@@ -72,6 +72,7 @@ impl fmt::Display for Excuse {
 /// A failed check a named excuse explains.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Excused {
+    /// Why it is excused.
     pub excuse: Excuse,
     /// `status_code_conformance GET /users/{username}`.
     pub check: String,

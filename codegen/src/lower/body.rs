@@ -5,12 +5,13 @@
 
 use serde_json::{Map, Value};
 
-use super::context::{swagger_schema, Current, Operations};
 use super::keywords::doc_of;
+use super::operations::{swagger_schema, Current, Operations};
 use crate::diagnostics::Result;
 use crate::load::child;
+use crate::markdown::code;
 use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
-use crate::naming::{code, type_name, variant_name, Context, Namespace};
+use crate::naming::{type_name, variant_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.
@@ -29,7 +30,7 @@ impl Operations<'_, '_> {
         let mut contents = Vec::new();
         for media_type in ordered(&consumes) {
             let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
             let mut content = content(media_type, payload, Vec::new());
             content.schema = schema.map(|_| schema_pointer.clone());
             contents.push(content);
@@ -70,13 +71,13 @@ impl Operations<'_, '_> {
         }
         let schema =
             serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let context = Context::new(
+        let inline = InlinePath::new(
             &format!("{}Form", op.name),
             format!("the form of {}", code(op.id)),
         );
         let ty = self
             .schemas
-            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
+            .ty(&schema, &child(op.pointer, "parameters"), &inline)?;
         let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
         let mut content = content(media_type, Payload::Form(ty), encoding);
         content.schema = Some(child(op.pointer, "parameters"));
@@ -99,7 +100,7 @@ impl Operations<'_, '_> {
             let schema = media_node.get("schema");
             let schema_pointer = child(&child(&content_pointer, media_type), "schema");
             let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
             let mut content = content(media_type, payload, encoding);
             content.schema = schema.map(|_| schema_pointer);
@@ -135,7 +136,7 @@ impl Operations<'_, '_> {
     pub(super) fn contents_of(
         &mut self,
         media: &[Media],
-        context: &Context,
+        inline: &InlinePath,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
         let names: Vec<String> = media.iter().map(|m| m.media_type.clone()).collect();
@@ -149,7 +150,7 @@ impl Operations<'_, '_> {
                 .iter()
                 .find(|m| m.media_type == media_type)
                 .expect("ordered keeps the media types");
-            let payload = self.payload(media_type, one.schema, &one.schema_pointer, context)?;
+            let payload = self.payload(media_type, one.schema, &one.schema_pointer, inline)?;
             let schema = self.schema_identity(one.schema, &one.schema_pointer);
             let same = contents.iter().zip(&schemas).position(|(c, s)| {
                 c.payload == payload
@@ -189,17 +190,17 @@ impl Operations<'_, '_> {
         media_type: &str,
         schema: Option<&Value>,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
     ) -> Result<Payload> {
         Ok(match MediaKind::of(media_type) {
             MediaKind::Json => match schema {
-                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
+                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, inline)?),
                 None => Payload::Json(Ty::Any),
             },
             MediaKind::Form => match schema {
                 // A form described as a string is the form's text, written by the caller
                 // (Spoonacular's `ingredientList=…`); as bytes, its bytes.
-                Some(schema) => match self.schemas.ty(schema, pointer, context)? {
+                Some(schema) => match self.schemas.ty(schema, pointer, inline)? {
                     Ty::String => Payload::Text,
                     ty if self.schemas.is_bytes(&ty) => Payload::Binary,
                     ty => Payload::Form(ty),
@@ -209,12 +210,55 @@ impl Operations<'_, '_> {
             // Each event's data is JSON of the schema given; without one, or with a
             // string, it is the text.
             MediaKind::Events => Payload::Events(match schema {
-                Some(schema) => self.schemas.ty(schema, pointer, context)?,
+                Some(schema) => self.schemas.ty(schema, pointer, inline)?,
                 None => Ty::String,
             }),
             MediaKind::Text => Payload::Text,
             MediaKind::Binary => Payload::Binary,
         })
+    }
+
+    /// What a request body of `media_type` is written as: [`Self::payload`], but the
+    /// base64 text a description spells out is sent as that text. A response's body of
+    /// the same stays bytes as received, so a server that sends the raw bytes its media
+    /// type names is still read.
+    fn request_payload(
+        &mut self,
+        media_type: &str,
+        schema: Option<&Value>,
+        pointer: &str,
+        context: &InlinePath,
+    ) -> Result<Payload> {
+        if self.is_base64_text(media_type, schema, pointer) {
+            return Ok(Payload::Text);
+        }
+        self.payload(media_type, schema, pointer, context)
+    }
+
+    /// Whether a body of `media_type` is base64 text the description spells out: a string
+    /// of `format: byte` (or OpenAPI 3.0's `format: base64` for bodies) in a media type
+    /// that is not JSON's own, an image or `*/*`. The body is that text as it is (Spotify
+    /// takes a playlist cover "as a Base64 encoded JPEG image"): raw bytes, or a quoted
+    /// JSON string under `*/*`, break the schema.
+    fn is_base64_text(&self, media_type: &str, schema: Option<&Value>, pointer: &str) -> bool {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let not_json = match MediaKind::of(media_type) {
+            MediaKind::Binary => true,
+            MediaKind::Json => essence != "application/json" && !essence.ends_with("+json"),
+            MediaKind::Form | MediaKind::Events | MediaKind::Text => false,
+        };
+        let Some(Ok((_, node))) = schema.map(|schema| self.doc.resolve(schema, pointer)) else {
+            return false;
+        };
+        let format = node.get("format").and_then(Value::as_str);
+        not_json
+            && node.get("type").and_then(Value::as_str) == Some("string")
+            && matches!(format, Some("byte" | "base64"))
     }
 
     /// How the properties of a form are written, where not the default way: the
@@ -277,8 +321,8 @@ pub(super) struct Media<'v> {
     pub pointer: Option<String>,
 }
 
-fn request_context(op: &Current) -> Context {
-    Context::new(
+fn request_context(op: &Current) -> InlinePath {
+    InlinePath::new(
         &format!("{}Request", op.name),
         format!("the request body of {}", code(op.id)),
     )

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::model::{Group, Operation};
 use crate::naming::{feature_name, Namespace};
 use crate::settings::{toml_key, Grouping, Settings};
@@ -70,7 +70,7 @@ pub(super) fn group(
     for key in renames.keys().filter(|key| !renamed.contains(*key)) {
         let known: Vec<&str> = groups.iter().map(|(key, _)| key.as_str()).collect();
         diagnostics.push(Diagnostic::error(
-            Kind::Settings,
+            DiagnosticKind::Settings,
             settings_file,
             &format!("rename.groups.{}", toml_key(key)),
             format!(

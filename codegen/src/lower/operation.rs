@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::body::accept;
-use super::context::{swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
+use super::operations::{swagger_schema, Current, Operations, METHODS};
 use super::retries;
-use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
+use crate::markdown::code;
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
-use crate::naming::{code, field_name, operation_names, type_name, Context, Namespace};
+use crate::naming::{field_name, operation_names, type_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
@@ -27,7 +28,7 @@ impl Operations<'_, '_> {
             Some(Value::Object(items)) => items,
             Some(_) => {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &base,
                     format!("`{key}` must be a map from path to path item"),
                 ));
@@ -61,7 +62,11 @@ impl Operations<'_, '_> {
         let Value::Object(item) = item else {
             return Err(self
                 .doc
-                .error(Kind::Structure, &pointer, "a path item must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    &pointer,
+                    "a path item must be an object",
+                )
                 .into());
         };
         let shared = item.get("parameters");
@@ -92,7 +97,11 @@ impl Operations<'_, '_> {
         if !node.is_object() {
             return Err(self
                 .doc
-                .error(Kind::Structure, pointer, "an operation must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    pointer,
+                    "an operation must be an object",
+                )
                 .into());
         }
         let id = match node.get("operationId").and_then(Value::as_str) {
@@ -103,7 +112,7 @@ impl Operations<'_, '_> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Duplicate,
+                    DiagnosticKind::Duplicate,
                     &child(pointer, "operationId"),
                     format!("operationId `{id}` is used by another operation already; each must be unique"),
                 )
@@ -211,18 +220,39 @@ impl Operations<'_, '_> {
                         Some(other) => format!("`in: {other}` is not a parameter location: use path, query, header or cookie"),
                         None => "a parameter has no `in`: say whether it goes in the path, query, header or cookie".to_owned(),
                     };
-                    diagnostics.push(self.doc.error(Kind::Structure, param_pointer, message));
+                    diagnostics.push(self.doc.error(
+                        DiagnosticKind::Structure,
+                        param_pointer,
+                        message,
+                    ));
                     continue;
                 }
             };
             let Some(wire) = param.get("name").and_then(Value::as_str) else {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     param_pointer,
                     "a parameter has no `name`",
                 ));
                 continue;
             };
+            if location == Location::Header {
+                if let Some(why) = written_by_request(wire, self.doc.version) {
+                    let mut warning = self.doc.warning(
+                        DiagnosticKind::IgnoredParameter,
+                        param_pointer,
+                        format!("the header parameter `{wire}` is never sent: {why}"),
+                    );
+                    if wire.eq_ignore_ascii_case("authorization") {
+                        // Many descriptions declare the credentials this way and no scheme.
+                        warning = warning.with_hint(
+                            "declare a security scheme that sends it (an overlay can add one), or add the header to a call (`.header(\"Authorization\", …)`)",
+                        );
+                    }
+                    diagnostics.push(warning);
+                    continue;
+                }
+            }
             let lowered_param = self.param(op, param, param_pointer, wire, location);
             if let Some(mut param) = diagnostics.absorb(lowered_param) {
                 param.name = field_names.claim(field_name(wire));
@@ -243,26 +273,26 @@ impl Operations<'_, '_> {
         wire: &str,
         location: Location,
     ) -> Result<Param> {
-        let context = Context::new(
+        let inline = InlinePath::new(
             &format!("{}{}", op.name, type_name(wire, "Param")),
             format!("the {} parameter of {}", code(wire), code(op.id)),
         );
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
             self.schemas
-                .ty(schema, &child(pointer, "schema"), &context)?
+                .ty(schema, &child(pointer, "schema"), &inline)?
         } else if let Some((media_pointer, _, media)) =
             first_media(param.get("content"), &child(pointer, "content"))
         {
             match media.get("schema") {
                 Some(schema) => {
                     self.schemas
-                        .ty(schema, &child(&media_pointer, "schema"), &context)?
+                        .ty(schema, &child(&media_pointer, "schema"), &inline)?
                 }
                 None => Ty::String,
             }
         } else if self.doc.version == Version::Swagger2 {
-            self.schemas.ty(&swagger_schema(param), pointer, &context)?
+            self.schemas.ty(&swagger_schema(param), pointer, &inline)?
         } else {
             Ty::String
         };
@@ -311,7 +341,7 @@ impl Operations<'_, '_> {
     ) -> Vec<PathPart> {
         if !fragment.is_empty() {
             diagnostics.push(self.doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 op.pointer,
                 format!("the path has a fragment, `#{fragment}`, which is never sent: requests go to `{path}`"),
             ));
@@ -330,7 +360,7 @@ impl Operations<'_, '_> {
                 .position(|p| p.location == Location::Path && p.wire == wire);
             let index = found.unwrap_or_else(|| {
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!("the path names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
                 ));
@@ -351,7 +381,7 @@ impl Operations<'_, '_> {
                     "is not in the path template"
                 };
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!(
                         "the path parameter `{}` {place}, so it is never sent",
@@ -486,4 +516,64 @@ fn style_of(param: &Value, location: Location, version: Version) -> (Style, bool
         .and_then(Value::as_bool)
         .unwrap_or(style.default_explode());
     (style, explode)
+}
+
+/// Why a header parameter named `wire` is not one the caller gives, if it is not: OpenAPI
+/// 3.x says `Accept`, `Content-Type` and `Authorization` parameters "SHALL be ignored"
+/// (the responses' media types, the body's and the credentials set them), and the HTTP
+/// layer writes the framing and connection headers itself, so a second `Content-Length`
+/// beside the body's own would make the request malformed.
+fn written_by_request(wire: &str, version: Version) -> Option<&'static str> {
+    let name = wire.to_ascii_lowercase();
+    let three = version != Version::Swagger2;
+    Some(match name.as_str() {
+        "accept" if three => {
+            "OpenAPI says to ignore it; requests ask for the media types the responses document"
+        }
+        "content-type" if three => "OpenAPI says to ignore it; the body's media type sets it",
+        "authorization" if three => {
+            "OpenAPI says to ignore it; the credentials of the security schemes set it"
+        }
+        "content-length" | "transfer-encoding" => {
+            "the HTTP layer writes it from the body, and a second one would conflict with it"
+        }
+        "host" => "the HTTP layer writes it from the server's URL",
+        "connection" | "keep-alive" | "proxy-connection" | "te" | "trailer" | "upgrade" => {
+            "the HTTP layer manages the connection and writes it itself"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_by_request;
+    use crate::load::Version;
+
+    #[test]
+    fn headers_the_request_writes() {
+        for version in [Version::OpenApi30, Version::OpenApi31] {
+            for name in ["Accept", "content-type", "AUTHORIZATION"] {
+                assert!(written_by_request(name, version).is_some(), "{name}");
+            }
+        }
+        // Swagger 2.0 has no such rule: Elastic's `Accept: text/csv` is the caller's choice.
+        for name in ["Accept", "Content-Type", "Authorization"] {
+            assert_eq!(written_by_request(name, Version::Swagger2), None, "{name}");
+        }
+        for version in [Version::Swagger2, Version::OpenApi30] {
+            for name in [
+                "Content-Length",
+                "Transfer-Encoding",
+                "host",
+                "Connection",
+                "TE",
+            ] {
+                assert!(written_by_request(name, version).is_some(), "{name}");
+            }
+        }
+        for name in ["X-Request-Id", "Cookie", "Accept-Language", "Content-MD5"] {
+            assert_eq!(written_by_request(name, Version::OpenApi30), None, "{name}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::context::swagger_schema;
+use super::operations::swagger_schema;
 use crate::load::{child, Document, Version};
 use crate::model::{header_key, Api, Rule, RuleValue, Rules, Status};
 
@@ -396,6 +396,7 @@ impl Builder<'_> {
             }
         }
         let at = child(pointer, key);
+        let mut implicit = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let Some(reference) = alternative.get("$ref").and_then(Value::as_str) else {
                 continue;
@@ -403,11 +404,51 @@ impl Builder<'_> {
             let name = reference.rsplit('/').next().unwrap_or_default().to_owned();
             let id = self.rule(alternative, &child(&at, &index.to_string()));
             let mapped = mapping.iter().any(|(_, target)| *target == id);
-            if !mapped && !mapping.iter().any(|(value, _)| *value == name) {
+            if mapped {
+                continue;
+            }
+            if !mapping.iter().any(|(value, _)| *value == name) {
                 mapping.push((name, id));
+            }
+            implicit.push(id);
+        }
+        // As the client reads it: a branch the mapping leaves out is also named by the
+        // values its own property allows (`type: enum [song]`), once every branch has
+        // its explicit names, so a value that is another branch's name stays that one's.
+        for id in implicit {
+            for value in self.held_values(id, &property, 0) {
+                if !mapping.iter().any(|(taken, _)| *taken == value) {
+                    mapping.push((value, id));
+                }
             }
         }
         Some((property, mapping))
+    }
+
+    /// The string values the rule `id` allows its property `property`, through its
+    /// `allOf` members; none when it allows any.
+    fn held_values(&self, id: usize, property: &str, depth: usize) -> Vec<String> {
+        let Some(rule) = self.rules.rules.get(id).filter(|_| depth < 16) else {
+            return Vec::new();
+        };
+        if let Some((_, at)) = rule.properties.iter().find(|(name, _)| name == property) {
+            let held: Vec<String> = self.rules.rules[*at]
+                .values
+                .iter()
+                .filter_map(|value| match value {
+                    RuleValue::String(value) => Some(value.clone()),
+                    _ => None,
+                })
+                .collect();
+            if !held.is_empty() {
+                return held;
+            }
+        }
+        rule.all_of
+            .iter()
+            .map(|member| self.held_values(*member, property, depth + 1))
+            .find(|held| !held.is_empty())
+            .unwrap_or_default()
     }
 }
 

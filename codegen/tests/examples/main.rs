@@ -69,6 +69,7 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
         "fixtures/nullable_unions.yaml",
         9,
     ),
+    ("fixture_polymorphism", "fixtures/polymorphism.yaml", 3),
     (
         "camunda_orchestration_cluster_with_settings",
         "camunda-orchestration-cluster.json",
@@ -81,7 +82,7 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     ),
 ];
 
-/// Descriptions of [`DESCRIPTIONS`] generated with settings (`docs/config.md`), by test
+/// Descriptions of [`DESCRIPTIONS`] generated with settings (`docs/settings.md`), by test
 /// name: their examples still decode once a schema is the user's own type, every model
 /// derives `schemars::JsonSchema`, and an overlay has changed the description.
 const SETTINGS: &[(&str, &str)] = &[
@@ -265,6 +266,13 @@ fn fixture_statuses() {
 #[test]
 fn fixture_nullable_unions() {
     examples_round_trip("fixture_nullable_unions");
+}
+
+/// Issue 23: a discriminator without a mapping read only the schema names, and real
+/// servers write what each branch's own property allows (`type: song`).
+#[test]
+fn fixture_polymorphism() {
+    examples_round_trip("fixture_polymorphism");
 }
 
 #[test]

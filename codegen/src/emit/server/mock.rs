@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::super::features::Gates;
-use super::super::plan::Body;
+use super::super::planned::FileBody;
 use super::super::tokens::{ident, TypeRefs};
 use super::{body_ty, params_ty, streams, success_ty};
 use crate::model::{header_key, Api, Content, HeaderTy, Operation, Payload, Response, Status, Ty};
@@ -16,7 +16,7 @@ use crate::naming::server_names;
 
 /// The `mock.rs` file: an item per group (`Mock`'s implementation of its trait), then
 /// `Mock` and `App::mock`.
-pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
+pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_> {
     let names = std::sync::Arc::new(server_names(api));
     let allow_deprecated = super::super::tokens::allow_deprecated(api);
     let prefix = quote! {
@@ -28,7 +28,7 @@ pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
         use crate::runtime;
     };
     let groups = names.groups.len();
-    Body::Items {
+    FileBody::Items {
         prefix,
         count: groups + 1,
         item: Box::new(move |index| {

@@ -18,7 +18,7 @@ pub use rules::rules_file;
 
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
-use super::plan::Body;
+use super::planned::FileBody;
 use super::request::{form_field, part, security, style};
 use super::responses::{carries_status, Split};
 use super::tokens::{ident, TypeRefs};
@@ -27,7 +27,7 @@ use crate::naming::{server_names, ServerNames};
 
 /// The `server.rs` file: an item per operation (the function that serves it), then the
 /// traits, `App` and the table of operations.
-pub fn server_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
+pub fn server_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_> {
     let names = std::sync::Arc::new(server_names(api));
     let allow_deprecated = super::tokens::allow_deprecated(api);
     let prefix = quote! {
@@ -41,7 +41,7 @@ pub fn server_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> 
     };
     let count = api.operations.len();
     let item_names = names.clone();
-    Body::Items {
+    FileBody::Items {
         prefix,
         count: count + 1,
         item: Box::new(move |index| {
@@ -57,7 +57,13 @@ pub fn server_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> 
                         .iter()
                         .find(|(feature, _, _)| *feature == op.group)
                         .map_or("App", |(_, name, _)| name.as_str());
-                    serve_fn(op, (&item_names.handlers[index], group), index, &refs, &cfg)
+                    serve_fn(
+                        op,
+                        (item_names.handlers[index].as_str(), group),
+                        index,
+                        &refs,
+                        &cfg,
+                    )
                 }
                 None => app(api, &item_names, gates.as_deref(), &refs),
             }
