@@ -120,7 +120,7 @@ impl Maker<'_> {
             k if k == Types::STRING => Value::String(string(self.rules, rule, nth)),
             k if k == Types::INTEGER => number(rule, true, nth),
             k if k == Types::NUMBER => number(rule, false, nth),
-            _ => Value::Bool(nth.is_multiple_of(2)),
+            _ => Value::Bool(nth % 2 == 0),
         }
     }
 

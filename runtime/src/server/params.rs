@@ -316,7 +316,7 @@ fn decoded_pairs(pieces: Vec<&str>, named: bool, decode: fn(&str) -> Option<Stri
             }
         }
     } else {
-        if !pieces.len().is_multiple_of(2) {
+        if pieces.len() % 2 != 0 {
             return Found::Malformed("an object not exploded alternates keys and values");
         }
         for pair in pieces.chunks(2) {
