@@ -101,9 +101,19 @@ pub fn measure_server(root: &Path, bench: &Path, spec: &Path) -> Result<ServerCo
     codegen::generate(&config).map_err(|problems| problems.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = bench.join("check-target");
-    let client = crate_only(&out, &target, &["check", "--features", "client"], Rebuild::Clean);
+    let client = crate_only(
+        &out,
+        &target,
+        &["check", "--features", "client"],
+        Rebuild::Clean,
+    );
     eprintln!("  check with `client`: {}", seconds(&client));
-    let server = crate_only(&out, &target, &["check", "--features", "server"], Rebuild::Clean);
+    let server = crate_only(
+        &out,
+        &target,
+        &["check", "--features", "server"],
+        Rebuild::Clean,
+    );
     eprintln!("  check with `server`: {}", seconds(&server));
     Ok(ServerCost {
         label,
@@ -114,8 +124,10 @@ pub fn measure_server(root: &Path, bench: &Path, spec: &Path) -> Result<ServerCo
 
 /// Prints each crate's client and server checks and their ratio.
 pub fn print_server(costs: &[ServerCost]) {
-    println!("
-crate-only cargo check (CARGO_INCREMENTAL=0, dependencies built), every group:");
+    println!(
+        "
+crate-only cargo check (CARGO_INCREMENTAL=0, dependencies built), every group:"
+    );
     for c in costs {
         let ratio = match (&c.client, &c.server) {
             (Ok(client), Ok(server)) => format!("{:.2}x", server.seconds / client.seconds),
