@@ -86,14 +86,15 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
     log="$(mktemp)"
     # The structured target builds descriptions from raw bytes; description seeds mean
-    # nothing to it, so it starts from its own corpus only; the request target, from its
-    # own seeds. The others mutate text, with the words of the formats as a dictionary.
+    # nothing to it, so it starts from its own corpus only, as does the server target
+    # (its bytes pick requests); the request target, from its own seeds. The others
+    # mutate text, with the words of the formats as a dictionary.
     corpora=("corpus/$target")
     flags=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1)
     # FUZZ_RUNS=N stops a target after N inputs too (the long runs: 1M, or 30 minutes).
     if [ -n "${FUZZ_RUNS:-}" ]; then flags+=(-runs="$FUZZ_RUNS"); fi
     case "$target" in
-        structured) ;;
+        structured | server) ;;
         request) corpora+=("$request_seeds") ;;
         *)
             corpora+=("$seeds")

@@ -26,6 +26,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// The groups operations fall in, each a cargo feature of a standalone crate.
     pub groups: Vec<Group>,
+    /// The constraints of the schemas, for the server side.
+    pub rules: Rules,
 }
 
 /// Which of `types`, by index, the types `roots` name, directly or through other types.
@@ -1033,4 +1035,109 @@ pub enum HeaderTy {
         /// Its values.
         values: StringEnum,
     },
+}
+
+/// The constraints of every schema a request or a response holds, as the server side
+/// checks them and the mock makes values of them: one [`Rule`] per schema, naming the
+/// others by index (so recursive schemas are plain data), and where each parameter,
+/// body, response body and response header finds its rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// Every schema's rule, named by index.
+    pub rules: Vec<Rule>,
+    /// The `pattern`s, by index.
+    pub patterns: Vec<String>,
+    /// The rule of a parameter (by its [`Param::pointer`]), of a body or response body
+    /// (by its [`Content::schema`]), of a response header (by [`header_key`]).
+    pub by_pointer: std::collections::BTreeMap<String, usize>,
+    /// The examples of a Media Type Object (by [`Content::media`]), or of a Swagger 2.0
+    /// response's media type (by [`header_key`] of the response with the media type), as
+    /// JSON texts.
+    pub examples: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The key of a response's header (or, with a media type, of its Swagger 2.0 examples)
+/// in [`Rules`]: the operation's pointer, the status and the name.
+pub fn header_key(operation: &str, status: Status, name: &str) -> String {
+    let status = match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(hundreds) => format!("{hundreds}XX"),
+        Status::Default => "default".to_owned(),
+    };
+    format!("{operation} {status} {}", name.to_ascii_lowercase())
+}
+
+/// The constraints of one schema, as `runtime::server::Rule` has them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rule {
+    /// Where the schema is in the description.
+    pub pointer: String,
+    /// The JSON types allowed, as the runtime's bit set (`null` 1, boolean 2, integer
+    /// 4, number 8, string 16, array 32, object 64).
+    pub types: u8,
+    /// `enum` (or `const`): the only values allowed; empty for any.
+    pub values: Vec<RuleValue>,
+    /// A format the checks know (`date-time`, `int32`, `binary` …).
+    pub format: Option<String>,
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `pattern`, by index into [`Rules::patterns`].
+    pub pattern: Option<usize>,
+    /// `minimum`, as `(value, exclusive)`.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, as `(value, exclusive)`.
+    pub maximum: Option<(f64, bool)>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// The rule of an array's items.
+    pub items: Option<usize>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// Each declared property with its rule.
+    pub properties: Vec<(String, usize)>,
+    /// The properties that must be present.
+    pub required: Vec<String>,
+    /// `None`: anything; `Some(None)`: nothing; `Some(Some(rule))`.
+    pub additional: Option<Option<usize>>,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `allOf`: rules all of which must hold.
+    pub all_of: Vec<usize>,
+    /// `anyOf`: rules at least one of which must hold.
+    pub any_of: Vec<usize>,
+    /// `oneOf`: rules exactly one of which must hold.
+    pub one_of: Vec<usize>,
+    /// `not`: a rule that must not hold.
+    pub not: Option<usize>,
+    /// The discriminator's property, and each value with its rule.
+    pub discriminator: Option<(String, Vec<(String, usize)>)>,
+    /// `readOnly`: refused in a request.
+    pub read_only: bool,
+    /// `writeOnly`: never in a response.
+    pub write_only: bool,
+    /// `nullable: true`: `null` is valid whatever else the schema says.
+    pub nullable: bool,
+}
+
+/// A value of an `enum` or `const`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleValue {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array or object, as JSON text.
+    Json(String),
 }

@@ -707,3 +707,51 @@ mod tests {
         assert_eq!(names.claim("type_".into()), "type2");
     }
 }
+
+/// The names of the `server` module: per group, the trait its handlers implement
+/// (`UserHandlers`) and the method of `App` that serves it (`user`); per operation, its
+/// handler's method (`create_user`), distinct across all traits so one type (the mock)
+/// can implement every trait with no call ambiguous.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerNames {
+    /// `(feature, trait, method)` of each group with operations, in the order of
+    /// [`crate::model::Api::groups`].
+    pub groups: Vec<(String, String, String)>,
+    /// The handler of each operation, by index.
+    pub handlers: Vec<String>,
+}
+
+/// The server names of `api`.
+pub fn server_names(api: &crate::model::Api) -> ServerNames {
+    let mut types = Namespace::with(&["App", "Mock", "OPERATIONS", "runtime"]);
+    let mut methods = Namespace::with(&[
+        "new",
+        "mock",
+        "authenticator",
+        "observer",
+        "body_limit",
+        "layer",
+        "into_router",
+        "default",
+    ]);
+    // A group of webhooks alone has nothing to serve.
+    let groups = api
+        .groups
+        .iter()
+        .filter(|group| api.operations.iter().any(|op| op.group == group.feature))
+        .map(|group| {
+            let base = type_name(&group.feature, "Group");
+            let name = types.claim(format!("{base}Handlers"));
+            let method = methods.claim(field_name(&group.feature));
+            (group.feature.clone(), name, method)
+        })
+        .collect();
+    // The handlers also name the module's private functions, beside `use crate::runtime`.
+    let mut handlers = Namespace::with(&["runtime"]);
+    let handlers = api
+        .operations
+        .iter()
+        .map(|op| handlers.claim(field_name(&op.names.marker)))
+        .collect();
+    ServerNames { groups, handlers }
+}

@@ -6,19 +6,36 @@ mod support;
 
 use std::path::Path;
 
+/// The files of the server side (its features' modules), snapshot apart from the rest.
+const SERVER_FILES: &[&str] = &["src/server.rs", "src/rules.rs", "src/mock.rs"];
+
 /// The generated sources of `spec` (a path relative to `codegen/`) as one text, file by
-/// file; the runtime, copied verbatim into every crate, is left out.
+/// file; the runtime, copied verbatim into every crate, is left out, and so is the server
+/// side ([`server_side`]).
 fn generated(spec: &Path) -> String {
     let config = codegen::Config::spec(spec).name("snapshot");
     let generated = codegen::generate(&config)
         .unwrap_or_else(|problems| panic!("{} does not generate:\n{problems}", spec.display()));
-    sources(&generated.files)
+    sources(&generated.files, |path| {
+        !SERVER_FILES.iter().any(|server| path == Path::new(server))
+    })
 }
 
-fn sources(files: &[codegen::File]) -> String {
+/// The server side's sources of `spec`.
+fn server_side(spec: &Path) -> String {
+    let config = codegen::Config::spec(spec).name("snapshot");
+    let generated = codegen::generate(&config)
+        .unwrap_or_else(|problems| panic!("{} does not generate:\n{problems}", spec.display()));
+    sources(&generated.files, |path| {
+        SERVER_FILES.iter().any(|server| path == Path::new(server))
+    })
+}
+
+fn sources(files: &[codegen::File], wanted: impl Fn(&Path) -> bool) -> String {
     files
         .iter()
         .filter(|file| file.path.starts_with("src") && !file.path.starts_with("src/runtime"))
+        .filter(|file| wanted(&file.path))
         .map(|file| format!("// ===== {} =====\n{}", file.path.display(), file.contents))
         .collect()
 }
@@ -49,6 +66,32 @@ fn spec_camunda_users() {
 #[test]
 fn spec_elastic_users() {
     insta::assert_snapshot!(generated(Path::new("../specs/elastic-users.json")));
+}
+
+/// The server side of the fixtures that exercise it: parameters of every style, bodies
+/// of every media type, statuses, streams, polymorphism.
+#[test]
+fn server_fixture() {
+    for fixture in [
+        "tests/fixtures/parameters.yaml",
+        "tests/fixtures/bodies.yaml",
+        "tests/fixtures/statuses.yaml",
+        "tests/fixtures/streams.yaml",
+        "tests/fixtures/polymorphism.yaml",
+        "tests/fixtures/swagger_body.json",
+    ] {
+        let name = Path::new(fixture)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        insta::assert_snapshot!(format!("server_{name}"), server_side(Path::new(fixture)));
+    }
+}
+
+#[test]
+fn server_spec_camunda_users() {
+    insta::assert_snapshot!(server_side(Path::new("../specs/camunda-users.yaml")));
 }
 
 /// The source lines of a generated file, without its header (which names the source).

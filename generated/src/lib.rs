@@ -17,6 +17,9 @@ pub mod elastic_users;
 pub mod github_issues;
 
 #[rustfmt::skip]
+pub mod inventory;
+
+#[rustfmt::skip]
 pub mod message_stream;
 
 #[rustfmt::skip]

@@ -2,7 +2,8 @@
 //! types together, decoding of a response by its status, building of a request by the
 //! rules of its description ([`request`], each parameter in its [`Style`]) with the
 //! credentials it needs ([`auth`]), the readers and writers of generated structs ([`de`],
-//! [`ser`]), and, with the `client` feature, sending it (`client`).
+//! [`ser`]), and, with the `client` feature, sending it (`client`); with the `server`
+//! feature, serving it (`server`).
 //!
 //! A generated crate either depends on this crate (the workspace's `generated`, or a
 //! standalone crate generated with a runtime path) and names it `runtime`, or holds a
@@ -25,6 +26,8 @@ pub mod pages;
 pub mod request;
 pub mod retry;
 pub mod ser;
+#[cfg(feature = "server")]
+pub mod server;
 mod style;
 #[cfg(feature = "client")]
 mod upload;

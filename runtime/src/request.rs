@@ -78,21 +78,7 @@ impl RequestBuilder {
             }
             return Ok(());
         }
-        let simple = Expansion::simple(style.explode, Escape::URI);
-        let expansion = match style.kind {
-            StyleKind::Label => Expansion {
-                first: ".",
-                separator: ".",
-                ..simple
-            },
-            StyleKind::Matrix => Expansion {
-                first: ";",
-                separator: ";",
-                named: true,
-                ..simple
-            },
-            _ => simple,
-        };
+        let expansion = Expansion::path(style);
         let shape = parameter_shape(name, value)?;
         if let Some(text) = expansion.expand(name, &shape) {
             self.path.push_str(&text);
@@ -148,7 +134,7 @@ impl RequestBuilder {
                     Problem::HeaderWhitespace,
                 ));
             }
-            Expansion::simple(style.explode, Escape::Verbatim).expand(name, &shape)
+            Expansion::header(style).expand(name, &shape)
         };
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|error| EncodeError::parameter_error(name, Problem::HeaderName(error)))?;
@@ -167,11 +153,8 @@ impl RequestBuilder {
         T: Serialize + ?Sized,
     {
         let shape = parameter_shape(name, value)?;
-        let expansion = Expansion {
-            separator: "; ",
-            ..Expansion::form(style.explode, Escape::URI)
-        };
-        self.cookies.extend(expansion.expand(name, &shape));
+        self.cookies
+            .extend(Expansion::cookie(style).expand(name, &shape));
         Ok(())
     }
 

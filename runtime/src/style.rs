@@ -262,6 +262,60 @@ impl Expansion {
         }
     }
 
+    /// How a path parameter in `style` (`simple`, `label` or `matrix`) is written; the
+    /// server reads it back by the same table.
+    pub(crate) fn path(style: Style) -> Expansion {
+        let simple = Expansion::simple(style.explode, Escape::URI);
+        match style.kind {
+            StyleKind::Label => Expansion {
+                first: ".",
+                separator: ".",
+                ..simple
+            },
+            StyleKind::Matrix => Expansion {
+                first: ";",
+                separator: ";",
+                named: true,
+                ..simple
+            },
+            _ => simple,
+        }
+    }
+
+    /// How a query parameter (or URL-encoded property) in `style` is written with
+    /// `escape`; `None` for `deepObject`, which writes each member as its own pair.
+    pub(crate) fn query(style: Style, escape: Escape) -> Option<Expansion> {
+        // The delimited styles define no exploded form; `form` exploded is what Swagger
+        // 2.0 `multi` and common servers read. Their delimiter is written
+        // percent-encoded: the same in a query and in a URL-encoded body, where `%20`
+        // reads as a space just as `+` does.
+        let joiner = match style.kind {
+            StyleKind::DeepObject => return None,
+            StyleKind::SpaceDelimited if !style.explode => "%20",
+            StyleKind::PipeDelimited if !style.explode => "%7C",
+            StyleKind::TabDelimited if !style.explode => "%09",
+            _ => ",",
+        };
+        Some(Expansion {
+            joiner,
+            ..Expansion::form(style.explode, escape)
+        })
+    }
+
+    /// How a header parameter is written: `simple`, not escaped (header values are
+    /// checked instead).
+    pub(crate) fn header(style: Style) -> Expansion {
+        Expansion::simple(style.explode, Escape::Verbatim)
+    }
+
+    /// How a cookie parameter is written: `form`, all cookies in one `Cookie` header.
+    pub(crate) fn cookie(style: Style) -> Expansion {
+        Expansion {
+            separator: "; ",
+            ..Expansion::form(style.explode, Escape::URI)
+        }
+    }
+
     /// The expansion of `shape`, or `None` when it is undefined.
     pub(crate) fn expand(&self, name: &str, shape: &Shape) -> Option<String> {
         let escape = self.escape;
@@ -325,23 +379,9 @@ pub(crate) fn query_text(
     style: Style,
     escape: Escape,
 ) -> Result<Option<String>, Problem> {
-    let delimited = |joiner| {
-        // The delimited styles define no exploded form; `form` exploded is what Swagger
-        // 2.0 `multi` and common servers read.
-        let expansion = Expansion {
-            joiner,
-            ..Expansion::form(style.explode, escape)
-        };
-        Ok(expansion.expand(name, shape))
-    };
-    match style.kind {
-        StyleKind::DeepObject => deep_object(name, shape, escape),
-        // The delimiter, percent-encoded: the same in a query and in a URL-encoded body,
-        // where `%20` reads as a space just as `+` does.
-        StyleKind::SpaceDelimited if !style.explode => delimited("%20"),
-        StyleKind::PipeDelimited if !style.explode => delimited("%7C"),
-        StyleKind::TabDelimited if !style.explode => delimited("%09"),
-        _ => Ok(Expansion::form(style.explode, escape).expand(name, shape)),
+    match Expansion::query(style, escape) {
+        Some(expansion) => Ok(expansion.expand(name, shape)),
+        None => deep_object(name, shape, escape),
     }
 }
 

@@ -8,6 +8,7 @@
 //! - for a fixed sample (every n-th description, sorted by path), how many crates pass
 //!   `cargo clippy` with warnings denied, and for every one that does not, why;
 //! - for a fixed sample, the Prism run (`tools prism`) of each;
+//! - for a fixed sample, the loopback (`tools loopback`) of each;
 //! - how many operations were recognised as paginated, by what said so and how the next
 //!   page is asked for (issue 17's count; a sample is checked by hand in docs/sdk.md).
 //!
@@ -43,6 +44,10 @@ pub struct Options {
     /// Run this many descriptions, spread evenly, through Prism.
     #[arg(long, default_value_t = 20)]
     pub prism: usize,
+    /// Run the loopback (the generated client against the generated server) on this
+    /// many descriptions, spread evenly.
+    #[arg(long, default_value_t = 20)]
+    pub loopback: usize,
     /// Processes at a time for generation (the compile and Prism samples run one by one).
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
@@ -102,6 +107,32 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let prism_seconds = start.elapsed().as_secs_f64();
     print_prism(&prism, prism_seconds);
 
+    let loopback_sample = spread(&chosen, options.loopback);
+    let start = Instant::now();
+    let loopback: Vec<(PathBuf, Result<crate::loopback::Report, String>)> = loopback_sample
+        .iter()
+        .map(|path| {
+            let filter = codegen::Filter::all();
+            (path.clone(), crate::loopback::run(root, path, &filter))
+        })
+        .collect();
+    let loopback_seconds = start.elapsed().as_secs_f64();
+    let loopback_clean = loopback
+        .iter()
+        .filter(|(_, r)| r.as_ref().is_ok_and(|r| r.is_clean()))
+        .count();
+    println!(
+        "
+loopback sample: {loopback_clean}/{} descriptions clean ({loopback_seconds:.0} s)",
+        loopback.len()
+    );
+    for (path, result) in &loopback {
+        match result {
+            Ok(report) => println!("  {}: {}", shown(path, &dir), report.summary()),
+            Err(error) => println!("  {}: error: {}", shown(path, &dir), first_line(error)),
+        }
+    }
+
     let saved = json!({
         "corpus": dir.display().to_string(),
         "descriptions": outcomes.len(),
@@ -124,6 +155,11 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
             "clean": result.as_ref().is_ok_and(|r| r.is_clean()),
         })).collect::<Vec<_>>(),
         "prism_seconds": prism_seconds,
+        "loopback": loopback.iter().map(|(path, result)| json!({
+            "description": shown(path, &dir),
+            "summary": result.as_ref().map(|r| r.summary()).unwrap_or_else(|e| format!("error: {e}")),
+        })).collect::<Vec<_>>(),
+        "loopback_seconds": loopback_seconds,
     });
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let file = work.join("report.json");
@@ -137,7 +173,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         && compiled.iter().all(|(_, result)| result.is_ok())
         && prism
             .iter()
-            .all(|(_, result)| result.as_ref().is_ok_and(|r| r.is_clean()));
+            .all(|(_, result)| result.as_ref().is_ok_and(|r| r.is_clean()))
+        && loopback_clean == loopback.len();
     if clean {
         Ok(())
     } else {
@@ -527,7 +564,15 @@ fn compile_sample_crates(
 /// `cargo clippy` with warnings denied: `Ok` when clean, else the first problems.
 fn clippy(dir: &Path, target: &Path) -> Result<(), String> {
     let output = crate::cargo()
-        .args(["clippy", "--quiet", "--message-format", "short"])
+        // The server side on (`mock` turns on `server`): its modules compile only with it.
+        .args([
+            "clippy",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--features",
+            "mock",
+        ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("RUSTFLAGS", "-Dwarnings")

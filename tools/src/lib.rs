@@ -1,9 +1,11 @@
 //! The project's own tools, apart from the generator: the Prism conformance run
-//! ([`prism`]), the sweep over the broad corpus ([`corpus`]), the benchmarks ([`bench`]),
-//! the synthetic descriptions they scale with ([`synth`]), the crates the `request`
-//! fuzz target builds with ([`fuzz_prepare`]) and the finder of a description's examples
-//! ([`examples`], which `codegen`'s examples test shares). Values and the reading of
-//! descriptions come from the `oracle` crate, never from the generator's model.
+//! ([`prism`]), Schemathesis against the generated mock ([`schemathesis`]), the
+//! generated client against the generated server ([`loopback`]), the sweep over the broad
+//! corpus ([`corpus`]), the benchmarks ([`bench`]), the synthetic descriptions they scale
+//! with ([`synth`]), the crates the `request` fuzz target builds with ([`fuzz_prepare`])
+//! and the finder of a description's examples ([`examples`], which `codegen`'s examples
+//! test shares). Values and the reading of descriptions come from the `oracle` crate,
+//! never from the generator's model.
 
 #![warn(missing_docs)]
 
@@ -11,7 +13,10 @@ pub mod bench;
 pub mod corpus;
 pub mod examples;
 pub mod fuzz_prepare;
+pub mod loopback;
 pub mod prism;
+pub mod schemathesis;
+pub mod served;
 pub mod synth;
 pub mod testdata;
 

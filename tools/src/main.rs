@@ -34,6 +34,29 @@ enum Task {
     /// Every description of the corpus through Prism, examples included: in the
     /// background, resumable, on both cores (see docs/conformance.md).
     PrismSweep(tools::prism::sweep::Options),
+    /// Send every operation of a description, for every status it documents, from the
+    /// generated client to the generated server (its mock), and compare both ends.
+    Loopback {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Keep only these operations, by operationId.
+        #[arg(long, value_delimiter = ',')]
+        operations: Vec<String>,
+    },
+    /// Run Schemathesis, with every check it has, against the generated mock of a
+    /// description.
+    Schemathesis {
+        /// The description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Keep only the operations with any of these tags.
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+        /// Test cases per operation and phase.
+        #[arg(long, default_value_t = 10)]
+        examples: usize,
+    },
     /// Generate every description of the broad corpus (fetched by
     /// `../shared/corpus/get.sh`), compile a fixed sample of the crates and run a fixed
     /// sample through Prism.
@@ -73,6 +96,29 @@ fn main() -> ExitCode {
             tools::prism::main(root, &spec, slot.as_deref(), result.as_deref())
         }
         Task::PrismSweep(options) => tools::prism::sweep::run(root, &options),
+        Task::Loopback { spec, operations } => tools::loopback::main(
+            root,
+            &spec,
+            &codegen::Filter {
+                tags: Vec::new(),
+                operations,
+            },
+        ),
+        Task::Schemathesis {
+            spec,
+            tags,
+            examples,
+        } => tools::schemathesis::main(
+            root,
+            &spec,
+            &tools::schemathesis::Options {
+                filter: codegen::Filter {
+                    tags,
+                    operations: Vec::new(),
+                },
+                examples,
+            },
+        ),
         Task::Corpus(options) => tools::corpus::run(root, &options),
         Task::Bench(options) => tools::bench::run(root, &options),
         Task::Synth { operations, out } => tools::synth::write(operations, out.as_deref()),

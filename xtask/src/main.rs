@@ -1,8 +1,11 @@
 //! `cargo xtask codegen`: regenerates `generated/` from `specs/`, checks that it is fresh
 //! (`--check`), or turns any description into a standalone crate (`--spec FILE --out
 //! DIR`, with its settings file, `--settings FILE` or the one beside it). Flags only; the
-//! work is the `codegen` library's. The project's other tools
+//! work is the `codegen` library's. `cargo xtask mock --spec FILE --port PORT` serves the
+//! generated mock of any description ([`mock`]). The project's other tools
 //! (Prism, the corpus sweep, benchmarks) are `cargo run -p tools`.
+
+mod mock;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,6 +23,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 enum Task {
     /// Regenerate `generated/` from `specs/`, or write a crate for one description.
     Codegen(Codegen),
+    /// Serve the generated mock of a description on 127.0.0.1 until Ctrl-C.
+    Mock(Mock),
+}
+
+#[derive(clap::Args)]
+struct Mock {
+    /// A description (OpenAPI 3.x or Swagger 2.0, YAML or JSON).
+    #[arg(long)]
+    spec: PathBuf,
+    /// The port to listen on (0: any free one).
+    #[arg(long, default_value_t = 4010)]
+    port: u16,
+    /// Generation settings (TOML, `docs/settings.md`); by default the description's
+    /// `STEM.codegen.toml` beside it, when there is one.
+    #[arg(long)]
+    settings: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -64,10 +83,21 @@ struct Codegen {
 }
 
 fn main() -> ExitCode {
-    let Task::Codegen(args) = Task::parse();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace");
+    let args = match Task::parse() {
+        Task::Codegen(args) => args,
+        Task::Mock(args) => {
+            let beside = codegen::settings::beside(&args.spec);
+            let settings = args.settings.or_else(|| beside.is_file().then_some(beside));
+            let failure = mock::serve(root, &args.spec, args.port, settings);
+            if let Err(problem) = failure {
+                eprintln!("{problem}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
     let mut config = match (args.spec, args.out) {
         (Some(spec), Some(out)) => {
             if args.config.is_some() {

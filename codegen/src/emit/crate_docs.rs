@@ -33,7 +33,9 @@ pub(super) fn features_doc(api: &Api, features: &[String]) -> proc_macro2::Token
          they reach; `full`, the default, is all of them (and the types no operation\n\
          reaches). To compile only what you use, turn the default off and name groups:\n\
          `default-features = false, features = [\"…\"]`. Names do not depend on the features.\n\
-         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\n",
+         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\
+         `server` adds each description's `server` and `rules` modules (an `axum` router\n\
+         over the same types), `mock` its `mock` module answering from examples.\n\n",
     );
     for feature in features {
         let what = api

@@ -16,6 +16,7 @@ use super::models::models_file;
 use super::operations::operations_file;
 use super::planned::{FileBody, Planned};
 use super::scalars::scalars_file;
+use super::server::{mock_file, rules_file, server_file};
 use super::servers::{auth, servers};
 use super::tokens::ident;
 use crate::config::{Runtime, MARKER};
@@ -82,6 +83,54 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("ser.rs", include_str!("../../../runtime/src/ser.rs")),
+    (
+        "server/auth.rs",
+        include_str!("../../../runtime/src/server/auth.rs"),
+    ),
+    (
+        "server/body.rs",
+        include_str!("../../../runtime/src/server/body.rs"),
+    ),
+    (
+        "server/check.rs",
+        include_str!("../../../runtime/src/server/check.rs"),
+    ),
+    (
+        "server/incoming.rs",
+        include_str!("../../../runtime/src/server/incoming.rs"),
+    ),
+    (
+        "server/make.rs",
+        include_str!("../../../runtime/src/server/make.rs"),
+    ),
+    (
+        "server/mock.rs",
+        include_str!("../../../runtime/src/server/mock.rs"),
+    ),
+    (
+        "server/mod.rs",
+        include_str!("../../../runtime/src/server/mod.rs"),
+    ),
+    (
+        "server/params.rs",
+        include_str!("../../../runtime/src/server/params.rs"),
+    ),
+    (
+        "server/problem.rs",
+        include_str!("../../../runtime/src/server/problem.rs"),
+    ),
+    (
+        "server/reply.rs",
+        include_str!("../../../runtime/src/server/reply.rs"),
+    ),
+    (
+        "server/route.rs",
+        include_str!("../../../runtime/src/server/route.rs"),
+    ),
+    (
+        "server/rules.rs",
+        include_str!("../../../runtime/src/server/rules.rs"),
+    ),
     ("style.rs", include_str!("../../../runtime/src/style.rs")),
     ("upload.rs", include_str!("../../../runtime/src/upload.rs")),
 ];
@@ -116,15 +165,42 @@ fn api_files<'a>(
         body,
         source: described.path.clone(),
     };
-    vec![
+    let mut files = vec![
         file(
             "models.rs",
             models_file(api, gates.clone(), &described.derived),
         ),
-        file("operations.rs", operations_file(api, gates)),
+        file("operations.rs", operations_file(api, gates.clone())),
         file("servers.rs", FileBody::Tokens(servers(api))),
         file("auth.rs", FileBody::Tokens(auth(api))),
-    ]
+    ];
+    // The server side, in modules of its own that only its features compile: the client
+    // side's files are the same with or without it.
+    if !api.operations.is_empty() {
+        files.push(file("server.rs", server_file(api, gates.clone())));
+        files.push(file("rules.rs", FileBody::Tokens(rules_file(api))));
+        files.push(file("mock.rs", mock_file(api, gates)));
+    }
+    files
+}
+
+/// The declarations of the server side's modules, each compiled only with its feature;
+/// nothing for a description without operations.
+fn server_modules(api: &Api) -> proc_macro2::TokenStream {
+    if api.operations.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    quote! {
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod rules;
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
+    }
 }
 
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
@@ -144,6 +220,7 @@ pub(super) fn workspace_crate<'a>(
         let dir = Path::new("src").join(&module);
         files.extend(api_files(one, command, &dir, None));
         let doc = module_doc(&one.api, &one.shown);
+        let server = server_modules(&one.api);
         // `cargo fmt` of the workspace would print generated code otherwise than
         // `prettyplease`, and `--check` would then find it stale.
         let tokens = quote! {
@@ -154,6 +231,7 @@ pub(super) fn workspace_crate<'a>(
             pub mod models;
             #[rustfmt::skip]
             pub mod operations;
+            #server
             #[rustfmt::skip]
             pub mod servers;
         };
@@ -239,6 +317,7 @@ pub(super) fn standalone_crate<'a>(
             pub mod scalars;
         }
     });
+    let server = server_modules(api);
     let runtime_item = match runtime {
         Runtime::Vendored => quote!(
             pub mod runtime;
@@ -260,6 +339,7 @@ pub(super) fn standalone_crate<'a>(
         #[rustfmt::skip]
         pub mod operations;
         #scalars_item
+        #server
         #[rustfmt::skip]
         pub mod servers;
     };
@@ -373,7 +453,7 @@ mod tests {
                     continue;
                 }
                 let relative = path.strip_prefix(&src).unwrap().to_string_lossy();
-                files.push(relative.replace("lib.rs", "mod.rs"));
+                files.push(relative.replace('\\', "/").replace("lib.rs", "mod.rs"));
             }
         }
         files.sort();

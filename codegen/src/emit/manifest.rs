@@ -17,18 +17,68 @@ struct Dependency {
     /// Needed only by the runtime: a crate that depends on the runtime crate leaves it
     /// to that crate.
     runtime_only: bool,
-    /// Only with the `client` feature.
-    optional: bool,
+    /// The features that need it (`client`, `server`); none when it is always needed.
+    needed_by: &'static [&'static str],
+}
+
+const CLIENT: &[&str] = &["client"];
+const SERVER: &[&str] = &["server"];
+const BOTH: &[&str] = &["client", "server"];
+
+impl Dependency {
+    fn optional(&self) -> bool {
+        !self.needed_by.is_empty()
+    }
 }
 
 const DEPENDENCIES: &[Dependency] = &[
+    Dependency {
+        name: "axum",
+        version: "0.8",
+        features: &["http1", "tokio", "matched-path"],
+        lean: true,
+        runtime_only: true,
+        needed_by: SERVER,
+    },
+    Dependency {
+        name: "multer",
+        version: "3",
+        features: &[],
+        lean: true,
+        runtime_only: true,
+        needed_by: SERVER,
+    },
+    Dependency {
+        name: "regex",
+        version: "1",
+        features: &["std", "perf", "unicode"],
+        lean: true,
+        runtime_only: true,
+        needed_by: SERVER,
+    },
+    Dependency {
+        name: "regex-syntax",
+        version: "0.8",
+        features: &["std", "unicode"],
+        lean: true,
+        runtime_only: true,
+        needed_by: SERVER,
+    },
+    Dependency {
+        name: "tower",
+        version: "0.5",
+        features: &["util"],
+        lean: true,
+        runtime_only: true,
+        needed_by: SERVER,
+    },
     Dependency {
         name: "base64",
         version: "0.22",
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "bytes",
@@ -36,7 +86,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: true,
+        needed_by: BOTH,
     },
     Dependency {
         name: "chrono",
@@ -44,7 +94,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["serde", "std"],
         lean: true,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "fastrand",
@@ -52,7 +102,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "futures-core",
@@ -60,7 +110,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: true,
         runtime_only: true,
-        optional: true,
+        needed_by: BOTH,
     },
     Dependency {
         name: "futures-util",
@@ -68,7 +118,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: true,
         runtime_only: true,
-        optional: true,
+        needed_by: BOTH,
     },
     Dependency {
         name: "http",
@@ -76,7 +126,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "http-body",
@@ -84,7 +134,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: true,
+        needed_by: CLIENT,
     },
     Dependency {
         name: "httpdate",
@@ -92,7 +142,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "percent-encoding",
@@ -100,7 +150,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: true,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "reqwest",
@@ -108,7 +158,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["rustls-tls"],
         lean: true,
         runtime_only: true,
-        optional: true,
+        needed_by: CLIENT,
     },
     Dependency {
         name: "serde",
@@ -116,7 +166,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["derive"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     // Floats read back exactly as written (the default parser may be off by one unit in
     // the last place).
@@ -126,7 +176,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["float_roundtrip"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "tokio",
@@ -134,7 +184,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["fs", "time"],
         lean: true,
         runtime_only: true,
-        optional: true,
+        needed_by: CLIENT,
     },
     Dependency {
         name: "tracing",
@@ -142,7 +192,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["std"],
         lean: true,
         runtime_only: true,
-        optional: true,
+        needed_by: CLIENT,
     },
     Dependency {
         name: "uuid",
@@ -150,7 +200,7 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["serde"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
 ];
 
@@ -163,7 +213,7 @@ const CHOSEN: &[Dependency] = &[
         features: &["serde"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     Dependency {
         name: "jiff",
@@ -171,7 +221,7 @@ const CHOSEN: &[Dependency] = &[
         features: &["serde"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     // Features for the types of the other dependencies are added as they are used.
     Dependency {
@@ -180,7 +230,7 @@ const CHOSEN: &[Dependency] = &[
         features: &[],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
     // RFC 3339 and `Date`'s serde form (`[year]-[month]-[day]`, human-readable).
     Dependency {
@@ -189,7 +239,7 @@ const CHOSEN: &[Dependency] = &[
         features: &["formatting", "parsing", "serde", "serde-human-readable"],
         lean: false,
         runtime_only: false,
-        optional: false,
+        needed_by: &[],
     },
 ];
 
@@ -300,7 +350,7 @@ fn dependency_line(dependency: &Dependency, more: &[&str]) -> String {
             .collect();
         table.push(format!("features = [{}]", features.join(", ")));
     }
-    if dependency.optional {
+    if dependency.optional() {
         table.push("optional = true".to_owned());
     }
     if table.len() == 1 {
@@ -323,30 +373,39 @@ fn features_toml(features: &[String], runtime: &Runtime, always: &[&str]) -> Str
             toml.push_str(&format!("{feature} = []\n"));
         }
     }
-    let (client, blocking) = match runtime {
+    let (client, blocking, server) = match runtime {
         Runtime::Vendored => {
-            // Every dependency only the client needs, as the runtime crate's own
-            // `client` feature lists them.
-            let optional: Vec<String> = DEPENDENCIES
-                .iter()
-                .filter(|dependency| dependency.optional && !always.contains(&dependency.name))
-                .map(|dependency| format!("\"dep:{}\"", dependency.name))
-                .collect();
+            // Every dependency only a feature needs, as the runtime crate's own features
+            // list them.
+            let of = |feature: &str| {
+                let deps: Vec<String> = DEPENDENCIES
+                    .iter()
+                    .filter(|d| d.needed_by.contains(&feature) && !always.contains(&d.name))
+                    .map(|d| format!("\"dep:{}\"", d.name))
+                    .collect();
+                format!("[{}]", deps.join(", "))
+            };
             (
-                format!("[{}]", optional.join(", ")),
+                of("client"),
                 "[\"client\", \"tokio/rt\"]".to_owned(),
+                of("server"),
             )
         }
         Runtime::Path(_) => (
             "[\"openapi-runtime/client\"]".to_owned(),
             "[\"client\", \"openapi-runtime/blocking\"]".to_owned(),
+            "[\"openapi-runtime/server\"]".to_owned(),
         ),
     };
     toml.push_str(&format!(
         "# `runtime::client`: send operations with reqwest and decode their responses.\n\
          client = {client}\n\
          # `runtime::client::blocking`: the same, without an async runtime of the caller's.\n\
-         blocking = {blocking}\n"
+         blocking = {blocking}\n\
+         # `server`: serve the operations with axum, from the same types.\n\
+         server = {server}\n\
+         # `mock`: `mock::Mock`, answers made from the description's examples and schemas.\n\
+         mock = [\"server\"]\n"
     ));
     toml
 }
@@ -385,27 +444,30 @@ mod tests {
         );
     }
 
-    /// A standalone crate's `client` feature turns on what the runtime crate's does: a
-    /// dependency added to one and not the other would break only standalone crates.
+    /// A standalone crate's `client` and `server` features turn on what the runtime
+    /// crate's do: a dependency added to one and not the other would break only
+    /// standalone crates.
     #[test]
-    fn the_client_feature_needs_what_the_runtime_crates_does() {
+    fn each_feature_needs_what_the_runtime_crates_does() {
         let manifest = include_str!("../../../runtime/Cargo.toml");
-        let start = manifest
-            .find("\nclient = [")
-            .expect("the runtime has a client feature");
-        let feature = &manifest[start..];
-        let feature = &feature[..feature.find(']').unwrap_or(feature.len())];
-        let mut runtime: Vec<&str> = feature
-            .split('"')
-            .filter_map(|item| item.strip_prefix("dep:"))
-            .collect();
-        runtime.sort_unstable();
-        let mut table: Vec<&str> = DEPENDENCIES
-            .iter()
-            .filter(|dependency| dependency.optional)
-            .map(|dependency| dependency.name)
-            .collect();
-        table.sort_unstable();
-        assert_eq!(runtime, table);
+        for name in ["client", "server"] {
+            let start = manifest
+                .find(&format!("\n{name} = ["))
+                .expect("the runtime has the feature");
+            let feature = &manifest[start..];
+            let feature = &feature[..feature.find(']').unwrap_or(feature.len())];
+            let mut runtime: Vec<&str> = feature
+                .split('"')
+                .filter_map(|item| item.strip_prefix("dep:"))
+                .collect();
+            runtime.sort_unstable();
+            let mut table: Vec<&str> = DEPENDENCIES
+                .iter()
+                .filter(|dependency| dependency.needed_by.contains(&name))
+                .map(|dependency| dependency.name)
+                .collect();
+            table.sort_unstable();
+            assert_eq!(runtime, table, "{name}");
+        }
     }
 }

@@ -20,6 +20,7 @@ mod planned;
 mod request;
 mod responses;
 mod scalars;
+mod server;
 mod servers;
 mod tokens;
 

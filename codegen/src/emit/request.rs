@@ -102,7 +102,7 @@ fn write_param(param: &Param) -> TokenStream {
 
 /// `runtime::Style::FORM.explode(false)`: the constant of `style`, and what differs
 /// from it.
-fn style(style: Style, explode: bool, allow_reserved: bool) -> TokenStream {
+pub fn style(style: Style, explode: bool, allow_reserved: bool) -> TokenStream {
     let constant = ident(match style {
         Style::Simple => "SIMPLE",
         Style::Label => "LABEL",
@@ -167,7 +167,7 @@ fn content(content: &Content, value: TokenStream) -> Option<TokenStream> {
     })
 }
 
-fn form_field(encoding: &PropertyEncoding) -> TokenStream {
+pub fn form_field(encoding: &PropertyEncoding) -> TokenStream {
     let name = &encoding.property;
     let style = style(encoding.style, encoding.explode, encoding.allow_reserved);
     let content_type = match &encoding.content_type {
@@ -179,7 +179,7 @@ fn form_field(encoding: &PropertyEncoding) -> TokenStream {
     }
 }
 
-fn part(encoding: &PropertyEncoding) -> TokenStream {
+pub fn part(encoding: &PropertyEncoding) -> TokenStream {
     let name = &encoding.property;
     let content_type = encoding.content_type.as_deref().unwrap_or_default();
     let binary = encoding.binary;

@@ -13,20 +13,20 @@ use crate::model::{Content, Header, HeaderTy, Operation, Payload, Response, Stat
 use crate::naming::UNDOCUMENTED;
 
 /// The responses of `op` split by what `decode` makes of them.
-struct Split<'a> {
-    success: Vec<&'a Response>,
-    errors: Vec<&'a Response>,
-    default: Option<&'a Response>,
+pub struct Split<'a> {
+    pub success: Vec<&'a Response>,
+    pub errors: Vec<&'a Response>,
+    pub default: Option<&'a Response>,
     /// `default`, when no success is listed: it stands for the successes too.
-    default_success: Option<&'a Response>,
+    pub default_success: Option<&'a Response>,
     /// A 2xx status no response covers: a success all the same, kept undecoded.
-    undocumented_success: bool,
+    pub undocumented_success: bool,
     /// An error status no response covers (there is no `default`).
-    undocumented_error: bool,
+    pub undocumented_error: bool,
 }
 
 impl<'a> Split<'a> {
-    fn of(op: &'a Operation) -> Split<'a> {
+    pub fn of(op: &'a Operation) -> Split<'a> {
         let (success, errors): (Vec<&Response>, Vec<&Response>) = op
             .responses
             .iter()

@@ -13,6 +13,7 @@ mod operations;
 mod pagination;
 mod responses;
 mod retries;
+mod rules;
 mod schema;
 mod servers;
 
@@ -66,8 +67,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         servers: servers::servers(doc, &mut diagnostics),
         security_schemes,
         groups,
+        rules: Default::default(),
     };
     pagination::recognise(doc, &mut api, &mut diagnostics);
+    api.rules = rules::rules(doc, &api);
     diagnostics.finish(api)
 }
 

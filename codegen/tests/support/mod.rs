@@ -171,20 +171,21 @@ pub fn compiles_cleanly(spec: &Path, name: &str) -> codegen::Generated {
 /// Runs `cargo clippy` and `cargo doc` on the crate in `dir` with warnings denied, and
 /// fails the test with the compiler's output unless both are clean. The workspace's lock
 /// file pins the dependencies, so nothing resolves anew, and one shared target directory
-/// builds them once for every test.
+/// builds them once for every test. The server side is on (`mock` turns on `server`):
+/// its modules are only compiled with it.
 pub fn assert_compiles_cleanly(dir: &Path, what: &str) {
     for task in [
-        &["clippy", "--quiet"][..],
-        &["doc", "--no-deps", "--quiet"][..],
+        &["clippy", "--quiet", "--features", "mock"][..],
+        &["doc", "--no-deps", "--quiet", "--features", "mock"][..],
     ] {
         cargo(dir, task, what);
     }
 }
 
-/// `cargo clippy` of the crate in `dir` with warnings denied, for a crate too large to
-/// document in a test as well.
+/// `cargo clippy` of the crate in `dir` with warnings denied (the server side on), for a
+/// crate too large to document in a test as well.
 pub fn assert_clippy_clean(dir: &Path, what: &str) {
-    cargo(dir, &["clippy", "--quiet"], what);
+    cargo(dir, &["clippy", "--quiet", "--features", "mock"], what);
 }
 
 /// [`assert_compiles_cleanly`], and `cargo test --doc`, which must find no doctest: no

@@ -18,5 +18,17 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod rules;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 #[rustfmt::skip]
 pub mod servers;

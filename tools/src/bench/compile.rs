@@ -81,6 +81,76 @@ pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, Strin
     })
 }
 
+/// What the server side adds to a crate's check: the same crate, every group, checked
+/// with the client and with the server (issue 25 asks at most 1.5 times the client's).
+pub struct ServerCost {
+    pub label: String,
+    pub client: Result<Cost, String>,
+    pub server: Result<Cost, String>,
+}
+
+/// Generates `spec`'s crate under `bench` and times its crate-only check with
+/// `--features client`, then with `--features server`, each on a clean rebuild.
+pub fn measure_server(root: &Path, bench: &Path, spec: &Path) -> Result<ServerCost, String> {
+    let label = spec
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let out = bench.join("compile").join(label.replace('.', "-"));
+    create_dir(&out)?;
+    let config = codegen::Config::spec(spec).out(&out).name("bench-crate");
+    codegen::generate(&config).map_err(|problems| problems.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let target = bench.join("check-target");
+    let client = crate_only(
+        &out,
+        &target,
+        &["check", "--features", "client"],
+        Rebuild::Clean,
+    );
+    eprintln!("  check with `client`: {}", seconds(&client));
+    let server = crate_only(
+        &out,
+        &target,
+        &["check", "--features", "server"],
+        Rebuild::Clean,
+    );
+    eprintln!("  check with `server`: {}", seconds(&server));
+    Ok(ServerCost {
+        label,
+        client,
+        server,
+    })
+}
+
+/// Prints each crate's client and server checks and their ratio.
+pub fn print_server(costs: &[ServerCost]) {
+    println!(
+        "
+crate-only cargo check (CARGO_INCREMENTAL=0, dependencies built), every group:"
+    );
+    for c in costs {
+        let ratio = match (&c.client, &c.server) {
+            (Ok(client), Ok(server)) => format!("{:.2}x", server.seconds / client.seconds),
+            _ => "-".to_owned(),
+        };
+        println!(
+            "  {}: with `client` {}, with `server` {}: {ratio}",
+            c.label,
+            seconds(&c.client),
+            seconds(&c.server)
+        );
+    }
+}
+
+/// The figures of [`print_server`], for the saved JSON.
+pub fn server_json(c: &ServerCost) -> Value {
+    let cost = |cost: &Result<Cost, String>| match cost {
+        Ok(cost) => json!({ "seconds": cost.seconds, "peak_bytes": cost.peak }),
+        Err(error) => json!({ "error": error }),
+    };
+    json!({ "label": c.label, "client": cost(&c.client), "server": cost(&c.server) })
+}
+
 /// The group whose operations reach the most types: the dearest one to compile alone.
 fn largest_group(api: &Api) -> Option<String> {
     let mut reached: BTreeMap<&str, Vec<bool>> = BTreeMap::new();

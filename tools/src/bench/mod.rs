@@ -12,6 +12,7 @@
 
 mod compile;
 mod decode;
+mod server;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -54,6 +55,17 @@ pub struct Options {
     /// Only measure what the crates of `--big` cost to build.
     #[arg(long, conflicts_with = "no_check")]
     pub compile_only: bool,
+    /// Only measure serving: requests per second of a generated route against a
+    /// hand-written axum handler doing the same decoding (`wrk`, rounds of 10 s).
+    #[arg(long)]
+    pub server: bool,
+    /// Only measure what the server side costs to compile: the crate-only `cargo check`
+    /// of each `--big` crate with `--features server` against with `--features client`.
+    #[arg(long, conflicts_with_all = ["compile_only", "server"])]
+    pub server_compile: bool,
+    /// With `--server`: how many rounds of each.
+    #[arg(long, default_value_t = 3)]
+    pub server_rounds: usize,
     /// Only measure decoding: typed `decode` of response bodies against parsing them
     /// into `serde_json::Value`, for these descriptions (`testdata/real/` names, or
     /// `testdata/big/` ones).
@@ -106,6 +118,14 @@ struct Measured {
 /// Runs the benchmarks `options` ask for in the workspace at `root`, printing their
 /// tables and saving their figures.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
+    if options.server {
+        // The servers are built in release whatever this build is.
+        return server::run(root, options.server_rounds, 10);
+    }
+    if options.server_compile {
+        // Cargo does the work measured, whatever this build is.
+        return measure_all(root, options);
+    }
     if cfg!(debug_assertions) {
         return rerun_optimized(root);
     }
@@ -173,6 +193,20 @@ fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
             &bench,
             options,
             json!({ "decoded": decoded.iter().map(decode::to_json).collect::<Vec<_>>() }),
+        );
+    }
+    if options.server_compile {
+        let mut costs = Vec::new();
+        for name in &options.big {
+            let spec = testdata::big(root, name)?;
+            eprintln!("bench: checking the crate of {name}, client and server");
+            costs.push(compile::measure_server(root, &bench, &spec)?);
+        }
+        compile::print_server(&costs);
+        return save(
+            &bench,
+            options,
+            json!({ "server_compile": costs.iter().map(compile::server_json).collect::<Vec<_>>() }),
         );
     }
     let mut compiled = Vec::new();

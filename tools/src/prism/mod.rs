@@ -19,7 +19,7 @@
 //!
 //! It ends with one line ([`Report::summary`]) and fails unless the run is clean.
 
-mod cases;
+pub(crate) mod cases;
 mod classes;
 mod copy;
 mod defects;

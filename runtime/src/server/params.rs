@@ -1,0 +1,716 @@
+//! Reading parameters: the inverse of what the request builder writes. A parameter's
+//! text is found where its place and style put it, split by the same table of styles
+//! (`Expansion`: the same separators, joiners and names the builder writes), each piece
+//! percent-decoded, read as the types its rule allows (`5` as a number where the schema
+//! says integer), checked against the rule, and only then read into its Rust type.
+
+use serde_json::{Map, Number, Value};
+
+use super::super::style::{Expansion, Style, StyleKind};
+use super::check::{self, Direction};
+use super::problem::{Place, Violation};
+use super::rules::{Rules, Types};
+
+/// One parameter of an operation, as the generated code describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Its name on the wire.
+    pub name: &'static str,
+    /// Where it is sent.
+    pub place: Place,
+    /// How it is written (`Style::JSON` for a parameter described by `content`).
+    pub style: Style,
+    /// Its rule in the crate's table.
+    pub rule: u32,
+}
+
+/// The parts of a request parameters are read from, split once.
+#[derive(Debug, Default)]
+pub struct Source {
+    /// Path parameters by name: the raw (still percent-encoded) text of each.
+    pub(crate) path: Vec<(&'static str, String)>,
+    /// Query pairs in order: the name decoded, the value raw.
+    pub(crate) query: Vec<(String, String)>,
+    /// Cookie pairs in order: the name, the value raw.
+    pub(crate) cookies: Vec<(String, String)>,
+    /// The request's headers.
+    pub(crate) headers: http::HeaderMap,
+    /// The query parameters the operation declares, so an exploded object with no listed
+    /// members takes only the others' pairs.
+    pub(crate) declared_query: &'static [&'static str],
+}
+
+impl Source {
+    /// Splits the query of `uri` and the cookies of `headers`.
+    pub fn new(uri: &http::Uri, headers: http::HeaderMap) -> Source {
+        let query = uri
+            .query()
+            .map(|query| {
+                query
+                    .split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| match pair.split_once('=') {
+                        Some((name, value)) => (form_decode(name), value.to_owned()),
+                        None => (form_decode(pair), String::new()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cookies = headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|line| line.split(';'))
+            .filter_map(|pair| {
+                let pair = pair.trim();
+                let (name, value) = pair.split_once('=')?;
+                Some((name.trim().to_owned(), value.trim().to_owned()))
+            })
+            .collect();
+        Source {
+            path: Vec::new(),
+            query,
+            cookies,
+            headers,
+            declared_query: &[],
+        }
+    }
+}
+
+/// What one parameter's text holds before it is read as its types: nothing, a text, a
+/// list of texts or pairs of texts.
+#[derive(Debug)]
+enum Found {
+    Absent,
+    Text(String),
+    List(Vec<String>),
+    Pairs(Vec<(String, String)>),
+    /// A parameter described by `content`: its JSON text.
+    Json(String),
+    /// A piece that is not UTF-8 once decoded.
+    NotText,
+    /// Text the style cannot have written (a matrix value without its name, say).
+    Malformed(&'static str),
+}
+
+/// What shape a rule's values take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    Scalar,
+    List,
+    Object,
+}
+
+fn shape_of(rules: &Rules, rule: u32) -> Shape {
+    let types = rules.types(rule);
+    let scalars = Types::NULL
+        .or(Types::BOOLEAN)
+        .or(Types::INTEGER)
+        .or(Types::NUMBER)
+        .or(Types::STRING);
+    if types.meets(Types::ARRAY) && !types.meets(scalars) {
+        Shape::List
+    } else if types.meets(Types::OBJECT) && !types.meets(scalars) && !types.meets(Types::ARRAY) {
+        Shape::Object
+    } else {
+        Shape::Scalar
+    }
+}
+
+/// Reads `param` from `source`: its JSON value, checked against its rule, or `Some(None)`
+/// when it is absent. What is wrong is pushed onto `violations`, and then `None`.
+pub fn read(
+    rules: &Rules,
+    param: &Param,
+    source: &Source,
+    violations: &mut Vec<Violation>,
+) -> Option<Option<Value>> {
+    let shape = shape_of(rules, param.rule);
+    let found = match param.place {
+        Place::Path => path(param, shape, source),
+        Place::Query => query(rules, param, shape, source),
+        Place::Header => header(param, shape, source),
+        Place::Cookie => cookie(rules, param, shape, source),
+        Place::Body => Found::Absent,
+    };
+    let violation = |keyword: &'static str, detail: String| Violation {
+        place: param.place,
+        name: param.name.to_owned(),
+        pointer: String::new(),
+        keyword,
+        detail,
+    };
+    let value = match found {
+        Found::Absent => return Some(None),
+        Found::NotText => {
+            violations.push(violation(
+                "type",
+                "is not UTF-8 text once percent-decoded".to_owned(),
+            ));
+            return None;
+        }
+        Found::Malformed(why) => {
+            violations.push(violation("style", why.to_owned()));
+            return None;
+        }
+        Found::Json(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(value) => value,
+            Err(error) => {
+                violations.push(violation("type", format!("is not JSON: {error}")));
+                return None;
+            }
+        },
+        Found::Text(text) => scalar(rules, param.rule, text),
+        Found::List(items) => {
+            let each = rules.items(param.rule);
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|item| match each {
+                        Some(each) => scalar(rules, each, item),
+                        None => Value::String(item),
+                    })
+                    .collect(),
+            )
+        }
+        Found::Pairs(pairs) => {
+            let mut object = Map::new();
+            for (key, text) in pairs {
+                let value = match rules.property(param.rule, &key) {
+                    Some(each) => scalar(rules, each, text),
+                    None => Value::String(text),
+                };
+                object.insert(key, value);
+            }
+            Value::Object(object)
+        }
+    };
+    let broken = check::check(rules, param.rule, &value, Direction::Request);
+    if broken.is_empty() {
+        return Some(Some(value));
+    }
+    violations.extend(broken.into_iter().map(|broken| Violation {
+        place: param.place,
+        name: param.name.to_owned(),
+        pointer: broken.pointer,
+        keyword: broken.keyword,
+        detail: broken.detail,
+    }));
+    None
+}
+
+/// A text read as the scalar types its rule allows: a number where it parses as one and
+/// numbers are allowed, a boolean likewise, else the text (which the check then refuses
+/// if text is not allowed either).
+pub(crate) fn scalar(rules: &Rules, rule: u32, text: String) -> Value {
+    let types = rules.types(rule);
+    let numeric = types.meets(Types::INTEGER.or(Types::NUMBER));
+    if numeric && types != Types::ANY {
+        if let Ok(integer) = text.parse::<i64>() {
+            return Value::Number(integer.into());
+        }
+        if let Ok(integer) = text.parse::<u64>() {
+            return Value::Number(integer.into());
+        }
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+        if let Some(number) = text
+            .parse::<f64>()
+            .ok()
+            .filter(|_| plain)
+            .and_then(Number::from_f64)
+        {
+            return Value::Number(number);
+        }
+    }
+    if types.meets(Types::BOOLEAN) && types != Types::ANY {
+        match text.as_str() {
+            "true" => return Value::Bool(true),
+            "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    if types.meets(Types::NULL) && !types.meets(Types::STRING) && text == "null" {
+        return Value::Null;
+    }
+    Value::String(text)
+}
+
+/// Percent-decodes `text` (a path, cookie or header piece).
+fn decode(text: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
+}
+
+/// Percent-decodes a piece of a query or URL-encoded body, where `+` is a space.
+pub(crate) fn form_decode(text: &str) -> String {
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn form_decode_strict(text: &str) -> Option<String> {
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
+}
+
+/// Splits `text` at every `joiner`, also where it is written unencoded or, for a space,
+/// as `+`.
+fn split_joined<'t>(text: &'t str, joiner: &str) -> Vec<&'t str> {
+    let alternatives: &[&str] = match joiner {
+        "%20" => &["%20", "+", " "],
+        "%7C" => &["%7C", "%7c", "|"],
+        "%09" => &["%09", "\t"],
+        other => {
+            return text.split(other).collect();
+        }
+    };
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    loop {
+        let next = alternatives
+            .iter()
+            .filter_map(|alternative| rest.find(alternative).map(|at| (at, alternative.len())))
+            .min();
+        match next {
+            Some((at, length)) => {
+                pieces.push(&rest[..at]);
+                rest = &rest[at + length..];
+            }
+            None => {
+                pieces.push(rest);
+                return pieces;
+            }
+        }
+    }
+}
+
+/// Pieces decoded with `decode`; `NotText` when one is not UTF-8. One empty piece is
+/// an empty list (`ids=`), as clients write one.
+fn decoded_list(pieces: Vec<&str>, decode: fn(&str) -> Option<String>) -> Found {
+    if pieces == [""] {
+        return Found::List(Vec::new());
+    }
+    match pieces.into_iter().map(decode).collect::<Option<Vec<_>>>() {
+        Some(items) => Found::List(items),
+        None => Found::NotText,
+    }
+}
+
+/// `k,v,k,v` (or `k=v` items, when `named`) as pairs.
+fn decoded_pairs(pieces: Vec<&str>, named: bool, decode: fn(&str) -> Option<String>) -> Found {
+    let mut pairs = Vec::new();
+    if named {
+        for piece in pieces {
+            let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+            match (decode(key), decode(value)) {
+                (Some(key), Some(value)) => pairs.push((key, value)),
+                _ => return Found::NotText,
+            }
+        }
+    } else {
+        if pieces.len() % 2 != 0 {
+            return Found::Malformed("an object not exploded alternates keys and values");
+        }
+        for pair in pieces.chunks(2) {
+            match (decode(pair[0]), decode(pair[1])) {
+                (Some(key), Some(value)) => pairs.push((key, value)),
+                _ => return Found::NotText,
+            }
+        }
+    }
+    Found::Pairs(pairs)
+}
+
+fn path(param: &Param, shape: Shape, source: &Source) -> Found {
+    let Some((_, raw)) = source.path.iter().find(|(name, _)| *name == param.name) else {
+        return Found::Absent;
+    };
+    if param.style.kind == StyleKind::Json {
+        return decode(raw).map_or(Found::NotText, Found::Json);
+    }
+    let expansion = Expansion::path(param.style);
+    let Some(text) = raw.strip_prefix(expansion.first) else {
+        return Found::Malformed("the value lacks the prefix its style writes");
+    };
+    if text.is_empty() && expansion.first.is_empty() {
+        return Found::Absent;
+    }
+    unnamed_or_named(param.name, text, shape, &expansion, decode)
+}
+
+/// A path or header value, by an expansion whose items may be named (`matrix`).
+fn unnamed_or_named(
+    name: &str,
+    text: &str,
+    shape: Shape,
+    expansion: &Expansion,
+    decode: fn(&str) -> Option<String>,
+) -> Found {
+    let strip_name = |piece: &str| -> Option<String> {
+        let piece = piece.strip_prefix(name)?;
+        Some(piece.strip_prefix('=').unwrap_or(piece).to_owned())
+    };
+    if expansion.named {
+        // matrix: `;color=blue`, `;color=blue,black`, `;color=blue;color=black`,
+        // `;R=100;G=200`.
+        match (shape, expansion.explode) {
+            (Shape::List, true) => {
+                let mut items = Vec::new();
+                for piece in text.split(expansion.separator) {
+                    match strip_name(piece) {
+                        Some(value) => items.push(value),
+                        None => {
+                            return Found::Malformed("a matrix item lacks the parameter's name")
+                        }
+                    }
+                }
+                decoded_list(items.iter().map(String::as_str).collect(), decode)
+            }
+            (Shape::Object, true) => {
+                decoded_pairs(text.split(expansion.separator).collect(), true, decode)
+            }
+            _ => {
+                let Some(value) = strip_name(text) else {
+                    return Found::Malformed("a matrix value lacks the parameter's name");
+                };
+                match shape {
+                    Shape::Scalar => decode(&value).map_or(Found::NotText, Found::Text),
+                    Shape::List => decoded_list(value.split(expansion.joiner).collect(), decode),
+                    Shape::Object => {
+                        decoded_pairs(value.split(expansion.joiner).collect(), false, decode)
+                    }
+                }
+            }
+        }
+    } else {
+        match shape {
+            Shape::Scalar => decode(text).map_or(Found::NotText, Found::Text),
+            Shape::List => {
+                let separator = if expansion.explode {
+                    expansion.separator
+                } else {
+                    expansion.joiner
+                };
+                decoded_list(text.split(separator).collect(), decode)
+            }
+            Shape::Object if expansion.explode => {
+                decoded_pairs(text.split(expansion.separator).collect(), true, decode)
+            }
+            Shape::Object => decoded_pairs(text.split(expansion.joiner).collect(), false, decode),
+        }
+    }
+}
+
+fn query(rules: &Rules, param: &Param, shape: Shape, source: &Source) -> Found {
+    let named = |name: &'static str| {
+        source
+            .query
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    if param.style.kind == StyleKind::Json {
+        return match named(param.name).next() {
+            Some(raw) => form_decode_strict(raw).map_or(Found::NotText, Found::Json),
+            None => Found::Absent,
+        };
+    }
+    let Some(expansion) = Expansion::query(param.style, super::super::style::Escape::URI) else {
+        // deepObject: `name[key]=value`.
+        let prefix = format!("{}[", param.name);
+        let mut pairs = Vec::new();
+        for (key, value) in &source.query {
+            if let Some(member) = key.strip_prefix(&prefix).and_then(|k| k.strip_suffix(']')) {
+                match form_decode_strict(value) {
+                    Some(value) => pairs.push((member.to_owned(), value)),
+                    None => return Found::NotText,
+                }
+            }
+        }
+        return if pairs.is_empty() {
+            Found::Absent
+        } else {
+            Found::Pairs(pairs)
+        };
+    };
+    match (shape, expansion.explode) {
+        (Shape::Scalar, _) => match named(param.name).next() {
+            Some(raw) => form_decode_strict(raw).map_or(Found::NotText, Found::Text),
+            None => Found::Absent,
+        },
+        (Shape::List, true) => {
+            let items: Vec<&str> = named(param.name).collect();
+            if items.is_empty() {
+                Found::Absent
+            } else {
+                decoded_list(items, form_decode_strict)
+            }
+        }
+        (Shape::Object, true) => {
+            // Each member is a pair of its own: those the object lists, or, when it lists
+            // none, every pair no other parameter takes.
+            let mut pairs = Vec::new();
+            for (key, value) in &source.query {
+                let elsewhere = key != param.name && source.declared_query.contains(&key.as_str());
+                let listed = !elsewhere && rules.property(param.rule, key).is_some();
+                if listed {
+                    match form_decode_strict(value) {
+                        Some(value) => pairs.push((key.clone(), value)),
+                        None => return Found::NotText,
+                    }
+                }
+            }
+            if pairs.is_empty() {
+                Found::Absent
+            } else {
+                Found::Pairs(pairs)
+            }
+        }
+        (Shape::List | Shape::Object, false) => {
+            let Some(raw) = named(param.name).next() else {
+                return Found::Absent;
+            };
+            let pieces = split_joined(raw, expansion.joiner);
+            if shape == Shape::List {
+                decoded_list(pieces, form_decode_strict)
+            } else {
+                decoded_pairs(pieces, false, form_decode_strict)
+            }
+        }
+    }
+}
+
+fn header(param: &Param, shape: Shape, source: &Source) -> Found {
+    let mut lines = source.headers.get_all(param.name).iter().peekable();
+    if lines.peek().is_none() {
+        return Found::Absent;
+    }
+    let mut texts = Vec::new();
+    for line in lines {
+        match line.to_str() {
+            Ok(text) => texts.push(text.trim()),
+            Err(_) => return Found::NotText,
+        }
+    }
+    // Several lines of one header are one list (RFC 9110, 5.3).
+    let text = texts.join(",");
+    if param.style.kind == StyleKind::Json {
+        return Found::Json(text);
+    }
+    let expansion = Expansion::header(param.style);
+    let verbatim = |piece: &str| Some(piece.trim().to_owned());
+    unnamed_or_named(param.name, &text, shape, &expansion, verbatim)
+}
+
+fn cookie(rules: &Rules, param: &Param, shape: Shape, source: &Source) -> Found {
+    let named: Vec<&str> = source
+        .cookies
+        .iter()
+        .filter(|(key, _)| key == param.name)
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let expansion = Expansion::cookie(param.style);
+    match (shape, expansion.explode) {
+        (Shape::Object, true) => {
+            let mut pairs = Vec::new();
+            for (key, value) in &source.cookies {
+                if rules.property(param.rule, key).is_some() {
+                    match decode(value) {
+                        Some(value) => pairs.push((key.clone(), value)),
+                        None => return Found::NotText,
+                    }
+                }
+            }
+            if pairs.is_empty() {
+                Found::Absent
+            } else {
+                Found::Pairs(pairs)
+            }
+        }
+        _ if named.is_empty() => Found::Absent,
+        (Shape::Scalar, _) => decode(named[0]).map_or(Found::NotText, Found::Text),
+        (Shape::List, true) => decoded_list(named, decode),
+        (Shape::List, false) => decoded_list(named[0].split(expansion.joiner).collect(), decode),
+        (Shape::Object, false) => {
+            decoded_pairs(named[0].split(expansion.joiner).collect(), false, decode)
+        }
+    }
+}
+
+/// Finds the path parameters of `template` in `path`: each piece of the template is a
+/// literal text (as the route writes it, percent-encoded) or a parameter, which takes the
+/// raw text up to the next literal within its segment. `None` when the path does not
+/// have the template's shape.
+pub fn match_path(template: &'static [Piece], path: &str) -> Option<Vec<(&'static str, String)>> {
+    let mut found = Vec::new();
+    let mut rest = path;
+    let mut pieces = template.iter().peekable();
+    while let Some(piece) = pieces.next() {
+        match piece {
+            Piece::Literal(text) => rest = rest.strip_prefix(*text)?,
+            Piece::Param(name) => {
+                let segment_end = rest.find('/').unwrap_or(rest.len());
+                let end = match pieces.peek() {
+                    Some(Piece::Literal(next)) if !next.starts_with('/') => {
+                        rest[..segment_end].find(*next)?
+                    }
+                    _ => segment_end,
+                };
+                found.push((*name, rest[..end].to_owned()));
+                rest = &rest[end..];
+            }
+        }
+    }
+    rest.is_empty().then_some(found)
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// Text written as it is, percent-encoded where the path needs it.
+    Literal(&'static str),
+    /// The value of the path parameter of this name.
+    Param(&'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::rules::{Rule, Types};
+
+    static TABLE: [Rule; 4] = [
+        Rule {
+            types: Types::ARRAY,
+            items: Some(1),
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::INTEGER,
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::OBJECT,
+            properties: &[("R", 1), ("G", 1)],
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::STRING,
+            ..Rule::ANY
+        },
+    ];
+
+    fn rules() -> Rules {
+        Rules {
+            rules: &TABLE,
+            patterns: &[],
+        }
+    }
+
+    fn read_one(param: Param, source: &Source) -> Result<Option<Value>, Vec<Violation>> {
+        let mut violations = Vec::new();
+        read(&rules(), &param, source, &mut violations).ok_or(violations)
+    }
+
+    fn query_source(query: &str) -> Source {
+        let uri: http::Uri = format!("/x?{query}").parse().unwrap();
+        Source::new(&uri, http::HeaderMap::new())
+    }
+
+    #[test]
+    fn query_styles_read_what_the_builder_writes() {
+        let list = |style| Param {
+            name: "color",
+            place: Place::Query,
+            style,
+            rule: 0,
+        };
+        let cases = [
+            (Style::FORM, "color=1&color=2&color=3"),
+            (Style::FORM.explode(false), "color=1,2,3"),
+            (Style::SPACE_DELIMITED, "color=1%202%203"),
+            (Style::PIPE_DELIMITED, "color=1%7C2%7C3"),
+        ];
+        for (style, query) in cases {
+            let read = read_one(list(style), &query_source(query)).unwrap();
+            assert_eq!(read, Some(serde_json::json!([1, 2, 3])), "{query}");
+        }
+        let object = Param {
+            name: "color",
+            place: Place::Query,
+            style: Style::DEEP_OBJECT,
+            rule: 2,
+        };
+        let read = read_one(object, &query_source("color%5BR%5D=100&color%5BG%5D=200")).unwrap();
+        assert_eq!(read, Some(serde_json::json!({"R": 100, "G": 200})));
+        let text = Param {
+            name: "q",
+            place: Place::Query,
+            style: Style::FORM,
+            rule: 3,
+        };
+        let read = read_one(text, &query_source("q=a%2Cb%26c%3D+%C3%A9")).unwrap();
+        assert_eq!(read, Some(serde_json::json!("a,b&c= é")));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_a_violation_naming_the_parameter() {
+        let param = Param {
+            name: "color",
+            place: Place::Query,
+            style: Style::FORM,
+            rule: 0,
+        };
+        let violations = read_one(param, &query_source("color=1&color=x")).unwrap_err();
+        assert_eq!(violations.len(), 1);
+        assert_eq!(violations[0].location(), "query.color");
+        assert_eq!(violations[0].pointer, "/1");
+        assert_eq!(violations[0].keyword, "type");
+    }
+
+    #[test]
+    fn path_styles_and_templates() {
+        static TEMPLATE: [Piece; 4] = [
+            Piece::Literal("/files/"),
+            Piece::Param("name"),
+            Piece::Literal("."),
+            Piece::Param("ext"),
+        ];
+        let found = match_path(&TEMPLATE, "/files/a%2Fb.txt").unwrap();
+        assert_eq!(
+            found,
+            [("name", "a%2Fb".to_owned()), ("ext", "txt".to_owned())]
+        );
+        assert!(match_path(&TEMPLATE, "/files/a/b.txt").is_none());
+        let mut source = Source {
+            path: vec![("id", ";id=1,2".to_owned())],
+            ..Source::default()
+        };
+        let param = Param {
+            name: "id",
+            place: Place::Path,
+            style: Style::MATRIX,
+            rule: 0,
+        };
+        assert_eq!(
+            read_one(param, &source).unwrap(),
+            Some(serde_json::json!([1, 2]))
+        );
+        source.path = vec![("id", ".1.2".to_owned())];
+        let label = Param {
+            style: Style::LABEL.explode(true),
+            ..param
+        };
+        assert_eq!(
+            read_one(label, &source).unwrap(),
+            Some(serde_json::json!([1, 2]))
+        );
+    }
+}

@@ -1,0 +1,587 @@
+//! `cargo run -p tools -- schemathesis --spec FILE`: Schemathesis, a client the project
+//! did not write, runs every check it has against the generated mock of a description,
+//! negative data included. Only the three stateful checks a stateless mock cannot pass
+//! are left out, by name ([`LEFT_OUT`]).
+//!
+//! 1. The crate is generated (with the server and the mock) under
+//!    `target/schemathesis/`, and a runner crate beside it serves `App::mock()` with an
+//!    authenticator that knows one secret per kind of scheme (so credentials Schemathesis
+//!    makes up are refused with a 403, as a real server would, where the plain mock
+//!    accepts any). It is started on a free port of 127.0.0.1.
+//! 2. The pinned Schemathesis (`tools/schemathesis/`, installed by its `install.sh`) runs
+//!    against it with a fixed seed, its report written as NDJSON events.
+//! 3. Every check result is read from the report: a failure is the server's unless a
+//!    named [`Excuse`] explains it under that excuse's exact condition; anything the
+//!    report holds that cannot be read is a failure too.
+//!
+//! It ends with one line ([`Report::summary`]) and fails unless no failure is left.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use base64::Engine as _;
+use codegen::model::{Api, Location, SchemeKind};
+use codegen::Filter;
+use serde_json::Value;
+
+/// The checks left out: they follow a resource across requests (create, delete, read
+/// again; another user's object), which a stateless mock has none of.
+pub const LEFT_OUT: &[&str] = &[
+    "use_after_free",
+    "ensure_resource_availability",
+    "object_level_authorization",
+];
+
+/// The secrets the runner's authenticator accepts, and Schemathesis is given.
+const TOKEN: &str = "st-token";
+const USER: &str = "st";
+const PASSWORD: &str = "st-secret";
+const KEY: &str = "st-key";
+
+/// Why a failed check is not the server's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Excuse {
+    /// The operation documents no response a refusal could be (no 400, 422, 4XX nor
+    /// `default`), and the request was one Schemathesis made to break the description:
+    /// the server must refuse it, and any status it refuses with is undocumented.
+    NoRefusalDocumented,
+    /// A form (`multipart/form-data`, URL-encoded) writes an empty list as no part or
+    /// pair at all, so a required list left out and an empty one are the same request:
+    /// Schemathesis sends it as valid (an empty list) and, in its coverage phase, as
+    /// invalid (the list missing); the server reads it as the empty list.
+    EmptyListInForm,
+    /// A multipart list is a part per item (as the generated client writes it), so one
+    /// JSON part that is not an array is one item; Schemathesis meant it as the whole
+    /// list, of the wrong type.
+    ListItemPart,
+}
+
+impl fmt::Display for Excuse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Excuse::NoRefusalDocumented => "NoRefusalDocumented",
+            Excuse::EmptyListInForm => "EmptyListInForm",
+            Excuse::ListItemPart => "ListItemPart",
+        })
+    }
+}
+
+/// A failed check a named excuse explains.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Excused {
+    /// Why it is excused.
+    pub excuse: Excuse,
+    /// `status_code_conformance GET /users/{username}`.
+    pub check: String,
+}
+
+impl fmt::Display for Excused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.check, self.excuse)
+    }
+}
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Operations Schemathesis tested.
+    pub operations: usize,
+    /// Requests it sent (its test cases).
+    pub cases: usize,
+    /// Each check's name and how often it ran.
+    pub checks: BTreeMap<String, usize>,
+    /// Failed checks no excuse explains, each with what was sent and answered.
+    pub failures: Vec<String>,
+    /// Failed checks a named excuse explains, each once per check and operation.
+    pub excused: Vec<Excused>,
+}
+
+impl Report {
+    /// Nothing failed but what is excused.
+    pub fn is_clean(&self) -> bool {
+        self.failures.is_empty() && self.cases > 0
+    }
+
+    /// The one line a run ends with.
+    pub fn summary(&self) -> String {
+        let runs: usize = self.checks.values().sum();
+        format!(
+            "schemathesis: {} operations, {} test cases, {} checks ({} results), {} failures, {} excused",
+            self.operations,
+            self.cases,
+            self.checks.len(),
+            runs,
+            self.failures.len(),
+            self.excused.len(),
+        )
+    }
+}
+
+/// How a run is made.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The operations to keep (a large description is checked in part).
+    pub filter: Filter,
+    /// Test cases per operation and phase.
+    pub examples: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            filter: Filter::all(),
+            examples: 10,
+        }
+    }
+}
+
+/// Runs Schemathesis on the mock of `spec` and prints what it found; fails unless clean.
+pub fn main(root: &Path, spec: &Path, options: &Options) -> Result<(), String> {
+    let report = run(root, spec, options)?;
+    for excused in &report.excused {
+        println!("  excused: {excused}");
+    }
+    for failure in &report.failures {
+        println!("FAIL {failure}");
+    }
+    println!("{}", report.summary());
+    if report.is_clean() {
+        Ok(())
+    } else {
+        Err(format!("{} failures", report.failures.len()))
+    }
+}
+
+/// The run on `spec`.
+pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String> {
+    let spec = &spec
+        .canonicalize()
+        .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    install(root)?;
+    let api = crate::served::generate(root, spec, &options.filter)?;
+    let binary = crate::served::build(
+        root,
+        spec,
+        "st-serve",
+        "tokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"net\"] }",
+        RUNNER,
+    )?;
+    let mut server = Server::start(&binary)?;
+    let events = root
+        .join("target/schemathesis")
+        .join(format!("{}.ndjson", crate::served::tag(spec)));
+    let _ = std::fs::remove_file(&events);
+    let mut command = Command::new(root.join("tools/schemathesis/venv/bin/schemathesis"));
+    command
+        .arg("run")
+        .arg(spec)
+        .args(["--url", &server.base])
+        .args(["--checks", "all", "--exclude-checks", &LEFT_OUT.join(",")])
+        .args(["--mode", "all", "--seed", "1", "--workers", "1"])
+        .args(["--max-examples", &options.examples.to_string()])
+        .args(["--suppress-health-check", "all", "--warnings", "off"])
+        .args(["--request-timeout", "30"])
+        .args(["--report", "ndjson", "--report-ndjson-path"])
+        .arg(&events);
+    for (name, value) in credentials(&api) {
+        command.args(["--header", &format!("{name}: {value}")]);
+    }
+    for tag in &options.filter.tags {
+        command.args(["--include-tag", tag]);
+    }
+    for id in &options.filter.operations {
+        command.args(["--include-operation-id", id]);
+    }
+    let output = command
+        .current_dir(root.join("target/schemathesis"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("cannot run Schemathesis: {error}"))?;
+    server.stop();
+    let text = std::fs::read_to_string(&events).map_err(|error| {
+        format!(
+            "Schemathesis wrote no report ({error}); its output:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
+    let mut report = read(&text, &api);
+    if report.cases == 0 {
+        report.failures.push(format!(
+            "Schemathesis tested nothing; its output:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        ));
+    }
+    Ok(report)
+}
+
+/// Installs the pinned Schemathesis, if it is not.
+fn install(root: &Path) -> Result<(), String> {
+    let status = Command::new(root.join("tools/schemathesis/install.sh"))
+        .status()
+        .map_err(|error| format!("cannot run tools/schemathesis/install.sh: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("tools/schemathesis/install.sh failed".to_owned())
+    }
+}
+
+/// The headers that carry the secrets the runner accepts, one per header the
+/// description's schemes use (the first scheme's, for `Authorization`).
+fn credentials(api: &Api) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for scheme in &api.security_schemes {
+        let (name, value) = match &scheme.kind {
+            SchemeKind::Bearer => ("Authorization".to_owned(), format!("Bearer {TOKEN}")),
+            SchemeKind::Basic => {
+                let pair =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+                ("Authorization".to_owned(), format!("Basic {pair}"))
+            }
+            SchemeKind::ApiKey { location, name } => match location {
+                Location::Header => (name.clone(), KEY.to_owned()),
+                Location::Cookie => ("Cookie".to_owned(), format!("{name}={KEY}")),
+                Location::Query | Location::Path => continue,
+            },
+        };
+        if !headers
+            .iter()
+            .any(|(known, _)| known.eq_ignore_ascii_case(&name))
+        {
+            headers.push((name, value));
+        }
+    }
+    headers
+}
+
+/// The runner: the mock, with an authenticator that accepts only the secrets the run
+/// gives Schemathesis.
+const RUNNER: &str = r#"// Written by `cargo run -p tools -- schemathesis`.
+use api::runtime::auth::Secret;
+use api::runtime::server::{auth::BoxFuture, Authenticator, Denied, Presented};
+
+struct Known;
+
+impl Authenticator for Known {
+    fn authenticate<'a>(&'a self, presented: Presented<'a>) -> BoxFuture<'a, Result<(), Denied>> {
+        let known = presented.credentials.iter().all(|(_, secret)| match secret {
+            Secret::Token(token) => *token == "st-token",
+            Secret::Basic(basic) => basic.username == "st" && basic.password == "st-secret",
+            Secret::ApiKey(key) => key.key == "st-key" || key.key.ends_with(" st-key"),
+        });
+        Box::pin(std::future::ready(if known {
+            Ok(())
+        } else {
+            Err(Denied("these credentials are not the test's".into()))
+        }))
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    let router = api::server::App::mock().authenticator(Known).into_router();
+    api::runtime::server::axum::serve(listener, router).await
+}
+"#;
+
+/// The runner, started; stopped (by its pid) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(binary: &Path) -> Result<Server, String> {
+        let mut child = Command::new(binary)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|error| format!("cannot start {}: {error}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("no standard output")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|error| error.to_string())?;
+        let Some(base) = line.trim().strip_prefix("listening on ") else {
+            let _ = child.kill();
+            return Err(format!("the mock did not start: {line}"));
+        };
+        Ok(Server {
+            base: base.to_owned(),
+            child,
+        })
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Reads the NDJSON events of a run: each scenario's test cases, their checks, and the
+/// request and answer of each.
+fn read(text: &str, api: &Api) -> Report {
+    let mut report = Report::default();
+    let mut operations: std::collections::BTreeSet<String> = Default::default();
+    let mut excused: std::collections::BTreeSet<Excused> = Default::default();
+    for (number, line) in text.lines().enumerate() {
+        let event: Value = match serde_json::from_str(line) {
+            Ok(event) => event,
+            Err(error) => {
+                report.failures.push(format!(
+                    "line {} of the report is not JSON: {error}",
+                    number + 1
+                ));
+                continue;
+            }
+        };
+        if let Some(errored) = event.get("NonFatalError") {
+            report.failures.push(format!("Schemathesis: {errored}"));
+            continue;
+        }
+        let Some(scenario) = event.get("ScenarioFinished") else {
+            continue;
+        };
+        let recorder = &scenario["recorder"];
+        let label = recorder["label"].as_str().unwrap_or_default().to_owned();
+        operations.insert(label.clone());
+        let Some(cases) = recorder["checks"].as_object() else {
+            continue;
+        };
+        for (id, checks) in cases {
+            report.cases += 1;
+            let case = &recorder["cases"][id]["value"];
+            let interaction = &recorder["interactions"][id];
+            for check in checks.as_array().into_iter().flatten() {
+                let name = check["name"].as_str().unwrap_or("?").to_owned();
+                *report.checks.entry(name.clone()).or_default() += 1;
+                if check["status"] != "failure" {
+                    continue;
+                }
+                let failure = Failure {
+                    check: &name,
+                    label: &label,
+                    case,
+                    interaction,
+                    info: check,
+                };
+                match excuse(&failure, api) {
+                    Some(excuse) => {
+                        excused.insert(Excused {
+                            excuse,
+                            check: format!("{name} {label}"),
+                        });
+                    }
+                    None => report.failures.push(failure.to_string()),
+                }
+            }
+        }
+    }
+    report.operations = operations.len();
+    report.excused = excused.into_iter().collect();
+    report
+}
+
+/// A failed check: its name, the operation, the case, what was sent and answered.
+struct Failure<'a> {
+    check: &'a str,
+    label: &'a str,
+    case: &'a Value,
+    interaction: &'a Value,
+    info: &'a Value,
+}
+
+impl Failure<'_> {
+    fn status(&self) -> u64 {
+        self.interaction["response"]["status_code"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    fn negative(&self) -> bool {
+        self.case["meta"]["generation"]["mode"] == "negative"
+    }
+}
+
+impl fmt::Display for Failure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let request = &self.interaction["request"];
+        let body = |value: &Value| {
+            value
+                .get("$base64")
+                .and_then(Value::as_str)
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .map(|bytes| {
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(400)
+                        .collect::<String>()
+                })
+                .unwrap_or_default()
+        };
+        write!(
+            f,
+            "{} {}: {} {} {} -> {} {}; {}",
+            self.check,
+            self.label,
+            request["method"].as_str().unwrap_or_default(),
+            request["uri"].as_str().unwrap_or_default(),
+            body(&request["body"]),
+            self.status(),
+            body(&self.interaction["response"]["content"]),
+            self.info
+                .get("failure_info")
+                .map(Value::to_string)
+                .unwrap_or_default()
+                .chars()
+                .take(600)
+                .collect::<String>()
+        )
+    }
+}
+
+/// The operation a case was sent to.
+fn operation<'a>(failure: &Failure, api: &'a Api) -> Option<&'a codegen::model::Operation> {
+    let method = failure.case["method"].as_str()?;
+    let path = failure.case["path"].as_str()?;
+    api.operations
+        .iter()
+        .find(|op| op.method.as_str() == method && op.path == path)
+}
+
+/// Whether the form body of `op` in `media_type` has a list member named `name`.
+fn form_list(api: &Api, op: &codegen::model::Operation, media_type: &str, name: &str) -> bool {
+    use codegen::model::{Payload, Ty};
+    let Some(content) = op.body.iter().flat_map(|b| &b.contents).find(|c| {
+        c.media_types
+            .iter()
+            .any(|m| media_type.starts_with(m.as_str()))
+    }) else {
+        return false;
+    };
+    let Payload::Form(ty) = &content.payload else {
+        return false;
+    };
+    let is_list = |ty: &Ty| match api.unaliased(ty) {
+        Ty::List(_) => true,
+        Ty::Option(inner) => matches!(api.unaliased(inner), Ty::List(_)),
+        _ => false,
+    };
+    api.structure(ty).is_some_and(|s| {
+        s.fields
+            .iter()
+            .any(|field| field.wire == name && is_list(&field.ty))
+    })
+}
+
+/// The required list members of the form body of `op` in `media_type`, by wire name.
+fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -> Vec<String> {
+    use codegen::model::Payload;
+    let Some(content) = op.body.iter().flat_map(|b| &b.contents).find(|c| {
+        c.media_types
+            .iter()
+            .any(|m| media_type.starts_with(m.as_str()))
+    }) else {
+        return Vec::new();
+    };
+    let Payload::Form(ty) = &content.payload else {
+        return Vec::new();
+    };
+    api.structure(ty).map_or(Vec::new(), |s| {
+        s.fields
+            .iter()
+            .filter(|field| field.required && form_list(api, op, media_type, &field.wire))
+            .map(|field| field.wire.clone())
+            .collect()
+    })
+}
+
+/// The excuse for `failure`, when one explains it under its exact condition.
+fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
+    let phase = &failure.case["meta"]["phase"]["data"];
+    let media = failure.case["media_type"].as_str().unwrap_or_default();
+    let form = media.starts_with("multipart/form-data")
+        || media.starts_with("application/x-www-form-urlencoded");
+    if failure.check == "negative_data_rejection" && form && (200..300).contains(&failure.status())
+    {
+        let op = operation(failure, api)?;
+        let scenario = phase["scenario"].as_str().unwrap_or_default();
+        let description = phase["description"].as_str().unwrap_or_default();
+        if scenario == "object_missing_required_property" {
+            let name = description.strip_prefix("Missing required property: ")?;
+            if form_list(api, op, media, name) {
+                return Some(Excuse::EmptyListInForm);
+            }
+        }
+        // The same, from the other phases: the body left out a required list.
+        let body = failure.case["body"].as_object();
+        let missing_list = required_lists(api, op, media)
+            .iter()
+            .any(|name| body.is_none_or(|body| !body.contains_key(name)));
+        if missing_list {
+            return Some(Excuse::EmptyListInForm);
+        }
+        if scenario == "incorrect_type" && media.starts_with("multipart/form-data") {
+            let location = phase["location"].as_str().unwrap_or_default();
+            let name = location
+                .strip_prefix("/properties/")?
+                .strip_suffix("/type")?;
+            if form_list(api, op, media, name) {
+                return Some(Excuse::ListItemPart);
+            }
+        }
+    }
+    if failure.check == "status_code_conformance" && failure.negative() && failure.status() == 400 {
+        let method = failure.case["method"].as_str()?;
+        let path = failure.case["path"].as_str()?;
+        let op = api
+            .operations
+            .iter()
+            .find(|op| op.method.as_str() == method && op.path == path)?;
+        use codegen::model::Status;
+        let documents_refusal = op.responses.iter().any(|r| {
+            matches!(
+                r.status,
+                Status::Code(400) | Status::Code(422) | Status::Range(4) | Status::Default
+            )
+        });
+        if !documents_refusal {
+            return Some(Excuse::NoRefusalDocumented);
+        }
+    }
+    None
+}
+
+/// The `operationId`s of the operations of `spec` whose path starts with `prefix`, in
+/// the description's order: a part of a large description to check.
+pub fn operations_under(spec: &Path, prefix: &str) -> Vec<String> {
+    let Ok(document) = oracle::Document::read(spec) else {
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    if let Some(Value::Object(paths)) = document.get("#/paths") {
+        for (path, item) in paths {
+            if !path.starts_with(prefix) {
+                continue;
+            }
+            for operation in item.as_object().into_iter().flat_map(|item| item.values()) {
+                if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+    }
+    ids
+}
