@@ -40,8 +40,14 @@ pub struct Compiled {
     pub lines: BTreeMap<&'static str, usize>,
 }
 
-/// Generates `spec`'s crate under `bench` and measures it.
-pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, String> {
+/// Generates `spec`'s crate under `bench` and measures it, with `features` (besides
+/// the groups) on in every build.
+pub fn measure(
+    root: &Path,
+    bench: &Path,
+    spec: &Path,
+    features: &[String],
+) -> Result<Compiled, String> {
     let label = spec
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -52,15 +58,29 @@ pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, Strin
     let group = largest_group(&generated.models[0]);
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = bench.join("check-target");
-    let check = crate_only(&out, &target, &["check"], Rebuild::Clean);
+    let with = |command: &str| {
+        let mut args = vec![command.to_owned()];
+        if !features.is_empty() {
+            args.extend(["--features".to_owned(), features.join(",")]);
+        }
+        args
+    };
+    let check = crate_only(&out, &target, &with("check"), Rebuild::Clean);
     eprintln!("  check: {}", seconds(&check));
-    let check_incremental = crate_only(&out, &target, &["check"], Rebuild::Incremental);
+    let check_incremental = crate_only(&out, &target, &with("check"), Rebuild::Incremental);
     eprintln!("  check, incremental: {}", seconds(&check_incremental));
-    let build = crate_only(&out, &target, &["build"], Rebuild::Clean);
+    let build = crate_only(&out, &target, &with("build"), Rebuild::Clean);
     eprintln!("  build: {}", seconds(&build));
-    let group_args = group
-        .as_deref()
-        .map(|group| ["check", "--no-default-features", "--features", group]);
+    let group_args = group.as_deref().map(|group| {
+        let mut on = vec![group.to_owned()];
+        on.extend(features.iter().cloned());
+        vec![
+            "check".to_owned(),
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            on.join(","),
+        ]
+    });
     let group_check = |rebuild| match &group_args {
         Some(args) => crate_only(&out, &target, args, rebuild),
         None => Err("the crate has no groups".to_owned()),
@@ -120,7 +140,12 @@ enum Rebuild {
 
 /// `cargo ARGS` of the crate in `dir` alone: once to build what it needs, then, the
 /// crate touched, again as `rebuild` says, timed.
-fn crate_only(dir: &Path, target: &Path, args: &[&str], rebuild: Rebuild) -> Result<Cost, String> {
+fn crate_only(
+    dir: &Path,
+    target: &Path,
+    args: &[String],
+    rebuild: Rebuild,
+) -> Result<Cost, String> {
     let run = |incremental: bool| {
         let mut command = cargo();
         command
