@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::context::{swagger_schema, Current, Operations};
+use super::context::{component, swagger_schema, Current, Operations};
 use super::keywords::doc_of;
 use crate::diagnostics::Result;
 use crate::load::child;
@@ -27,9 +27,9 @@ impl Operations<'_, '_> {
         let schema = param.get("schema");
         let schema_pointer = child(pointer, "schema");
         let mut contents = Vec::new();
+        let context = request_context(op, component(pointer, &["parameters"]));
         for media_type in ordered(&consumes) {
-            let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            let payload = self.payload(media_type, schema, &schema_pointer, &context)?;
             let mut content = content(media_type, payload, Vec::new());
             content.schema = schema.map(|_| schema_pointer.clone());
             contents.push(content);
@@ -70,10 +70,8 @@ impl Operations<'_, '_> {
         }
         let schema =
             serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let context = Context::new(
-            &format!("{}Form", op.name),
-            format!("the form of {}", code(op.id)),
-        );
+        let context =
+            Context::of_operation(op.name, "Form", format!("the form of {}", code(op.id)));
         let ty = self
             .schemas
             .ty(&schema, &child(op.pointer, "parameters"), &context)?;
@@ -94,12 +92,12 @@ impl Operations<'_, '_> {
             .map(|c| c.keys().cloned().collect())
             .unwrap_or_default();
         let mut contents = Vec::new();
+        let context = request_context(op, component(&pointer, &["requestBodies"]));
         for media_type in ordered(&media_types) {
             let media_node = &media.expect("media types come from it")[media_type];
             let schema = media_node.get("schema");
             let schema_pointer = child(&child(&content_pointer, media_type), "schema");
-            let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            let payload = self.payload(media_type, schema, &schema_pointer, &context)?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
             let mut content = content(media_type, payload, encoding);
             content.schema = schema.map(|_| schema_pointer);
@@ -277,11 +275,20 @@ pub(super) struct Media<'v> {
     pub pointer: Option<String>,
 }
 
-fn request_context(op: &Current) -> Context {
-    Context::new(
-        &format!("{}Request", op.name),
-        format!("the request body of {}", code(op.id)),
-    )
+/// Where a request body's schema is: the body of `op`, or the reusable body `component`
+/// it refers to, which names it.
+fn request_context(op: &Current, component: Option<String>) -> Context {
+    match component {
+        Some(name) => Context::new(
+            &name,
+            format!("the request body {} of the components", code(&name)),
+        ),
+        None => Context::of_operation(
+            op.name,
+            "Request",
+            format!("the request body of {}", code(op.id)),
+        ),
+    }
 }
 
 fn content(media_type: &str, payload: Payload, encoding: Vec<PropertyEncoding>) -> Content {

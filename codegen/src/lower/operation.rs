@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::body::accept;
-use super::context::{swagger_schema, Current, Operations, METHODS};
+use super::context::{component, swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
 use super::retries;
 use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
@@ -243,10 +243,25 @@ impl Operations<'_, '_> {
         wire: &str,
         location: Location,
     ) -> Result<Param> {
-        let context = Context::new(
-            &format!("{}{}", op.name, type_name(wire, "Param")),
-            format!("the {} parameter of {}", code(wire), code(op.id)),
-        );
+        let context = match component(pointer, &["parameters"]) {
+            Some(name) if name == wire => Context::new(
+                wire,
+                format!("the {} parameter of the components", code(wire)),
+            ),
+            Some(name) => Context::new(
+                wire,
+                format!(
+                    "the {} parameter of the components ({})",
+                    code(wire),
+                    code(&name)
+                ),
+            ),
+            None => Context::of_operation(
+                op.name,
+                &type_name(wire, "Param"),
+                format!("the {} parameter of {}", code(wire), code(op.id)),
+            ),
+        };
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
             self.schemas

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::body::Media;
-use super::context::{swagger_schema, Current, Operations};
+use super::context::{component, swagger_schema, Current, Operations};
 use super::keywords::doc_of;
 use crate::diagnostics::{Diagnostics, Kind, Result};
 use crate::load::{child, Version};
@@ -87,14 +87,21 @@ impl Operations<'_, '_> {
                 "a response must be an object; this one is read as a response without a body",
             ));
         }
-        let context = Context::new(
-            &format!("{}{variant}", op.name),
-            format!(
-                "the {} response of {}",
-                code(&status_text(status)),
-                code(op.id)
+        let context = match component(&pointer, &["responses"]) {
+            Some(name) => Context::new(
+                &name,
+                format!("the response {} of the components", code(&name)),
             ),
-        );
+            None => Context::of_operation(
+                op.name,
+                &variant,
+                format!(
+                    "the {} response of {}",
+                    code(&status_text(status)),
+                    code(op.id)
+                ),
+            ),
+        };
         let choice_name = format!("{}{variant}Body", op.name);
         let (contents, choice) =
             self.response_contents(op, node, &pointer, &context, &choice_name)?;
@@ -279,7 +286,7 @@ fn code_docs(description: &str) -> Vec<(String, String)> {
 }
 
 /// How a status is written in a description: `409`, `4XX`, `default`.
-fn status_text(status: Status) -> String {
+pub(super) fn status_text(status: Status) -> String {
     match status {
         Status::Code(code) => code.to_string(),
         Status::Range(hundreds) => format!("{hundreds}XX"),
