@@ -291,7 +291,11 @@ fn one(spec: &Path) -> Value {
 /// How many operations of `api` name a type the generator called after another
 /// operation. A type counts when it was named by the generator (an inline schema) and the
 /// longest name of an operation or a named schema its name starts with, at a word
-/// boundary, is another operation's: `DeleteAccountsOk` in what `GetRecords` answers.
+/// boundary, is another operation's: `DeleteAccountsOk` in what `GetRecords` answers;
+/// but not when the schema is inside a reusable component whose own name starts with the
+/// same words or starts the type's (the response `AlarmsSearch` of the components is not
+/// called after the operation `alarms`, nor the `UpdateStatus` of the schema `Service`
+/// after `ServiceUpdate`).
 fn borrowed_names(api: &codegen::model::Api) -> Borrowed {
     use codegen::model::{reach, Role};
     use std::collections::BTreeSet;
@@ -315,15 +319,23 @@ fn borrowed_names(api: &codegen::model::Api) -> Borrowed {
                 return None;
             }
             let name = def.name.as_str();
+            // A word starts at an uppercase letter or a digit, or after a digit
+            // (`XAmzTarget` after `V2` is cased `V2xAmzTarget`).
+            let bytes = name.as_bytes();
             let boundaries = (1..=name.len()).rev().filter(|&at| {
                 at == name.len()
-                    || name.as_bytes()[at].is_ascii_uppercase()
-                    || name.as_bytes()[at].is_ascii_digit()
+                    || bytes[at].is_ascii_uppercase()
+                    || bytes[at].is_ascii_digit()
+                    || bytes[at - 1].is_ascii_digit()
             });
             for at in boundaries {
                 let prefix = &name[..at];
                 if markers.contains(prefix) {
-                    return Some(prefix);
+                    let own = component_of(&def.pointer).is_some_and(|component| {
+                        component.starts_with(&letters(prefix))
+                            || letters(name).starts_with(&component)
+                    });
+                    return (!own).then_some(prefix);
                 }
                 if components.contains(prefix) {
                     return None;
@@ -358,6 +370,34 @@ fn borrowed_names(api: &codegen::model::Api) -> Borrowed {
         }
     }
     borrowed
+}
+
+/// The name of the reusable component (a schema, parameter, response, request body or
+/// header) a pointer is inside of, in lowercase letters and digits.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/")?;
+    let rest = rest.strip_prefix("components/").unwrap_or(rest);
+    let (kind, rest) = rest.split_once('/')?;
+    let kinds = [
+        "schemas",
+        "definitions",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+    ];
+    kinds.contains(&kind).then(|| {
+        let name = rest.split('/').next().unwrap_or_default();
+        letters(&name.replace("~1", "/").replace("~0", "~"))
+    })
+}
+
+/// `name` in lowercase letters and digits only, so `zone_type` and `ZoneType` meet.
+fn letters(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// What recognised an operation's pagination and how it asks for the next page:
