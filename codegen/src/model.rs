@@ -479,8 +479,12 @@ pub enum PaginationSource {
 pub enum NextPage {
     /// A `GET` of the `Link` header's `rel="next"` URL (the page's header at this index).
     LinkHeader(usize),
-    /// A `GET` of the URL in this member of the page (`@odata.nextLink`).
+    /// A `GET` of the URL in this member of the page (`@odata.nextLink`,
+    /// `meta.next_page_url`).
     Link(Vec<String>),
+    /// A `GET` of the URL a response header holds whole (`Next-Page`: the page's header
+    /// at this index).
+    HeaderUrl(usize),
     /// The same operation with a cursor from the page (this member) as `to`; none, or an
     /// empty one, after the last page.
     Cursor { from: Vec<String>, to: Input },

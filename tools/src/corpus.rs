@@ -411,6 +411,7 @@ fn convention(pagination: &codegen::model::Pagination) -> String {
     let next = match &pagination.next {
         NextPage::LinkHeader(_) => "Link header",
         NextPage::Link(_) => "next link",
+        NextPage::HeaderUrl(_) => "URL header",
         NextPage::Cursor { .. } => "cursor",
         NextPage::LastItem { .. } => "last item",
         NextPage::Offset { .. } => "offset",
