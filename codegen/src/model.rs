@@ -472,6 +472,8 @@ pub struct Pagination {
 pub enum PaginationSource {
     Extension(&'static str),
     Shape,
+    /// The `[pagination]` section of the settings.
+    Settings,
 }
 
 /// How the request for the page after one is made.

@@ -407,6 +407,7 @@ fn convention(pagination: &codegen::model::Pagination) -> String {
     let source = match &pagination.source {
         PaginationSource::Extension(name) => *name,
         PaginationSource::Shape => "shape",
+        PaginationSource::Settings => "settings",
     };
     let next = match &pagination.next {
         NextPage::LinkHeader(_) => "Link header",

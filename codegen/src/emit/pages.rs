@@ -73,6 +73,7 @@ pub fn doc(op: &Operation) -> Option<String> {
     let source = match &pagination.source {
         PaginationSource::Extension(name) => format!("as its {} says", code(name)),
         PaginationSource::Shape => "recognised from its parameters and response".to_owned(),
+        PaginationSource::Settings => "as the generation settings say".to_owned(),
     };
     let text = format!(
         "Responses come in pages ({source}): the items are {items}; {next}. \

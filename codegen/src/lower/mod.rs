@@ -1,13 +1,15 @@
 //! Lowering: a loaded [`Document`] of any supported version becomes one [`Api`]. This
 //! module owns the walk over paths and webhooks; `operation` lowers one operation with
 //! its parameters and body, `responses` its responses, `schema` the types, and `keywords`
-//! reads single schema nodes; `shared` names again the types several operations share.
+//! reads single schema nodes; `shared` names again the types several operations share;
+//! `pagination` recognises pages and `declared_pages` takes those the settings declare.
 //! Every name is claimed here, in the namespace of the module it will live in, so
 //! emission only reads names.
 
 mod body;
 mod context;
 mod cycles;
+mod declared_pages;
 mod groups;
 mod keywords;
 mod operation;
@@ -80,6 +82,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         groups,
     };
     pagination::recognise(doc, &mut api, &mut diagnostics);
+    declared_pages::declare(&mut api, settings, &ids, &mut diagnostics);
     diagnostics.finish(api)
 }
 

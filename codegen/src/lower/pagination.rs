@@ -17,7 +17,9 @@
 //!   and `paging.cursors.after` nested deeper (HubSpot, Facebook).
 //!
 //! A page's items are its one list member (or, with several, the one named `items`,
-//! `data`, `value` or `results`); when in doubt, the operation is not paginated.
+//! `data`, `value` or `results`); when in doubt, the operation is not paginated. What
+//! the recogniser leaves alone, the settings' `[pagination]` section may declare
+//! ([`declared`]); it is checked against the description like every setting.
 
 use serde_json::Value;
 
@@ -85,14 +87,14 @@ pub fn recognise(doc: &Document, api: &mut Api, diagnostics: &mut Diagnostics) {
 }
 
 /// The success response a page comes in: the first with a JSON body.
-fn page_response(op: &Operation) -> Option<usize> {
+pub(super) fn page_response(op: &Operation) -> Option<usize> {
     op.responses
         .iter()
         .position(|r| r.is_success() && json_body(r).is_some())
 }
 
 /// The type of a response's JSON body.
-fn json_body(response: &crate::model::Response) -> Option<&Ty> {
+pub(super) fn json_body(response: &crate::model::Response) -> Option<&Ty> {
     response.contents.iter().find_map(|c| match &c.payload {
         Payload::Json(ty) => Some(ty),
         _ => None,
@@ -243,7 +245,7 @@ fn by_name(op: &Operation, name: &str) -> Option<Input> {
 }
 
 /// The query parameter `name`.
-fn query(op: &Operation, name: &str) -> Option<Input> {
+pub(super) fn query(op: &Operation, name: &str) -> Option<Input> {
     op.params
         .iter()
         .position(|p| p.wire == name && p.location == Location::Query)
@@ -423,7 +425,7 @@ fn header_format(doc: &Document, op: &Operation, response: usize, wire: &str) ->
 
 /// The page's list of items: the body when it is a list, else its one list member (or
 /// the one with a usual name, among several).
-fn item_list(api: &Api, page: &Ty) -> Option<Vec<String>> {
+pub(super) fn item_list(api: &Api, page: &Ty) -> Option<Vec<String>> {
     if matches!(api.unaliased(page), Ty::List(_)) {
         return Some(Vec::new());
     }
@@ -589,7 +591,7 @@ fn check(api: &Api, op: &Operation, page: &Ty, pagination: &Pagination) -> Resul
 /// Checks that `to` takes a value of type `ty`; a body member only where every struct on
 /// the way down can be made empty (its fields are all optional), so the next request can
 /// set it even when the first left it out.
-fn check_input(api: &Api, op: &Operation, to: &Input, ty: &Ty) -> Result<(), String> {
+pub(super) fn check_input(api: &Api, op: &Operation, to: &Input, ty: &Ty) -> Result<(), String> {
     match to {
         Input::Param(index) => {
             let param = &op.params[*index];
