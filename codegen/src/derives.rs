@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::{Api, Role, Ty, TypeDef, TypeKind};
 use crate::settings::Settings;
 
@@ -98,7 +98,7 @@ impl Trait {
 /// A derive asked for a type: its path, its trait when known, and the setting it comes
 /// from (for the message when it cannot be).
 #[derive(Debug, Clone)]
-struct Asked {
+struct AskedDerive {
     path: String,
     known: Option<Trait>,
     key: String,
@@ -109,7 +109,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
     let file = settings.shown_file();
     let mut problems = Diagnostics::new();
     let count = api.types.len();
-    let mut asked: Vec<Vec<Asked>> = vec![Vec::new(); count];
+    let mut asked: Vec<Vec<AskedDerive>> = vec![Vec::new(); count];
     let mut attributes: Vec<Vec<String>> = vec![Vec::new(); count];
     for (index, def) in api.types.iter().enumerate() {
         let alias = matches!(def.kind, TypeKind::Alias(_));
@@ -127,7 +127,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         let Some(index) = api.types.iter().position(|def| selects(selector, def)) else {
             if settings.replace.contains_key(selector) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key,
                     format!("`{selector}` is replaced by `{}`: nothing is generated for it, so it gets no derives or attributes", settings.replace[selector].path()),
@@ -145,7 +145,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         if !model.attributes.is_empty() {
             if matches!(api.types[index].kind, TypeKind::Alias(_)) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key,
                     format!(
@@ -162,7 +162,7 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
         for one in list {
             if one.known == Some(Trait::Serde) {
                 problems.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &one.key,
                     format!("`{}` is implemented by the generated code already (in the wire format the description gives); it cannot be derived", one.path),
@@ -206,8 +206,8 @@ pub fn derives(api: &Api, settings: &Settings) -> Result<Derived> {
     Ok(Derived { types })
 }
 
-fn asked_for(path: &str, key: &str) -> Asked {
-    Asked {
+fn asked_for(path: &str, key: &str) -> AskedDerive {
+    AskedDerive {
         path: path.to_owned(),
         known: Trait::of(path),
         key: key.to_owned(),
@@ -238,7 +238,7 @@ fn through_aliases(api: &Api, index: usize) -> Option<usize> {
 
 /// Every derive asked for a type is asked for the types its fields hold too (through
 /// aliases), until nothing changes.
-fn propagate(api: &Api, asked: &mut [Vec<Asked>]) {
+fn propagate(api: &Api, asked: &mut [Vec<AskedDerive>]) {
     let mut pending: Vec<usize> = (0..api.types.len()).collect();
     while let Some(index) = pending.pop() {
         let mut inner = Vec::new();
@@ -282,7 +282,7 @@ fn check_type(
     settings: &Settings,
     index: usize,
     def: &TypeDef,
-    asked: &[Vec<Asked>],
+    asked: &[Vec<AskedDerive>],
     file: &Path,
     problems: &mut Diagnostics,
 ) {
@@ -300,7 +300,7 @@ fn check_type(
         }
         let mut fail = |why: String, hint: Option<String>| {
             let mut diagnostic = Diagnostic::error(
-                Kind::Settings,
+                DiagnosticKind::Settings,
                 file,
                 &one.key,
                 format!(
@@ -395,7 +395,7 @@ fn supports(
     settings: &Settings,
     ty: &Ty,
     t: Trait,
-    asked: &[Vec<Asked>],
+    asked: &[Vec<AskedDerive>],
 ) -> std::result::Result<(), (String, Option<String>)> {
     use Trait::*;
     let no = |shown: &str, hint: Option<&str>| Err((format!("`{shown}`"), hint.map(str::to_owned)));

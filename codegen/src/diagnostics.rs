@@ -21,7 +21,7 @@ pub enum Severity {
 /// What kind of problem a diagnostic is: warnings are counted and grouped by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
-pub enum Kind {
+pub enum DiagnosticKind {
     /// A file cannot be read or written.
     Io,
     /// The text is not JSON or YAML, or not a description of a supported version.
@@ -53,24 +53,24 @@ pub enum Kind {
     Internal,
 }
 
-impl Kind {
+impl DiagnosticKind {
     /// A short name for the kind, as printed in summaries.
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Io => "io",
-            Kind::Syntax => "syntax",
-            Kind::Reference => "reference",
-            Kind::Structure => "structure",
-            Kind::Duplicate => "duplicate",
-            Kind::Schema => "schema",
-            Kind::Option => "option",
-            Kind::Settings => "settings",
-            Kind::Overlay => "overlay",
-            Kind::UnknownType => "unknown-type",
-            Kind::UnknownFormat => "unknown-format",
-            Kind::IgnoredKeyword => "ignored-keyword",
-            Kind::Unsupported => "unsupported",
-            Kind::Internal => "internal",
+            DiagnosticKind::Io => "io",
+            DiagnosticKind::Syntax => "syntax",
+            DiagnosticKind::Reference => "reference",
+            DiagnosticKind::Structure => "structure",
+            DiagnosticKind::Duplicate => "duplicate",
+            DiagnosticKind::Schema => "schema",
+            DiagnosticKind::Option => "option",
+            DiagnosticKind::Settings => "settings",
+            DiagnosticKind::Overlay => "overlay",
+            DiagnosticKind::UnknownType => "unknown-type",
+            DiagnosticKind::UnknownFormat => "unknown-format",
+            DiagnosticKind::IgnoredKeyword => "ignored-keyword",
+            DiagnosticKind::Unsupported => "unsupported",
+            DiagnosticKind::Internal => "internal",
         }
     }
 }
@@ -78,10 +78,13 @@ impl Kind {
 /// One problem found in a description, or while writing the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem fails the run.
     pub severity: Severity,
-    pub kind: Kind,
-    /// The description (or output file) the problem is in.
-    pub file: PathBuf,
+    /// What kind of problem it is.
+    pub kind: DiagnosticKind,
+    /// The description (or output file) the problem is in; `None` for a problem of the
+    /// run as a whole.
+    pub file: Option<PathBuf>,
     /// JSON pointer of the offending node, `#/paths/~1users/post/responses/409`;
     /// empty when the problem is with the file as a whole.
     pub pointer: String,
@@ -93,19 +96,41 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error of `kind` at `pointer` in `file`.
-    pub fn error(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn error(
+        kind: DiagnosticKind,
+        file: &Path,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             kind,
-            file: file.to_path_buf(),
+            file: Some(file.to_path_buf()),
             pointer: pointer.to_owned(),
             message: message.into(),
             hint: None,
         }
     }
 
+    /// An error of `kind` of the run as a whole, in no file.
+    pub fn run_error(kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            file: None,
+            pointer: String::new(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
     /// A warning of `kind` at `pointer` in `file`.
-    pub fn warning(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        kind: DiagnosticKind,
+        file: &Path,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(kind, file, pointer, message)
@@ -118,6 +143,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether the problem is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -130,8 +156,8 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{severity}: ")?;
-        if !self.file.as_os_str().is_empty() {
-            write!(f, "{}", self.file.display())?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
             if !self.pointer.is_empty() {
                 write!(f, " at {}", self.pointer)?;
             }
@@ -153,10 +179,12 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No problem yet.
     pub fn new() -> Self {
         Diagnostics::default()
     }
 
+    /// Adds a problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.list.push(diagnostic);
     }
@@ -178,26 +206,32 @@ impl Diagnostics {
         }
     }
 
+    /// Whether any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }
 
+    /// Whether there is no problem at all.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// How many problems there are, errors and warnings.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// Every problem, in the order they were found.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.list.iter()
     }
 
+    /// The errors, in the order they were found.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| d.is_error())
     }
 
+    /// The warnings, in the order they were found.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| !d.is_error())
     }
@@ -218,7 +252,7 @@ impl Diagnostics {
     /// The warnings counted and grouped by kind, each group with its first `shown` in
     /// full: what a successful run prints, so a long list does not bury the output.
     pub fn summary(&self, shown: usize) -> String {
-        let mut groups: BTreeMap<Kind, Vec<&Diagnostic>> = BTreeMap::new();
+        let mut groups: BTreeMap<DiagnosticKind, Vec<&Diagnostic>> = BTreeMap::new();
         for warning in self.warnings() {
             groups.entry(warning.kind).or_default().push(warning);
         }
@@ -323,7 +357,7 @@ pub(crate) fn guard<T>(file: &Path, work: impl FnOnce() -> Result<T>) -> Result<
             .unwrap_or_else(|| "a panic".to_owned());
         let pointer = WORKING_ON.with(|at| at.borrow().clone());
         Err(Diagnostic::error(
-            Kind::Internal,
+            DiagnosticKind::Internal,
             file,
             &pointer,
             format!("the generator failed here ({cause}); this is a bug in the generator, not in the description"),
@@ -343,15 +377,20 @@ mod tests {
         let mut all = Diagnostics::new();
         for index in 0..4 {
             all.push(Diagnostic::warning(
-                Kind::UnknownFormat,
+                DiagnosticKind::UnknownFormat,
                 file,
                 &format!("#/components/schemas/S{index}"),
                 "unknown format `money`",
             ));
         }
         all.push(
-            Diagnostic::warning(Kind::UnknownType, file, "#/x", "`type: text` is not a type")
-                .with_hint("use `string`"),
+            Diagnostic::warning(
+                DiagnosticKind::UnknownType,
+                file,
+                "#/x",
+                "`type: text` is not a type",
+            )
+            .with_hint("use `string`"),
         );
         let (_, warnings) = all.finish(()).unwrap();
         let summary = warnings.summary(2);
@@ -371,7 +410,7 @@ mod tests {
         })
         .unwrap_err();
         let only = problems.iter().next().unwrap();
-        assert_eq!(only.kind, Kind::Internal);
+        assert_eq!(only.kind, DiagnosticKind::Internal);
         assert_eq!(only.pointer, "#/components/schemas/Expression");
         assert!(only.message.contains("index out of bounds"), "{only}");
         assert!(only.message.contains("a bug in the generator"), "{only}");
@@ -382,7 +421,12 @@ mod tests {
         let file = Path::new("api.yaml");
         let mut all = Diagnostics::new();
         for _ in 0..2 {
-            all.push(Diagnostic::error(Kind::Reference, file, "#/a", "dangling"));
+            all.push(Diagnostic::error(
+                DiagnosticKind::Reference,
+                file,
+                "#/a",
+                "dangling",
+            ));
         }
         let problems = all.finish(()).unwrap_err();
         assert_eq!(problems.len(), 1);

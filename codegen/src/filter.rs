@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::config::Filter;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::{Api, Operation, TypeId};
 
 /// The part of `api` that `filter` selects: its operations and webhooks, in their order,
@@ -18,7 +18,7 @@ pub fn filter(mut api: Api, filter: &Filter, file: &Path) -> Result<Api> {
     }
     let problems: Diagnostics = unknown(&api, filter)
         .into_iter()
-        .map(|message| Diagnostic::error(Kind::Option, file, "", message))
+        .map(|message| Diagnostic::error(DiagnosticKind::Option, file, "", message))
         .collect();
     if !problems.is_empty() {
         return Err(problems);

@@ -11,13 +11,15 @@ use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
-use crate::emit::{Body, Planned};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
+use crate::emit::{FileBody, Planned};
 
 /// One file to write, relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
+    /// Where the file goes, relative to the output root (`src/models.rs`).
     pub path: PathBuf,
+    /// Its text, header included.
     pub contents: String,
 }
 
@@ -38,16 +40,16 @@ pub fn format(planned: Vec<Planned<'_>>) -> Result<(Vec<File>, Cost)> {
     for plan in planned {
         let start = Instant::now();
         let failed = |pointer: String, message: String| -> Diagnostics {
-            Diagnostic::error(Kind::Internal, &plan.source, &pointer, message).into()
+            Diagnostic::error(DiagnosticKind::Internal, &plan.source, &pointer, message).into()
         };
         let body = match plan.body {
-            Body::Text(text) => text,
-            Body::Tokens(tokens) => {
+            FileBody::Text(text) => text,
+            FileBody::Tokens(tokens) => {
                 let text = unparse(tokens).map_err(|message| failed(String::new(), message))?;
                 cost.format += start.elapsed();
                 text
             }
-            Body::Items {
+            FileBody::Items {
                 prefix,
                 count,
                 item,

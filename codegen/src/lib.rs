@@ -21,7 +21,7 @@
 //! What the description does not say about the crate — a schema that is the user's own
 //! type, extra derives, the date library, names, groups, overlays that patch the
 //! description — the [`Settings`] say: built in code ([`Config::settings`]) or read from
-//! a TOML file ([`Config::settings_file`]; `docs/config.md` lists its keys).
+//! a TOML file ([`Config::settings_file`]; `docs/settings.md` lists its keys).
 //!
 //! The stages read top to bottom in [`generate`], each a module that uses only the
 //! modules before it (`tests/pipeline.rs` checks it): `load` (parse, recognise the
@@ -29,12 +29,16 @@
 //! name claimed by `naming`) → `filter` (the operations asked for and the types they
 //! reach) → `derives` (the derives and attributes the settings ask for, checked) → `emit`
 //! (the crate's files, planned as tokens) → `format` (printed with `prettyplease`) →
-//! `write` (atomic writes, or a check that changes nothing). `config`, `settings` (what
-//! the user says that the description does not), `diagnostics`, `model` and `naming` are
-//! what every stage shares.
+//! `write` (atomic writes, or a check that changes nothing). `config` (the run's
+//! options), `settings` (what the user says that the description does not),
+//! `diagnostics`, `model`, `naming` and `markdown` (text shown verbatim in docs and
+//! messages) are what every stage shares.
+
+#![warn(missing_docs)]
 
 mod config;
 mod diagnostics;
+mod markdown;
 pub mod model;
 mod naming;
 pub mod settings;
@@ -51,7 +55,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use config::{Config, Filter, Mode, Reach, Runtime, Source, MARKER};
-pub use diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::File;
 pub use settings::Settings;
 pub use write::Change;
@@ -70,6 +74,7 @@ pub struct Generated {
     pub changes: Vec<Change>,
     /// What the generator guessed or dropped; see [`Diagnostics::summary`].
     pub warnings: Diagnostics,
+    /// Where the run spent its time.
     pub timings: Timings,
     /// The lowered model of each description read, in order: for tools that want to
     /// know what a type or operation became.
@@ -95,21 +100,27 @@ pub struct Timings {
 /// writes (or checks) the output. Fails with every problem found, errors and warnings,
 /// when one of them is an error (or a warning, if [`Config::deny_warnings`]); a failed
 /// run changes nothing on disk. It never panics: a fault of the generator itself is an
-/// error of kind [`Kind::Internal`] naming the node it was working on.
+/// error of kind [`DiagnosticKind::Internal`] naming the node it was working on.
 pub fn generate(config: &Config) -> Result<Generated> {
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::new();
     let settings = settings_of(config)?;
     let mut described = Vec::new();
-    for input in load::inputs(config)? {
-        let read = diagnostics::guard(&input.path, || {
-            read(config, &settings, &input, &mut timings, &mut diagnostics)
+    for description in load::descriptions(config)? {
+        let read = diagnostics::guard(&description.path, || {
+            read(
+                config,
+                &settings,
+                &description,
+                &mut timings,
+                &mut diagnostics,
+            )
         });
         if let Some((api, derived)) = diagnostics.absorb(read) {
             described.push(Described {
                 api,
-                path: input.path,
-                shown: input.shown,
+                path: description.path,
+                shown: description.shown,
                 derived,
             });
         }
@@ -147,7 +158,7 @@ fn settings_of(config: &Config) -> Result<Settings> {
     if let config::Source::Workspace { root } = &config.source {
         if config.settings_file.is_some() || !config.settings.is_default() {
             return Err(Diagnostic::error(
-                Kind::Settings,
+                DiagnosticKind::Settings,
                 config.settings_file.as_deref().unwrap_or(root),
                 "",
                 "generation settings apply to a standalone crate (`--spec`), not to the workspace's crate",
@@ -169,22 +180,24 @@ fn settings_of(config: &Config) -> Result<Settings> {
 fn read(
     config: &Config,
     settings: &Settings,
-    input: &load::Input,
+    description: &load::Description,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Result<(model::Api, derives::Derived)> {
     let start = Instant::now();
-    let base = settings.base(&input.path);
+    let base = settings.base(&description.path);
     let overlays: Vec<PathBuf> = settings.overlays.iter().map(|o| base.join(o)).collect();
-    let document = match &input.text {
-        Some(text) => load::Document::parse_reaching(&input.path, text, config.reach, &overlays)?,
-        None => load::Document::load_reaching(&input.path, config.reach, &overlays)?,
+    let document = match &description.text {
+        Some(text) => {
+            load::Document::parse_reaching(&description.path, text, config.reach, &overlays)?
+        }
+        None => load::Document::load_reaching(&description.path, config.reach, &overlays)?,
     };
     let loaded = Instant::now();
     timings.load += loaded - start;
     let (api, warnings) = lower::lower(&document, settings)?;
     diagnostics.extend(warnings);
-    let api = filter::filter(api, &config.filter, &input.path)?;
+    let api = filter::filter(api, &config.filter, &description.path)?;
     let derived = derives::derives(&api, settings)?;
     timings.lower += loaded.elapsed();
     Ok((api, derived))
@@ -194,10 +207,8 @@ fn read(
 fn denied(warnings: Diagnostics) -> Diagnostics {
     let count = warnings.len();
     let mut all = warnings;
-    all.push(Diagnostic::error(
-        Kind::Option,
-        &PathBuf::new(),
-        "",
+    all.push(Diagnostic::run_error(
+        DiagnosticKind::Option,
         format!("{count} warning(s), and warnings are denied: nothing was written"),
     ));
     all

@@ -6,11 +6,15 @@
 /// One API description, lowered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
+    /// The description's `info.title`.
     pub title: String,
+    /// The description's `info.version`: the version of the API, not of the format.
     pub api_version: String,
+    /// The description's `info.description`.
     pub description: Option<String>,
     /// Named types of the `models` module, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
+    /// The operations of `paths`, in the order of the description.
     pub operations: Vec<Operation>,
     /// OpenAPI 3.1 `webhooks`: requests the API sends, lowered like operations. Only
     /// [`OperationNames::marker`] is claimed for them: it names the payload's type.
@@ -128,15 +132,20 @@ pub struct Server {
     pub name: String,
     /// The URL template, `{name}` for each variable.
     pub url: String,
+    /// The server's `description`.
     pub doc: Option<String>,
+    /// The variables of the URL template, each a field of the server's type.
     pub variables: Vec<ServerVariable>,
 }
 
+/// A variable of a server URL template (`{region}`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerVariable {
+    /// Its name in the URL template.
     pub wire: String,
     /// The field of the server's type.
     pub name: String,
+    /// Its `description`.
     pub doc: Option<String>,
     /// The value used unless the caller gives another; without one the caller must.
     pub default: Option<String>,
@@ -151,11 +160,15 @@ pub struct SecurityScheme {
     pub id: String,
     /// The field of `Credentials` that holds it, and the constant that describes it.
     pub field: String,
+    /// The constant of the `auth` module that describes it.
     pub constant: String,
+    /// The scheme's `description`.
     pub doc: Option<String>,
+    /// How the credentials go on a request.
     pub kind: SchemeKind,
 }
 
+/// How a security scheme's credentials go on a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemeKind {
     /// `Authorization: Bearer …`: HTTP bearer, OAuth 2 and OpenID Connect tokens.
@@ -163,7 +176,12 @@ pub enum SchemeKind {
     /// `Authorization: Basic …`.
     Basic,
     /// A key in a header, query parameter or cookie named `name`.
-    ApiKey { location: Location, name: String },
+    ApiKey {
+        /// Where the key goes.
+        location: Location,
+        /// The header, query parameter or cookie.
+        name: String,
+    },
 }
 
 /// Which credentials an operation needs.
@@ -184,14 +202,18 @@ pub struct TypeId(pub usize);
 /// A named Rust type made from a schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
+    /// The type's Rust name, claimed in the `models` module.
     pub name: String,
+    /// The schema's `description`, or its `title`.
     pub doc: Option<String>,
     /// Where the schema is, for diagnostics and for readers of the output.
     pub pointer: String,
     /// What the type stands for, for a doc when the schema has none (`the request body
     /// of [`CreateUser`]`, `the `address` property of [`Customer`]`).
     pub role: Role,
+    /// `deprecated: true`.
     pub deprecated: bool,
+    /// What Rust type it is.
     pub kind: TypeKind,
 }
 
@@ -207,11 +229,16 @@ pub enum Role {
     Inline(String),
 }
 
+/// What Rust type a named type is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
+    /// A struct of the schema's properties.
     Struct(Struct),
+    /// A string enum.
     Enum(StringEnum),
+    /// An integer enum.
     IntEnum(IntEnum),
+    /// An enum of the alternatives of a `oneOf` or `anyOf`.
     OneOf(OneOf),
     /// `pub type Name = T;` for a named schema that is no more than another type.
     Alias(Ty),
@@ -220,8 +247,10 @@ pub enum TypeKind {
     Newtype(Ty),
 }
 
+/// The struct of an object schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
+    /// One field per property, in the order of the description.
     pub fields: Vec<Field>,
     /// `additionalProperties`, kept in a flattened map.
     pub additional: Option<Additional>,
@@ -246,15 +275,23 @@ pub struct Additional {
     pub ty: Ty,
 }
 
+/// A property of an object schema, as a field of its struct.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// The property's name on the wire.
     pub wire: String,
+    /// The field's Rust name.
     pub name: String,
+    /// The property's `description`.
     pub doc: Option<String>,
+    /// The type of the property's value, without the `Option`s that absence and `null` add.
     pub ty: Ty,
+    /// The property must be present: it is in the schema's `required`, and neither read-
+    /// nor write-only.
     pub required: bool,
     /// `null` is a valid value (`nullable: true`, or `null` among the types).
     pub nullable: bool,
+    /// `deprecated: true`.
     pub deprecated: bool,
     /// `readOnly`: only servers send it. Such a field is optional even when required,
     /// since requests leave it out.
@@ -270,6 +307,7 @@ pub struct Field {
 /// The `default` of a field, filled in by serde when the field is absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldDefault {
+    /// The value.
     pub value: Literal,
     /// The associated function of the struct that returns it (`default_limit`).
     pub function: String,
@@ -278,8 +316,11 @@ pub struct FieldDefault {
 /// A literal `default` value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A number with a fraction.
     Float(f64),
     /// A string, or the value of a string enum.
     String(String),
@@ -290,41 +331,56 @@ pub enum Literal {
 pub struct IntEnum {
     /// `I32` or `I64`.
     pub repr: Ty,
+    /// One variant per listed value, in the order of the description.
     pub variants: Vec<IntVariant>,
 }
 
+/// A value of an integer enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntVariant {
+    /// The value.
     pub value: i64,
+    /// The variant's Rust name.
     pub name: String,
+    /// What the description says of the value (`x-enum-descriptions` and the like).
     pub doc: Option<String>,
 }
 
 /// A string enum; unknown values are kept so a new server value does not break a client.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StringEnum {
+    /// One variant per listed value, in the order of the description.
     pub variants: Vec<EnumVariant>,
 }
 
+/// A value of a string enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant {
+    /// The value on the wire.
     pub wire: String,
+    /// The variant's Rust name.
     pub name: String,
+    /// What the description says of the value (`x-enum-descriptions` and the like).
     pub doc: Option<String>,
 }
 
 /// `oneOf`/`anyOf`: one variant per alternative.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneOf {
+    /// One variant per alternative, in the order of the description.
     pub variants: Vec<OneOfVariant>,
     /// The property whose value names the variant (`discriminator.propertyName`).
     pub discriminator: Option<String>,
 }
 
+/// An alternative of a `oneOf` or `anyOf`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneOfVariant {
+    /// The variant's Rust name.
     pub name: String,
+    /// The alternative's type.
     pub ty: Ty,
+    /// The alternative's type contains the enum itself, so it lives behind a `Box`.
     pub boxed: bool,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
@@ -365,21 +421,35 @@ impl TypeKind {
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ty {
+    /// `boolean`.
     Bool,
+    /// `integer` of `format: int32` (or a narrower one).
     I32,
+    /// `integer`.
     I64,
+    /// `number` of `format: float`.
     F32,
+    /// `number`.
     F64,
+    /// `string`.
     String,
+    /// `string` of `format: date-time`.
     DateTime,
+    /// `string` of `format: date`.
     Date,
+    /// `string` of `format: uuid`.
     Uuid,
+    /// `string` of `format: binary`, or Swagger 2.0's `file`.
     Bytes,
     /// Any JSON value.
     Any,
+    /// `array`: a `Vec` of its items.
     List(Box<Ty>),
+    /// An object of `additionalProperties` alone: a map from names to values.
     Map(Box<Ty>),
+    /// A value that may be `null`.
     Option(Box<Ty>),
+    /// A type of the `models` module.
     Named(TypeId),
     /// A Rust type the user's settings name, written as it is: a replaced schema's type
     /// (`money::Money`), or the type a scalar format is mapped to (`time::Date`, `u64`).
@@ -411,27 +481,37 @@ impl Ty {
 pub struct Operation {
     /// `operationId`, or one made of method and path.
     pub id: String,
+    /// The names of the items it becomes in the `operations` module.
     pub names: OperationNames,
+    /// The HTTP method.
     pub method: http::Method,
     /// The path template as the description writes it, without a fragment.
     pub path: String,
     /// The path template in pieces: literal text (percent-encoded where a path needs it)
     /// and parameters.
     pub template: Vec<PathPart>,
+    /// Where the operation is described.
     pub pointer: String,
+    /// Its `summary`.
     pub summary: Option<String>,
+    /// Its `description`.
     pub description: Option<String>,
+    /// `deprecated: true`.
     pub deprecated: bool,
+    /// Its `tags`.
     pub tags: Vec<String>,
     /// The [`Group`] the operation is in: its feature's name.
     pub group: String,
+    /// Its path, query, header and cookie parameters, those of its path item included.
     pub params: Vec<Param>,
+    /// Its request body, if it has one.
     pub body: Option<Body>,
     /// Documented responses, ordered: codes ascending, then ranges, then `default`.
     pub responses: Vec<Response>,
     /// The media types the responses document, those `decode` reads best first: what
     /// the request's `Accept` lists.
     pub accept: Vec<String>,
+    /// Which credentials it needs.
     pub security: Security,
     /// How the operation's responses come in pages, when it was recognised.
     pub pagination: Option<Pagination>,
@@ -445,11 +525,15 @@ pub struct Operation {
 pub struct Retries {
     /// Attempts in all, the first included (1: never retry).
     pub attempts: u32,
+    /// The wait before the first retry, in milliseconds.
     pub initial_ms: u64,
+    /// The longest wait between two attempts, in milliseconds.
     pub max_ms: u64,
+    /// How much longer each wait is than the one before.
     pub exponent: f64,
     /// Status ranges (`5XX` is `500..=599`).
     pub statuses: Vec<(u16, u16)>,
+    /// Whether a request that got no response (a failed connection) is retried too.
     pub connection_errors: bool,
 }
 
@@ -465,12 +549,16 @@ pub struct Pagination {
     /// The members, by wire name, from the page's body down to its list of items;
     /// none when the body is the list.
     pub items: Vec<String>,
+    /// How the request for the next page is made.
     pub next: NextPage,
 }
 
+/// What said that an operation's responses come in pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaginationSource {
+    /// A vendor extension, by name (`x-speakeasy-pagination`, `x-ms-pageable` …).
     Extension(&'static str),
+    /// The operation's parameters and the page's members.
     Shape,
     /// The `[pagination]` section of the settings.
     Settings,
@@ -489,22 +577,36 @@ pub enum NextPage {
     HeaderUrl(usize),
     /// The same operation with a cursor from the page (this member) as `to`; none, or an
     /// empty one, after the last page.
-    Cursor { from: Vec<String>, to: Input },
+    Cursor {
+        /// The page's member, by wire names from the body down.
+        from: Vec<String>,
+        /// Where the request takes it.
+        to: PageInput,
+    },
     /// The same operation with the last item's `member` (Stripe's `id`) as `to`, while
     /// the page's `more` member is `true` (while there are items, without one).
     LastItem {
+        /// The item's member, by wire name.
         member: String,
+        /// The page's member that says whether more follow, by wire names.
         more: Option<Vec<String>>,
-        to: Input,
+        /// Where the request takes it.
+        to: PageInput,
     },
     /// The same operation with `to` advanced past the page (by its number of items for an
     /// offset, by one for a page number), until a page has no items.
-    Offset { to: Input, by_items: bool },
+    Offset {
+        /// Where the request takes the offset or page number.
+        to: PageInput,
+        /// An offset counted in items, rather than a page number.
+        by_items: bool,
+    },
 }
 
-/// Where the next page's request takes what changes from the page before.
+/// Where the next page's request takes what changes from the page before (one of the
+/// `inputs` of `x-speakeasy-pagination`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Input {
+pub enum PageInput {
     /// The parameter at this index of [`Operation::params`].
     Param(usize),
     /// A member of the JSON body, by wire names from the body down.
@@ -582,11 +684,16 @@ pub struct OperationNames {
     pub errors: String,
 }
 
+/// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
+    /// In the path.
     Path,
+    /// In the query.
     Query,
+    /// In a header.
     Header,
+    /// In the `Cookie` header.
     Cookie,
 }
 
@@ -604,14 +711,21 @@ impl Location {
 /// maps onto these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Style {
+    /// `value`; a list's or object's parts comma-separated.
     Simple,
+    /// `.value`.
     Label,
+    /// `;name=value`.
     Matrix,
+    /// `name=value`.
     Form,
+    /// Lists separated by spaces.
     SpaceDelimited,
+    /// Lists separated by `|`.
     PipeDelimited,
     /// Swagger 2.0 `collectionFormat: tsv`.
     TabDelimited,
+    /// `name[key]=value` for each member of an object.
     DeepObject,
 }
 
@@ -650,18 +764,28 @@ impl Style {
     }
 }
 
+/// A parameter of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// Where the parameter is described.
     pub pointer: String,
+    /// Its name on the wire.
     pub wire: String,
+    /// The field's Rust name in the operation's parameters.
     pub name: String,
+    /// Where it goes.
     pub location: Location,
+    /// Its `description`.
     pub doc: Option<String>,
+    /// The type of its value, without the `Option` of an optional parameter.
     pub ty: Ty,
+    /// `required: true` (always, for a path parameter).
     pub required: bool,
+    /// `deprecated: true`.
     pub deprecated: bool,
+    /// How its value is written.
     pub style: Style,
+    /// `explode`: a list or object as several pairs rather than one.
     pub explode: bool,
     /// `allowReserved`: reserved characters pass unencoded (query only).
     pub allow_reserved: bool,
@@ -678,6 +802,7 @@ impl Param {
     }
 }
 
+/// The request body of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     /// The media types the operation accepts, the default first.
@@ -686,6 +811,7 @@ pub struct Body {
     pub choice: Option<String>,
     /// Without `required`, the body may be left out: the operation's body is an `Option`.
     pub required: bool,
+    /// The body's `description`.
     pub doc: Option<String>,
 }
 
@@ -694,6 +820,7 @@ pub struct Body {
 pub struct Content {
     /// The media types, the one a request writes (or a response is expected in) first.
     pub media_types: Vec<String>,
+    /// How the body is read or written.
     pub payload: Payload,
     /// The variant of the enum that holds this content, where there is one (`Json`,
     /// `ProblemJson`).
@@ -716,7 +843,9 @@ pub struct PropertyEncoding {
     pub content_type: Option<String>,
     /// URL-encoded forms: `style`, `explode` and `allowReserved`.
     pub style: Style,
+    /// `explode`.
     pub explode: bool,
+    /// `allowReserved`.
     pub allow_reserved: bool,
     /// Multipart forms: the property is bytes, written as they are in a file part.
     pub binary: bool,
@@ -761,11 +890,15 @@ impl Payload {
 /// How a media type's body is read or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MediaKind {
+    /// JSON.
     Json,
+    /// A URL-encoded or multipart form.
     Form,
     /// `text/event-stream`.
     Events,
+    /// Other text (`text/*`, `application/xml`).
     Text,
+    /// Anything else, read as bytes.
     Binary,
 }
 
@@ -800,9 +933,11 @@ impl MediaKind {
 /// Which statuses a response stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
+    /// One status code.
     Code(u16),
     /// `4XX`: the hundreds digit.
     Range(u16),
+    /// `default`: any status the others do not name.
     Default,
 }
 
@@ -837,17 +972,21 @@ impl Status {
     }
 }
 
+/// A documented response of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
+    /// The statuses it stands for.
     pub status: Status,
     /// Variant name in `{Op}Responses` or `{Op}Errors` (`Conflict`, `Status449`).
     pub variant: String,
+    /// Its `description`, the doc of its variant.
     pub description: String,
     /// The distinct bodies, by media type, the preferred first; none without a body.
     pub contents: Vec<Content>,
     /// With several distinct bodies, the enum that holds the one received, chosen by the
     /// response's `Content-Type` (`{Op}{Variant}Body`).
     pub choice: Option<String>,
+    /// The headers it documents.
     pub headers: Vec<Header>,
 }
 
@@ -858,21 +997,31 @@ impl Response {
     }
 }
 
+/// A header a response documents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
+    /// Its name on the wire.
     pub wire: String,
+    /// The field's Rust name.
     pub name: String,
+    /// Its `description`.
     pub doc: Option<String>,
+    /// The type of its value.
     pub ty: HeaderTy,
+    /// `required: true`: a response without it does not decode.
     pub required: bool,
 }
 
+/// The type of a response header's value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeaderTy {
+    /// A scalar type parsed from the header's text.
     Scalar(Ty),
     /// A header with an `enum` of codes: a generated enum of the operations module.
     Enum {
+        /// The enum's Rust name.
         name: String,
+        /// Its values.
         values: StringEnum,
     },
 }

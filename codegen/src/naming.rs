@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
+use crate::markdown::code;
+
 /// Longest identifier we emit; longer wire names are cut (they stay intact on the wire).
 /// Long enough for the operation ids of large APIs (Microsoft Graph's run to 90), which
 /// cut shorter collide and need numbers.
@@ -208,7 +210,7 @@ const GENERIC_TITLES: &[&str] = &[
 /// operation's request or response, or a named schema) and the path of properties, list
 /// items, map values and variants from there to the schema.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub struct InlinePath {
     /// The item, as an UpperCamelCase name (`CreateUserRequest`, `Customer`).
     root: String,
     /// For an item of an operation, the operation's name and what the item is to it
@@ -266,10 +268,10 @@ impl Origin {
     }
 }
 
-impl Context {
-    /// The context of the item `root` (a name from the description), described as `phrase`.
-    pub fn new(root: &str, phrase: String) -> Context {
-        Context {
+impl InlinePath {
+    /// The path of the item `root` (a name from the description), described as `phrase`.
+    pub fn new(root: &str, phrase: String) -> InlinePath {
+        InlinePath {
             // Whole: a name made of it keeps its end when it is too long.
             root: whole_upper_camel(root, "Type"),
             operation: None,
@@ -278,12 +280,12 @@ impl Context {
         }
     }
 
-    /// The context of an item of the operation named `operation` (its marker's name,
+    /// The path of an item of the operation named `operation` (its marker's name,
     /// `CreateUser`): `role` is what the item is to it (`Request`, `Ok`, a parameter's
     /// name), and the item's name is the two together (`CreateUserRequest`).
-    pub fn of_operation(operation: &str, role: &str, phrase: String) -> Context {
+    pub fn of_operation(operation: &str, role: &str, phrase: String) -> InlinePath {
         let role = whole_upper_camel(role, "Item");
-        Context {
+        InlinePath {
             root: format!("{operation}{role}"),
             operation: Some((operation.to_owned(), role)),
             phrase,
@@ -319,34 +321,34 @@ impl Context {
         units
     }
 
-    fn push(&self, name: String, shown: String, generic: bool) -> Context {
-        let mut context = self.clone();
-        context.segments.push(Segment {
+    fn push(&self, name: String, shown: String, generic: bool) -> InlinePath {
+        let mut inline = self.clone();
+        inline.segments.push(Segment {
             name,
             shown,
             generic,
         });
-        context
+        inline
     }
 
     /// The property `wire` of the schema here.
-    pub fn property(&self, wire: &str) -> Context {
+    pub fn property(&self, wire: &str) -> InlinePath {
         self.push(type_name(wire, "Field"), wire.to_owned(), false)
     }
 
     /// The items of the list here.
-    pub fn item(&self) -> Context {
+    pub fn item(&self) -> InlinePath {
         self.push("Item".to_owned(), "[]".to_owned(), true)
     }
 
     /// The values of the map here.
-    pub fn value(&self) -> Context {
+    pub fn value(&self) -> InlinePath {
         self.push("Value".to_owned(), "{}".to_owned(), true)
     }
 
     /// The alternative `index` (from 0) of the `oneOf`/`anyOf` here, named by its
     /// `title` when it has one.
-    pub fn variant(&self, index: usize, title: Option<&str>) -> Context {
+    pub fn variant(&self, index: usize, title: Option<&str>) -> InlinePath {
         match title.filter(|title| !is_generic_title(title)) {
             Some(title) => self.push(type_name(title, "Variant"), title.to_owned(), false),
             None => self.push(
@@ -683,41 +685,6 @@ pub fn operations_namespace() -> Namespace {
     Namespace::with(&["runtime"])
 }
 
-/// `text` (a wire name, a path, a value) as a Markdown code span that shows it verbatim,
-/// whatever it holds: the fence is one backtick longer than any run inside, a space pads a
-/// backtick or space at either end, and control or invisible characters show as escapes,
-/// so no newline, link, tag or fence of the text can reach the doc around it. The empty
-/// text shows as `""`, which reads better than an empty span.
-pub fn code(text: &str) -> String {
-    if text.is_empty() {
-        return "`\"\"`".to_owned();
-    }
-    let mut shown = String::with_capacity(text.len() + 4);
-    let (mut run, mut longest) = (0, 0);
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-        if c.is_control() || is_invisible(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if shown.starts_with(['`', ' ']) || shown.ends_with(['`', ' ']) {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{shown}{pad}{fence}")
-}
-
-/// Characters that change how text around them shows without showing themselves: bidi
-/// controls, zero-width characters and the byte-order mark.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
-}
-
 /// The module name for a description file: its stem, in snake_case.
 pub fn module_name(spec: &std::path::Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
@@ -866,7 +833,7 @@ mod tests {
             "UsersUserCalendarGroupsCalendarGroupCalendarsCalendarEventsEventInstancesEventAttachmentsList"
         );
         // An inline type named after a long path keeps the end of it.
-        let root = Context::new(
+        let root = InlinePath::new(
             "customer_balance_resource_cash_balance_transaction_resource_funded_transaction",
             String::new(),
         );
@@ -878,7 +845,7 @@ mod tests {
 
     #[test]
     fn inline_names_come_from_the_nearest_meaningful_context() {
-        let root = Context::new("PostSubscriptionsRequest", "the request body".to_owned());
+        let root = InlinePath::new("PostSubscriptionsRequest", "the request body".to_owned());
         let card = root
             .property("payment_settings")
             .property("payment_method_options")

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// Everything a settings file can say; [`Settings::default`] changes nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -84,11 +84,14 @@ pub enum Replacement {
     Table(ReplacementTable),
 }
 
+/// A replacement written as a table: `{ type = "keys::Key", implements = ["Eq"] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplacementTable {
+    /// The type path.
     #[serde(rename = "type")]
     pub ty: String,
+    /// The traits it implements beyond those every generated type needs.
     #[serde(default)]
     pub implements: Vec<String>,
 }
@@ -127,11 +130,14 @@ pub struct Models {
     pub schemas: BTreeMap<String, SchemaModel>,
 }
 
+/// The derives and attributes of one schema's model, beyond those of every model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaModel {
+    /// Derived on this model.
     #[serde(default)]
     pub derive: Vec<String>,
+    /// Outer attributes written on this model.
     #[serde(default)]
     pub attributes: Vec<String>,
 }
@@ -191,15 +197,18 @@ pub enum UnixTime {
     Jiff,
 }
 
+/// What `format: uuid` strings become.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UuidType {
     /// `uuid::Uuid`.
     #[default]
     Uuid,
+    /// `String`, as the text came.
     String,
 }
 
+/// What `format: binary` values become.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BinaryType {
@@ -218,10 +227,13 @@ pub enum BinaryType {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Renames {
+    /// Operations, by `operationId`.
     #[serde(default)]
     pub operations: BTreeMap<String, String>,
+    /// Schemas, by name or JSON pointer.
     #[serde(default)]
     pub schemas: BTreeMap<String, String>,
+    /// Groups, by tag, path segment or feature name.
     #[serde(default)]
     pub groups: BTreeMap<String, String>,
 }
@@ -231,8 +243,10 @@ pub struct Renames {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Skips {
+    /// Operations, by `operationId`.
     #[serde(default)]
     pub operations: Vec<String>,
+    /// Schemas, by name or JSON pointer.
     #[serde(default)]
     pub schemas: Vec<String>,
 }
@@ -266,7 +280,9 @@ pub struct PaginationSetting {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum Members {
+    /// Names joined by dots (`meta.next_page_url`); the empty text for none.
     Dotted(String),
+    /// The names one by one, for names that hold a dot (`["@odata.nextLink"]`).
     List(Vec<String>),
 }
 
@@ -295,19 +311,27 @@ impl Members {
 pub enum Dependency {
     /// `"1.2"`.
     Version(String),
+    /// `{ path = "../money" }`, `{ version = "1", features = ["serde"] }` …
     Table(DependencyTable),
 }
 
+/// A dependency written as a table, with the keys of Cargo's that a generated crate may
+/// need.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DependencyTable {
+    /// The version requirement (`"1.2"`).
     pub version: Option<String>,
     /// Relative to the generated crate, as Cargo reads it.
     pub path: Option<String>,
+    /// A git repository's URL.
     pub git: Option<String>,
+    /// The package's name, when the dependency's key is another.
     pub package: Option<String>,
+    /// Features to turn on.
     #[serde(default)]
     pub features: Vec<String>,
+    /// `default-features`.
     pub default_features: Option<bool>,
 }
 
@@ -362,7 +386,7 @@ impl Settings {
     pub fn read(file: &Path) -> Result<Settings> {
         let text = std::fs::read_to_string(file).map_err(|error| {
             Diagnostics::from(Diagnostic::error(
-                Kind::Io,
+                DiagnosticKind::Io,
                 file,
                 "",
                 format!("cannot read the settings file: {error}"),
@@ -379,7 +403,12 @@ impl Settings {
                 let line = text[..span.start].matches('\n').count() + 1;
                 message = format!("line {line}: {message}");
             }
-            Diagnostics::from(Diagnostic::error(Kind::Settings, file, "", message))
+            Diagnostics::from(Diagnostic::error(
+                DiagnosticKind::Settings,
+                file,
+                "",
+                message,
+            ))
         })?;
         settings.file = Some(file.to_path_buf());
         settings.check()?;
@@ -418,7 +447,12 @@ impl Settings {
         let file = self.shown_file();
         let mut problems = Diagnostics::new();
         let mut fail = |key: String, message: String| {
-            problems.push(Diagnostic::error(Kind::Settings, &file, &key, message));
+            problems.push(Diagnostic::error(
+                DiagnosticKind::Settings,
+                &file,
+                &key,
+                message,
+            ));
         };
         let crates = self.crates();
         let unknown_crate = |path: &str| -> Option<String> {
@@ -585,108 +619,6 @@ impl Settings {
         crates.extend(self.dependencies.keys().map(|name| name.replace('-', "_")));
         crates
     }
-
-    /// The settings as the lines of the crate docs' list: each one that differs from the
-    /// default, in the file's words, so a reader of the crate knows what was asked.
-    pub fn summary(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        let list = |items: &[String]| {
-            items
-                .iter()
-                .map(|item| format!("`{item}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        for overlay in &self.overlays {
-            lines.push(format!("overlay `{}`", overlay.display()));
-        }
-        if self.groups != Grouping::default() {
-            lines.push(format!(
-                "groups: `{}`",
-                kebab(&format!("{:?}", self.groups))
-            ));
-        }
-        for (schema, replacement) in &self.replace {
-            let mut line = format!("`{schema}` is `{}`", replacement.path());
-            if !replacement.implements().is_empty() {
-                line.push_str(&format!(" (implements {})", list(replacement.implements())));
-            }
-            lines.push(line);
-        }
-        if !self.models.derive.is_empty() {
-            lines.push(format!("every model derives {}", list(&self.models.derive)));
-        }
-        if !self.models.attributes.is_empty() {
-            lines.push(format!("every model has {}", list(&self.models.attributes)));
-        }
-        for (schema, model) in &self.models.schemas {
-            if !model.derive.is_empty() {
-                lines.push(format!("`{schema}` derives {}", list(&model.derive)));
-            }
-            if !model.attributes.is_empty() {
-                lines.push(format!("`{schema}` has {}", list(&model.attributes)));
-            }
-        }
-        let scalars = &self.scalars;
-        let defaults = Scalars::default();
-        // Each choice beside its default, as their names (`Time`, `Chrono`).
-        let pair = |chosen: &dyn std::fmt::Debug, default: &dyn std::fmt::Debug| {
-            (format!("{chosen:?}"), format!("{default:?}"))
-        };
-        let scalar_lines = [
-            ("date-time", pair(&scalars.date_time, &defaults.date_time)),
-            ("date", pair(&scalars.date, &defaults.date)),
-            ("unix-time", pair(&scalars.unix_time, &defaults.unix_time)),
-            ("uuid", pair(&scalars.uuid, &defaults.uuid)),
-            ("binary", pair(&scalars.binary, &defaults.binary)),
-        ];
-        for (format, (chosen, default)) in scalar_lines {
-            if chosen != default {
-                lines.push(format!("`format: {format}` as `{}`", kebab(&chosen)));
-            }
-        }
-        for (format, ty) in &scalars.integers {
-            lines.push(format!("integers of `format: {format}` as `{ty}`"));
-        }
-        for (what, renames) in [
-            ("operation", &self.rename.operations),
-            ("schema", &self.rename.schemas),
-            ("group", &self.rename.groups),
-        ] {
-            for (from, to) in renames {
-                lines.push(format!("{what} `{from}` renamed `{to}`"));
-            }
-        }
-        for (what, skipped) in [
-            ("operation", &self.skip.operations),
-            ("schema", &self.skip.schemas),
-        ] {
-            for name in skipped {
-                lines.push(format!("{what} `{name}` skipped"));
-            }
-        }
-        for (id, pages) in &self.pagination {
-            let mut how = Vec::new();
-            for (key, members) in [
-                ("items", &pages.items),
-                ("next link", &pages.next_link),
-                ("cursor", &pages.cursor),
-                ("next cursor", &pages.next_cursor),
-            ] {
-                if let Some(members) = members {
-                    how.push(format!("{key} `{}`", members.shown()));
-                }
-            }
-            if let Some(header) = &pages.next_header {
-                how.push(format!("next header `{header}`"));
-            }
-            lines.push(format!("`{id}` comes in pages: {}", how.join(", ")));
-        }
-        for (name, dependency) in &self.dependencies {
-            lines.push(format!("depends on `{name} = {}`", dependency.inline()));
-        }
-        lines
-    }
 }
 
 /// Derive macros in the prelude, which a derive may name without a path.
@@ -734,22 +666,6 @@ pub fn toml_key(key: &str) -> String {
     } else {
         format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
     }
-}
-
-/// `DateTime` as the file writes it, `date-time`.
-fn kebab(debug: &str) -> String {
-    let mut out = String::new();
-    for (index, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if index > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -809,9 +725,6 @@ keys = "1"
             pages.next_cursor.as_ref().map(Members::names),
             Some(vec!["paging".to_owned(), "next.after".to_owned()])
         );
-        assert!(settings.summary().contains(
-            &"`listPets` comes in pages: items `data`, cursor `after`, next cursor `[\"paging\", \"next.after\"]`".to_owned()
-        ));
         assert_eq!(settings.groups, Grouping::Paths);
         assert_eq!(
             settings.replace["#/components/schemas/Key"].implements(),
@@ -824,9 +737,6 @@ keys = "1"
             "{ path = \"../money\" }"
         );
         assert_eq!(settings.dependencies["keys"].inline(), "\"1\"");
-        assert!(settings
-            .summary()
-            .contains(&"`format: date-time` as `time`".to_owned()));
         assert!(parse("").unwrap().is_default());
     }
 

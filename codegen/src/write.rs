@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Mode;
 use crate::config::MARKER;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::format::File;
 
 /// What a run changed (or, in check mode, would change), relative to the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
+    /// A file written anew or changed.
     Written(PathBuf),
+    /// A file generated earlier that the run no longer produces.
     Removed(PathBuf),
 }
 
@@ -137,7 +139,13 @@ fn changes(root: &Path, files: &[File], managed: &[&Path]) -> Vec<Change> {
 }
 
 fn io_error(path: &Path, what: &str, error: std::io::Error) -> Diagnostics {
-    Diagnostic::error(Kind::Io, path, "", format!("cannot {what}: {error}")).into()
+    Diagnostic::error(
+        DiagnosticKind::Io,
+        path,
+        "",
+        format!("cannot {what}: {error}"),
+    )
+    .into()
 }
 
 /// A path in `root` for staging `what`, unique to this process.

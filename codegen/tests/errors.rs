@@ -1,12 +1,12 @@
 //! Bad input gets one clear diagnostic per problem, naming the file and the JSON pointer,
 //! never a panic. Each fixture in `tests/fixtures/invalid/` is invalid on purpose; the
 //! options that cannot be honoured are errors too. Every kind of error is here
-//! ([`codegen::Kind::Internal`] aside: that one is a bug of the generator), with its
+//! ([`codegen::DiagnosticKind::Internal`] aside: that one is a bug of the generator), with its
 //! rendering snapshot-tested.
 
 use std::path::Path;
 
-use codegen::{Config, Diagnostics, Kind, Severity};
+use codegen::{Config, DiagnosticKind, Diagnostics, Severity};
 
 fn problems_of(config: &Config) -> Diagnostics {
     match codegen::generate(config) {
@@ -26,8 +26,8 @@ macro_rules! invalid {
             let message = problems.to_string();
             for problem in &problems {
                 assert_eq!(problem.severity, Severity::Error, "{message}");
-                assert_eq!(problem.kind, Kind::$kind, "{message}");
-                assert_eq!(problem.file, Path::new($spec), "{message}");
+                assert_eq!(problem.kind, DiagnosticKind::$kind, "{message}");
+                assert_eq!(problem.file.as_deref(), Some(Path::new($spec)), "{message}");
             }
             let first = problems.iter().next().expect("at least one diagnostic");
             match $pointer {
@@ -79,8 +79,8 @@ fn missing_file() {
     let [problem] = &problems.iter().collect::<Vec<_>>()[..] else {
         panic!("one diagnostic expected: {problems}");
     };
-    assert_eq!(problem.kind, Kind::Io);
-    assert_eq!(problem.file, Path::new(spec));
+    assert_eq!(problem.kind, DiagnosticKind::Io);
+    assert_eq!(problem.file.as_deref(), Some(Path::new(spec)));
     insta::assert_snapshot!(problems.to_string());
 }
 
@@ -102,7 +102,7 @@ fn options_that_cannot_be_honoured() {
     for config in &cases {
         let problems = problems_of(config);
         let last = problems.iter().last().unwrap();
-        assert_eq!(last.kind, Kind::Option, "{problems}");
+        assert_eq!(last.kind, DiagnosticKind::Option, "{problems}");
         assert_eq!(last.severity, Severity::Error, "{problems}");
         rendered.push_str(&format!("{problems}\n\n"));
     }

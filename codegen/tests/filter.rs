@@ -220,8 +220,11 @@ fn unknown_tags_and_operations_are_named() {
     ));
     let problems = codegen::generate(&config).unwrap_err();
     for problem in &problems {
-        assert_eq!(problem.kind, codegen::Kind::Option, "{problem}");
-        assert_eq!(problem.file, Path::new("specs/camunda-users.yaml"));
+        assert_eq!(problem.kind, codegen::DiagnosticKind::Option, "{problem}");
+        assert_eq!(
+            problem.file.as_deref(),
+            Some(Path::new("specs/camunda-users.yaml"))
+        );
     }
     insta::assert_snapshot!(problems.to_string());
 }

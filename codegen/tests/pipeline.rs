@@ -11,6 +11,7 @@ use std::path::Path;
 /// the stages as `generate` runs them, then the crate root.
 const ORDER: &[&str] = &[
     "model",
+    "markdown",
     "naming",
     "diagnostics",
     "settings",

@@ -133,7 +133,7 @@ fn settings_built_in_code_give_the_same_types() {
         "src/scalars.rs",
         "Cargo.toml",
     ] {
-        // The headers differ: one names `--config`.
+        // The headers differ: one names `--settings`.
         let text = |files: &[codegen::File]| {
             let file = files.iter().find(|f| f.path == Path::new(path)).unwrap();
             let body: Vec<&str> = file

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::path::Path;
 
-use codegen::{Config, Diagnostics, Filter, Kind};
+use codegen::{Config, Diagnostics, Filter, DiagnosticKind};
 
 /// Lets libFuzzer report a stack overflow of the fuzzing thread as a crash and save the
 /// input, like a panic. Without this, the overflow is a bare SIGSEGV: under `cargo fuzz`
@@ -43,9 +43,9 @@ pub fn catch_stack_overflows() {
 }
 
 /// A failed run is a fine outcome, unless the generator says it failed itself: Rust it
-/// made that does not parse, say (`Kind::Internal`), which is a bug.
+/// made that does not parse, say (`DiagnosticKind::Internal`), which is a bug.
 fn no_internal(problems: &Diagnostics, context: &str) {
-    if let Some(bug) = problems.iter().find(|d| d.kind == Kind::Internal) {
+    if let Some(bug) = problems.iter().find(|d| d.kind == DiagnosticKind::Internal) {
         panic!("{bug}\n{context}");
     }
 }

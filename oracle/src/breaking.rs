@@ -27,6 +27,7 @@ pub struct Breaking {
     pub kind: &'static str,
     /// Where the change is, as a JSON pointer into the value (empty: the whole value).
     pub at: String,
+    /// The value that breaks the schema.
     pub value: Value,
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// A description, as JSON, with what reading its schemas needs.
 pub struct Document {
+    /// The whole description.
     pub root: Value,
     /// Where named schemas are: `#/components/schemas` or (Swagger 2.0) `#/definitions`.
     pub components: &'static str,
@@ -20,6 +21,8 @@ pub struct Document {
 }
 
 impl Document {
+    /// The description `root`, with where its named schemas are and its polymorphic
+    /// parents found.
     pub fn new(root: Value) -> Self {
         let components = if root.get("swagger").is_some() {
             "#/definitions"
@@ -195,6 +198,7 @@ pub fn child(base: &str, segment: &str) -> String {
     format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
+/// The last segment of `pointer`, unescaped (`~1` is `/`, `~0` is `~`).
 pub fn last_segment(pointer: &str) -> String {
     pointer
         .rsplit('/')
@@ -204,6 +208,8 @@ pub fn last_segment(pointer: &str) -> String {
         .replace("~0", "~")
 }
 
+/// The property a schema's `discriminator` names (OpenAPI's `propertyName`, or Swagger
+/// 2.0's string).
 pub fn discriminator_property(node: &Value) -> Option<String> {
     match node.get("discriminator")? {
         Value::String(property) => Some(property.clone()),
@@ -247,6 +253,7 @@ pub fn permits_null(node: &Value) -> bool {
     is_nullable(node) || !constrained
 }
 
+/// Whether the schema is `type: null`.
 pub fn is_null_schema(node: &Value) -> bool {
     node.get("type").and_then(Value::as_str) == Some("null")
 }
@@ -269,6 +276,7 @@ pub fn types(node: &Value) -> Vec<String> {
     }
 }
 
+/// The schema's `format`, or `""`.
 pub fn format_of(node: &Value) -> &str {
     node.get("format").and_then(Value::as_str).unwrap_or("")
 }
@@ -279,21 +287,28 @@ pub struct ObjectView {
     /// Name, schema and schema pointer, in order of appearance; a later member's
     /// definition of a property replaces an earlier one.
     pub properties: Vec<(String, Value, String)>,
+    /// The properties any of them requires.
     pub required: BTreeSet<String>,
+    /// What they say of properties they do not list.
     pub additional: Additional,
 }
 
+/// What an object schema says of properties it does not list (`additionalProperties`).
 #[derive(Default, Clone)]
 pub enum Additional {
     /// No `additionalProperties`: other properties are allowed, but nothing says what.
     #[default]
     Unsaid,
+    /// `false`: no other property.
     False,
+    /// `true`: any other property.
     True,
+    /// Other properties of this schema, at this pointer.
     Schema(Value, String),
 }
 
 impl ObjectView {
+    /// The object schema `node` at `pointer`, its `allOf` members merged in.
     pub fn of(doc: &Document, node: &Value, pointer: &str) -> ObjectView {
         let mut view = ObjectView::default();
         view.collect(doc, node, pointer, 0);
@@ -339,6 +354,7 @@ impl ObjectView {
         }
     }
 
+    /// The schema of the property `name` and its pointer, if the object lists it.
     pub fn property(&self, name: &str) -> Option<(&Value, &str)> {
         self.properties
             .iter()

@@ -6,6 +6,8 @@
 //! ([`compare`]) and makes values that break a schema ([`breaking`]). It never looks at
 //! the generator's model.
 
+#![warn(missing_docs)]
+
 pub mod breaking;
 pub mod compare;
 pub mod document;

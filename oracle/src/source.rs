@@ -26,6 +26,7 @@ pub struct Seeded {
 }
 
 impl Seeded {
+    /// The choices of `seed`.
     pub fn new(seed: u64) -> Seeded {
         Seeded { state: seed }
     }
@@ -75,6 +76,7 @@ pub struct Bytes<'a> {
 }
 
 impl<'a> Bytes<'a> {
+    /// The choices `bytes` make.
     pub fn new(bytes: &'a [u8]) -> Bytes<'a> {
         Bytes { bytes }
     }
@@ -109,6 +111,7 @@ pub struct Replay {
 }
 
 impl Replay {
+    /// A replay of `choices`.
     pub fn new(choices: Vec<u64>) -> Replay {
         Replay {
             choices,
@@ -131,10 +134,12 @@ impl Source for Replay {
 #[derive(Debug, Clone)]
 pub struct Recorded<S> {
     inner: S,
+    /// The draws made, each as it was answered.
     pub made: Vec<u64>,
 }
 
 impl<S: Source> Recorded<S> {
+    /// The choices of `inner`, recorded from now on.
     pub fn new(inner: S) -> Recorded<S> {
         Recorded {
             inner,

@@ -47,6 +47,7 @@ fn reference(pointer: &str) -> String {
 }
 
 impl Checks {
+    /// The checks of the schemas of `doc`, each validator built when first needed.
     pub fn new(doc: &Document) -> Checks {
         let draft = if doc.version().starts_with("3.1") {
             jsonschema::Draft::Draft202012

@@ -58,11 +58,13 @@ pub struct Options {
     /// An example of the description (of the parameter, the media type or the schema) is
     /// used where it is valid under its schema.
     pub examples: bool,
+    /// Which optional parts a value gets.
     pub optional: Presence,
     /// A nullable value may be `null`.
     pub nulls: bool,
     /// An object that allows properties it does not list may get some.
     pub extras: bool,
+    /// What text is made of.
     pub text: Text,
     /// Numbers anywhere in their range (up to the largest `i64` and `f64`), not only small
     /// ones.
@@ -71,6 +73,7 @@ pub struct Options {
     pub unknown_enum_values: bool,
     /// How many items a list has beyond its `minItems`, at least and at most.
     pub items: (u64, u64),
+    /// Where the value goes.
     pub direction: Direction,
     /// Deeper than this, optional properties are left out, lists are as short as allowed
     /// and nullable values are `null`, so recursive schemas stay finite.
@@ -155,6 +158,7 @@ const HOSTILE: &[&str] = &[
 /// Makes values of the schemas of one description.
 pub struct Maker<'d> {
     doc: &'d Document,
+    /// What kind of values it makes.
     pub options: Options,
     #[cfg(feature = "validate")]
     checks: Option<&'d Checks>,
@@ -169,6 +173,7 @@ struct Place {
 }
 
 impl<'d> Maker<'d> {
+    /// A maker of values of the schemas of `doc`, as `options` say.
     pub fn new(doc: &'d Document, options: Options) -> Maker<'d> {
         Maker {
             doc,

@@ -108,11 +108,11 @@ pub trait Operation {
 #[derive(Debug)]
 pub struct DecodeError {
     status: http::StatusCode,
-    problem: Problem,
+    problem: Mismatch,
 }
 
 #[derive(Debug)]
-enum Problem {
+enum Mismatch {
     Json(serde_json::Error),
     Text(std::str::Utf8Error),
     Header { name: &'static str, message: String },
@@ -128,17 +128,17 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.problem {
-            Problem::Json(error) => write!(
+            Mismatch::Json(error) => write!(
                 f,
                 "the body of a {} response is not the documented JSON: {error}",
                 self.status
             ),
-            Problem::Text(error) => write!(
+            Mismatch::Text(error) => write!(
                 f,
                 "the body of a {} response is not UTF-8 text: {error}",
                 self.status
             ),
-            Problem::Header { name, message } => write!(
+            Mismatch::Header { name, message } => write!(
                 f,
                 "the `{name}` header of a {} response {message}",
                 self.status
@@ -150,9 +150,9 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.problem {
-            Problem::Json(error) => Some(error),
-            Problem::Text(error) => Some(error),
-            Problem::Header { .. } => None,
+            Mismatch::Json(error) => Some(error),
+            Mismatch::Text(error) => Some(error),
+            Mismatch::Header { .. } => None,
         }
     }
 }
@@ -167,7 +167,7 @@ pub fn json<T: serde::de::DeserializeOwned>(
     let text = utf8(status, body)?;
     serde_json::from_str(text).map_err(|error| DecodeError {
         status,
-        problem: Problem::Json(error),
+        problem: Mismatch::Json(error),
     })
 }
 
@@ -175,7 +175,7 @@ pub fn json<T: serde::de::DeserializeOwned>(
 fn utf8(status: http::StatusCode, body: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(body).map_err(|error| DecodeError {
         status,
-        problem: Problem::Text(error),
+        problem: Mismatch::Text(error),
     })
 }
 
@@ -203,7 +203,7 @@ fn header_text<'h>(
         .transpose()
         .map_err(|_| DecodeError {
             status,
-            problem: Problem::Header {
+            problem: Mismatch::Header {
                 name,
                 message: "is not visible ASCII".to_owned(),
             },
@@ -225,7 +225,7 @@ where
         .transpose()
         .map_err(|error| DecodeError {
             status,
-            problem: Problem::Header {
+            problem: Mismatch::Header {
                 name,
                 message: format!("does not parse: {error}"),
             },
@@ -272,7 +272,7 @@ pub fn required<T>(
 ) -> Result<T, DecodeError> {
     value.ok_or(DecodeError {
         status,
-        problem: Problem::Header {
+        problem: Mismatch::Header {
             name,
             message: "is required but missing".to_owned(),
         },

@@ -9,7 +9,7 @@ use std::io;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll};
+use std::task::{Context as TaskContext, Poll};
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
@@ -22,7 +22,7 @@ use super::Binary;
 type Chunks = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 
 /// Where an upload's content comes from.
-enum Source {
+enum Origin {
     /// A file, opened again for each attempt.
     File(PathBuf),
     /// A stream that can be read once: the first attempt takes it.
@@ -36,16 +36,16 @@ enum Source {
 pub struct Upload {
     /// The bytes the body holds where the content goes.
     token: String,
-    source: Source,
+    source: Origin,
     length: Option<u64>,
 }
 
 impl std::fmt::Debug for Upload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let source = match &self.source {
-            Source::File(path) => format!("{}", path.display()),
-            Source::Once(_) => "a stream".to_owned(),
-            Source::Repeat(_) => "a repeatable stream".to_owned(),
+            Origin::File(path) => format!("{}", path.display()),
+            Origin::Once(_) => "a stream".to_owned(),
+            Origin::Repeat(_) => "a repeatable stream".to_owned(),
         };
         f.debug_struct("Upload")
             .field("source", &source)
@@ -55,7 +55,7 @@ impl std::fmt::Debug for Upload {
 }
 
 impl Upload {
-    fn new(source: Source) -> Upload {
+    fn new(source: Origin) -> Upload {
         Upload {
             token: format!(
                 "openapi-upload-{:016x}{:016x}",
@@ -70,7 +70,7 @@ impl Upload {
     /// The file at `path`, read as it is sent and opened again for each attempt, so the
     /// call can be retried; its size is sent as the `Content-Length`.
     pub fn file(path: impl Into<PathBuf>) -> Upload {
-        Upload::new(Source::File(path.into()))
+        Upload::new(Origin::File(path.into()))
     }
 
     /// The bytes of `stream`, which can be read only once: a call with it is not
@@ -79,7 +79,7 @@ impl Upload {
     where
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
-        Upload::new(Source::Once(Mutex::new(Some(Box::pin(stream)))))
+        Upload::new(Origin::Once(Mutex::new(Some(Box::pin(stream)))))
     }
 
     /// The bytes of a stream that `make` makes anew for each attempt, so the call can be
@@ -89,7 +89,7 @@ impl Upload {
         F: Fn() -> S + Send + Sync + 'static,
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
-        Upload::new(Source::Repeat(Box::new(move || Box::pin(make()))))
+        Upload::new(Origin::Repeat(Box::new(move || Box::pin(make()))))
     }
 
     /// The same upload, whose content is `length` bytes long: sent as the
@@ -153,32 +153,32 @@ impl Upload {
 pub(super) struct Spliced {
     prefix: Bytes,
     suffix: Bytes,
-    source: Source,
+    source: Origin,
     length: Option<u64>,
 }
 
 impl Spliced {
     /// Whether the content can be read again, for another attempt.
     pub(super) fn repeatable(&self) -> bool {
-        !matches!(self.source, Source::Once(_))
+        !matches!(self.source, Origin::Once(_))
     }
 
     /// Sets the body of an attempt's request, and its `Content-Length` when known.
     pub(super) async fn attach(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         let (chunks, length): (Chunks, Option<u64>) = match &self.source {
-            Source::File(path) => {
+            Origin::File(path) => {
                 let file = tokio::fs::File::open(path).await.map_err(Error::Upload)?;
                 let length = file.metadata().await.map_err(Error::Upload)?.len();
                 (Box::pin(file_chunks(file)), Some(length))
             }
-            Source::Once(stream) => {
+            Origin::Once(stream) => {
                 let taken = stream.lock().map(|mut stream| stream.take()).ok().flatten();
                 let chunks = taken.ok_or_else(|| {
                     Error::Upload(io::Error::other("the upload's stream was sent already"))
                 })?;
                 (chunks, self.length)
             }
-            Source::Repeat(make) => (make(), self.length),
+            Origin::Repeat(make) => (make(), self.length),
         };
         if let Some(length) = length {
             let total = self.prefix.len() as u64 + length + self.suffix.len() as u64;
@@ -212,7 +212,7 @@ impl http_body::Body for Body {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
+        cx: &mut TaskContext<'_>,
     ) -> Poll<Option<io::Result<http_body::Frame<Bytes>>>> {
         let this = self.get_mut();
         if let Some(prefix) = this.prefix.take().filter(|prefix| !prefix.is_empty()) {

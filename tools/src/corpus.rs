@@ -87,6 +87,7 @@ struct Borrowed {
     example: Option<String>,
 }
 
+/// Runs the sweep `options` ask for from the workspace at `root`, printing its report.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if let Some(spec) = &options.one {
         println!("{}", one(spec));
@@ -274,7 +275,9 @@ fn one(spec: &Path) -> Value {
             })
         }
         Err(problems) => {
-            let internal = problems.errors().any(|d| d.kind == codegen::Kind::Internal);
+            let internal = problems
+                .errors()
+                .any(|d| d.kind == codegen::DiagnosticKind::Internal);
             let errors: Vec<Value> = problems
                 .errors()
                 .map(|d| json!([d.kind.as_str(), d.to_string()]))
@@ -433,7 +436,7 @@ fn generate_all(paths: &[PathBuf], jobs: usize) -> Result<Vec<Outcome>, String> 
                 let Some(path) = paths.get(index) else { return };
                 let outcome = generate_one(&exe, path);
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if finished.is_multiple_of(100) {
+                if finished % 100 == 0 {
                     eprintln!("corpus: {finished}/{} generated", paths.len());
                 }
                 outcomes

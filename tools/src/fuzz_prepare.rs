@@ -40,6 +40,8 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("reserved", "fuzz/specs/reserved.yaml"),
 ];
 
+/// Generates the crates the `request` fuzz target builds with, from the workspace at
+/// `root`.
 pub fn run(root: &Path) -> Result<(), String> {
     let operations = prepare(root)?;
     println!(

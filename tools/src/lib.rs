@@ -4,9 +4,13 @@
 //! fuzz target builds with ([`fuzz_prepare`]). Values and the reading of descriptions
 //! come from the `oracle` crate, never from the generator's model.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod corpus;
 pub mod fuzz_prepare;
+// Not yet documented item by item: its owner documents it as the judge is split up.
+#[allow(missing_docs)]
 pub mod prism;
 pub mod synth;
 pub mod testdata;

@@ -1,6 +1,6 @@
 //! `cargo xtask codegen`: regenerates `generated/` from `specs/`, checks that it is fresh
 //! (`--check`), or turns any description into a standalone crate (`--spec FILE --out
-//! DIR`, with its settings file, `--config FILE` or the one beside it). Flags only; the
+//! DIR`, with its settings file, `--settings FILE` or the one beside it). Flags only; the
 //! work is the `codegen` library's. The project's other tools
 //! (Prism, the corpus sweep, benchmarks) are `cargo run -p tools`.
 
@@ -54,9 +54,12 @@ struct Codegen {
     /// instead of copying its sources into the crate (with `--spec`).
     #[arg(long, requires = "spec")]
     runtime_path: Option<PathBuf>,
-    /// Generation settings (TOML, `docs/config.md`); by default the description's
+    /// Generation settings (TOML, `docs/settings.md`); by default the description's
     /// `STEM.codegen.toml` beside it, when there is one (with `--spec`).
     #[arg(long, requires = "spec")]
+    settings: Option<PathBuf>,
+    /// The old name of `--settings`, accepted with a warning until the next release.
+    #[arg(long, requires = "spec", conflicts_with = "settings", hide = true)]
     config: Option<PathBuf>,
 }
 
@@ -67,8 +70,14 @@ fn main() -> ExitCode {
         .expect("xtask lives in the workspace");
     let mut config = match (args.spec, args.out) {
         (Some(spec), Some(out)) => {
+            if args.config.is_some() {
+                eprintln!("warning: `--config` is deprecated and will be removed in the next release; use `--settings`");
+            }
             let beside = codegen::settings::beside(&spec);
-            let settings = args.config.or_else(|| beside.is_file().then_some(beside));
+            let settings = args
+                .settings
+                .or(args.config)
+                .or_else(|| beside.is_file().then_some(beside));
             let config = Config::spec(spec).out(out);
             match settings {
                 Some(file) => config.settings_file(file),

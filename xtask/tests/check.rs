@@ -29,6 +29,14 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The settings fixtures' `times.yaml`, copied into `dir`.
+fn times_spec(dir: &Path) -> PathBuf {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/settings");
+    let spec = dir.join("times.yaml");
+    std::fs::copy(fixtures.join("times.yaml"), &spec).unwrap();
+    spec
+}
+
 #[test]
 fn check_fails_on_a_stale_tree_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -79,9 +87,7 @@ fn check_fails_on_a_stale_tree_and_changes_nothing() {
 #[test]
 fn check_fails_when_the_settings_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/settings");
-    let spec = dir.path().join("times.yaml");
-    std::fs::copy(fixtures.join("times.yaml"), &spec).unwrap();
+    let spec = times_spec(dir.path());
     let settings = dir.path().join("times.codegen.toml");
     std::fs::write(&settings, "[scalars]\ndate = \"time\"\n").unwrap();
     let out = dir.path().join("out");
@@ -125,4 +131,37 @@ fn check_fails_when_the_settings_changed() {
         "{stderr}"
     );
     assert_eq!(tree(&out), before, "a failed run changed the tree");
+}
+
+/// `--config`, the old name of `--settings`, still reads the settings file, and says it is
+/// deprecated.
+#[test]
+fn the_old_settings_flag_still_works_and_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = times_spec(dir.path());
+    let settings = dir.path().join("chosen.toml");
+    std::fs::write(&settings, "[scalars]\ndate = \"time\"\n").unwrap();
+    let run = |flag: &str, out: &str| {
+        let out = dir.path().join(out);
+        let args = [
+            "codegen",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            flag,
+            settings.to_str().unwrap(),
+        ];
+        let output = xtask(&args);
+        assert!(output.status.success(), "{output:?}");
+        let models = std::fs::read_to_string(out.join("src/models.rs")).unwrap();
+        assert!(models.contains("Option<time::Date>"), "{flag} was not read");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert_eq!(run("--settings", "new"), "");
+    let warned = run("--config", "old");
+    assert!(
+        warned.contains("`--config` is deprecated") && warned.contains("use `--settings`"),
+        "{warned}"
+    );
 }

@@ -9,18 +9,18 @@ use std::sync::Arc;
 
 use quote::quote;
 
-use super::docs::inner_doc_attrs;
+use super::crate_docs::{features_doc, module_doc, settings_doc};
 use super::features::Gates;
 use super::manifest::{manifest, Wanted};
 use super::models::models_file;
 use super::operations::operations_file;
-use super::plan::{Body, Planned};
+use super::planned::{FileBody, Planned};
 use super::scalars::scalars_file;
 use super::servers::{auth, servers};
 use super::tokens::ident;
-use crate::config::{Config, Reach, Runtime, Source, MARKER};
+use crate::config::{Runtime, MARKER};
 use crate::derives::Derived;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::model::Api;
 use crate::naming::{module_name, Namespace};
 use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
@@ -29,7 +29,46 @@ use crate::settings::{BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 /// (`src/runtime/`, its `lib.rs` as `mod.rs`).
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
-    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    (
+        "client/attempts.rs",
+        include_str!("../../../runtime/src/client/attempts.rs"),
+    ),
+    (
+        "client/blocking.rs",
+        include_str!("../../../runtime/src/client/blocking.rs"),
+    ),
+    (
+        "client/builder.rs",
+        include_str!("../../../runtime/src/client/builder.rs"),
+    ),
+    (
+        "client/call.rs",
+        include_str!("../../../runtime/src/client/call.rs"),
+    ),
+    (
+        "client/error.rs",
+        include_str!("../../../runtime/src/client/error.rs"),
+    ),
+    (
+        "client/hooks.rs",
+        include_str!("../../../runtime/src/client/hooks.rs"),
+    ),
+    (
+        "client/mod.rs",
+        include_str!("../../../runtime/src/client/mod.rs"),
+    ),
+    (
+        "client/reply.rs",
+        include_str!("../../../runtime/src/client/reply.rs"),
+    ),
+    (
+        "client/streams.rs",
+        include_str!("../../../runtime/src/client/streams.rs"),
+    ),
+    (
+        "client/timer.rs",
+        include_str!("../../../runtime/src/client/timer.rs"),
+    ),
     ("de.rs", include_str!("../../../runtime/src/de.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("events.rs", include_str!("../../../runtime/src/events.rs")),
@@ -56,53 +95,6 @@ pub struct Described {
     pub derived: Derived,
 }
 
-/// The files of the output `config` asks for, from the descriptions read with
-/// `settings` (those of `config`, read from its file if it names one).
-pub fn plan<'a>(
-    config: &Config,
-    settings: &'a Settings,
-    described: &'a [Described],
-) -> Result<Vec<Planned<'a>>> {
-    match &config.source {
-        Source::Spec { name, .. } | Source::Text { name, .. } => {
-            let command = config
-                .command
-                .clone()
-                .unwrap_or_else(|| spec_command(config, name));
-            let krate = Crate {
-                name,
-                command: &command,
-                runtime: &config.runtime,
-                settings,
-            };
-            standalone_crate(&described[0], &krate)
-        }
-        Source::Workspace { root } => {
-            let command = config
-                .command
-                .clone()
-                .unwrap_or_else(|| "cargo xtask codegen".to_owned());
-            Ok(workspace_crate(described, root, &command))
-        }
-    }
-}
-
-/// `cargo xtask codegen` with the options of a standalone run, for headers.
-fn spec_command(config: &Config, name: &str) -> String {
-    let shown = config.source.path().display();
-    let mut flags = config.filter.flags();
-    if config.reach == Reach::AnyFile {
-        flags.push_str(" --allow-outside-refs");
-    }
-    if let Runtime::Path(path) = &config.runtime {
-        flags.push_str(&format!(" --runtime-path {}", path.display()));
-    }
-    if let Some(file) = &config.settings_file {
-        flags.push_str(&format!(" --config {}", file.display()));
-    }
-    format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
-}
-
 fn header(source: &str, command: &str) -> String {
     format!(
         "{MARKER} from `{source}`.\n// Do not edit: change the description and run `{command}`.\n"
@@ -118,7 +110,7 @@ fn api_files<'a>(
 ) -> Vec<Planned<'a>> {
     let header = header(&described.shown, command);
     let api = &described.api;
-    let file = |name: &str, body: Body<'a>| Planned {
+    let file = |name: &str, body: FileBody<'a>| Planned {
         path: dir.join(name),
         header: header.clone(),
         body,
@@ -130,32 +122,19 @@ fn api_files<'a>(
             models_file(api, gates.clone(), &described.derived),
         ),
         file("operations.rs", operations_file(api, gates)),
-        file("servers.rs", Body::Tokens(servers(api))),
-        file("auth.rs", Body::Tokens(auth(api))),
+        file("servers.rs", FileBody::Tokens(servers(api))),
+        file("auth.rs", FileBody::Tokens(auth(api))),
     ]
-}
-
-fn module_doc(api: &Api, source: &str) -> proc_macro2::TokenStream {
-    let mut doc = format!("# {}", api.title);
-    if !api.api_version.is_empty() {
-        doc.push_str(&format!(" (version {})", api.api_version));
-    }
-    if let Some(description) = &api.description {
-        doc.push_str("\n\n");
-        doc.push_str(description);
-    }
-    let own = format!(
-        "Generated from `{source}`: [`models`] holds the schemas' types, [`operations`] one\n\
-         type per operation with its parameters and its responses by status, [`servers`]\n\
-         the base URLs and [`auth`] the credentials requests may need."
-    );
-    inner_doc_attrs(&doc, &own)
 }
 
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
 /// description. It depends on the runtime crate (its manifest says so) and names it
 /// `runtime`.
-fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -> Vec<Planned<'a>> {
+pub(super) fn workspace_crate<'a>(
+    described: &'a [Described],
+    root: &Path,
+    command: &str,
+) -> Vec<Planned<'a>> {
     let mut files = Vec::new();
     let mut modules = Vec::new();
     let mut module_names = Namespace::with(&["runtime"]);
@@ -181,7 +160,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
         files.push(Planned {
             path: dir.join("mod.rs"),
             header: header(&one.shown, command),
-            body: Body::Tokens(tokens),
+            body: FileBody::Tokens(tokens),
             source: one.path.clone(),
         });
         modules.push(ident(&module));
@@ -203,7 +182,7 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
         header: format!(
             "{MARKER} from `specs/`.\n// Do not edit: change a description and run `{command}`.\n"
         ),
-        body: Body::Tokens(lib),
+        body: FileBody::Tokens(lib),
         source: root.join("specs"),
     });
     files
@@ -211,16 +190,19 @@ fn workspace_crate<'a>(described: &'a [Described], root: &Path, command: &str) -
 
 /// What a standalone crate is: its package name, the command that regenerates it, how
 /// it gets the runtime, and the settings it is generated with.
-struct Crate<'a> {
-    name: &'a str,
-    command: &'a str,
-    runtime: &'a Runtime,
-    settings: &'a Settings,
+pub(super) struct Crate<'a> {
+    pub(super) name: &'a str,
+    pub(super) command: &'a str,
+    pub(super) runtime: &'a Runtime,
+    pub(super) settings: &'a Settings,
 }
 
 /// A standalone crate for one description: `Cargo.toml`, its sources (with the
 /// `scalars` module its settings may need) and the runtime as `krate.runtime` says.
-fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<Planned<'a>>> {
+pub(super) fn standalone_crate<'a>(
+    described: &'a Described,
+    krate: &Crate,
+) -> Result<Vec<Planned<'a>>> {
     let Crate {
         name,
         command,
@@ -233,7 +215,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(Diagnostics::from(Diagnostic::error(
-            Kind::Option,
+            DiagnosticKind::Option,
             &described.path,
             "",
             format!("`{name}` is not a valid package name: use letters, digits, `-` and `_`, starting with a letter"),
@@ -286,14 +268,14 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
         files.push(Planned {
             path: "src/scalars.rs".into(),
             header: header.clone(),
-            body: Body::Tokens(scalars),
+            body: FileBody::Tokens(scalars),
             source: described.path.clone(),
         });
     }
     files.push(Planned {
         path: "src/lib.rs".into(),
         header: header.clone(),
-        body: Body::Tokens(lib),
+        body: FileBody::Tokens(lib),
         source: described.path.clone(),
     });
     if *runtime == Runtime::Vendored {
@@ -303,7 +285,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
                 header: format!(
                     "{MARKER}: a copy of the `openapi-runtime` crate's sources.\n// Do not edit: run `{command}`.\n"
                 ),
-                body: Body::Text((*contents).to_owned()),
+                body: FileBody::Text((*contents).to_owned()),
                 source: described.path.clone(),
             });
         }
@@ -312,7 +294,7 @@ fn standalone_crate<'a>(described: &'a Described, krate: &Crate) -> Result<Vec<P
     files.push(Planned {
         path: "Cargo.toml".into(),
         header: String::new(),
-        body: Body::Text(manifest(
+        body: FileBody::Text(manifest(
             name,
             source,
             &api.title,
@@ -373,64 +355,27 @@ fn wanted<'a>(settings: &'a Settings, derived: &Derived) -> Wanted<'a> {
     }
 }
 
-/// The crate doc's list of the generation settings and overlays used, so a reader of the
-/// crate knows what was asked beyond the description (and a changed setting changes the
-/// crate, which `--check` then finds stale). Nothing for default settings.
-fn settings_doc(settings: &Settings) -> Option<proc_macro2::TokenStream> {
-    if settings.is_default() {
-        return None;
-    }
-    let mut doc = String::from("\n# Generation settings\n\n");
-    match &settings.file {
-        Some(file) => doc.push_str(&format!(
-            "Generated with the settings of `{}`:\n\n",
-            file.display().to_string().replace('\\', "/")
-        )),
-        None => doc.push_str("Generated with these settings:\n\n"),
-    }
-    for line in settings.summary() {
-        doc.push_str(&format!("- {line}\n"));
-    }
-    Some(inner_doc_attrs("", &doc))
-}
-
-/// The crate doc's list of features: one per group of operations.
-fn features_doc(api: &Api, features: &[String]) -> proc_macro2::TokenStream {
-    let mut doc = String::from(
-        "\n# Features\n\n\
-         Each group of operations is a feature that compiles its operations and the types\n\
-         they reach; `full`, the default, is all of them (and the types no operation\n\
-         reaches). To compile only what you use, turn the default off and name groups:\n\
-         `default-features = false, features = [\"…\"]`. Names do not depend on the features.\n\
-         `client` adds `runtime::client` (reqwest), `blocking` its blocking version.\n\n",
-    );
-    for feature in features {
-        let what = api
-            .groups
-            .iter()
-            .find(|g| &g.feature == feature)
-            .map_or(String::new(), |g| g.doc.clone());
-        doc.push_str(&format!("- `{feature}`: {what}\n"));
-    }
-    inner_doc_attrs("", &doc)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     /// A runtime file left out of the copy would break every standalone crate.
     #[test]
     fn the_copy_holds_every_runtime_file() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| {
-                entry
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .replace("lib.rs", "mod.rs")
-            })
-            .collect();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut files = Vec::new();
+        let mut pending = vec![src.clone()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let relative = path.strip_prefix(&src).unwrap().to_string_lossy();
+                files.push(relative.replace("lib.rs", "mod.rs"));
+            }
+        }
         files.sort();
         let copied: Vec<&str> = super::RUNTIME.iter().map(|(file, _)| *file).collect();
         assert_eq!(files, copied);

@@ -8,13 +8,13 @@ use quote::quote;
 use super::construct::{self, Fill, Member};
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
-use super::plan::Body;
+use super::planned::FileBody;
 use super::tokens::{complexity_allow, ident, TypeRefs};
 use super::{pages, request, responses};
 use crate::model::{Api, Location, Operation, Param, Payload, Retries, Ty};
 
 /// The `operations.rs` file: the operations, then the webhooks.
-pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<'_> {
+pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_> {
     let allow_deprecated = super::tokens::allow_deprecated(api);
     let mut prefix = quote! {
         //! One marker type per operation, with its parameters, success and error responses.
@@ -30,7 +30,7 @@ pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> Body<
         ));
     }
     let operations = api.operations.len();
-    Body::Items {
+    FileBody::Items {
         prefix,
         count: operations + api.webhooks.len(),
         item: Box::new(move |index| {

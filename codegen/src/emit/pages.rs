@@ -10,16 +10,16 @@ use super::models::{wrapping, Wrapping};
 use super::responses::{carries_status, success_variants};
 use super::tokens::{ident, TypeRefs};
 use crate::model::{
-    Field, HeaderTy, Input, NextPage, Operation, Pagination, PaginationSource, Payload, Ty,
+    Field, HeaderTy, NextPage, Operation, PageInput, Pagination, PaginationSource, Payload, Ty,
 };
 
 /// The sentence of the operation's doc that says how its pages follow one another.
 pub fn doc(op: &Operation) -> Option<String> {
     let pagination = op.pagination.as_ref()?;
     let member = |path: &[String]| code(&path.join("."));
-    let input = |to: &Input| match to {
-        Input::Param(index) => format!("the parameter {}", code(&op.params[*index].wire)),
-        Input::Body(path) => format!("the body's {}", member(path)),
+    let input = |to: &PageInput| match to {
+        PageInput::Param(index) => format!("the parameter {}", code(&op.params[*index].wire)),
+        PageInput::Body(path) => format!("the body's {}", member(path)),
     };
     let next = match &pagination.next {
         NextPage::LinkHeader(_) => {
@@ -141,7 +141,7 @@ pub fn paginated(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
         None => pattern.clone(),
     };
     let only_variant = success_variants(op) == 1 && response.choice.is_none();
-    let items_owned = chain(refs, quote!(page), &item_fields, Mode::Owned);
+    let items_owned = chain(refs, quote!(page), &item_fields, Ownership::Owned);
     let items = match only_variant {
         true => quote! { let #pattern = page; #items_owned },
         false => quote! {
@@ -216,10 +216,10 @@ fn next_page(
         })?;
     let at = |path: &[String]| -> Option<TokenStream> {
         let fields = api.members(page_ty, path)?;
-        Some(chain(refs, quote!(page), &fields, Mode::Borrowed))
+        Some(chain(refs, quote!(page), &fields, Ownership::Borrowed))
     };
-    let items = chain(refs, quote!(page), item_fields, Mode::Borrowed);
-    let request = |to: &Input, value: TokenStream| set(op, refs, to, value);
+    let items = chain(refs, quote!(page), item_fields, Ownership::Borrowed);
+    let request = |to: &PageInput, value: TokenStream| set(op, refs, to, value);
     Some(match &pagination.next {
         NextPage::LinkHeader(_) => {
             let header = header?;
@@ -271,7 +271,7 @@ fn next_page(
                 _ => return None,
             };
             let id = api.members(item_ty, std::slice::from_ref(member))?;
-            let id = chain_from(refs, quote!(items.last()), true, &id, Mode::Borrowed);
+            let id = chain_from(refs, quote!(items.last()), true, &id, Ownership::Borrowed);
             let more = match more {
                 Some(more) => {
                     let more = at(more)?;
@@ -314,10 +314,10 @@ fn next_page(
 
 /// The current value of an offset input, as an `i64`; left out, it is `first`: 0 for an
 /// offset, 1 for a page number (the first page of most APIs that number them).
-fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<TokenStream> {
+fn current(op: &Operation, refs: &TypeRefs, to: &PageInput, first: i64) -> Option<TokenStream> {
     let first = proc_macro2::Literal::i64_unsuffixed(first);
     match to {
-        Input::Param(index) => {
+        PageInput::Param(index) => {
             let param = &op.params[*index];
             let name = ident(&param.name);
             Some(if param.required {
@@ -326,7 +326,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<To
                 quote!(params.#name.map_or(#first, i64::from))
             })
         }
-        Input::Body(path) => {
+        PageInput::Body(path) => {
             let body_ty = op.body.as_ref()?.contents.first()?.payload.ty()?;
             let fields = refs.api.members(body_ty, path)?;
             let optional = !op.body.as_ref()?.required;
@@ -335,7 +335,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<To
             } else {
                 quote!(body)
             };
-            let value = chain_from(refs, base, optional, &fields, Mode::Borrowed);
+            let value = chain_from(refs, base, optional, &fields, Ownership::Borrowed);
             Some(quote!(#value.map_or(#first, |value| i64::from(*value))))
         }
     }
@@ -343,7 +343,7 @@ fn current(op: &Operation, refs: &TypeRefs, to: &Input, first: i64) -> Option<To
 
 /// The statements that make the next request from `params` and `body` with `value`
 /// (named `cursor` as text) set where `to` says, and return it.
-fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Option<TokenStream> {
+fn set(op: &Operation, refs: &TypeRefs, to: &PageInput, value: TokenStream) -> Option<TokenStream> {
     // What stays as it was: a copy, or `()` for an operation without any.
     let keep_params = if op.params.is_empty() {
         quote!(params: ())
@@ -361,7 +361,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Optio
         _ => None,
     };
     let (set_params, set_body, params, body) = match to {
-        Input::Param(index) => {
+        PageInput::Param(index) => {
             let param = &op.params[*index];
             let name = ident(&param.name);
             let value = match refs.api.unaliased(&param.ty) {
@@ -383,7 +383,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Optio
                 keep_body,
             )
         }
-        Input::Body(path) => {
+        PageInput::Body(path) => {
             let body_ty = op.body.as_ref()?.contents.first()?.payload.ty()?;
             let fields = refs.api.members(body_ty, path)?;
             let (last, on_the_way) = fields.split_last()?;
@@ -432,7 +432,7 @@ fn set(op: &Operation, refs: &TypeRefs, to: &Input, value: TokenStream) -> Optio
 
 /// Whether a chain moves out of the page or borrows from it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+enum Ownership {
     /// Gives the value itself: the items, `Vec::new()` when a member on the way is absent.
     Owned,
     /// Gives an `Option<&T>`.
@@ -440,8 +440,13 @@ enum Mode {
 }
 
 /// The expression that reads `fields` one after the other from `base`.
-fn chain(refs: &TypeRefs, base: TokenStream, fields: &[&Field], mode: Mode) -> TokenStream {
-    chain_from(refs, base, false, fields, mode)
+fn chain(
+    refs: &TypeRefs,
+    base: TokenStream,
+    fields: &[&Field],
+    ownership: Ownership,
+) -> TokenStream {
+    chain_from(refs, base, false, fields, ownership)
 }
 
 /// [`chain`] from a `base` that is already an `Option` when `optional`.
@@ -450,42 +455,44 @@ fn chain_from(
     base: TokenStream,
     optional: bool,
     fields: &[&Field],
-    mode: Mode,
+    ownership: Ownership,
 ) -> TokenStream {
     let mut expr = base;
     let mut optional = optional;
     for field in fields {
         let name = ident(&field.name);
         let wrapping = wrapping(field, refs);
-        expr = match (mode, optional, wrapping) {
-            (Mode::Owned, false, Wrapping::Plain | Wrapping::Option) => quote!(#expr.#name),
-            (Mode::Owned, false, Wrapping::OptionOption) => quote!(#expr.#name.flatten()),
-            (Mode::Owned, true, Wrapping::Plain) => quote!(#expr.map(|value| value.#name)),
-            (Mode::Owned, true, Wrapping::Option) => quote!(#expr.and_then(|value| value.#name)),
-            (Mode::Owned, true, Wrapping::OptionOption) => {
+        expr = match (ownership, optional, wrapping) {
+            (Ownership::Owned, false, Wrapping::Plain | Wrapping::Option) => quote!(#expr.#name),
+            (Ownership::Owned, false, Wrapping::OptionOption) => quote!(#expr.#name.flatten()),
+            (Ownership::Owned, true, Wrapping::Plain) => quote!(#expr.map(|value| value.#name)),
+            (Ownership::Owned, true, Wrapping::Option) => {
+                quote!(#expr.and_then(|value| value.#name))
+            }
+            (Ownership::Owned, true, Wrapping::OptionOption) => {
                 quote!(#expr.and_then(|value| value.#name.flatten()))
             }
-            (Mode::Borrowed, false, Wrapping::Plain) => quote!(#expr.#name),
-            (Mode::Borrowed, false, Wrapping::Option) => quote!(#expr.#name.as_ref()),
-            (Mode::Borrowed, false, Wrapping::OptionOption) => {
+            (Ownership::Borrowed, false, Wrapping::Plain) => quote!(#expr.#name),
+            (Ownership::Borrowed, false, Wrapping::Option) => quote!(#expr.#name.as_ref()),
+            (Ownership::Borrowed, false, Wrapping::OptionOption) => {
                 quote!(#expr.#name.as_ref().and_then(Option::as_ref))
             }
-            (Mode::Borrowed, true, Wrapping::Plain) => quote!(#expr.map(|value| &value.#name)),
-            (Mode::Borrowed, true, Wrapping::Option) => {
+            (Ownership::Borrowed, true, Wrapping::Plain) => quote!(#expr.map(|value| &value.#name)),
+            (Ownership::Borrowed, true, Wrapping::Option) => {
                 quote!(#expr.and_then(|value| value.#name.as_ref()))
             }
-            (Mode::Borrowed, true, Wrapping::OptionOption) => {
+            (Ownership::Borrowed, true, Wrapping::OptionOption) => {
                 quote!(#expr.and_then(|value| value.#name.as_ref().and_then(Option::as_ref)))
             }
         };
         optional |= wrapping != Wrapping::Plain;
     }
-    match (mode, optional) {
-        (Mode::Owned, true) => quote!(#expr.unwrap_or_default()),
-        (Mode::Owned, false) => expr,
-        (Mode::Borrowed, true) => expr,
+    match (ownership, optional) {
+        (Ownership::Owned, true) => quote!(#expr.unwrap_or_default()),
+        (Ownership::Owned, false) => expr,
+        (Ownership::Borrowed, true) => expr,
         // The base itself is a reference.
-        (Mode::Borrowed, false) if fields.is_empty() => quote!(Some(#expr)),
-        (Mode::Borrowed, false) => quote!(Some(&#expr)),
+        (Ownership::Borrowed, false) if fields.is_empty() => quote!(Some(#expr)),
+        (Ownership::Borrowed, false) => quote!(Some(&#expr)),
     }
 }

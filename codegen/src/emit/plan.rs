@@ -1,31 +1,55 @@
-//! A file of the output, planned by emission and printed by the `format` stage.
+//! The plan of the output: the files a run asks for ([`Planned`]), from the descriptions
+//! read and lowered ([`Described`]), and the command their headers name.
 
-use std::path::PathBuf;
+use super::layout::{standalone_crate, workspace_crate, Crate, Described};
+use super::planned::Planned;
+use crate::config::{Config, Reach, Runtime, Source};
+use crate::diagnostics::Result;
+use crate::settings::Settings;
 
-use proc_macro2::TokenStream;
-
-/// A file of the output, planned: where it goes, its header, what it holds, and the
-/// description it comes from (for diagnostics).
-pub struct Planned<'a> {
-    pub path: PathBuf,
-    /// Comment lines, already `//`-prefixed, each ending in a newline.
-    pub header: String,
-    pub body: Body<'a>,
-    pub source: PathBuf,
+/// The files of the output `config` asks for, from the descriptions read with
+/// `settings` (those of `config`, read from its file if it names one).
+pub fn plan<'a>(
+    config: &Config,
+    settings: &'a Settings,
+    described: &'a [Described],
+) -> Result<Vec<Planned<'a>>> {
+    match &config.source {
+        Source::Spec { name, .. } | Source::Text { name, .. } => {
+            let command = config
+                .command
+                .clone()
+                .unwrap_or_else(|| spec_command(config, name));
+            let krate = Crate {
+                name,
+                command: &command,
+                runtime: &config.runtime,
+                settings,
+            };
+            standalone_crate(&described[0], &krate)
+        }
+        Source::Workspace { root } => {
+            let command = config
+                .command
+                .clone()
+                .unwrap_or_else(|| "cargo xtask codegen".to_owned());
+            Ok(workspace_crate(described, root, &command))
+        }
+    }
 }
 
-/// What a planned file holds.
-pub enum Body<'a> {
-    /// A module of many items: its inner attributes and `use`s, then `count` items, each
-    /// built on demand by `item(index)`; `pointer(index)` names where an item comes from.
-    Items {
-        prefix: TokenStream,
-        count: usize,
-        item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
-        pointer: Box<dyn Fn(usize) -> String + Sync + 'a>,
-    },
-    /// A small Rust file, whole.
-    Tokens(TokenStream),
-    /// Text that is not formatted (a manifest, the runtime's sources).
-    Text(String),
+/// `cargo xtask codegen` with the options of a standalone run, for headers.
+fn spec_command(config: &Config, name: &str) -> String {
+    let shown = config.source.path().display();
+    let mut flags = config.filter.flags();
+    if config.reach == Reach::AnyFile {
+        flags.push_str(" --allow-outside-refs");
+    }
+    if let Runtime::Path(path) = &config.runtime {
+        flags.push_str(&format!(" --runtime-path {}", path.display()));
+    }
+    if let Some(file) = &config.settings_file {
+        flags.push_str(&format!(" --settings {}", file.display()));
+    }
+    format!("cargo xtask codegen --spec {shown} --out <DIR> --name {name}{flags}")
 }

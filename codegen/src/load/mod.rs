@@ -8,14 +8,14 @@ use std::path::{Component, Path, PathBuf, Prefix};
 
 use serde_json::Value;
 
-mod inputs;
+mod descriptions;
 mod overlay;
 mod refs;
 
-pub use inputs::{inputs, Input};
+pub use descriptions::{descriptions, Description};
 
 pub use crate::config::Reach;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// The format versions we read; each lowers into the same model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +60,14 @@ impl Document {
     /// Reads and parses `file`, applies the `overlays` (files, in order) to it, and
     /// follows `$ref`s to the files `reach` allows.
     pub fn load_reaching(file: &Path, reach: Reach, overlays: &[PathBuf]) -> Result<Document> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|error| fail(Kind::Io, file, "", format!("cannot read the file: {error}")))?;
+        let text = std::fs::read_to_string(file).map_err(|error| {
+            fail(
+                DiagnosticKind::Io,
+                file,
+                "",
+                format!("cannot read the file: {error}"),
+            )
+        })?;
         Document::parse_reaching(file, &text, reach, overlays)
     }
 
@@ -78,7 +84,7 @@ impl Document {
         for overlay_file in overlays {
             let text = std::fs::read_to_string(overlay_file).map_err(|error| {
                 fail(
-                    Kind::Overlay,
+                    DiagnosticKind::Overlay,
                     overlay_file,
                     "",
                     format!("cannot read the overlay: {error}"),
@@ -89,7 +95,7 @@ impl Document {
         }
         let Value::Object(fields) = &root else {
             return Err(fail(
-                Kind::Syntax,
+                DiagnosticKind::Syntax,
                 file,
                 "#",
                 "the document is not an object with `openapi` or `swagger` at its top",
@@ -101,7 +107,7 @@ impl Document {
             (_, Some(Value::String(v))) if v.starts_with("3.1") => Version::OpenApi31,
             (Some(v), _) => {
                 return Err(fail(
-                    Kind::Syntax,
+                    DiagnosticKind::Syntax,
                     file,
                     "#/swagger",
                     format!(
@@ -111,7 +117,7 @@ impl Document {
             }
             (_, Some(v)) => {
                 return Err(fail(
-                    Kind::Syntax,
+                    DiagnosticKind::Syntax,
                     file,
                     "#/openapi",
                     format!(
@@ -121,7 +127,7 @@ impl Document {
             }
             (None, None) => {
                 return Err(fail(
-                    Kind::Syntax,
+                    DiagnosticKind::Syntax,
                     file,
                     "#",
                     "neither `openapi` nor `swagger` is set: this is not an API description",
@@ -167,7 +173,7 @@ impl Document {
                 }
                 if self.others.len() >= MAX_FILES {
                     return Err(self.fail(
-                        Kind::Reference,
+                        DiagnosticKind::Reference,
                         &pointer,
                         format!(
                             "more than {MAX_FILES} files are referenced; refusing to read more"
@@ -187,7 +193,7 @@ impl Document {
                 }
                 let text = std::fs::read_to_string(&path).map_err(|error| {
                     self.fail(
-                        Kind::Reference,
+                        DiagnosticKind::Reference,
                         &pointer,
                         format!("`$ref: {reference}` names a file that cannot be read: {error}"),
                     )
@@ -210,7 +216,7 @@ impl Document {
             Ok(())
         } else {
             Err(self.fail(
-                Kind::Reference,
+                DiagnosticKind::Reference,
                 pointer,
                 format!(
                     "`$ref: {reference}` is refused: through a symbolic link it leaves the directory of the description"
@@ -251,7 +257,7 @@ impl Document {
         }
         let refuse = |why: &str| {
             self.fail(
-                Kind::Reference,
+                DiagnosticKind::Reference,
                 pointer,
                 format!("`$ref: {reference}` is refused: {why}"),
             )
@@ -331,13 +337,23 @@ impl Document {
     }
 
     /// An error located at `pointer`, in whichever file that is.
-    pub fn error(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        kind: DiagnosticKind,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (file, located) = self.locate(pointer);
         self.provenance(pointer, Diagnostic::error(kind, &file, &located, message))
     }
 
     /// A warning located at `pointer`, in whichever file that is.
-    pub fn warning(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(
+        &self,
+        kind: DiagnosticKind,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (file, located) = self.locate(pointer);
         self.provenance(pointer, Diagnostic::warning(kind, &file, &located, message))
     }
@@ -357,7 +373,7 @@ impl Document {
     }
 
     /// [`Document::error`], as what a stage returns.
-    fn fail(&self, kind: Kind, pointer: &str, message: impl Into<String>) -> Diagnostics {
+    fn fail(&self, kind: DiagnosticKind, pointer: &str, message: impl Into<String>) -> Diagnostics {
         self.error(kind, pointer, message).into()
     }
 
@@ -397,14 +413,14 @@ impl Document {
             }
             if !seen.insert(target.clone()) {
                 return Err(self.fail(
-                    Kind::Reference,
+                    DiagnosticKind::Reference,
                     &current.0,
                     format!("`$ref: {reference}` is part of a cycle of references that never reaches a definition"),
                 ));
             }
             let node = self.get(&target).ok_or_else(|| {
                 self.fail(
-                    Kind::Reference,
+                    DiagnosticKind::Reference,
                     &current.0,
                     format!("`$ref: {reference}` points to nothing"),
                 )
@@ -481,15 +497,27 @@ fn percent_decode(text: &str) -> String {
 /// JSON or YAML, told apart by content: JSON is tried when the text starts with `{`.
 fn parse_tree(file: &Path, text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text)
-            .map_err(|error| fail(Kind::Syntax, file, "", format!("malformed JSON: {error}")));
+        return serde_json::from_str(text).map_err(|error| {
+            fail(
+                DiagnosticKind::Syntax,
+                file,
+                "",
+                format!("malformed JSON: {error}"),
+            )
+        });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)
-        .map_err(|error| fail(Kind::Syntax, file, "", format!("malformed YAML: {error}")))?;
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
+        fail(
+            DiagnosticKind::Syntax,
+            file,
+            "",
+            format!("malformed YAML: {error}"),
+        )
+    })?;
     // The merge reports no place, and drops the key it fails on: look for it first.
     if let Some(pointer) = bad_merge_key(&yaml, "#") {
         return Err(fail(
-            Kind::Syntax,
+            DiagnosticKind::Syntax,
             file,
             &pointer,
             "invalid YAML merge key `<<`: its value must be a mapping or a list of mappings",
@@ -497,7 +525,7 @@ fn parse_tree(file: &Path, text: &str) -> Result<Value> {
     }
     yaml.apply_merge().map_err(|error| {
         fail(
-            Kind::Syntax,
+            DiagnosticKind::Syntax,
             file,
             "",
             format!("invalid YAML merge key `<<`: {error}"),
@@ -576,7 +604,7 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, pointer: &str) -> Result<V
                     Y::Null => "null".to_owned(),
                     _ => {
                         return Err(fail(
-                            Kind::Syntax,
+                            DiagnosticKind::Syntax,
                             file,
                             pointer,
                             "a mapping key is not a scalar, which JSON cannot express",
@@ -593,6 +621,11 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, pointer: &str) -> Result<V
 }
 
 /// An error of the file as a whole (or at `pointer` in it), as what a stage returns.
-fn fail(kind: Kind, file: &Path, pointer: &str, message: impl Into<String>) -> Diagnostics {
+fn fail(
+    kind: DiagnosticKind,
+    file: &Path,
+    pointer: &str,
+    message: impl Into<String>,
+) -> Diagnostics {
     Diagnostic::error(kind, file, pointer, message).into()
 }

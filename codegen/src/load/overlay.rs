@@ -13,7 +13,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// A node an overlay action added or replaced: its pointer in the description (`#/…`)
 /// and what added it, as a diagnostic's hint says it.
@@ -47,7 +47,12 @@ struct Action<'a> {
 fn check<'a>(overlay: &'a Value, file: &Path) -> Result<Vec<Action<'a>>> {
     let mut problems = Diagnostics::new();
     let mut fail = |pointer: &str, message: String| {
-        problems.push(Diagnostic::error(Kind::Overlay, file, pointer, message));
+        problems.push(Diagnostic::error(
+            DiagnosticKind::Overlay,
+            file,
+            pointer,
+            message,
+        ));
     };
     let Value::Object(fields) = overlay else {
         fail(
@@ -163,7 +168,7 @@ fn apply_action(
 ) -> Result<()> {
     let at = format!("#/actions/{index}");
     let fail = |message: String| -> Diagnostics {
-        Diagnostic::error(Kind::Overlay, file, &at, message).into()
+        Diagnostic::error(DiagnosticKind::Overlay, file, &at, message).into()
     };
     let mut pointers: Vec<Vec<Step>> = action
         .path

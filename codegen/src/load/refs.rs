@@ -11,7 +11,7 @@ use super::child;
 
 /// What a node is, as far as finding references goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Node {
+enum NodeKind {
     /// An object of the format's keywords (a schema, an operation, a response …).
     Keywords,
     /// An Example Object: keywords, but its `value` is data.
@@ -60,9 +60,9 @@ const DATA: &[&str] = &["example", "default", "enum", "const"];
 /// one its references reach, whose top level may be a map of named schemas.
 pub fn references(root: &Value, pointer: &str, is_root: bool) -> Vec<(String, String)> {
     let top = if is_root || looks_like_keywords(root) {
-        Node::Keywords
+        NodeKind::Keywords
     } else {
-        Node::Names {
+        NodeKind::Names {
             entry: Entry::Keywords,
             extensible: false,
         }
@@ -71,13 +71,13 @@ pub fn references(root: &Value, pointer: &str, is_root: bool) -> Vec<(String, St
     let mut pending = vec![(root, pointer.to_owned(), top)];
     while let Some((node, pointer, kind)) = pending.pop() {
         match node {
-            _ if kind == Node::Data => {}
+            _ if kind == NodeKind::Data => {}
             Value::Object(fields) => {
                 for (key, value) in fields {
                     match step(kind, key, value) {
-                        Step::Reference(target) => found.push((pointer.clone(), target)),
-                        Step::Into(next) => pending.push((value, child(&pointer, key), next)),
-                        Step::Skip => {}
+                        Visit::Reference(target) => found.push((pointer.clone(), target)),
+                        Visit::Into(next) => pending.push((value, child(&pointer, key), next)),
+                        Visit::Skip => {}
                     }
                 }
             }
@@ -95,60 +95,61 @@ pub fn references(root: &Value, pointer: &str, is_root: bool) -> Vec<(String, St
     found
 }
 
-enum Step {
+/// What the walk does with a member: takes it as a reference, goes into it, or skips it.
+enum Visit {
     Reference(String),
-    Into(Node),
+    Into(NodeKind),
     Skip,
 }
 
 /// What the member `key` of a node of kind `kind` is.
-fn step(kind: Node, key: &str, value: &Value) -> Step {
+fn step(kind: NodeKind, key: &str, value: &Value) -> Visit {
     match kind {
-        Node::Names { entry, extensible } => {
+        NodeKind::Names { entry, extensible } => {
             if extensible && key.starts_with("x-") {
-                return Step::Skip;
+                return Visit::Skip;
             }
-            Step::Into(match entry {
-                Entry::Keywords => Node::Keywords,
-                Entry::Example => Node::Example,
-                Entry::Callback if value.get("$ref").is_some() => Node::Keywords,
-                Entry::Callback => Node::Names {
+            Visit::Into(match entry {
+                Entry::Keywords => NodeKind::Keywords,
+                Entry::Example => NodeKind::Example,
+                Entry::Callback if value.get("$ref").is_some() => NodeKind::Keywords,
+                Entry::Callback => NodeKind::Names {
                     entry: Entry::Keywords,
                     extensible: true,
                 },
             })
         }
-        Node::Data => Step::Skip,
-        Node::Keywords | Node::Example => {
+        NodeKind::Data => Visit::Skip,
+        NodeKind::Keywords | NodeKind::Example => {
             if key == "$ref" {
                 return match value {
-                    Value::String(target) => Step::Reference(target.clone()),
-                    _ => Step::Skip,
+                    Value::String(target) => Visit::Reference(target.clone()),
+                    _ => Visit::Skip,
                 };
             }
             if key.starts_with("x-")
                 || DATA.contains(&key)
-                || (kind == Node::Example && key == "value")
+                || (kind == NodeKind::Example && key == "value")
             {
-                return Step::Skip;
+                return Visit::Skip;
             }
-            Step::Into(keyword_child(key, value))
+            Visit::Into(keyword_child(key, value))
         }
     }
 }
 
 /// What the value of the keyword `key` is.
-fn keyword_child(key: &str, value: &Value) -> Node {
-    let names = |entry, extensible| Node::Names { entry, extensible };
+fn keyword_child(key: &str, value: &Value) -> NodeKind {
+    let names = |entry, extensible| NodeKind::Names { entry, extensible };
     match key {
         "paths" | "responses" => names(Entry::Keywords, true),
         "callbacks" => names(Entry::Callback, false),
         "examples" if value.is_object() => names(Entry::Example, false),
         // A list of example values (JSON Schema's `examples`) is data.
-        "examples" => Node::Data,
+        "examples" => NodeKind::Data,
         "parameters" if value.is_object() => names(Entry::Keywords, false),
         _ if NAME_MAPS.contains(&key) => names(Entry::Keywords, false),
-        _ => Node::Keywords,
+        _ => NodeKind::Keywords,
     }
 }
 

@@ -5,12 +5,13 @@
 
 use serde_json::{Map, Value};
 
-use super::context::{component, swagger_schema, Current, Operations};
 use super::keywords::doc_of;
+use super::operations::{component, swagger_schema, Current, Operations};
 use crate::diagnostics::Result;
 use crate::load::child;
+use crate::markdown::code;
 use crate::model::{Body, Content, MediaKind, Payload, PropertyEncoding, Style, Ty, TypeKind};
-use crate::naming::{code, type_name, variant_name, Context, Namespace};
+use crate::naming::{type_name, variant_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// A Swagger 2.0 `in: body` parameter: the body, in the media types of `consumes`.
@@ -27,9 +28,9 @@ impl Operations<'_, '_> {
         let schema = param.get("schema");
         let schema_pointer = child(pointer, "schema");
         let mut contents = Vec::new();
-        let context = request_context(op, component(pointer, &["parameters"]));
+        let inline = request_context(op, component(pointer, &["parameters"]));
         for media_type in ordered(&consumes) {
-            let payload = self.payload(media_type, schema, &schema_pointer, &context)?;
+            let payload = self.payload(media_type, schema, &schema_pointer, &inline)?;
             let mut content = content(media_type, payload, Vec::new());
             content.schema = schema.map(|_| schema_pointer.clone());
             contents.push(content);
@@ -70,11 +71,11 @@ impl Operations<'_, '_> {
         }
         let schema =
             serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let context =
-            Context::of_operation(op.name, "Form", format!("the form of {}", code(op.id)));
+        let inline =
+            InlinePath::of_operation(op.name, "Form", format!("the form of {}", code(op.id)));
         let ty = self
             .schemas
-            .ty(&schema, &child(op.pointer, "parameters"), &context)?;
+            .ty(&schema, &child(op.pointer, "parameters"), &inline)?;
         let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
         let mut content = content(media_type, Payload::Form(ty), encoding);
         content.schema = Some(child(op.pointer, "parameters"));
@@ -92,12 +93,12 @@ impl Operations<'_, '_> {
             .map(|c| c.keys().cloned().collect())
             .unwrap_or_default();
         let mut contents = Vec::new();
-        let context = request_context(op, component(&pointer, &["requestBodies"]));
+        let inline = request_context(op, component(&pointer, &["requestBodies"]));
         for media_type in ordered(&media_types) {
             let media_node = &media.expect("media types come from it")[media_type];
             let schema = media_node.get("schema");
             let schema_pointer = child(&child(&content_pointer, media_type), "schema");
-            let payload = self.payload(media_type, schema, &schema_pointer, &context)?;
+            let payload = self.payload(media_type, schema, &schema_pointer, &inline)?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
             let mut content = content(media_type, payload, encoding);
             content.schema = schema.map(|_| schema_pointer);
@@ -133,7 +134,7 @@ impl Operations<'_, '_> {
     pub(super) fn contents_of(
         &mut self,
         media: &[Media],
-        context: &Context,
+        inline: &InlinePath,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
         let names: Vec<String> = media.iter().map(|m| m.media_type.clone()).collect();
@@ -147,7 +148,7 @@ impl Operations<'_, '_> {
                 .iter()
                 .find(|m| m.media_type == media_type)
                 .expect("ordered keeps the media types");
-            let payload = self.payload(media_type, one.schema, &one.schema_pointer, context)?;
+            let payload = self.payload(media_type, one.schema, &one.schema_pointer, inline)?;
             let schema = self.schema_identity(one.schema, &one.schema_pointer);
             let same = contents.iter().zip(&schemas).position(|(c, s)| {
                 c.payload == payload
@@ -187,17 +188,17 @@ impl Operations<'_, '_> {
         media_type: &str,
         schema: Option<&Value>,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
     ) -> Result<Payload> {
         Ok(match MediaKind::of(media_type) {
             MediaKind::Json => match schema {
-                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, context)?),
+                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, inline)?),
                 None => Payload::Json(Ty::Any),
             },
             MediaKind::Form => match schema {
                 // A form described as a string is the form's text, written by the caller
                 // (Spoonacular's `ingredientList=…`); as bytes, its bytes.
-                Some(schema) => match self.schemas.ty(schema, pointer, context)? {
+                Some(schema) => match self.schemas.ty(schema, pointer, inline)? {
                     Ty::String => Payload::Text,
                     ty if self.schemas.is_bytes(&ty) => Payload::Binary,
                     ty => Payload::Form(ty),
@@ -207,7 +208,7 @@ impl Operations<'_, '_> {
             // Each event's data is JSON of the schema given; without one, or with a
             // string, it is the text.
             MediaKind::Events => Payload::Events(match schema {
-                Some(schema) => self.schemas.ty(schema, pointer, context)?,
+                Some(schema) => self.schemas.ty(schema, pointer, inline)?,
                 None => Ty::String,
             }),
             MediaKind::Text => Payload::Text,
@@ -277,13 +278,13 @@ pub(super) struct Media<'v> {
 
 /// Where a request body's schema is: the body of `op`, or the reusable body `component`
 /// it refers to, which names it.
-fn request_context(op: &Current, component: Option<String>) -> Context {
+fn request_context(op: &Current, component: Option<String>) -> InlinePath {
     match component {
-        Some(name) => Context::new(
+        Some(name) => InlinePath::new(
             &name,
             format!("the request body {} of the components", code(&name)),
         ),
-        None => Context::of_operation(
+        None => InlinePath::of_operation(
             op.name,
             "Request",
             format!("the request body of {}", code(op.id)),

@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::pagination::{check_input, item_list, json_body, page_response, query};
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::model::{
-    Api, Header, HeaderTy, Input, Location, NextPage, Operation, Pagination, PaginationSource, Ty,
+    Api, Header, HeaderTy, Location, NextPage, Operation, PageInput, Pagination, PaginationSource,
+    Ty,
 };
 use crate::naming::{field_name, Namespace};
 use crate::settings::{toml_key, PaginationSetting, Settings};
@@ -37,7 +38,12 @@ pub(super) fn declare(
                 }
                 message
             };
-            diagnostics.push(Diagnostic::error(Kind::Settings, &file, &key, message));
+            diagnostics.push(Diagnostic::error(
+                DiagnosticKind::Settings,
+                &file,
+                &key,
+                message,
+            ));
             continue;
         };
         let mut problems = Problems {
@@ -65,8 +71,12 @@ impl Problems<'_> {
             "" => self.key.to_owned(),
             name => format!("{}.{name}", self.key),
         };
-        self.diagnostics
-            .push(Diagnostic::error(Kind::Settings, self.file, &key, message));
+        self.diagnostics.push(Diagnostic::error(
+            DiagnosticKind::Settings,
+            self.file,
+            &key,
+            message,
+        ));
     }
 }
 
@@ -163,10 +173,10 @@ fn next_page(
         [one] => query(op, one),
         _ => None,
     }
-    .unwrap_or(Input::Body(names.clone()));
+    .unwrap_or(PageInput::Body(names.clone()));
     if let Err(message) = check_input(api, op, &to, &Ty::String) {
         let message = match (&to, op.body.is_some()) {
-            (Input::Body(_), false) => {
+            (PageInput::Body(_), false) => {
                 let known: Vec<String> = op
                     .params
                     .iter()

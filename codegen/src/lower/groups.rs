@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::markdown::code;
 use crate::model::{Group, Operation};
-use crate::naming::{code, feature_name, Namespace};
+use crate::naming::{feature_name, Namespace};
 use crate::settings::{toml_key, Grouping, Settings};
 
 /// Puts each operation in a group: by default its first tag, or, for an operation
@@ -86,7 +87,7 @@ pub(super) fn group(
     for key in renames.keys().filter(|key| !renamed.contains(*key)) {
         let known: Vec<&str> = groups.iter().map(|(key, _)| key.as_str()).collect();
         diagnostics.push(Diagnostic::error(
-            Kind::Settings,
+            DiagnosticKind::Settings,
             settings_file,
             &format!("rename.groups.{}", toml_key(key)),
             format!(

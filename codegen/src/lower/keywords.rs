@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Kind};
+use crate::diagnostics::{Diagnostic, DiagnosticKind};
 use crate::load::{child, Document};
 use crate::model::{EnumVariant, IntEnum, IntVariant, Literal, StringEnum, Ty};
 use crate::naming::{variant_name, Namespace};
@@ -81,7 +81,7 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
     let Value::Object(fields) = node else {
         if !node.is_boolean() {
             into.push(doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 pointer,
                 "a schema must be an object (or, in OpenAPI 3.1, a boolean); it is read as any value",
             ));
@@ -96,12 +96,12 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
             "`type: {other}` is not one of the format's types ({}); the value is read as any JSON",
             TYPES.join(", ")
         );
-        warn(Kind::UnknownType, "type", message);
+        warn(DiagnosticKind::UnknownType, "type", message);
     }
     for (key, fits, what) in SHAPES {
         if fields.get(*key).is_some_and(|value| !fits(value)) {
             let message = format!("`{key}` must be {what}; it is ignored");
-            warn(Kind::IgnoredKeyword, key, message);
+            warn(DiagnosticKind::IgnoredKeyword, key, message);
         }
     }
     let number = primary_type(node).filter(|t| matches!(*t, "integer" | "number"));
@@ -110,12 +110,12 @@ pub fn check(doc: &Document, node: &Value, pointer: &str, into: &mut Vec<Diagnos
             let read_as = if number == "integer" { "i64" } else { "f64" };
             let message =
                 format!("`format: {format}` is not a known number format; the number is read as `{read_as}`");
-            warn(Kind::UnknownFormat, "format", message);
+            warn(DiagnosticKind::UnknownFormat, "format", message);
         }
     }
     for keyword in UNSUPPORTED.iter().filter(|k| fields.contains_key(**k)) {
         let message = format!("`{keyword}` cannot be expressed in the generated type and is ignored, so the type accepts more than the schema");
-        warn(Kind::Unsupported, keyword, message);
+        warn(DiagnosticKind::Unsupported, keyword, message);
     }
 }
 

@@ -7,12 +7,12 @@
 //! emission only reads names.
 
 mod body;
-mod context;
 mod cycles;
 mod declared_pages;
 mod groups;
 mod keywords;
 mod operation;
+mod operations;
 mod pagination;
 mod responses;
 mod retries;
@@ -25,11 +25,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document};
 use crate::model::Api;
 use crate::settings::{toml_key, Settings};
-use context::Operations;
+use operations::Operations;
 use schema::Schemas;
 
 /// Lowers the whole description as `settings` say, reporting every problem found, not
@@ -118,7 +118,7 @@ fn unknown_operations(
             _ => format!("{table}.{}", toml_key(id)),
         };
         diagnostics.push(Diagnostic::error(
-            Kind::Settings,
+            DiagnosticKind::Settings,
             settings_file,
             &key,
             message,
@@ -131,14 +131,18 @@ fn unknown_operations(
 fn info(doc: &Document, diagnostics: &mut Diagnostics) -> (String, String, Option<String>) {
     let info = doc.root.get("info");
     if info.is_some_and(|info| !info.is_object()) {
-        diagnostics.push(doc.warning(Kind::Structure, "#/info", "`info` must be an object"));
+        diagnostics.push(doc.warning(
+            DiagnosticKind::Structure,
+            "#/info",
+            "`info` must be an object",
+        ));
     }
     let mut text = |key: &str| match info.and_then(|info| info.get(key)) {
         None => None,
         Some(Value::String(text)) => Some(text.clone()),
         Some(other) => {
             diagnostics.push(doc.warning(
-                Kind::IgnoredKeyword,
+                DiagnosticKind::IgnoredKeyword,
                 &child("#/info", key),
                 format!("`{key}` must be a string, not {other}; it is ignored"),
             ));

@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::body::accept;
-use super::context::{component, swagger_schema, Current, Operations, METHODS};
 use super::keywords::doc_of;
+use super::operations::{component, swagger_schema, Current, Operations, METHODS};
 use super::retries;
-use crate::diagnostics::{working_on, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
+use crate::markdown::code;
 use crate::model::{Body, Location, Operation, OperationNames, Param, PathPart, Style, Ty};
-use crate::naming::{code, field_name, operation_names, type_name, Context, Namespace};
+use crate::naming::{field_name, operation_names, type_name, InlinePath, Namespace};
 
 impl Operations<'_, '_> {
     /// The operations of every path item under the top-level `key` (`paths`, `webhooks`).
@@ -27,7 +28,7 @@ impl Operations<'_, '_> {
             Some(Value::Object(items)) => items,
             Some(_) => {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &base,
                     format!("`{key}` must be a map from path to path item"),
                 ));
@@ -61,7 +62,11 @@ impl Operations<'_, '_> {
         let Value::Object(item) = item else {
             return Err(self
                 .doc
-                .error(Kind::Structure, &pointer, "a path item must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    &pointer,
+                    "a path item must be an object",
+                )
                 .into());
         };
         let shared = item.get("parameters");
@@ -92,7 +97,11 @@ impl Operations<'_, '_> {
         if !node.is_object() {
             return Err(self
                 .doc
-                .error(Kind::Structure, pointer, "an operation must be an object")
+                .error(
+                    DiagnosticKind::Structure,
+                    pointer,
+                    "an operation must be an object",
+                )
                 .into());
         }
         let id = match node.get("operationId").and_then(Value::as_str) {
@@ -103,7 +112,7 @@ impl Operations<'_, '_> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Duplicate,
+                    DiagnosticKind::Duplicate,
                     &child(pointer, "operationId"),
                     format!("operationId `{id}` is used by another operation already; each must be unique"),
                 )
@@ -211,13 +220,17 @@ impl Operations<'_, '_> {
                         Some(other) => format!("`in: {other}` is not a parameter location: use path, query, header or cookie"),
                         None => "a parameter has no `in`: say whether it goes in the path, query, header or cookie".to_owned(),
                     };
-                    diagnostics.push(self.doc.error(Kind::Structure, param_pointer, message));
+                    diagnostics.push(self.doc.error(
+                        DiagnosticKind::Structure,
+                        param_pointer,
+                        message,
+                    ));
                     continue;
                 }
             };
             let Some(wire) = param.get("name").and_then(Value::as_str) else {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     param_pointer,
                     "a parameter has no `name`",
                 ));
@@ -243,12 +256,12 @@ impl Operations<'_, '_> {
         wire: &str,
         location: Location,
     ) -> Result<Param> {
-        let context = match component(pointer, &["parameters"]) {
-            Some(name) if name == wire => Context::new(
+        let inline = match component(pointer, &["parameters"]) {
+            Some(name) if name == wire => InlinePath::new(
                 wire,
                 format!("the {} parameter of the components", code(wire)),
             ),
-            Some(name) => Context::new(
+            Some(name) => InlinePath::new(
                 wire,
                 format!(
                     "the {} parameter of the components ({})",
@@ -256,7 +269,7 @@ impl Operations<'_, '_> {
                     code(&name)
                 ),
             ),
-            None => Context::of_operation(
+            None => InlinePath::of_operation(
                 op.name,
                 &type_name(wire, "Param"),
                 format!("the {} parameter of {}", code(wire), code(op.id)),
@@ -265,19 +278,19 @@ impl Operations<'_, '_> {
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
             self.schemas
-                .ty(schema, &child(pointer, "schema"), &context)?
+                .ty(schema, &child(pointer, "schema"), &inline)?
         } else if let Some((media_pointer, _, media)) =
             first_media(param.get("content"), &child(pointer, "content"))
         {
             match media.get("schema") {
                 Some(schema) => {
                     self.schemas
-                        .ty(schema, &child(&media_pointer, "schema"), &context)?
+                        .ty(schema, &child(&media_pointer, "schema"), &inline)?
                 }
                 None => Ty::String,
             }
         } else if self.doc.version == Version::Swagger2 {
-            self.schemas.ty(&swagger_schema(param), pointer, &context)?
+            self.schemas.ty(&swagger_schema(param), pointer, &inline)?
         } else {
             Ty::String
         };
@@ -326,7 +339,7 @@ impl Operations<'_, '_> {
     ) -> Vec<PathPart> {
         if !fragment.is_empty() {
             diagnostics.push(self.doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 op.pointer,
                 format!("the path has a fragment, `#{fragment}`, which is never sent: requests go to `{path}`"),
             ));
@@ -345,7 +358,7 @@ impl Operations<'_, '_> {
                 .position(|p| p.location == Location::Path && p.wire == wire);
             let index = found.unwrap_or_else(|| {
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!("the path names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
                 ));
@@ -366,7 +379,7 @@ impl Operations<'_, '_> {
                     "is not in the path template"
                 };
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     op.pointer,
                     format!(
                         "the path parameter `{}` {place}, so it is never sent",

@@ -23,10 +23,10 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind};
+use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document};
 use crate::model::{
-    Api, Field, HeaderTy, Input, Location, NextPage, Operation, Pagination, PaginationSource,
+    Api, Field, HeaderTy, Location, NextPage, Operation, PageInput, Pagination, PaginationSource,
     Payload, Ty,
 };
 
@@ -73,7 +73,7 @@ pub fn recognise(doc: &Document, api: &mut Api, diagnostics: &mut Diagnostics) {
                 Ok(pagination) => pagination,
                 Err(problem) => {
                     diagnostics.push(doc.warning(
-                        Kind::Unsupported,
+                        DiagnosticKind::Unsupported,
                         &child(&op.pointer, name),
                         format!("{problem}; the operation is not paginated"),
                     ));
@@ -207,7 +207,7 @@ fn speakeasy(op: &Operation, value: &Value) -> Result<(Vec<String>, NextPage), S
 fn fern(op: &Operation, value: &Value) -> Result<(Vec<String>, NextPage), String> {
     let text = |key: &str| value.get(key).and_then(Value::as_str);
     let items = members(text("results").ok_or("no `results`")?, "$response.")?;
-    let to = |path: &str| -> Result<Input, String> {
+    let to = |path: &str| -> Result<PageInput, String> {
         let name = path
             .strip_prefix("$request.")
             .ok_or(format!("`{path}` is not `$request.…`"))?;
@@ -240,16 +240,20 @@ fn members(path: &str, prefix: &str) -> Result<Vec<String>, String> {
 
 /// The input a name designates: a query parameter of that name, or a member of the JSON
 /// body (dotted for a nested one).
-fn by_name(op: &Operation, name: &str) -> Option<Input> {
-    query(op, name).or_else(|| Some(Input::Body(name.split('.').map(str::to_owned).collect())))
+fn by_name(op: &Operation, name: &str) -> Option<PageInput> {
+    query(op, name).or_else(|| {
+        Some(PageInput::Body(
+            name.split('.').map(str::to_owned).collect(),
+        ))
+    })
 }
 
 /// The query parameter `name`.
-pub(super) fn query(op: &Operation, name: &str) -> Option<Input> {
+pub(super) fn query(op: &Operation, name: &str) -> Option<PageInput> {
     op.params
         .iter()
         .position(|p| p.wire == name && p.location == Location::Query)
-        .map(Input::Param)
+        .map(PageInput::Param)
 }
 
 /// Pagination recognised from the operation's shape, where it is unambiguous.
@@ -295,7 +299,7 @@ fn shape(doc: &Document, api: &Api, op: &Operation, response: usize) -> Option<P
             NextPage::LastItem {
                 member: "id".to_owned(),
                 more: Some(vec![more.wire.clone()]),
-                to: Input::Param(after),
+                to: PageInput::Param(after),
             },
         );
     }
@@ -320,7 +324,7 @@ fn shape(doc: &Document, api: &Api, op: &Operation, response: usize) -> Option<P
     for (to, name) in cursors {
         // A body member of the same name as the page's is the same thing sent back (an
         // entity created and returned), not a cursor.
-        let same_name_fits = matches!(to, Input::Param(_));
+        let same_name_fits = matches!(to, PageInput::Param(_));
         if let Some(from) = page_members
             .iter()
             .find(|(_, member)| pairs(&name, member, same_name_fits))
@@ -446,7 +450,7 @@ pub(super) fn item_list(api: &Api, page: &Ty) -> Option<Vec<String>> {
 
 /// String inputs that may carry a cursor: query parameters, and members of the JSON
 /// body down to depth 2, with a name that says so.
-fn cursor_inputs(api: &Api, op: &Operation, page: &Ty) -> Vec<(Input, String)> {
+fn cursor_inputs(api: &Api, op: &Operation, page: &Ty) -> Vec<(PageInput, String)> {
     // The last word of the name says what it is: `pageToken`, `next_cursor`, `continue`.
     let cursor_like = |name: &str| {
         let last = heck::ToSnakeCase::to_snake_case(name)
@@ -456,20 +460,20 @@ fn cursor_inputs(api: &Api, op: &Operation, page: &Ty) -> Vec<(Input, String)> {
             .to_owned();
         ["cursor", "token", "continue", "marker", "after", "page"].contains(&last.as_str())
     };
-    let mut inputs: Vec<(Input, String)> = op
+    let mut inputs: Vec<(PageInput, String)> = op
         .params
         .iter()
         .enumerate()
         .filter(|(_, p)| {
             p.location == Location::Query && p.ty == Ty::String && cursor_like(&p.wire)
         })
-        .map(|(index, p)| (Input::Param(index), p.wire.clone()))
+        .map(|(index, p)| (PageInput::Param(index), p.wire.clone()))
         .collect();
     // A body of the page's own type is an entity sent and returned, not a query.
     if let Some(body) = json_request_body(op).filter(|body| *body != page) {
         for (path, name) in string_members(api, body, 2) {
             if cursor_like(&name) {
-                inputs.push((Input::Body(path), name));
+                inputs.push((PageInput::Body(path), name));
             }
         }
     }
@@ -591,9 +595,14 @@ fn check(api: &Api, op: &Operation, page: &Ty, pagination: &Pagination) -> Resul
 /// Checks that `to` takes a value of type `ty`; a body member only where every struct on
 /// the way down can be made empty (its fields are all optional), so the next request can
 /// set it even when the first left it out.
-pub(super) fn check_input(api: &Api, op: &Operation, to: &Input, ty: &Ty) -> Result<(), String> {
+pub(super) fn check_input(
+    api: &Api,
+    op: &Operation,
+    to: &PageInput,
+    ty: &Ty,
+) -> Result<(), String> {
     match to {
-        Input::Param(index) => {
+        PageInput::Param(index) => {
             let param = &op.params[*index];
             if api.unaliased(&param.ty) == ty {
                 Ok(())
@@ -604,7 +613,7 @@ pub(super) fn check_input(api: &Api, op: &Operation, to: &Input, ty: &Ty) -> Res
                 ))
             }
         }
-        Input::Body(path) => {
+        PageInput::Body(path) => {
             let body = json_request_body(op).ok_or("the request has no JSON body")?;
             let fields = api
                 .members(body, path)

@@ -4,13 +4,14 @@
 use serde_json::Value;
 
 use super::body::Media;
-use super::context::{component, swagger_schema, Current, Operations};
 use super::keywords::doc_of;
-use crate::diagnostics::{Diagnostics, Kind, Result};
+use super::operations::{component, swagger_schema, Current, Operations};
+use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
+use crate::markdown::code;
 use crate::model::{Content, EnumVariant, Header, HeaderTy, Response, Status, StringEnum, Ty};
 use crate::naming::{
-    code, field_name, status_variant, variant_name, Context, Namespace, UNDOCUMENTED,
+    field_name, status_variant, variant_name, InlinePath, Namespace, UNDOCUMENTED,
 };
 
 impl Operations<'_, '_> {
@@ -26,7 +27,7 @@ impl Operations<'_, '_> {
             Some(Value::Object(responses)) => responses,
             Some(_) => {
                 diagnostics.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     &pointer,
                     "`responses` must be a map from status to response; it is ignored",
                 ));
@@ -44,7 +45,7 @@ impl Operations<'_, '_> {
             let response_pointer = child(&pointer, key);
             let Some(status) = Status::parse(key) else {
                 diagnostics.push(self.doc.error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &response_pointer,
                     format!("`{key}` is not an HTTP status, a range like `4XX`, or `default`"),
                 ));
@@ -82,17 +83,17 @@ impl Operations<'_, '_> {
         let (pointer, node) = self.doc.resolve(node, pointer)?;
         if !node.is_object() {
             diagnostics.push(self.doc.warning(
-                Kind::Structure,
+                DiagnosticKind::Structure,
                 &pointer,
                 "a response must be an object; this one is read as a response without a body",
             ));
         }
-        let context = match component(&pointer, &["responses"]) {
-            Some(name) => Context::new(
+        let inline = match component(&pointer, &["responses"]) {
+            Some(name) => InlinePath::new(
                 &name,
                 format!("the response {} of the components", code(&name)),
             ),
-            None => Context::of_operation(
+            None => InlinePath::of_operation(
                 op.name,
                 &variant,
                 format!(
@@ -104,14 +105,14 @@ impl Operations<'_, '_> {
         };
         let choice_name = format!("{}{variant}Body", op.name);
         let (contents, choice) =
-            self.response_contents(op, node, &pointer, &context, &choice_name)?;
+            self.response_contents(op, node, &pointer, &inline, &choice_name)?;
         let description = node
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .trim()
             .to_owned();
-        let headers = self.headers(node, &pointer, &context, &description, diagnostics);
+        let headers = self.headers(node, &pointer, &inline, &description, diagnostics);
         Ok(Response {
             status,
             variant,
@@ -129,7 +130,7 @@ impl Operations<'_, '_> {
         op: &Current,
         node: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         choice_name: &str,
     ) -> Result<(Vec<Content>, Option<String>)> {
         let media: Vec<Media> = if self.doc.version == Version::Swagger2 {
@@ -168,7 +169,7 @@ impl Operations<'_, '_> {
                 })
                 .collect()
         };
-        self.contents_of(&media, context, choice_name)
+        self.contents_of(&media, inline, choice_name)
     }
 
     /// The headers of a response, `Content-Type` aside; one that cannot be read is
@@ -177,7 +178,7 @@ impl Operations<'_, '_> {
         &mut self,
         response: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         description: &str,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Header> {
@@ -191,7 +192,7 @@ impl Operations<'_, '_> {
                 continue;
             }
             let header_pointer = child(&child(pointer, "headers"), wire);
-            let lowered = self.header(wire, header, &header_pointer, context, description);
+            let lowered = self.header(wire, header, &header_pointer, inline, description);
             if let Some(mut header) = diagnostics.absorb(lowered) {
                 header.name = names.claim(field_name(wire));
                 out.push(header);
@@ -205,7 +206,7 @@ impl Operations<'_, '_> {
         wire: &str,
         header: &Value,
         pointer: &str,
-        context: &Context,
+        inline: &InlinePath,
         description: &str,
     ) -> Result<Header> {
         let (header_pointer, header) = self.doc.resolve(header, pointer)?;
@@ -218,16 +219,16 @@ impl Operations<'_, '_> {
             .strip_prefix("x-")
             .or_else(|| wire.strip_prefix("X-"))
             .unwrap_or(wire);
-        let header_context = context.property(bare);
+        let header_inline = inline.property(bare);
         let ty = match schema.get("enum").and_then(Value::as_array) {
             Some(values) if values.iter().all(Value::is_string) && !values.is_empty() => {
                 HeaderTy::Enum {
-                    name: self.names.claim_first(header_context.candidates(None)),
+                    name: self.names.claim_first(header_inline.candidates(None)),
                     values: code_enum(values, description),
                 }
             }
             _ => HeaderTy::Scalar(
-                match self.schemas.ty(schema, &schema_pointer, &header_context)? {
+                match self.schemas.ty(schema, &schema_pointer, &header_inline)? {
                     ty @ (Ty::Bool
                     | Ty::I32
                     | Ty::I64

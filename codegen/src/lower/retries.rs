@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind};
+use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document};
 use crate::model::Retries;
 
@@ -38,7 +38,7 @@ pub fn of_operation(
         Ok(retries) => Some(retries),
         Err(problem) => {
             diagnostics.push(doc.warning(
-                Kind::IgnoredKeyword,
+                DiagnosticKind::IgnoredKeyword,
                 &at,
                 format!("{problem}; the client's own retry policy applies"),
             ));

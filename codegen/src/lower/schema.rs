@@ -2,7 +2,7 @@
 //! converted (two-phase registration), so forward and cyclic `$ref`s resolve. Inline
 //! schemas that need a type of their own are memoised by pointer, so a schema reached
 //! through several `$ref`s becomes one type, and named from where they first appear
-//! ([`Context`]) once converted, so that an inline schema identical to one converted
+//! ([`InlinePath`]) once converted, so that an inline schema identical to one converted
 //! before shares its type instead of becoming a second. Recursive fields are boxed at
 //! the end.
 
@@ -14,13 +14,14 @@ use super::keywords::{
     check, discriminator_property, doc_of, flag, int_enum, is_annotation, is_null_schema,
     is_nullable, literal, multiple_types, primary_type, primitive, schema_doc, string_enum,
 };
-use crate::diagnostics::{working_on, Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{working_on, Diagnostic, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, last_segment, ref_of, Document, Version};
+use crate::markdown::code;
 use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{code, common_name, field_name, type_name, Context, Namespace, Origin};
+use crate::naming::{common_name, field_name, type_name, InlinePath, Namespace, Origin};
 use crate::settings::{toml_key, BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -165,7 +166,7 @@ impl<'d> Schemas<'d> {
             let pointer = self.selected(selector);
             if self.doc.get(&pointer).is_none() {
                 diagnostics.push(Diagnostic::error(
-                    Kind::Settings,
+                    DiagnosticKind::Settings,
                     &file,
                     &key(table, selector),
                     format!("`{selector}` selects no schema of the description (no node at {pointer})"),
@@ -193,7 +194,7 @@ impl<'d> Schemas<'d> {
             Some(path) => Some(Ty::Rust(path.to_owned())),
             None => {
                 self.warnings.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     &child(pointer, "x-rust-type"),
                     format!("`x-rust-type` must be a Rust type path, or an object whose `path` is one, not {given}; it is ignored"),
                 ));
@@ -271,7 +272,7 @@ impl<'d> Schemas<'d> {
             Some(Value::Object(schemas)) => schemas,
             Some(_) => {
                 diagnostics.push(self.doc.warning(
-                    Kind::IgnoredKeyword,
+                    DiagnosticKind::IgnoredKeyword,
                     base,
                     "the named schemas must be a map from name to schema; they are ignored",
                 ));
@@ -302,8 +303,8 @@ impl<'d> Schemas<'d> {
             working_on(&pointer);
             check(self.doc, node, &pointer, &mut self.warnings);
             let root = self.renamed(&pointer).unwrap_or(name);
-            let context = Context::new(root, format!("the {} schema", code(name)));
-            let result = self.define(id, node, &pointer, &context);
+            let inline = InlinePath::new(root, format!("the {} schema", code(name)));
+            let result = self.define(id, node, &pointer, &inline);
             if diagnostics.absorb(result).is_some() {
                 // An inline schema just like this one becomes this type.
                 let shape = self.shape_key(id);
@@ -368,14 +369,20 @@ impl<'d> Schemas<'d> {
     }
 
     /// Gives the registered type `id` its definition from `node`.
-    fn define(&mut self, id: TypeId, node: &Value, pointer: &str, context: &Context) -> Result<()> {
+    fn define(
+        &mut self,
+        id: TypeId,
+        node: &Value,
+        pointer: &str,
+        inline: &InlinePath,
+    ) -> Result<()> {
         let kind = match self.shape(node, pointer)? {
-            Shape::Struct => TypeKind::Struct(self.structure(node, pointer, context)?),
+            Shape::Struct => TypeKind::Struct(self.structure(node, pointer, inline)?),
             Shape::Enum(values) => TypeKind::Enum(string_enum(&values, node)),
             Shape::IntEnum(values) => TypeKind::IntEnum(int_enum(&values, node)),
-            Shape::OneOf => TypeKind::OneOf(self.one_of(node, pointer, context)?),
+            Shape::OneOf => TypeKind::OneOf(self.one_of(node, pointer, inline)?),
             Shape::Ref | Shape::Single(..) | Shape::Plain => {
-                TypeKind::Alias(self.ty_unnamed(node, pointer, context)?)
+                TypeKind::Alias(self.ty_unnamed(node, pointer, inline)?)
             }
         };
         let def = &mut self.types[id.0];
@@ -385,26 +392,26 @@ impl<'d> Schemas<'d> {
         Ok(())
     }
 
-    /// The Rust type of the schema `node` found at `pointer`; `context` says where it is,
+    /// The Rust type of the schema `node` found at `pointer`; `inline` says where it is,
     /// which names it if it needs a type of its own.
-    pub fn ty(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
+    pub fn ty(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<Ty> {
         if self.depth > MAX_DEPTH {
             return Err(self
                 .doc
                 .error(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     pointer,
                     format!("schemas are nested more than {MAX_DEPTH} levels deep"),
                 )
                 .into());
         }
         self.depth += 1;
-        let ty = self.ty_nested(node, pointer, context);
+        let ty = self.ty_nested(node, pointer, inline);
         self.depth -= 1;
         ty
     }
 
-    fn ty_nested(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
+    fn ty_nested(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<Ty> {
         let (pointer, node) = self.doc.resolve(node, pointer)?;
         let nullable = is_nullable(node);
         let replaced = match self.by_pointer.contains_key(&pointer) {
@@ -421,9 +428,9 @@ impl<'d> Schemas<'d> {
                 }
                 match self.shape(node, &pointer)? {
                     Shape::Struct | Shape::Enum(_) | Shape::IntEnum(_) | Shape::OneOf => {
-                        Ty::Named(self.own_type(node, &pointer, context)?)
+                        Ty::Named(self.own_type(node, &pointer, inline)?)
                     }
-                    _ => self.ty_unnamed(node, &pointer, context)?,
+                    _ => self.ty_unnamed(node, &pointer, inline)?,
                 }
             }
         };
@@ -433,37 +440,37 @@ impl<'d> Schemas<'d> {
     /// The type of a schema that needs one of its own and has none yet. A schema in
     /// another file is named after its own place there, like a component; an inline one
     /// after where it is used, unless it is identical to one converted before.
-    fn own_type(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<TypeId> {
+    fn own_type(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<TypeId> {
         if !pointer.starts_with('#') {
             let name = last_segment(pointer);
             let id = self.register(pointer, Role::External);
             self.types[id.0].name = self.names.claim(type_name(&name, "Schema"));
-            let context = Context::new(&name, format!("the schema {}", code(pointer)));
-            self.define(id, node, pointer, &context)?;
+            let inline = InlinePath::new(&name, format!("the schema {}", code(pointer)));
+            self.define(id, node, pointer, &inline)?;
             return Ok(id);
         }
-        let id = self.register(pointer, Role::Inline(context.describe()));
-        self.define(id, node, pointer, context)?;
+        let id = self.register(pointer, Role::Inline(inline.describe()));
+        self.define(id, node, pointer, inline)?;
         let shape = self.shape_key(id);
         if let Some(&earlier) = self.by_shape.get(&shape) {
             self.merged.insert(id, earlier);
             self.by_pointer.insert(pointer.to_owned(), earlier);
             let title = node.get("title").and_then(Value::as_str);
-            let name = context.candidates(title).swap_remove(0);
+            let name = inline.candidates(title).swap_remove(0);
             self.sharers
                 .entry(earlier)
                 .or_default()
-                .push((name, context.describe()));
+                .push((name, inline.describe()));
             self.places
                 .entry(earlier)
                 .or_default()
-                .push(context.origin());
+                .push(inline.origin());
             return Ok(earlier);
         }
         self.by_shape.insert(shape, id);
         let title = node.get("title").and_then(Value::as_str);
-        self.types[id.0].name = self.names.claim_first(context.candidates(title));
-        self.origins.insert(id, context.origin());
+        self.types[id.0].name = self.names.claim_first(inline.candidates(title));
+        self.origins.insert(id, inline.origin());
         Ok(id)
     }
 
@@ -520,12 +527,12 @@ impl<'d> Schemas<'d> {
     }
 
     /// The type of a schema that needs no named type of its own.
-    fn ty_unnamed(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Ty> {
+    fn ty_unnamed(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<Ty> {
         if ref_of(node).is_some() {
-            return self.ty(node, pointer, context);
+            return self.ty(node, pointer, inline);
         }
         if let Shape::Single(member, member_pointer) = self.shape(node, pointer)? {
-            return self.ty(member, &member_pointer, context);
+            return self.ty(member, &member_pointer, inline);
         }
         if let Some(ty) = primitive(node) {
             return Ok(self.scalar(node, ty));
@@ -535,7 +542,7 @@ impl<'d> Schemas<'d> {
                 Some(items) => Ty::List(Box::new(self.ty(
                     items,
                     &child(pointer, "items"),
-                    &context.item(),
+                    &inline.item(),
                 )?)),
                 None => Ty::List(Box::new(Ty::Any)),
             },
@@ -543,7 +550,7 @@ impl<'d> Schemas<'d> {
                 Some(values @ Value::Object(_)) => Ty::Map(Box::new(self.ty(
                     values,
                     &child(pointer, "additionalProperties"),
-                    &context.value(),
+                    &inline.value(),
                 )?)),
                 _ => Ty::Map(Box::new(Ty::Any)),
             },
@@ -631,13 +638,13 @@ impl<'d> Schemas<'d> {
     }
 
     /// A struct of the properties of `node` and of every `allOf` member, merged.
-    fn structure(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<Struct> {
+    fn structure(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<Struct> {
         let mut collected = Collected::default();
         self.collect(node, pointer, &mut collected, 0)?;
         let mut names = Namespace::default();
         let mut fields = Vec::with_capacity(collected.properties.len());
         for (wire, (schema, schema_pointer)) in &collected.properties {
-            let ty = self.ty(schema, schema_pointer, &context.property(wire))?;
+            let ty = self.ty(schema, schema_pointer, &inline.property(wire))?;
             let (ty, nullable) = match ty {
                 Ty::Option(inner) => (*inner, true),
                 ty => (ty, false),
@@ -668,7 +675,7 @@ impl<'d> Schemas<'d> {
             Some((values, values_pointer)) => Some(Additional {
                 name: names.claim("additional_properties".to_owned()),
                 ty: match values {
-                    Value::Object(_) => self.ty(&values, &values_pointer, &context.value())?,
+                    Value::Object(_) => self.ty(&values, &values_pointer, &inline.value())?,
                     _ => Ty::Any,
                 },
             }),
@@ -698,7 +705,7 @@ impl<'d> Schemas<'d> {
             return Err(self
                 .doc
                 .error(
-                    Kind::Schema,
+                    DiagnosticKind::Schema,
                     pointer,
                     "`allOf` members nest too deeply or form a cycle",
                 )
@@ -742,7 +749,7 @@ impl<'d> Schemas<'d> {
         Ok(())
     }
 
-    fn one_of(&mut self, node: &Value, pointer: &str, context: &Context) -> Result<OneOf> {
+    fn one_of(&mut self, node: &Value, pointer: &str, inline: &InlinePath) -> Result<OneOf> {
         let members = self.alternatives(node, pointer);
         let mapping = self.discriminator_mapping(node);
         let mut names = Namespace::default();
@@ -752,7 +759,7 @@ impl<'d> Schemas<'d> {
                 continue;
             }
             let title = member.get("title").and_then(Value::as_str);
-            let ty = self.ty(member, member_pointer, &context.variant(index, title))?;
+            let ty = self.ty(member, member_pointer, &inline.variant(index, title))?;
             let tags = match (&ty, &mapping) {
                 (Ty::Named(id), Some((_, mapping))) => {
                     let target = &self.types[id.0].pointer;
@@ -890,7 +897,7 @@ impl<'d> Schemas<'d> {
         }
         if let Err(pointer) = crate::lower::cycles::box_recursive(&mut self.types) {
             diagnostics.push(self.doc.error(
-                Kind::Schema,
+                DiagnosticKind::Schema,
                 &pointer,
                 "this schema is defined only in terms of itself",
             ));

@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use super::context::{Current, Operations};
 use super::keywords::{doc_of, string_enum};
-use crate::diagnostics::{Diagnostics, Kind};
+use super::operations::{Current, Operations};
+use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document, Version};
 use crate::model::{
     Location, SchemeKind, Security, SecurityScheme, Server, ServerVariable, StringEnum,
@@ -24,7 +24,7 @@ pub(super) fn servers(doc: &Document, diagnostics: &mut Diagnostics) -> Vec<Serv
         Some(Value::Array(_)) | None => &[],
         Some(_) => {
             diagnostics.push(doc.warning(
-                Kind::IgnoredKeyword,
+                DiagnosticKind::IgnoredKeyword,
                 "#/servers",
                 "`servers` must be a list of Server Objects; it is ignored",
             ));
@@ -47,7 +47,7 @@ pub(super) fn servers(doc: &Document, diagnostics: &mut Diagnostics) -> Vec<Serv
             let pointer = child("#/servers", &index.to_string());
             let Some(url) = node.get("url").and_then(Value::as_str) else {
                 diagnostics.push(doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &pointer,
                     "a server has no `url`; it is ignored",
                 ));
@@ -178,7 +178,7 @@ pub(super) fn security_schemes(
         };
         let Some(kind) = scheme_kind(node) else {
             diagnostics.push(doc.warning(
-                Kind::Unsupported,
+                DiagnosticKind::Unsupported,
                 &pointer,
                 "this kind of security scheme cannot be applied by the generated code; requests that need it get no credentials for it",
             ));
@@ -233,7 +233,7 @@ impl Operations<'_, '_> {
         };
         let Some(requirements) = node.as_array() else {
             diagnostics.push(self.doc.warning(
-                Kind::IgnoredKeyword,
+                DiagnosticKind::IgnoredKeyword,
                 &pointer,
                 "`security` must be a list of Security Requirement Objects; it is ignored",
             ));
@@ -252,7 +252,7 @@ impl Operations<'_, '_> {
                 .unwrap_or_default();
             if let Some(missing) = names.iter().find(|name| !defined(name)) {
                 diagnostics.push(self.doc.warning(
-                    Kind::Structure,
+                    DiagnosticKind::Structure,
                     &child(&pointer, &index.to_string()),
                     format!("`{missing}` is not a security scheme of the description; this requirement is left out"),
                 ));

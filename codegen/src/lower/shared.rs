@@ -28,10 +28,10 @@ use serde_json::Value;
 
 use super::responses::status_text;
 use crate::load::Document;
+use crate::markdown::code;
 use crate::model::{Operation, Role, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{
-    camel_words, code, common_name, common_words, names_a_thing, title_name, type_name, Namespace,
-    Origin,
+    camel_words, common_name, common_words, names_a_thing, title_name, type_name, Namespace, Origin,
 };
 
 /// Names again the inline types of `types` whose names start with an operation's name

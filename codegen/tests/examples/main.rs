@@ -81,7 +81,7 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     ),
 ];
 
-/// Descriptions of [`DESCRIPTIONS`] generated with settings (`docs/config.md`), by test
+/// Descriptions of [`DESCRIPTIONS`] generated with settings (`docs/settings.md`), by test
 /// name: their examples still decode once a schema is the user's own type, every model
 /// derives `schemars::JsonSchema`, and an overlay has changed the description.
 const SETTINGS: &[(&str, &str)] = &[

@@ -108,6 +108,8 @@ struct Measured {
     check: Option<Result<f64, String>>,
 }
 
+/// Runs the benchmarks `options` ask for in the workspace at `root`, printing their
+/// tables and saving their figures.
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if cfg!(debug_assertions) {
         return rerun_optimized(root);

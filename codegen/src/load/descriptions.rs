@@ -4,25 +4,25 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Source};
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Result};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Result};
 
 /// A description to read: where it is, how headers show it, and its text when the
 /// caller holds it in memory.
-pub struct Input {
+pub struct Description {
     pub path: PathBuf,
     pub shown: String,
     pub text: Option<String>,
 }
 
 /// The descriptions `config` asks to read.
-pub fn inputs(config: &Config) -> Result<Vec<Input>> {
+pub fn descriptions(config: &Config) -> Result<Vec<Description>> {
     Ok(match &config.source {
-        Source::Spec { path, .. } => vec![Input {
+        Source::Spec { path, .. } => vec![Description {
             path: path.clone(),
             shown: path.display().to_string(),
             text: None,
         }],
-        Source::Text { path, text, .. } => vec![Input {
+        Source::Text { path, text, .. } => vec![Description {
             path: path.clone(),
             shown: path.display().to_string(),
             text: Some(text.clone()),
@@ -30,7 +30,7 @@ pub fn inputs(config: &Config) -> Result<Vec<Input>> {
         Source::Workspace { root } => {
             if !config.filter.is_empty() {
                 return Err(Diagnostic::error(
-                    Kind::Option,
+                    DiagnosticKind::Option,
                     root,
                     "",
                     "a filter applies to one description (`--spec`), not to a workspace",
@@ -43,11 +43,11 @@ pub fn inputs(config: &Config) -> Result<Vec<Input>> {
 }
 
 /// The descriptions in `root/specs/`, sorted, each with the path its headers show.
-fn workspace_specs(root: &Path) -> Result<Vec<Input>> {
+fn workspace_specs(root: &Path) -> Result<Vec<Description>> {
     let dir = root.join("specs");
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
-            Kind::Io,
+            DiagnosticKind::Io,
             &dir,
             "",
             format!("cannot list the descriptions: {e}"),
@@ -71,7 +71,7 @@ fn workspace_specs(root: &Path) -> Result<Vec<Input>> {
                 "specs/{}",
                 path.file_name().unwrap_or_default().to_string_lossy()
             );
-            Input {
+            Description {
                 path,
                 shown,
                 text: None,

@@ -1,7 +1,8 @@
-//! What lowering an operation needs: the description, the schemas being converted, the
-//! security schemes, the names of the `operations` module, and the operation at hand.
-//! Lowering an operation is spread over `body`, `responses`, `servers` (its security) and
-//! `operation`, each adding methods to [`Operations`].
+//! [`Operations`], what lowering the operations holds: the description, the schemas being
+//! converted, the security schemes and the names of the `operations` module; and
+//! [`Current`], the operation at hand. Lowering an operation is spread over `operation`
+//! (one operation), `body`, `responses` and `servers` (its security), each adding methods
+//! to [`Operations`].
 
 use std::collections::BTreeSet;
 
