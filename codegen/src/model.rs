@@ -123,6 +123,9 @@ pub struct Group {
     pub feature: String,
     /// What the group is: its tag, or its path.
     pub doc: String,
+    /// The trait that gives the client a method per operation of the group
+    /// (`CustomersOperations`).
+    pub operations_trait: String,
 }
 
 /// A server URL, with its variables.
@@ -682,6 +685,9 @@ pub struct OperationNames {
     pub responses: String,
     /// Its error responses (`CreateUserErrors`).
     pub errors: String,
+    /// Its method on the client (`create_user`), claimed among the client's own; empty
+    /// for a webhook.
+    pub method: String,
 }
 
 /// Where a parameter goes.

@@ -492,6 +492,7 @@ pub const UNDOCUMENTED: &str = "Undocumented";
 /// namespace `names`. A webhook becomes only the type of its payload (`NewPetWebhook`).
 pub fn operation_names(
     names: &mut Namespace,
+    methods: &mut Namespace,
     id: &str,
     webhook: bool,
 ) -> crate::model::OperationNames {
@@ -503,15 +504,57 @@ pub fn operation_names(
             params: String::new(),
             responses: String::new(),
             errors: String::new(),
+            method: String::new(),
         };
     }
     let marker = names.claim(type_name(id, "Operation"));
+    // The snake case of the marker's name, as distinct as the marker is.
+    let method = field_name(&marker);
+    let method = match methods.is_free(&method) {
+        true => methods.claim(method),
+        false => methods.claim(format!("{}_operation", method.trim_end_matches('_'))),
+    };
     crate::model::OperationNames {
         params: names.claim(format!("{marker}Params")),
         responses: names.claim(format!("{marker}Responses")),
         errors: names.claim(format!("{marker}Errors")),
+        method,
         marker,
     }
+}
+
+/// The trait of a crate without groups that gives the client a method per operation.
+pub const ALL_OPERATIONS: &str = "Operations";
+
+/// The names of the client's methods an operation's method must not take: its own
+/// (`call`, `send`, `with_timeout` …) and those of the prelude's traits every client
+/// has (`clone`, `into` …), which would make a call ambiguous.
+pub fn methods_namespace() -> Namespace {
+    Namespace::with(&[
+        "base_url",
+        "borrow",
+        "borrow_mut",
+        "call",
+        "clone",
+        "clone_from",
+        "clone_into",
+        "fmt",
+        "from",
+        "into",
+        "send",
+        "to_owned",
+        "try_from",
+        "try_into",
+        "type_id",
+        "with_attempt_timeout",
+        "with_credentials",
+        "with_hook",
+        "with_http",
+        "with_idempotency_keys",
+        "with_retries",
+        "with_timeout",
+        "with_timer",
+    ])
 }
 
 /// The name of a server's type: `Server` for the only one; else its `description`

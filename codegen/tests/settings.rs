@@ -386,7 +386,8 @@ fn the_workspace_crate_takes_no_settings() {
     );
 }
 
-/// `groups = "off"`: no groups, so no features, and every operation always compiled.
+/// `groups = "off"`: no groups, so no features but the client's, and every operation
+/// always compiled.
 #[test]
 fn groups_off_makes_no_features() {
     let mut settings = Settings::default();
@@ -394,13 +395,23 @@ fn groups_off_makes_no_features() {
     let generated = codegen::generate(&Config::spec(PETS).name("pets").settings(settings))
         .unwrap_or_else(|problems| panic!("{problems}"));
     assert!(generated.models[0].groups.is_empty());
+    // One trait gives the client a method per operation.
+    let client = generated
+        .files
+        .iter()
+        .find(|file| file.path.ends_with("src/client.rs"))
+        .expect("a client module");
+    assert!(client.contents.contains("pub trait Operations: Caller"));
+    assert!(client.contents.contains("fn get_pet_by_id<'a>"));
     let own = generated
         .files
         .iter()
         .filter(|file| !file.path.starts_with("src/runtime"));
     for file in own {
+        // The client is a feature of every crate; no group is.
+        let contents = file.contents.replace("feature = \"client\"", "");
         assert!(
-            !file.contents.contains("feature = \"") && !file.contents.contains("full = ["),
+            !contents.contains("feature = \"") && !contents.contains("full = ["),
             "{} has features:\n{}",
             file.path.display(),
             file.contents

@@ -12,6 +12,7 @@ use quote::quote;
 use super::crate_docs::{features_doc, module_doc, settings_doc};
 use super::features::Gates;
 use super::manifest::{manifest, Wanted};
+use super::methods::client_file;
 use super::models::models_file;
 use super::operations::operations_file;
 use super::planned::{FileBody, Planned};
@@ -44,6 +45,10 @@ const RUNTIME: &[(&str, &str)] = &[
     (
         "client/call.rs",
         include_str!("../../../runtime/src/client/call.rs"),
+    ),
+    (
+        "client/caller.rs",
+        include_str!("../../../runtime/src/client/caller.rs"),
     ),
     (
         "client/error.rs",
@@ -116,7 +121,8 @@ fn api_files<'a>(
         body,
         source: described.path.clone(),
     };
-    vec![
+    let client = client_file(api, gates.as_deref());
+    let mut files = vec![
         file(
             "models.rs",
             models_file(api, gates.clone(), &described.derived),
@@ -124,7 +130,22 @@ fn api_files<'a>(
         file("operations.rs", operations_file(api, gates)),
         file("servers.rs", FileBody::Tokens(servers(api))),
         file("auth.rs", FileBody::Tokens(auth(api))),
-    ]
+    ];
+    if let Some(client) = client {
+        files.push(file("client.rs", FileBody::Tokens(client)));
+    }
+    files
+}
+
+/// The `client` module of a description with operations, behind the `client` feature.
+fn client_module(api: &Api) -> Option<proc_macro2::TokenStream> {
+    (!api.operations.is_empty()).then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            #[rustfmt::skip]
+            pub mod client;
+        }
+    })
 }
 
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
@@ -144,12 +165,14 @@ pub(super) fn workspace_crate<'a>(
         let dir = Path::new("src").join(&module);
         files.extend(api_files(one, command, &dir, None));
         let doc = module_doc(&one.api, &one.shown);
+        let client = client_module(&one.api);
         // `cargo fmt` of the workspace would print generated code otherwise than
         // `prettyplease`, and `--check` would then find it stale.
         let tokens = quote! {
             #doc
             #[rustfmt::skip]
             pub mod auth;
+            #client
             #[rustfmt::skip]
             pub mod models;
             #[rustfmt::skip]
@@ -239,6 +262,7 @@ pub(super) fn standalone_crate<'a>(
             pub mod scalars;
         }
     });
+    let client_item = client_module(api);
     let runtime_item = match runtime {
         Runtime::Vendored => quote!(
             pub mod runtime;
@@ -255,6 +279,7 @@ pub(super) fn standalone_crate<'a>(
         #runtime_item
         #[rustfmt::skip]
         pub mod auth;
+        #client_item
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]

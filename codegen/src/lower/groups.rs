@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::markdown::code;
 use crate::model::{Group, Operation};
-use crate::naming::{feature_name, Namespace};
+use crate::naming::{feature_name, type_name, Namespace, ALL_OPERATIONS};
 use crate::settings::{toml_key, Grouping, Settings};
 
 /// Puts each operation in a group: by default its first tag, or, for an operation
@@ -24,6 +24,8 @@ pub(super) fn group(
 ) -> Vec<Group> {
     let mut features = Namespace::with(&["default", "full", "client", "blocking"]);
     let mut groups: Vec<(String, Group)> = Vec::new();
+    // The `client` module's traits, and what it re-exports.
+    let mut traits = Namespace::with(&[ALL_OPERATIONS, "Client", "Caller"]);
     // The path prefixes of each group by path, which its doc names.
     let mut prefixes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let renames = &settings.rename.groups;
@@ -73,11 +75,14 @@ pub(super) fn group(
                     (_, Some(tag)) => format!("The operations tagged `{tag}`."),
                     (_, None) => String::new(),
                 };
+                let operations_trait =
+                    traits.claim(format!("{}Operations", type_name(&feature, "Group")));
                 groups.push((
                     key,
                     Group {
                         feature: feature.clone(),
                         doc,
+                        operations_trait,
                     },
                 ));
                 feature

@@ -186,7 +186,7 @@ impl Operations<'_, '_> {
             .operations
             .get(id)
             .map_or(id, String::as_str);
-        operation_names(&mut self.names, wanted, webhook)
+        operation_names(&mut self.names, &mut self.methods, wanted, webhook)
     }
 
     /// The parameters of an operation; Swagger 2.0's `body` and `formData` parameters

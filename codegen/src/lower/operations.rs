@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::schema::Schemas;
 use crate::load::{last_segment, Document};
 use crate::model::SecurityScheme;
-use crate::naming::{operations_namespace, Namespace};
+use crate::naming::{methods_namespace, operations_namespace, Namespace};
 
 /// The methods of a Path Item Object, in the order the format lists them.
 pub(super) const METHODS: &[&str] = &[
@@ -25,6 +25,8 @@ pub(super) struct Operations<'d, 's> {
     pub(super) schemes: &'s [SecurityScheme],
     /// Names of the `operations` module: operations and the types made for them.
     pub(super) names: Namespace,
+    /// Names of the client's methods, one per operation.
+    pub(super) methods: Namespace,
     pub(super) ids: BTreeSet<String>,
 }
 
@@ -48,6 +50,7 @@ impl<'d, 's> Operations<'d, 's> {
             schemas,
             schemes,
             names: operations_namespace(),
+            methods: methods_namespace(),
             ids: BTreeSet::new(),
         }
     }

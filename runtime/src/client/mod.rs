@@ -16,7 +16,8 @@
 //! their own. The blocking client ([`blocking`]) drives this one on a runtime of its own.
 //!
 //! A file per concern: `builder` (a [`Client`], what its calls share), `call` (a
-//! [`Call`] set up and sent), `attempts` (the retry loop), `streams` ([`ByteStream`],
+//! [`Call`] set up and sent), `caller` (what the generated method per operation calls),
+//! `attempts` (the retry loop), `streams` ([`ByteStream`],
 //! [`Events`], [`Items`]), `reply`, `error`, `timer`, `hooks` and `blocking`.
 //!
 //! [`Operation::request`]: super::Operation::request
@@ -30,6 +31,7 @@ mod attempts;
 pub mod blocking;
 mod builder;
 mod call;
+mod caller;
 mod error;
 mod hooks;
 mod reply;
@@ -39,6 +41,7 @@ mod timer;
 pub use super::upload::Upload;
 pub use builder::Client;
 pub use call::Call;
+pub use caller::Caller;
 pub use error::Error;
 pub use hooks::{BoxError, Context, Hook};
 pub use reply::{Answer, Outcome, Reply, Streaming};
