@@ -67,6 +67,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/client/reply.rs"),
     ),
     (
+        "client/resume.rs",
+        include_str!("../../../runtime/src/client/resume.rs"),
+    ),
+    (
         "client/streams.rs",
         include_str!("../../../runtime/src/client/streams.rs"),
     ),

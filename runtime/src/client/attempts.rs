@@ -85,7 +85,20 @@ struct Prepared {
 }
 
 impl Dispatch {
-    fn policy(&self) -> Policy {
+    /// The same call's ways, for another request of it (a next page, a reconnection);
+    /// an upload is not sent twice.
+    pub(super) fn again(&self) -> Dispatch {
+        Dispatch {
+            shared: Arc::clone(&self.shared),
+            operation: self.operation,
+            retries: self.retries,
+            overrides: self.overrides.clone(),
+            upload: None,
+        }
+    }
+
+    /// The retry policy that applies: the call's, the operation's, or the client's.
+    pub(super) fn policy(&self) -> Policy {
         self.overrides
             .retries
             .clone()

@@ -17,8 +17,9 @@
 //!
 //! A file per concern: `builder` (a [`Client`], what its calls share), `call` (a
 //! [`Call`] set up and sent), `caller` (what the generated method per operation calls),
-//! `attempts` (the retry loop), `streams` ([`ByteStream`],
-//! [`Events`], [`Items`]), `reply`, `error`, `timer`, `hooks` and `blocking`.
+//! `attempts` (the retry loop), `streams` ([`ByteStream`], [`Events`], [`Items`]),
+//! `resume` (an event stream reconnected), `reply`, `error`, `timer`, `hooks` and
+//! `blocking`.
 //!
 //! [`Operation::request`]: super::Operation::request
 //! [`Operation::decode`]: super::Operation::decode
@@ -35,6 +36,7 @@ mod caller;
 mod error;
 mod hooks;
 mod reply;
+mod resume;
 mod streams;
 mod timer;
 
@@ -47,5 +49,6 @@ pub use hooks::{BoxError, Context, Hook};
 pub use reply::{Answer, Outcome, Reply, Streaming};
 /// The HTTP client underneath, so that hooks name the same version of its types.
 pub use reqwest;
+pub use resume::DEFAULT_RECONNECTS;
 pub use streams::{ByteStream, Events, Items};
 pub use timer::{Sleep, Timer, TokioTimer};
