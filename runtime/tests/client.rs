@@ -1,6 +1,6 @@
 //! The asynchronous client against a real HTTP server in the test process (wiremock):
 //! replies with their headers, retries and timeouts, pages, server-sent events, byte
-//! streams both ways, hooks, and what a call adds; and event
+//! streams both ways, hooks (those that await too), and what a call adds; and event
 //! streams resumed after their connection drops, against a socket server that drops it
 //! ([`Dropping`]). Time is the test's [`Clock`]: no test waits for real, and a timeout
 //! ends when the test moves the clock, after the server has the request.
@@ -731,6 +731,103 @@ async fn a_refused_connection_is_retried_then_reported() {
     let failed = seen.iter().filter(|seen| seen.ends_with(" Failed")).count();
     assert_eq!(failed, 3, "{seen:?}");
     assert_eq!(clock.waits().len(), 2);
+}
+
+/// A hook that awaits: it fetches a token from the server's `/token` (once, then keeps
+/// it) before the first attempt, as a token refresh does, and signs every attempt with it.
+struct Refresh {
+    base: String,
+    token: tokio::sync::Mutex<Option<String>>,
+}
+
+impl Hook for Refresh {
+    fn before_async<'a>(
+        &'a self,
+        _: &'a Context<'a>,
+        request: &'a mut reqwest::Request,
+    ) -> openapi_runtime::client::HookFuture<'a> {
+        Box::pin(async move {
+            let mut token = self.token.lock().await;
+            if token.is_none() {
+                let url = format!("{}/token", self.base);
+                *token = Some(reqwest::get(url).await?.text().await?);
+            }
+            let value = format!("Bearer {}", token.as_deref().unwrap_or_default());
+            request
+                .headers_mut()
+                .insert("authorization", value.parse()?);
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_hook_may_await_before_each_attempt() {
+    let server = server().await;
+    always(
+        &server,
+        "GET",
+        "/token",
+        ResponseTemplate::new(200).set_body_string("fresh"),
+    )
+    .await;
+    first(&server, "GET", "/thing", 1, ResponseTemplate::new(503)).await;
+    always(
+        &server,
+        "GET",
+        "/thing",
+        ResponseTemplate::new(200).set_body_string("made"),
+    )
+    .await;
+    let clock = Clock::new();
+    let hook = Refresh {
+        base: server.uri(),
+        token: tokio::sync::Mutex::new(None),
+    };
+    // The client's type is the same with a hook that awaits.
+    let client: Client = client(&server, &clock).with_hook(hook);
+    let sent = client.send::<GetThing>(&(), &()).await.unwrap();
+    assert_eq!(sent, Ok("made".to_owned()));
+    let requests = received(&server).await;
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        ["/token", "/thing", "/thing"],
+        "one refresh, two attempts"
+    );
+    for attempt in &requests[1..] {
+        assert_eq!(attempt.headers["authorization"], "Bearer fresh");
+    }
+}
+
+/// A hook's awaited error stops the call, as a synchronous one's does.
+struct Unreachable;
+
+impl Hook for Unreachable {
+    fn before_async<'a>(
+        &'a self,
+        _: &'a Context<'a>,
+        _: &'a mut reqwest::Request,
+    ) -> openapi_runtime::client::HookFuture<'a> {
+        Box::pin(async { Err("the token service is down".into()) })
+    }
+}
+
+#[tokio::test]
+async fn an_awaiting_hook_can_stop_a_call() {
+    let server = server().await;
+    always(&server, "GET", "/thing", ResponseTemplate::new(200)).await;
+    let clock = Clock::new();
+    let sent = client(&server, &clock)
+        .call::<GetThing>(&(), &())
+        .hook(Unreachable)
+        .send()
+        .await;
+    assert!(
+        matches!(&sent, Err(Error::Hook(error)) if error.to_string().contains("down")),
+        "{sent:?}"
+    );
+    assert!(received(&server).await.is_empty());
 }
 
 fn dropped(chunks: &[&'static str]) -> Answer {

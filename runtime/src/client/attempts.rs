@@ -234,7 +234,7 @@ impl Dispatch {
                 None => *request.body_mut() = Some(prepared.body.clone().into()),
             }
             for hook in &hooks {
-                hook.before(&context, &mut request).map_err(Error::Hook)?;
+                (hook.before_async(&context, &mut request).await).map_err(Error::Hook)?;
             }
             let sent = shared.http.execute(request);
             let result = match attempt_timeout {

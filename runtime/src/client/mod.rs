@@ -45,7 +45,7 @@ pub use builder::Client;
 pub use call::Call;
 pub use caller::Caller;
 pub use error::Error;
-pub use hooks::{BoxError, Context, Hook};
+pub use hooks::{BoxError, Context, Hook, HookFuture};
 pub use reply::{Answer, Outcome, Reply, Streaming};
 /// The HTTP client underneath, so that hooks name the same version of its types.
 pub use reqwest;
