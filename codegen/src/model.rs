@@ -125,6 +125,9 @@ pub struct Group {
     pub feature: String,
     /// What the group is: its tag, or its path.
     pub doc: String,
+    /// The trait that gives the client a method per operation of the group
+    /// (`CustomersOperations`).
+    pub operations_trait: String,
 }
 
 /// A server URL, with its variables.
@@ -562,6 +565,8 @@ pub enum PaginationSource {
     Extension(&'static str),
     /// The operation's parameters and the page's members.
     Shape,
+    /// The `[pagination]` section of the settings.
+    Settings,
 }
 
 /// How the request for the page after one is made.
@@ -569,8 +574,12 @@ pub enum PaginationSource {
 pub enum NextPage {
     /// A `GET` of the `Link` header's `rel="next"` URL (the page's header at this index).
     LinkHeader(usize),
-    /// A `GET` of the URL in this member of the page (`@odata.nextLink`).
+    /// A `GET` of the URL in this member of the page (`@odata.nextLink`,
+    /// `meta.next_page_url`).
     Link(Vec<String>),
+    /// A `GET` of the URL a response header holds whole (`Next-Page`: the page's header
+    /// at this index).
+    HeaderUrl(usize),
     /// The same operation with a cursor from the page (this member) as `to`; none, or an
     /// empty one, after the last page.
     Cursor {
@@ -678,6 +687,9 @@ pub struct OperationNames {
     pub responses: String,
     /// Its error responses (`CreateUserErrors`).
     pub errors: String,
+    /// Its method on the client (`create_user`), claimed among the client's own; empty
+    /// for a webhook.
+    pub method: String,
 }
 
 /// Where a parameter goes.

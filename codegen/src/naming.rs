@@ -213,9 +213,30 @@ const GENERIC_TITLES: &[&str] = &[
 pub struct InlinePath {
     /// The item, as an UpperCamelCase name (`CreateUserRequest`, `Customer`).
     root: String,
+    /// For an item of an operation, the operation's name and what the item is to it
+    /// (`CreateUser` and `Request`): a type named here is called after that operation.
+    operation: Option<(String, String)>,
     /// The item in words, for a doc (``the request body of `createUser` ``).
     phrase: String,
     segments: Vec<Segment>,
+}
+
+/// Where an inline type was named: what a better name is looked for in when other
+/// operations use it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// For an item of an operation, the operation's name (`CreateUser`); none for a
+    /// named schema or a reusable component (a response, parameter or request body).
+    pub operation: Option<String>,
+    /// The item's name (`CreateUserRequest`, `Customer`, `NotFound`).
+    pub root: String,
+    /// What the item is to the operation, UpperCamelCase: `Request`, `Form`, a status
+    /// variant (`Ok`, `NotFound`) or a parameter's name (`SortDirection`); for any other
+    /// item, its name.
+    pub role: String,
+    /// The steps from the item to the type (`StatusCallbackMethod`, `LabelsItemColor`),
+    /// empty for the item itself.
+    pub inner: String,
 }
 
 #[derive(Debug, Clone)]
@@ -229,15 +250,75 @@ struct Segment {
     generic: bool,
 }
 
+impl Origin {
+    /// The origin of a type named `name` by the description (a named schema).
+    pub fn named(name: &str) -> Origin {
+        Origin {
+            operation: None,
+            root: name.to_owned(),
+            role: name.to_owned(),
+            inner: String::new(),
+        }
+    }
+
+    /// The name a type here has when no title names it: the item's, then the steps to
+    /// the type (`CreateUserRequestAddress`), keeping the end of a long one.
+    pub fn name(&self) -> String {
+        type_name(&keep_end(&format!("{}{}", self.root, self.inner)), "Type")
+    }
+}
+
 impl InlinePath {
     /// The path of the item `root` (a name from the description), described as `phrase`.
     pub fn new(root: &str, phrase: String) -> InlinePath {
         InlinePath {
             // Whole: a name made of it keeps its end when it is too long.
             root: whole_upper_camel(root, "Type"),
+            operation: None,
             phrase,
             segments: Vec::new(),
         }
+    }
+
+    /// The path of an item of the operation named `operation` (its marker's name,
+    /// `CreateUser`): `role` is what the item is to it (`Request`, `Ok`, a parameter's
+    /// name), and the item's name is the two together (`CreateUserRequest`).
+    pub fn of_operation(operation: &str, role: &str, phrase: String) -> InlinePath {
+        let role = whole_upper_camel(role, "Item");
+        InlinePath {
+            root: format!("{operation}{role}"),
+            operation: Some((operation.to_owned(), role)),
+            phrase,
+            segments: Vec::new(),
+        }
+    }
+
+    /// Where a type named here is.
+    pub fn origin(&self) -> Origin {
+        let inner: String = self.units()[1..].concat();
+        let (operation, role) = match &self.operation {
+            Some((operation, role)) => (Some(operation.clone()), role.clone()),
+            None => (None, self.root.clone()),
+        };
+        Origin {
+            operation,
+            root: self.root.clone(),
+            role,
+            inner: keep_end(&inner),
+        }
+    }
+
+    /// The root, then each step that means something on its own, with the list items,
+    /// map values and unnamed variants after it joined to it (`CustomFieldsItem`).
+    fn units(&self) -> Vec<String> {
+        let mut units = vec![self.root.clone()];
+        for segment in &self.segments {
+            match units.last_mut() {
+                Some(last) if segment.generic => last.push_str(&segment.name),
+                _ => units.push(segment.name.clone()),
+            }
+        }
+        units
     }
 
     fn push(&self, name: String, shown: String, generic: bool) -> InlinePath {
@@ -283,13 +364,7 @@ impl InlinePath {
     /// up to the whole of it from the item (`PostSubscriptionsRequestPaymentSettings…`).
     /// A list item or map value stays with the step before it (`CustomFieldsItem`).
     pub fn candidates(&self, title: Option<&str>) -> Vec<String> {
-        let mut units = vec![self.root.clone()];
-        for segment in &self.segments {
-            match units.last_mut() {
-                Some(last) if segment.generic => last.push_str(&segment.name),
-                _ => units.push(segment.name.clone()),
-            }
-        }
+        let units = self.units();
         let mut candidates = Vec::new();
         if let Some(title) = title.filter(|title| !is_generic_title(title)) {
             candidates.push(type_name(title, "Type"));
@@ -417,6 +492,7 @@ pub const UNDOCUMENTED: &str = "Undocumented";
 /// namespace `names`. A webhook becomes only the type of its payload (`NewPetWebhook`).
 pub fn operation_names(
     names: &mut Namespace,
+    methods: &mut Namespace,
     id: &str,
     webhook: bool,
 ) -> crate::model::OperationNames {
@@ -428,15 +504,57 @@ pub fn operation_names(
             params: String::new(),
             responses: String::new(),
             errors: String::new(),
+            method: String::new(),
         };
     }
     let marker = names.claim(type_name(id, "Operation"));
+    // The snake case of the marker's name, as distinct as the marker is.
+    let method = field_name(&marker);
+    let method = match methods.is_free(&method) {
+        true => methods.claim(method),
+        false => methods.claim(format!("{}_operation", method.trim_end_matches('_'))),
+    };
     crate::model::OperationNames {
         params: names.claim(format!("{marker}Params")),
         responses: names.claim(format!("{marker}Responses")),
         errors: names.claim(format!("{marker}Errors")),
+        method,
         marker,
     }
+}
+
+/// The trait of a crate without groups that gives the client a method per operation.
+pub const ALL_OPERATIONS: &str = "Operations";
+
+/// The names of the client's methods an operation's method must not take: its own
+/// (`call`, `send`, `with_timeout` …) and those of the prelude's traits every client
+/// has (`clone`, `into` …), which would make a call ambiguous.
+pub fn methods_namespace() -> Namespace {
+    Namespace::with(&[
+        "base_url",
+        "borrow",
+        "borrow_mut",
+        "call",
+        "clone",
+        "clone_from",
+        "clone_into",
+        "fmt",
+        "from",
+        "into",
+        "send",
+        "to_owned",
+        "try_from",
+        "try_into",
+        "type_id",
+        "with_attempt_timeout",
+        "with_credentials",
+        "with_hook",
+        "with_http",
+        "with_idempotency_keys",
+        "with_retries",
+        "with_timeout",
+        "with_timer",
+    ])
 }
 
 /// The name of a server's type: `Server` for the only one; else its `description`
@@ -474,21 +592,41 @@ pub fn status_variant(status: crate::model::Status) -> String {
     }
 }
 
+/// The words of an UpperCamelCase name: each starts at an uppercase letter.
+pub fn camel_words(name: &str) -> Vec<&str> {
+    let mut starts: Vec<usize> = name
+        .char_indices()
+        .filter(|(at, c)| *at == 0 || c.is_ascii_uppercase())
+        .map(|(at, _)| at)
+        .collect();
+    starts.push(name.len());
+    starts.windows(2).map(|w| &name[w[0]..w[1]]).collect()
+}
+
+/// Whether an UpperCamelCase `name` names a thing and is a type name of its own: not a
+/// place (`Item`, `Value`, `Variant2`), a generic word (`Request`, `Body`), a keyword
+/// or a reserved name.
+pub fn names_a_thing(name: &str) -> bool {
+    let place = matches!(name, "Item" | "Value" | "Field" | "Type" | "Form")
+        || name.starts_with("Variant")
+        || is_generic_title(name);
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !place
+        && !KEYWORDS.contains(&name)
+        && !RESERVED_TYPES.contains(&name)
+}
+
+/// The type name a schema's `title` gives, unless the title is too generic to name a
+/// type on its own (`param`, `body`).
+pub fn title_name(title: &str) -> Option<String> {
+    (!is_generic_title(title)).then(|| type_name(title, "Type"))
+}
+
 /// The name several UpperCamelCase `names` agree on: the words they all end with
 /// (`IssuesListForRepoDirection` and `ReposListDirection` agree on `Direction`), when
 /// that is a type name of its own; `None` when they end differently.
 pub fn common_name(names: &[&str]) -> Option<String> {
-    let words = |name: &str| -> Vec<String> {
-        let mut words: Vec<String> = Vec::new();
-        for c in name.chars() {
-            match words.last_mut() {
-                Some(word) if !c.is_ascii_uppercase() => word.push(c),
-                _ => words.push(c.to_string()),
-            }
-        }
-        words
-    };
-    let split: Vec<Vec<String>> = names.iter().map(|name| words(name)).collect();
+    let split: Vec<Vec<&str>> = names.iter().map(|name| camel_words(name)).collect();
     let first = split.first()?;
     let mut common = 0;
     while common < first.len()
@@ -502,15 +640,87 @@ pub fn common_name(names: &[&str]) -> Option<String> {
         return None;
     }
     let name: String = first[first.len() - common..].concat();
-    // `Item`, `Value` or `Variant2` name a place, not a thing.
-    let generic = matches!(name.as_str(), "Item" | "Value" | "Field" | "Type")
-        || name.starts_with("Variant")
-        || is_generic_title(&name);
-    let valid = name.starts_with(|c: char| c.is_ascii_uppercase())
-        && !generic
-        && !KEYWORDS.contains(&name.as_str())
-        && !RESERVED_TYPES.contains(&name.as_str());
-    valid.then_some(name)
+    names_a_thing(&name).then_some(name)
+}
+
+/// Words that say what an operation does, not what a type is: a name made of the words
+/// several names share does not start with them (`GetSiteScope` reads as an operation).
+const VERBS: &[&str] = &[
+    "Add", "Create", "Delete", "Find", "Get", "List", "Patch", "Post", "Put", "Read", "Remove",
+    "Replace", "Retrieve", "Search", "Set", "Update",
+];
+
+/// Words whose meaning is the word after them.
+const PREPOSITIONS: &[&str] = &["At", "By", "For", "From", "In", "Of", "On", "To", "With"];
+
+/// The words all of `names` (UpperCamelCase) have, in the order of the first, each
+/// word matched at most once in each name (their longest common subsequence, taken name
+/// by name): `ResetLiveStreamOk` and `StartLiveStreamOk` share `LiveStreamOk`. The names
+/// must end with the same word, which says what they are (`GetRecordsOrder` and
+/// `SearchRecordsSort` share `Records`, which is no name for an order). Leading verbs
+/// are dropped; `None` unless what is left names a thing.
+pub fn common_words(names: &[&str]) -> Option<String> {
+    let split: Vec<Vec<&str>> = names.iter().map(|name| camel_words(name)).collect();
+    let last = split.first()?.last()?;
+    if split.iter().any(|words| words.last() != Some(last)) {
+        return None;
+    }
+    let first = split.first()?;
+    let mut common: Vec<&str> = first.clone();
+    for other in &split[1..] {
+        common = longest_common_subsequence(&common, other);
+    }
+    // A preposition whose object differs (`For` of `ForOrg` and `ForRepo`) goes too.
+    let mut kept = common.iter().peekable();
+    let mut at = 0;
+    let mut words = Vec::new();
+    for (index, word) in first.iter().enumerate() {
+        if kept.peek() != Some(&word) || at >= common.len() {
+            continue;
+        }
+        kept.next();
+        at += 1;
+        let object_kept = first.get(index + 1) == common.get(at);
+        if !PREPOSITIONS.contains(word) || object_kept {
+            words.push(*word);
+        }
+    }
+    let common = words;
+    let start = common
+        .iter()
+        .position(|word| !VERBS.contains(word))
+        .unwrap_or(common.len());
+    let name = keep_end(&common[start..].concat());
+    names_a_thing(&name).then_some(name)
+}
+
+/// The longest common subsequence of two lists of words.
+fn longest_common_subsequence<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
+    // lengths[i][j]: of a[i..] and b[j..]. Names are short, so the table is small.
+    let mut lengths = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lengths[i][j] = if a[i] == b[j] {
+                lengths[i + 1][j + 1] + 1
+            } else {
+                lengths[i + 1][j].max(lengths[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut common = Vec::new();
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            common.push(a[i]);
+            i += 1;
+            j += 1;
+        } else if lengths[i + 1][j] >= lengths[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    common
 }
 
 /// The `operations` module's namespace, with the names the module itself uses.
@@ -550,6 +760,38 @@ mod tests {
         );
         assert_eq!(common_name(&["FooItem", "BarItem"]), None);
         assert_eq!(common_name(&["FooState", "BarKind"]), None);
+    }
+
+    #[test]
+    fn shared_words_keep_what_the_names_are() {
+        use super::common_words;
+        assert_eq!(
+            common_words(&["ResetLiveStreamOk", "StartLiveStreamOk"]).as_deref(),
+            Some("LiveStreamOk")
+        );
+        // Leading verbs say what an operation does; `By` means nothing without its object.
+        assert_eq!(
+            common_words(&[
+                "GetTransactionsByAccountType",
+                "GetTransactionsByCategoryType"
+            ])
+            .as_deref(),
+            Some("TransactionsType")
+        );
+        // Names that end differently are different things; `Ok` alone names nothing.
+        assert_eq!(
+            common_words(&["GetRecordsOrder", "SearchRecordsSort"]),
+            None
+        );
+        assert_eq!(common_words(&["DeleteAccountsOk", "GetRecordsOk"]), None);
+        assert_eq!(
+            common_words(&["ChecksListForOrgOk", "ChecksListForRepoOk"]).as_deref(),
+            Some("ChecksListOk")
+        );
+        assert_eq!(
+            common_words(&["RunsForOrgOk", "JobsForOrgOk"]).as_deref(),
+            Some("ForOrgOk")
+        );
     }
 
     use super::*;

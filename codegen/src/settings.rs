@@ -44,6 +44,10 @@ pub struct Settings {
     /// Operations and schemas left out.
     #[serde(default)]
     pub skip: Skips,
+    /// How the pages of operations the recogniser leaves alone follow one another, by
+    /// `operationId`; checked against the description.
+    #[serde(default)]
+    pub pagination: BTreeMap<String, PaginationSetting>,
     /// Dependencies added to a standalone crate's `Cargo.toml` (the crates of replaced
     /// types, say), by package name.
     #[serde(default)]
@@ -245,6 +249,60 @@ pub struct Skips {
     /// Schemas, by name or JSON pointer.
     #[serde(default)]
     pub schemas: Vec<String>,
+}
+
+/// How one operation's responses come in pages. The page is the operation's first
+/// successful response with a JSON body; members are named from it by wire name, dotted
+/// (`meta.next_page_url`) or as a list (`["@odata.nextLink"]`, for a name with a dot).
+/// The next page is asked for in one of three ways: `next-link`, `next-header`, or
+/// `cursor` with `next-cursor`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PaginationSetting {
+    /// The page's list of items; the empty path when the page is the list. Without it,
+    /// the page's one list (or the one named `items`, `data`, `value` or `results`).
+    pub items: Option<Members>,
+    /// The page's member that holds the next page's URL (absent, `null` or empty after
+    /// the last page).
+    pub next_link: Option<Members>,
+    /// The response header that holds the next page's URL (`Next-Page`); `Link` is read
+    /// as RFC 8288 links, taking `rel="next"`. A header the description does not
+    /// document is added to the response, as optional text.
+    pub next_header: Option<String>,
+    /// The query parameter, or else the member of the JSON request body, that takes the
+    /// cursor of the next page.
+    pub cursor: Option<Members>,
+    /// The page's member that holds the cursor of the next page.
+    pub next_cursor: Option<Members>,
+}
+
+/// A path of members by wire name: dotted (`meta.next`), or a list of names.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Members {
+    /// Names joined by dots (`meta.next_page_url`); the empty text for none.
+    Dotted(String),
+    /// The names one by one, for names that hold a dot (`["@odata.nextLink"]`).
+    List(Vec<String>),
+}
+
+impl Members {
+    /// The names, from the outermost; none for the empty path.
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Members::Dotted(text) if text.is_empty() => Vec::new(),
+            Members::Dotted(text) => text.split('.').map(str::to_owned).collect(),
+            Members::List(names) => names.clone(),
+        }
+    }
+
+    /// As the settings file would write it.
+    pub fn shown(&self) -> String {
+        match self {
+            Members::Dotted(text) => text.clone(),
+            Members::List(names) => format!("{names:?}"),
+        }
+    }
 }
 
 /// A dependency of a standalone crate, as Cargo reads one.
@@ -472,6 +530,45 @@ impl Settings {
                 );
             }
         }
+        for (id, pages) in &self.pagination {
+            let key = format!("pagination.{}", toml_key(id));
+            let ways = [
+                pages.next_link.is_some(),
+                pages.next_header.is_some(),
+                pages.cursor.is_some(),
+            ];
+            match ways.iter().filter(|way| **way).count() {
+                1 => {}
+                0 => fail(key.clone(), "say how the next page is asked for: `next-link`, `next-header`, or `cursor` with `next-cursor`".to_owned()),
+                _ => fail(key.clone(), "give one way to ask for the next page: `next-link`, `next-header` or `cursor`, not several".to_owned()),
+            }
+            match (&pages.cursor, &pages.next_cursor) {
+                (Some(_), None) => fail(
+                    format!("{key}.cursor"),
+                    "a `cursor` needs the `next-cursor` member of the page it is taken from"
+                        .to_owned(),
+                ),
+                (None, Some(_)) => fail(
+                    format!("{key}.next-cursor"),
+                    "a `next-cursor` needs the `cursor` parameter or body member it is sent in"
+                        .to_owned(),
+                ),
+                _ => {}
+            }
+            for (name, members) in [
+                ("items", &pages.items),
+                ("next-link", &pages.next_link),
+                ("cursor", &pages.cursor),
+                ("next-cursor", &pages.next_cursor),
+            ] {
+                if members
+                    .as_ref()
+                    .is_some_and(|m| m.names().iter().any(String::is_empty))
+                {
+                    fail(format!("{key}.{name}"), "a member name is empty".to_owned());
+                }
+            }
+        }
         for (name, dependency) in &self.dependencies {
             if let Dependency::Table(table) = dependency {
                 if table.version.is_none() && table.path.is_none() && table.git.is_none() {
@@ -612,12 +709,22 @@ groups = { pets = "animals" }
 operations = ["deleteAll"]
 schemas = ["Legacy"]
 
+[pagination.listPets]
+items = "data"
+cursor = "after"
+next-cursor = ["paging", "next.after"]
+
 [dependencies]
 money = { path = "../money" }
 keys = "1"
 "##,
         )
         .unwrap();
+        let pages = &settings.pagination["listPets"];
+        assert_eq!(
+            pages.next_cursor.as_ref().map(Members::names),
+            Some(vec!["paging".to_owned(), "next.after".to_owned()])
+        );
         assert_eq!(settings.groups, Grouping::Paths);
         assert_eq!(
             settings.replace["#/components/schemas/Key"].implements(),

@@ -1,21 +1,22 @@
 //! Generated code compiles cleanly: every fixture of the snapshot tests (every file
-//! [`support::FIXTURES_GLOB`] takes) and every real description in `testdata/real/`
-//! becomes a standalone crate that passes `cargo clippy` and `cargo doc` with warnings
-//! denied.
+//! [`support::FIXTURES_GLOB`] takes, also with every feature on) and every real
+//! description in `testdata/real/` becomes a standalone crate that passes `cargo clippy`
+//! and `cargo doc` with warnings denied.
 
 mod support;
 
 use std::path::Path;
 
-use support::{compiles_cleanly, real_spec};
+use support::{compiles_cleanly, compiles_cleanly_with_client, real_spec};
 
 /// Every fixture, one after another (insta's glob walks them in order), while the other
-/// tests build beside it in a target directory of their own ([`support::TargetDir`]).
+/// tests build beside it in a target directory of their own ([`support::TargetDir`]);
+/// each also with the client on, which adds its method per operation.
 #[test]
 fn every_fixture() {
     insta::glob!(support::FIXTURES_GLOB, |path| {
         let fixture = support::relative(path);
-        compiles_cleanly(
+        compiles_cleanly_with_client(
             &fixture,
             &format!("fixture_{}", support::fixture_name(&fixture)),
         );

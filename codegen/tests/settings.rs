@@ -15,6 +15,8 @@ const PETS: &str = "tests/fixtures/settings/pets.yaml";
 const PETS_SETTINGS: &str = "tests/fixtures/settings/pets.codegen.toml";
 const TIMES: &str = "tests/fixtures/settings/times.yaml";
 const TIMES_SETTINGS: &str = "tests/fixtures/settings/times.codegen.toml";
+const PAGES: &str = "tests/fixtures/settings/pages.yaml";
+const PAGES_SETTINGS: &str = "tests/fixtures/settings/pages.codegen.toml";
 
 /// Generates `spec` with the settings file `settings` as the standalone crate `name`
 /// into `target/compile-tests/NAME`.
@@ -165,6 +167,71 @@ fn x_rust_type_replaces_a_schema() {
         models.contains("pub price: Option<user_types::Money>"),
         "{models}"
     );
+}
+
+/// `[pagination]` declares the pages the recogniser leaves alone: a next page's URL in a
+/// header the description does not document (added to the response), a cursor with a
+/// page member nothing pairs it with, and a next link in a page of two lists.
+#[test]
+fn declared_pagination_shows_in_the_crate() {
+    let (out, generated) = write_with(PAGES, PAGES_SETTINGS, "settings_pages");
+    insta::assert_snapshot!(shown(&generated.files));
+    assert_compiles_cleanly(&out, PAGES);
+}
+
+/// Each problem of a `[pagination]` table is an error naming the file and the key.
+#[test]
+fn bad_pagination_settings_name_the_file_and_key() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "unknown_operation",
+            "[pagination.listrecords]\nnext-header = \"Next-Page\"\n",
+        ),
+        (
+            "unknown_key",
+            "[pagination.listFiles]\nnext = \"more.href\"\n",
+        ),
+        ("no_way", "[pagination.listFiles]\nitems = \"files\"\n"),
+        (
+            "two_ways",
+            "[pagination.listFiles]\nnext-link = \"more.href\"\nnext-header = \"Next\"\n",
+        ),
+        (
+            "cursor_alone",
+            "[pagination.listEvents]\ncursor = \"from\"\n",
+        ),
+        (
+            "missing_member",
+            "[pagination.listFiles]\nitems = \"files\"\nnext-link = \"more.url\"\n",
+        ),
+        (
+            "not_a_list",
+            "[pagination.listRecords]\nitems = \"total\"\nnext-link = \"records\"\n",
+        ),
+        (
+            "two_lists",
+            "[pagination.listFiles]\nnext-link = \"more.href\"\n",
+        ),
+        (
+            "no_such_parameter",
+            "[pagination.listEvents]\ncursor = \"since\"\nnext-cursor = \"entries\"\n",
+        ),
+        (
+            "header_not_text",
+            "[pagination.listEvents]\nnext-header = \"X-Total\"\n",
+        ),
+        (
+            "no_page",
+            "[pagination.deleteRecord]\nnext-header = \"Next-Page\"\n",
+        ),
+    ];
+    let mut report = String::new();
+    for (name, text) in cases {
+        let file = settings_file(&format!("pages_{name}.codegen.toml"), text);
+        let shown = failure(Config::spec(PAGES).settings_file(&file));
+        report.push_str(&format!("## {name}\n{shown}\n\n"));
+    }
+    insta::assert_snapshot!(report);
 }
 
 /// The problems of a run that must fail, rendered, and a check that it wrote nothing.
@@ -319,7 +386,8 @@ fn the_workspace_crate_takes_no_settings() {
     );
 }
 
-/// `groups = "off"`: no groups, so no features, and every operation always compiled.
+/// `groups = "off"`: no groups, so no features but the client's, and every operation
+/// always compiled.
 #[test]
 fn groups_off_makes_no_features() {
     let mut settings = Settings::default();
@@ -327,13 +395,23 @@ fn groups_off_makes_no_features() {
     let generated = codegen::generate(&Config::spec(PETS).name("pets").settings(settings))
         .unwrap_or_else(|problems| panic!("{problems}"));
     assert!(generated.models[0].groups.is_empty());
+    // One trait gives the client a method per operation.
+    let client = generated
+        .files
+        .iter()
+        .find(|file| file.path.ends_with("src/client.rs"))
+        .expect("a client module");
+    assert!(client.contents.contains("pub trait Operations: Caller"));
+    assert!(client.contents.contains("fn get_pet_by_id<'a>"));
     let own = generated
         .files
         .iter()
         .filter(|file| !file.path.starts_with("src/runtime"));
     for file in own {
+        // The client is a feature of every crate; no group is.
+        let contents = file.contents.replace("feature = \"client\"", "");
         assert!(
-            !file.contents.contains("feature = \"") && !file.contents.contains("full = ["),
+            !contents.contains("feature = \"") && !contents.contains("full = ["),
             "{} has features:\n{}",
             file.path.display(),
             file.contents

@@ -6,10 +6,10 @@
 //! (the tests do, in `tools/tests/prism.rs`).
 
 use generated::camunda_users::auth::Credentials;
+use generated::camunda_users::client::{Client, UserOperations};
 use generated::camunda_users::models::UserRequest;
 use generated::camunda_users::operations::{CreateUser, CreateUserErrors, CreateUserResponses};
 use generated::camunda_users::servers;
-use generated::runtime::client::Client;
 use generated::runtime::Operation;
 
 #[tokio::main(flavor = "current_thread")]
@@ -32,8 +32,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Credentials::default()
     };
     let client = Client::new(base_url).with_credentials(credentials);
+    // Each operation is a method of the client (its group's trait, `UserOperations`).
     // The status alone picks the variant; a body that does not match it is an error.
-    match client.send::<CreateUser>(&(), &user).await? {
+    match client.create_user(&user).send().await? {
         Ok(CreateUserResponses::Created(created)) => println!("created {}", created.username),
         Ok(CreateUserResponses::Accepted(accepted)) => {
             println!("accepted, user key {:?}", accepted.user_key)

@@ -7,11 +7,9 @@
 //! `STRIPE_API_KEY` set (a test-mode key).
 
 use futures_util::StreamExt;
-use generated::runtime::client::Client;
 use generated::stripe_customers::auth::Credentials;
-use generated::stripe_customers::operations::{
-    GetCustomers, GetCustomersParams, PostCustomers, PostCustomersParams,
-};
+use generated::stripe_customers::client::{Client, CustomersOperations};
+use generated::stripe_customers::operations::{GetCustomersParams, PostCustomersParams};
 use generated::stripe_customers::{models, servers};
 
 #[tokio::main(flavor = "current_thread")]
@@ -30,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let params = PostCustomersParams {
         idempotency_key: Some("create-jenny-rosen".into()),
     };
-    match client.send::<PostCustomers>(&params, &Some(new)).await? {
+    match client.post_customers(&params, &Some(new)).send().await? {
         Ok(created) => println!("created {created:?}"),
         Err(error) => println!("not created: {error}"),
     }
@@ -39,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         limit: Some(100),
         ..GetCustomersParams::default()
     };
-    let mut customers = client.call::<GetCustomers>(&params, &()).items(Some(250));
+    let mut customers = client.get_customers(&params).items(Some(250));
     while let Some(customer) = customers.next().await {
         let customer = customer??;
         println!("{} {:?}", customer.id, customer.email.flatten());

@@ -6,10 +6,10 @@
 
 use futures_util::StreamExt;
 use generated::github_issues::auth::Credentials;
+use generated::github_issues::client::{Client, IssuesOperations};
 use generated::github_issues::models::IssuesListForRepoState;
-use generated::github_issues::operations::{IssuesListForRepo, IssuesListForRepoParams};
+use generated::github_issues::operations::IssuesListForRepoParams;
 use generated::github_issues::servers;
-use generated::runtime::client::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         per_page: Some(100),
         ..IssuesListForRepoParams::new("rust-lang", "rustup")
     };
-    let mut issues = client.call::<IssuesListForRepo>(&params, &()).items(None);
+    let mut issues = client.issues_list_for_repo(&params).items(None);
     while let Some(issue) = issues.next().await {
         // A failed request, then a documented error (404, 422 …), each end the walk.
         let issue = issue??;

@@ -6,12 +6,12 @@
 
 use futures_util::StreamExt;
 use generated::message_stream::auth::Credentials;
+use generated::message_stream::client::{Client, MessagesOperations};
 use generated::message_stream::models::{
     Message, MessageRequest, MessageRole, StreamEvent, StreamMessageAnthropicVersion,
 };
-use generated::message_stream::operations::{StreamMessage, StreamMessageParams};
+use generated::message_stream::operations::StreamMessageParams;
 use generated::message_stream::servers;
-use generated::runtime::client::Client;
 use generated::runtime::ApiKey;
 
 #[tokio::main(flavor = "current_thread")]
@@ -30,10 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         vec![Message::new(MessageRole::User, "Name three rivers.")],
         true,
     );
-    let reply = client
-        .call::<StreamMessage>(&params, &request)
-        .events()
-        .await?;
+    let reply = client.stream_message(&params, &request).events().await?;
     // A documented error (4XX) is decoded whole, as for any call.
     let mut events = reply.value?;
     while let Some(event) = events.next().await {

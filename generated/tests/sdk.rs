@@ -1,8 +1,9 @@
 //! The generated crates with the client (feature `client`), against a real HTTP server in
 //! the test process (wiremock): every issue of a repository through GitHub's `Link`
 //! headers, Stripe's customers through `starting_after`, Camunda's users through a cursor
-//! in the request body, a model's reply as typed server-sent events, and a POST retried
-//! because it carries an idempotency key. No test waits: retries here have no backoff.
+//! in the request body, a model's reply as typed server-sent events, a POST retried
+//! because it carries an idempotency key, and operations as methods of both clients. No
+//! test waits: retries here have no backoff.
 
 use std::time::Duration;
 
@@ -97,6 +98,82 @@ fn stripe(server: &MockServer) -> Client<generated::stripe_customers::auth::Cred
         ..Default::default()
     };
     Client::new(server.uri()).with_credentials(credentials)
+}
+
+/// Every operation is a method of the client (the `client` module's trait of its group),
+/// which sets up the same call as `call::<Op>`: the same request goes out, and what comes
+/// back is decoded the same; the blocking client has the methods too.
+#[tokio::test]
+async fn operations_are_methods_of_both_clients() {
+    use generated::stripe_customers::client::CustomersOperations;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .respond_with(customers(&["cus_1"], false))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({ "id": "cus_9", "object": "customer", "created": 1, "livemode": false }),
+        ))
+        .mount(&server)
+        .await;
+    let client = stripe(&server);
+    let params = GetCustomersParams {
+        limit: Some(1),
+        ..GetCustomersParams::default()
+    };
+    let by_method: Vec<String> = client
+        .get_customers(&params)
+        .items(None)
+        .map(|customer| customer.unwrap().unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(by_method, ["cus_1"]);
+    let by_call = client.call::<GetCustomers>(&params, &()).send().await;
+    assert!(matches!(by_call, Ok(Ok(_))), "{by_call:?}");
+    // A body, and parameters with a header.
+    let keyed = PostCustomersParams {
+        idempotency_key: Some("k1".into()),
+    };
+    let created = client
+        .post_customers(&keyed, &None)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await;
+    assert!(
+        matches!(&created, Ok(Ok(PostCustomersResponses::Ok(customer))) if customer.id == "cus_9"),
+        "{created:?}"
+    );
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 3);
+    assert_eq!(
+        sent[0].url, sent[1].url,
+        "the method and call::<Op> send the same request"
+    );
+    assert_eq!(sent[2].headers["idempotency-key"], "k1");
+
+    #[cfg(feature = "blocking")]
+    {
+        let uri = server.uri();
+        let ids = tokio::task::spawn_blocking(move || {
+            let credentials = generated::stripe_customers::auth::Credentials {
+                bearer_auth: Some("sk_test".into()),
+                ..Default::default()
+            };
+            let client = generated::runtime::client::blocking::Client::new(uri)
+                .with_credentials(credentials);
+            client
+                .get_customers(&GetCustomersParams::default())
+                .items(None)
+                .map(|customer| customer.unwrap().unwrap().id)
+                .collect::<Vec<String>>()
+        })
+        .await
+        .unwrap();
+        assert_eq!(ids, ["cus_1"]);
+    }
 }
 
 fn customers(ids: &[&str], has_more: bool) -> ResponseTemplate {

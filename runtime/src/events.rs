@@ -1,7 +1,11 @@
 //! Server-sent events (`text/event-stream`): an operation whose success is a stream of
 //! events says how one event's `data` is read ([`EventStream`]), and a [`Decoder`] splits
 //! the bytes of such a stream into events as the HTML standard's parser does, chunk by
-//! chunk, without IO: the client feeds it what it receives, and so can any other.
+//! chunk, without IO: the client feeds it what it receives, and so can any other. A
+//! decoder holds at most a limit of one event ([`DEFAULT_EVENT_LIMIT`] unless said
+//! otherwise), so a stream that never ends an event cannot take all memory; it keeps the
+//! last event ID and reconnection time, which a client resuming the stream after a
+//! dropped connection sends back (`Last-Event-ID`) and waits for.
 
 use std::time::Duration;
 
@@ -14,7 +18,8 @@ pub fn read<T>(
     data: impl Fn(&str) -> Result<T, DecodeError>,
 ) -> Result<Vec<Event<T>>, DecodeError> {
     let mut events = Vec::new();
-    Decoder::new().feed(body, &mut events);
+    // A body read whole is in memory already: its events need no limit.
+    let _whole = Decoder::unlimited().feed(body, &mut events);
     events
         .into_iter()
         .map(|event| event.try_map(|text| data(&text)))
@@ -64,7 +69,7 @@ pub trait EventStream: Operation {
 /// across chunks; `:` starts a comment; a blank line ends an event; an event without
 /// `data` is not dispatched; text that is not UTF-8 is read with replacement characters.
 /// An event the stream ends in the middle of is dropped, as the standard says.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Decoder {
     /// The bytes of the line being read.
     line: Vec<u8>,
@@ -75,19 +80,99 @@ pub struct Decoder {
     data: String,
     has_data: bool,
     event: Option<String>,
+    /// The standard's last event ID buffer: the `id:` read so far.
     id: Option<String>,
+    /// The stream's last event ID: the buffer as it was at the end of the last event
+    /// (a blank line), what a reconnection sends.
+    last_id: Option<String>,
     retry: Option<Duration>,
+    /// The most one event may hold: its data and the line being read, in bytes.
+    limit: usize,
+}
+
+/// How much of one event a [`Decoder::new`] holds, in bytes: 4 MiB, far more than the
+/// events of the APIs that stream (model replies send a few words an event), and little
+/// enough that a stream that never ends an event fails before it takes all memory.
+pub const DEFAULT_EVENT_LIMIT: usize = 4 * 1024 * 1024;
+
+/// An event larger than the [`Decoder`]'s limit: the stream cannot be read on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    /// The limit, in bytes.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an event is larger than {} bytes", self.limit)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+impl Default for Decoder {
+    fn default() -> Decoder {
+        Decoder::with_limit(DEFAULT_EVENT_LIMIT)
+    }
 }
 
 impl Decoder {
-    /// A decoder at the start of a stream.
+    /// A decoder at the start of a stream, holding at most [`DEFAULT_EVENT_LIMIT`] bytes
+    /// of one event.
     pub fn new() -> Decoder {
         Decoder::default()
     }
 
+    /// A decoder holding at most `limit` bytes of one event (its data and the line being
+    /// read).
+    pub fn with_limit(limit: usize) -> Decoder {
+        Decoder {
+            line: Vec::new(),
+            after_cr: false,
+            started: false,
+            data: String::new(),
+            has_data: false,
+            event: None,
+            id: None,
+            last_id: None,
+            retry: None,
+            limit,
+        }
+    }
+
+    /// A decoder without a limit, for a body already read whole.
+    pub fn unlimited() -> Decoder {
+        Decoder::with_limit(usize::MAX)
+    }
+
+    /// The last event ID the stream has set, at the end of an event: what to send as
+    /// `Last-Event-ID` to resume it (an `id:` of an event the stream did not finish does
+    /// not count).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+
+    /// The last reconnection time the stream has set (`retry:`).
+    pub fn retry(&self) -> Option<Duration> {
+        self.retry
+    }
+
+    /// Drops the event and line being read, as a connection that ended does: the stream
+    /// goes on over a new connection, with the same last event ID and reconnection time.
+    pub fn reconnect(&mut self) {
+        let (last_id, retry) = (self.last_id.take(), self.retry);
+        *self = Decoder {
+            id: last_id.clone(),
+            last_id,
+            retry,
+            ..Decoder::with_limit(self.limit)
+        };
+    }
+
     /// Reads `chunk`, the next bytes of the stream, and appends the events it completes
-    /// to `events`.
-    pub fn feed(&mut self, chunk: &[u8], events: &mut Vec<Event<String>>) {
+    /// to `events`; fails, leaving those appended, when one event or line grows past the
+    /// limit.
+    pub fn feed(&mut self, chunk: &[u8], events: &mut Vec<Event<String>>) -> Result<(), TooLarge> {
         let mut rest = chunk;
         if self.after_cr {
             self.after_cr = false;
@@ -97,8 +182,10 @@ impl Decoder {
         }
         while let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') {
             self.line.extend_from_slice(&rest[..end]);
+            self.within_limit()?;
             let line = std::mem::take(&mut self.line);
             self.read_line(&line, events);
+            self.within_limit()?;
             if rest[end] == b'\r' {
                 match rest.get(end + 1) {
                     Some(b'\n') => rest = &rest[end + 2..],
@@ -113,6 +200,15 @@ impl Decoder {
             }
         }
         self.line.extend_from_slice(rest);
+        self.within_limit()
+    }
+
+    /// Fails when the event being read, with the line being read, is past the limit.
+    fn within_limit(&self) -> Result<(), TooLarge> {
+        match self.line.len().saturating_add(self.data.len()) > self.limit {
+            true => Err(TooLarge { limit: self.limit }),
+            false => Ok(()),
+        }
     }
 
     fn read_line(&mut self, line: &[u8], events: &mut Vec<Event<String>>) {
@@ -154,6 +250,7 @@ impl Decoder {
     }
 
     fn dispatch(&mut self, events: &mut Vec<Event<String>>) {
+        self.last_id.clone_from(&self.id);
         let event = self.event.take();
         if !std::mem::take(&mut self.has_data) {
             return;
@@ -175,7 +272,7 @@ mod tests {
         let mut decoder = Decoder::new();
         let mut events = Vec::new();
         for chunk in chunks {
-            decoder.feed(chunk, &mut events);
+            decoder.feed(chunk, &mut events).unwrap();
         }
         events
     }
@@ -225,5 +322,42 @@ mod tests {
         );
         assert!(decode(&[b"event: only\n\n", b":comment\n\n"]).is_empty());
         assert!(decode(&[b"retry: 99999999999999999999999\n\n"]).is_empty());
+    }
+
+    #[test]
+    fn an_event_past_the_limit_is_an_error() {
+        let mut decoder = Decoder::with_limit(16);
+        let mut events = Vec::new();
+        decoder.feed(b"data: 0123456789\n\n", &mut events).unwrap();
+        assert_eq!(data(&events), ["0123456789"]);
+        // Data lines that add up past it, and one line that never ends.
+        let mut lines = Decoder::with_limit(16);
+        assert_eq!(
+            lines.feed(b"data: 01234567\ndata: 89abcdef\n", &mut events),
+            Err(TooLarge { limit: 16 })
+        );
+        let mut line = Decoder::with_limit(16);
+        assert!(line.feed(b"data: 0123", &mut events).is_ok());
+        assert!(line.feed(b"456789abcdef", &mut events).is_err());
+    }
+
+    #[test]
+    fn a_reconnection_keeps_the_last_id_and_retry_and_drops_the_rest() {
+        let mut decoder = Decoder::new();
+        let mut events = Vec::new();
+        decoder
+            .feed(
+                b"retry: 250\nid: 4\ndata: whole\n\nid: 5\nevent: x\ndata: half",
+                &mut events,
+            )
+            .unwrap();
+        assert_eq!(decoder.last_event_id(), Some("4"), "event 5 has not ended");
+        decoder.reconnect();
+        assert_eq!(decoder.last_event_id(), Some("4"));
+        assert_eq!(decoder.retry(), Some(Duration::from_millis(250)));
+        decoder.feed(b"data: next\n\n", &mut events).unwrap();
+        assert_eq!(data(&events), ["whole", "next"]);
+        assert_eq!(events[1].event, None, "the type of the half event is gone");
+        assert_eq!(events[1].id.as_deref(), Some("4"));
     }
 }

@@ -169,6 +169,19 @@ fn events_are_an_iterator_of_typed_events() {
         .map(|event| event.unwrap().data)
         .collect();
     assert_eq!(ticks, [Tick { n: 1 }, Tick { n: 2 }]);
+    // The client's limit on one event holds here too.
+    let reply = server
+        .client(&clock)
+        .with_event_limit(8)
+        .with_reconnects(0)
+        .call::<Watch>(&(), &())
+        .events()
+        .unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect();
+    assert!(
+        matches!(events[..], [Err(Error::EventTooLarge(8))]),
+        "{events:?}"
+    );
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! The asynchronous client against a real HTTP server in the test process (wiremock):
 //! replies with their headers, retries and timeouts, pages, server-sent events, byte
-//! streams both ways, hooks, and what a call adds. Time is the test's [`Clock`]: no test
-//! waits for real, and a timeout ends when the test moves the clock, after the server
-//! has the request.
+//! streams both ways, hooks (those that await too), and what a call adds; and event
+//! streams resumed after their connection drops, against a socket server that drops it
+//! ([`Dropping`]). Time is the test's [`Clock`]: no test waits for real, and a timeout
+//! ends when the test moves the clock, after the server has the request.
 
 mod support;
 
@@ -730,4 +731,282 @@ async fn a_refused_connection_is_retried_then_reported() {
     let failed = seen.iter().filter(|seen| seen.ends_with(" Failed")).count();
     assert_eq!(failed, 3, "{seen:?}");
     assert_eq!(clock.waits().len(), 2);
+}
+
+/// A hook that awaits: it fetches a token from the server's `/token` (once, then keeps
+/// it) before the first attempt, as a token refresh does, and signs every attempt with it.
+struct Refresh {
+    base: String,
+    token: tokio::sync::Mutex<Option<String>>,
+}
+
+impl Hook for Refresh {
+    fn before_async<'a>(
+        &'a self,
+        _: &'a Context<'a>,
+        request: &'a mut reqwest::Request,
+    ) -> openapi_runtime::client::HookFuture<'a> {
+        Box::pin(async move {
+            let mut token = self.token.lock().await;
+            if token.is_none() {
+                let url = format!("{}/token", self.base);
+                *token = Some(reqwest::get(url).await?.text().await?);
+            }
+            let value = format!("Bearer {}", token.as_deref().unwrap_or_default());
+            request
+                .headers_mut()
+                .insert("authorization", value.parse()?);
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_hook_may_await_before_each_attempt() {
+    let server = server().await;
+    always(
+        &server,
+        "GET",
+        "/token",
+        ResponseTemplate::new(200).set_body_string("fresh"),
+    )
+    .await;
+    first(&server, "GET", "/thing", 1, ResponseTemplate::new(503)).await;
+    always(
+        &server,
+        "GET",
+        "/thing",
+        ResponseTemplate::new(200).set_body_string("made"),
+    )
+    .await;
+    let clock = Clock::new();
+    let hook = Refresh {
+        base: server.uri(),
+        token: tokio::sync::Mutex::new(None),
+    };
+    // The client's type is the same with a hook that awaits.
+    let client: Client = client(&server, &clock).with_hook(hook);
+    let sent = client.send::<GetThing>(&(), &()).await.unwrap();
+    assert_eq!(sent, Ok("made".to_owned()));
+    let requests = received(&server).await;
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        ["/token", "/thing", "/thing"],
+        "one refresh, two attempts"
+    );
+    for attempt in &requests[1..] {
+        assert_eq!(attempt.headers["authorization"], "Bearer fresh");
+    }
+}
+
+/// A hook's awaited error stops the call, as a synchronous one's does.
+struct Unreachable;
+
+impl Hook for Unreachable {
+    fn before_async<'a>(
+        &'a self,
+        _: &'a Context<'a>,
+        _: &'a mut reqwest::Request,
+    ) -> openapi_runtime::client::HookFuture<'a> {
+        Box::pin(async { Err("the token service is down".into()) })
+    }
+}
+
+#[tokio::test]
+async fn an_awaiting_hook_can_stop_a_call() {
+    let server = server().await;
+    always(&server, "GET", "/thing", ResponseTemplate::new(200)).await;
+    let clock = Clock::new();
+    let sent = client(&server, &clock)
+        .call::<GetThing>(&(), &())
+        .hook(Unreachable)
+        .send()
+        .await;
+    assert!(
+        matches!(&sent, Err(Error::Hook(error)) if error.to_string().contains("down")),
+        "{sent:?}"
+    );
+    assert!(received(&server).await.is_empty());
+}
+
+fn dropped(chunks: &[&'static str]) -> Answer {
+    Answer {
+        status: 200,
+        chunks: chunks.to_vec(),
+        drops: true,
+    }
+}
+
+fn ended(chunks: &[&'static str]) -> Answer {
+    Answer {
+        status: 200,
+        chunks: chunks.to_vec(),
+        drops: false,
+    }
+}
+
+fn ticks(events: Vec<Result<Event<Tick>, Error>>) -> Vec<u32> {
+    events
+        .into_iter()
+        .map(|event| event.unwrap().data.n)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_stream_that_drops_is_resumed_from_the_last_event_id() {
+    let server = Dropping::start(vec![
+        // Two events, and half of a third when the connection drops.
+        dropped(&[
+            "retry: 1500\nid: 1\ndata: {\"n\":1}\n\n",
+            "id: 2\ndata: {\"n\":2}\n\nid: 3\ndata: {\"n\":",
+        ]),
+        ended(&["id: 3\ndata: {\"n\":3}\n\n"]),
+    ])
+    .await;
+    let clock = Clock::new();
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client.call::<Watch>(&(), &()).events().await.unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(ticks(events), [1, 2, 3]);
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2);
+    assert!(!heads[0].to_lowercase().contains("last-event-id"));
+    assert!(
+        heads[1].to_lowercase().contains("last-event-id: 2\r\n"),
+        "{}",
+        heads[1]
+    );
+    assert_eq!(
+        clock.waits(),
+        [Duration::from_millis(1500)],
+        "the server's retry"
+    );
+}
+
+#[tokio::test]
+async fn reconnections_in_a_row_are_bounded_and_an_event_starts_the_count_again() {
+    // Each connection brings an event and drops: one reconnection in a row is enough.
+    let server = Dropping::start(vec![
+        dropped(&["id: 1\ndata: {\"n\":1}\n\n"]),
+        dropped(&["id: 2\ndata: {\"n\":2}\n\n"]),
+        ended(&["id: 3\ndata: {\"n\":3}\n\n"]),
+    ])
+    .await;
+    let clock = Clock::new();
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client
+        .call::<Watch>(&(), &())
+        .reconnects(1)
+        .events()
+        .await
+        .unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(ticks(events), [1, 2, 3]);
+    // Connections that bring nothing: the reconnections run out, and the drop ends it.
+    let server = Dropping::start(vec![
+        dropped(&[": ping\n"]),
+        dropped(&[": ping\n"]),
+        dropped(&[": ping\n"]),
+    ])
+    .await;
+    let client = Client::new(server.uri.clone())
+        .with_timer(clock.clone())
+        .with_reconnects(1);
+    let reply = client.call::<Watch>(&(), &()).events().await.unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(events.len(), 1);
+    assert!(matches!(events[0], Err(Error::Http(_))), "{:?}", events[0]);
+    assert_eq!(server.heads().len(), 2, "the first connection and one more");
+}
+
+#[tokio::test]
+async fn a_stream_resumed_with_no_content_ends_and_one_refused_is_an_error() {
+    let server = Dropping::start(vec![
+        dropped(&["id: 1\ndata: {\"n\":1}\n\n"]),
+        Answer {
+            status: 204,
+            chunks: Vec::new(),
+            drops: false,
+        },
+    ])
+    .await;
+    let clock = Clock::new();
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client.call::<Watch>(&(), &()).events().await.unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(ticks(events), [1]);
+
+    let server = Dropping::start(vec![
+        dropped(&["id: 1\ndata: {\"n\":1}\n\n"]),
+        Answer {
+            status: 410,
+            chunks: vec!["gone"],
+            drops: false,
+        },
+    ])
+    .await;
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client.call::<Watch>(&(), &()).events().await.unwrap();
+    let mut events: Vec<_> = reply.value.unwrap().collect().await;
+    let last = events.pop().unwrap();
+    assert!(
+        matches!(last, Err(Error::Reconnect(status)) if status == 410),
+        "{last:?}"
+    );
+    assert_eq!(ticks(events), [1]);
+}
+
+#[tokio::test]
+async fn a_stream_a_post_started_is_not_resumed() {
+    let server = Dropping::start(vec![
+        dropped(&["id: 1\ndata: {\"n\":1}\n\n"]),
+        ended(&["data: {\"n\":2}\n\n"]),
+    ])
+    .await;
+    let clock = Clock::new();
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client.call::<Converse>(&(), &()).events().await.unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(events.len(), 2);
+    assert!(matches!(events[1], Err(Error::Http(_))), "{:?}", events[1]);
+    assert_eq!(
+        server.heads().len(),
+        1,
+        "sending it again would start another"
+    );
+    // With an idempotency key, it may be.
+    let server = Dropping::start(vec![
+        dropped(&["id: 1\ndata: {\"n\":1}\n\n"]),
+        ended(&["id: 2\ndata: {\"n\":2}\n\n"]),
+    ])
+    .await;
+    let client = Client::new(server.uri.clone()).with_timer(clock.clone());
+    let reply = client
+        .call::<Converse>(&(), &())
+        .idempotency_key("reply-1")
+        .events()
+        .await
+        .unwrap();
+    let events: Vec<_> = reply.value.unwrap().collect().await;
+    assert_eq!(ticks(events), [1, 2]);
+    assert!(server.heads()[1].contains("reply-1"));
+}
+
+#[tokio::test]
+async fn an_event_past_the_limit_ends_the_stream() {
+    let server = server().await;
+    let body = "data: {\"n\":1}\n\ndata: {\"n\":2, \"padding\": \"0123456789abcdef\"}\n\ndata: {\"n\":3}\n\n";
+    always(&server, "GET", "/events", events(body)).await;
+    let clock = Clock::new();
+    let reply = client(&server, &clock)
+        .call::<Watch>(&(), &())
+        .event_limit(24)
+        .events()
+        .await
+        .unwrap();
+    let mut events: Vec<_> = reply.value.unwrap().collect().await;
+    let last = events.pop().unwrap();
+    assert!(matches!(last, Err(Error::EventTooLarge(24))), "{last:?}");
+    assert_eq!(ticks(events), [1], "what came before it is handed out");
 }

@@ -10,7 +10,9 @@
 //! - for a fixed sample, the Prism run (`tools prism`) of each;
 //! - for a fixed sample, the loopback (`tools loopback`) of each;
 //! - how many operations were recognised as paginated, by what said so and how the next
-//!   page is asked for (issue 17's count; a sample is checked by hand in docs/sdk.md).
+//!   page is asked for (issue 17's count; a sample is checked by hand in docs/sdk.md);
+//! - how many operations name, in what they take or answer, a type called after another
+//!   operation (issue 26's count, which should be 0).
 //!
 //! Each description is generated in a process of its own (this binary, `corpus --one`),
 //! so that a crash or a hang costs one description, not the sweep. Everything goes under
@@ -73,7 +75,21 @@ struct Outcome {
     /// Operations, and those recognised as paginated by convention.
     operations: usize,
     paginated: BTreeMap<String, usize>,
+    /// Operations whose own items, and whose reach, name a type called after another
+    /// operation ([`borrowed_names`]).
+    borrowed: Borrowed,
     seconds: f64,
+}
+
+/// Operations that name a type called after another operation: in their own items
+/// (parameters, body, responses: what a signature shows), and anywhere in the types they
+/// reach.
+#[derive(Debug, Clone, Default)]
+struct Borrowed {
+    signatures: usize,
+    reached: usize,
+    /// The first case, for a reader to look at: `GetRecords: DeleteAccountsOk`.
+    example: Option<String>,
 }
 
 /// Runs the sweep `options` ask for from the workspace at `root`, printing its report.
@@ -142,6 +158,16 @@ loopback sample: {loopback_clean}/{} descriptions clean ({loopback_seconds:.0} s
         "warnings": report.warnings,
         "operations": report.operations,
         "paginated": report.paginated,
+        "borrowed_names": {
+            "signatures": report.borrowed.signatures,
+            "reached": report.borrowed.reached,
+            "descriptions": report.borrowed_descriptions.iter().map(|(name, b)| json!({
+                "description": name,
+                "signatures": b.signatures,
+                "reached": b.reached,
+                "example": b.example,
+            })).collect::<Vec<_>>(),
+        },
         "generation_seconds": generation_seconds,
         "compiled": compiled.iter().map(|(path, result)| json!({
             "description": shown(path, &dir),
@@ -265,11 +291,24 @@ fn one(spec: &Path) -> Value {
             for pagination in operations.clone().filter_map(|op| op.pagination.as_ref()) {
                 *paginated.entry(convention(pagination)).or_default() += 1;
             }
+            let borrowed = generated.models.iter().map(borrowed_names).fold(
+                Borrowed::default(),
+                |all, one| Borrowed {
+                    signatures: all.signatures + one.signatures,
+                    reached: all.reached + one.reached,
+                    example: all.example.or(one.example),
+                },
+            );
             json!({
                 "status": "generated",
                 "warnings": by_kind(&generated.warnings, false),
                 "operations": operations.count(),
                 "paginated": paginated,
+                "borrowed": {
+                    "signatures": borrowed.signatures,
+                    "reached": borrowed.reached,
+                    "example": borrowed.example,
+                },
             })
         }
         Err(problems) => {
@@ -289,6 +328,118 @@ fn one(spec: &Path) -> Value {
     }
 }
 
+/// How many operations of `api` name a type the generator called after another
+/// operation. A type counts when it was named by the generator (an inline schema) and the
+/// longest name of an operation or a named schema its name starts with, at a word
+/// boundary, is another operation's: `DeleteAccountsOk` in what `GetRecords` answers;
+/// but not when the schema is inside a reusable component whose own name starts with the
+/// same words or starts the type's (the response `AlarmsSearch` of the components is not
+/// called after the operation `alarms`, nor the `UpdateStatus` of the schema `Service`
+/// after `ServiceUpdate`).
+fn borrowed_names(api: &codegen::model::Api) -> Borrowed {
+    use codegen::model::{reach, Role};
+    use std::collections::BTreeSet;
+    let markers: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .map(|op| op.names.marker.as_str())
+        .collect();
+    let components: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|def| !matches!(def.role, Role::Inline(_)))
+        .map(|def| def.name.as_str())
+        .collect();
+    // The operation a type is called after, if any.
+    let owner: Vec<Option<&str>> = api
+        .types
+        .iter()
+        .map(|def| {
+            if !matches!(def.role, Role::Inline(_)) {
+                return None;
+            }
+            let name = def.name.as_str();
+            // A word starts at an uppercase letter or a digit, or after a digit
+            // (`XAmzTarget` after `V2` is cased `V2xAmzTarget`).
+            let bytes = name.as_bytes();
+            let boundaries = (1..=name.len()).rev().filter(|&at| {
+                at == name.len()
+                    || bytes[at].is_ascii_uppercase()
+                    || bytes[at].is_ascii_digit()
+                    || bytes[at - 1].is_ascii_digit()
+            });
+            for at in boundaries {
+                let prefix = &name[..at];
+                if markers.contains(prefix) {
+                    let own = component_of(&def.pointer).is_some_and(|component| {
+                        component.starts_with(&letters(prefix))
+                            || letters(name).starts_with(&component)
+                    });
+                    return (!own).then_some(prefix);
+                }
+                if components.contains(prefix) {
+                    return None;
+                }
+            }
+            None
+        })
+        .collect();
+    let names_another = |op: &codegen::model::Operation, index: usize| {
+        owner[index].is_some_and(|owner| owner != op.names.marker)
+    };
+    let example = |op: &codegen::model::Operation, index: usize| {
+        format!("{}: {}", op.names.marker, api.types[index].name)
+    };
+    let mut borrowed = Borrowed::default();
+    for op in &api.operations {
+        let own = op.types();
+        let mut direct = Vec::new();
+        for ty in &own {
+            ty.named(&mut direct);
+        }
+        if let Some(id) = direct.iter().find(|id| names_another(op, id.0)) {
+            borrowed.signatures += 1;
+            borrowed.example = Some(example(op, id.0));
+        }
+        let reached = reach(&api.types, own.iter().copied());
+        if let Some(index) =
+            (0..reached.len()).find(|&index| reached[index] && names_another(op, index))
+        {
+            borrowed.reached += 1;
+            borrowed.example.get_or_insert_with(|| example(op, index));
+        }
+    }
+    borrowed
+}
+
+/// The name of the reusable component (a schema, parameter, response, request body or
+/// header) a pointer is inside of, in lowercase letters and digits.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/")?;
+    let rest = rest.strip_prefix("components/").unwrap_or(rest);
+    let (kind, rest) = rest.split_once('/')?;
+    let kinds = [
+        "schemas",
+        "definitions",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+    ];
+    kinds.contains(&kind).then(|| {
+        let name = rest.split('/').next().unwrap_or_default();
+        letters(&name.replace("~1", "/").replace("~0", "~"))
+    })
+}
+
+/// `name` in lowercase letters and digits only, so `zone_type` and `ZoneType` meet.
+fn letters(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// What recognised an operation's pagination and how it asks for the next page:
 /// `x-ms-pageable: next link`, `shape: cursor`.
 fn convention(pagination: &codegen::model::Pagination) -> String {
@@ -296,10 +447,12 @@ fn convention(pagination: &codegen::model::Pagination) -> String {
     let source = match &pagination.source {
         PaginationSource::Extension(name) => *name,
         PaginationSource::Shape => "shape",
+        PaginationSource::Settings => "settings",
     };
     let next = match &pagination.next {
         NextPage::LinkHeader(_) => "Link header",
         NextPage::Link(_) => "next link",
+        NextPage::HeaderUrl(_) => "URL header",
         NextPage::Cursor { .. } => "cursor",
         NextPage::LastItem { .. } => "last item",
         NextPage::Offset { .. } => "offset",
@@ -344,6 +497,7 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
         warnings: BTreeMap::new(),
         operations: 0,
         paginated: BTreeMap::new(),
+        borrowed: Borrowed::default(),
         seconds: start.elapsed().as_secs_f64(),
     };
     let child = Command::new(exe)
@@ -411,6 +565,11 @@ fn generate_one(exe: &Path, path: &Path) -> Outcome {
         warnings,
         operations: line["operations"].as_u64().unwrap_or(0) as usize,
         paginated,
+        borrowed: Borrowed {
+            signatures: line["borrowed"]["signatures"].as_u64().unwrap_or(0) as usize,
+            reached: line["borrowed"]["reached"].as_u64().unwrap_or(0) as usize,
+            example: line["borrowed"]["example"].as_str().map(str::to_owned),
+        },
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -439,6 +598,10 @@ struct Report {
     operations: usize,
     /// Paginated operations by convention: how many, in how many descriptions.
     paginated: BTreeMap<String, (usize, usize)>,
+    /// Operations naming a type called after another operation, and the descriptions
+    /// that have any: in signatures, then anywhere they reach.
+    borrowed: Borrowed,
+    borrowed_descriptions: Vec<(String, Borrowed)>,
     slowest: Vec<(String, f64)>,
 }
 
@@ -452,6 +615,8 @@ impl Report {
             warnings: BTreeMap::new(),
             operations: 0,
             paginated: BTreeMap::new(),
+            borrowed: Borrowed::default(),
+            borrowed_descriptions: Vec::new(),
             slowest: Vec::new(),
         };
         for outcome in outcomes {
@@ -466,6 +631,13 @@ impl Report {
                 let entry = report.paginated.entry(convention.clone()).or_default();
                 entry.0 += count;
                 entry.1 += 1;
+            }
+            report.borrowed.signatures += outcome.borrowed.signatures;
+            report.borrowed.reached += outcome.borrowed.reached;
+            if outcome.borrowed.reached > 0 {
+                report
+                    .borrowed_descriptions
+                    .push((name.clone(), outcome.borrowed.clone()));
             }
             let first = outcome.errors.first().cloned().unwrap_or_default();
             match outcome.status {
@@ -512,6 +684,22 @@ impl Report {
         );
         for (convention, (count, descriptions)) in &self.paginated {
             println!("    {convention}: {count} in {descriptions}");
+        }
+        println!(
+            "  operations naming a type called after another operation: {} in their signature, {} in the types they reach, in {} descriptions",
+            self.borrowed.signatures,
+            self.borrowed.reached,
+            self.borrowed_descriptions.len()
+        );
+        let mut worst = self.borrowed_descriptions.clone();
+        worst.sort_by_key(|(name, borrowed)| (std::cmp::Reverse(borrowed.reached), name.clone()));
+        for (name, borrowed) in worst.iter().take(10) {
+            println!(
+                "    {name}: {} in signatures, {} reached (such as {})",
+                borrowed.signatures,
+                borrowed.reached,
+                borrowed.example.as_deref().unwrap_or("?")
+            );
         }
         println!("  slowest:");
         for (name, seconds) in &self.slowest {

@@ -20,6 +20,23 @@ pub fn real(root: &Path, name: &str) -> PathBuf {
     root.join("testdata/real").join(name)
 }
 
+/// The large description `name` of `testdata/big/`, or, for any other name, the
+/// description at that path (a large one kept elsewhere, such as the corpus's GitHub).
+pub fn big_or_path(root: &Path, name: &str) -> Result<PathBuf, String> {
+    if BIG.contains(&name) {
+        return big(root, name);
+    }
+    let path = PathBuf::from(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "`{name}` is neither one of {} nor a file",
+            BIG.join(", ")
+        ))
+    }
+}
+
 /// The large description `name` (`stripe.json`), unpacked from `testdata/big/NAME.gz`
 /// into `target/testdata/` on first use.
 pub fn big(root: &Path, name: &str) -> Result<PathBuf, String> {

@@ -154,6 +154,23 @@ fn settings_lines(settings: &Settings) -> Vec<String> {
             lines.push(format!("{what} `{name}` skipped"));
         }
     }
+    for (id, pages) in &settings.pagination {
+        let mut how = Vec::new();
+        for (key, members) in [
+            ("items", &pages.items),
+            ("next link", &pages.next_link),
+            ("cursor", &pages.cursor),
+            ("next cursor", &pages.next_cursor),
+        ] {
+            if let Some(members) = members {
+                how.push(format!("{key} `{}`", members.shown()));
+            }
+        }
+        if let Some(header) = &pages.next_header {
+            how.push(format!("next header `{header}`"));
+        }
+        lines.push(format!("`{id}` comes in pages: {}", how.join(", ")));
+    }
     for (name, dependency) in &settings.dependencies {
         lines.push(format!("depends on `{name} = {}`", dependency.inline()));
     }
@@ -191,5 +208,17 @@ mod tests {
         )
         .unwrap();
         assert!(settings_lines(&settings).contains(&"`format: date-time` as `time`".to_owned()));
+    }
+
+    #[test]
+    fn a_declared_pagination_is_listed_in_the_file_s_words() {
+        let settings = Settings::parse(
+            Path::new("api.codegen.toml"),
+            "[pagination.listPets]\nitems = \"data\"\ncursor = \"after\"\nnext-cursor = [\"paging\", \"next.after\"]\n",
+        )
+        .unwrap();
+        assert!(settings_lines(&settings).contains(
+            &"`listPets` comes in pages: items `data`, cursor `after`, next cursor `[\"paging\", \"next.after\"]`".to_owned()
+        ));
     }
 }

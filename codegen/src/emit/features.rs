@@ -75,7 +75,7 @@ pub fn of_operation(gates: Option<&Gates>, op: &Operation) -> TokenStream {
     }
 }
 
-fn any_of<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+pub fn any_of<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let features: Vec<&str> = features.into_iter().collect();
     match features.as_slice() {
         [one] => quote!(#[cfg(feature = #one)]),

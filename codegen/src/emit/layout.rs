@@ -12,6 +12,7 @@ use quote::quote;
 use super::crate_docs::{features_doc, module_doc, settings_doc};
 use super::features::Gates;
 use super::manifest::{manifest, Wanted};
+use super::methods::client_file;
 use super::models::models_file;
 use super::operations::operations_file;
 use super::planned::{FileBody, Planned};
@@ -47,6 +48,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/client/call.rs"),
     ),
     (
+        "client/caller.rs",
+        include_str!("../../../runtime/src/client/caller.rs"),
+    ),
+    (
         "client/error.rs",
         include_str!("../../../runtime/src/client/error.rs"),
     ),
@@ -61,6 +66,10 @@ const RUNTIME: &[(&str, &str)] = &[
     (
         "client/reply.rs",
         include_str!("../../../runtime/src/client/reply.rs"),
+    ),
+    (
+        "client/resume.rs",
+        include_str!("../../../runtime/src/client/resume.rs"),
     ),
     (
         "client/streams.rs",
@@ -165,6 +174,7 @@ fn api_files<'a>(
         body,
         source: described.path.clone(),
     };
+    let client = client_file(api, gates.as_deref());
     let mut files = vec![
         file(
             "models.rs",
@@ -180,6 +190,9 @@ fn api_files<'a>(
         files.push(file("server.rs", server_file(api, gates.clone())));
         files.push(file("rules.rs", FileBody::Tokens(rules_file(api))));
         files.push(file("mock.rs", mock_file(api, gates)));
+    }
+    if let Some(client) = client {
+        files.push(file("client.rs", FileBody::Tokens(client)));
     }
     files
 }
@@ -203,6 +216,17 @@ fn server_modules(api: &Api) -> proc_macro2::TokenStream {
     }
 }
 
+/// The `client` module of a description with operations, behind the `client` feature.
+fn client_module(api: &Api) -> Option<proc_macro2::TokenStream> {
+    (!api.operations.is_empty()).then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            #[rustfmt::skip]
+            pub mod client;
+        }
+    })
+}
+
 /// The files of the workspace's `generated` crate: `src/lib.rs` and one module per
 /// description. It depends on the runtime crate (its manifest says so) and names it
 /// `runtime`.
@@ -221,12 +245,14 @@ pub(super) fn workspace_crate<'a>(
         files.extend(api_files(one, command, &dir, None));
         let doc = module_doc(&one.api, &one.shown);
         let server = server_modules(&one.api);
+        let client = client_module(&one.api);
         // `cargo fmt` of the workspace would print generated code otherwise than
         // `prettyplease`, and `--check` would then find it stale.
         let tokens = quote! {
             #doc
             #[rustfmt::skip]
             pub mod auth;
+            #client
             #[rustfmt::skip]
             pub mod models;
             #[rustfmt::skip]
@@ -318,6 +344,7 @@ pub(super) fn standalone_crate<'a>(
         }
     });
     let server = server_modules(api);
+    let client_item = client_module(api);
     let runtime_item = match runtime {
         Runtime::Vendored => quote!(
             pub mod runtime;
@@ -334,6 +361,7 @@ pub(super) fn standalone_crate<'a>(
         #runtime_item
         #[rustfmt::skip]
         pub mod auth;
+        #client_item
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]

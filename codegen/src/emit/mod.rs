@@ -12,6 +12,7 @@ mod extras;
 mod features;
 mod layout;
 mod manifest;
+mod methods;
 mod models;
 mod operations;
 mod pages;

@@ -59,7 +59,7 @@ pub fn operations_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileB
 
 /// The start of an operation's doc: its summary, then its description unless that only
 /// repeats the summary, each followed by a blank line.
-fn summary_and_description(op: &Operation) -> String {
+pub(super) fn summary_and_description(op: &Operation) -> String {
     let mut doc = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
         let part = part.trim();

@@ -26,6 +26,13 @@ pub fn doc(op: &Operation) -> Option<String> {
             "the next is at the `Link` header's `rel=\"next\"` URL".to_owned()
         }
         NextPage::Link(path) => format!("the next is at the URL in {}", member(path)),
+        NextPage::HeaderUrl(index) => {
+            let response = &op.responses[pagination.response];
+            format!(
+                "the next is at the URL in the {} header",
+                code(&response.headers[*index].wire)
+            )
+        }
         NextPage::Cursor { from, to } => {
             format!(
                 "the next is asked for with {} set to {}",
@@ -66,6 +73,7 @@ pub fn doc(op: &Operation) -> Option<String> {
     let source = match &pagination.source {
         PaginationSource::Extension(name) => format!("as its {} says", code(name)),
         PaginationSource::Shape => "recognised from its parameters and response".to_owned(),
+        PaginationSource::Settings => "as the generation settings say".to_owned(),
     };
     let text = format!(
         "Responses come in pages ({source}): the items are {items}; {next}. \
@@ -115,7 +123,7 @@ pub fn paginated(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
         None => quote!(page),
     };
     let header = match &pagination.next {
-        NextPage::LinkHeader(index) => Some(&response.headers[*index]),
+        NextPage::LinkHeader(index) | NextPage::HeaderUrl(index) => Some(&response.headers[*index]),
         _ => None,
     };
     let tuple = response.headers.is_empty() && !carries_status(response);
@@ -150,11 +158,14 @@ pub fn paginated(op: &Operation, refs: &TypeRefs, cfg: &TokenStream) -> Option<T
     let next = next_page(op, pagination, refs, &item_fields, header)?;
     let convention = ident(match &pagination.next {
         NextPage::LinkHeader(_) => "LinkHeader",
-        NextPage::Link(_) => "NextLink",
+        NextPage::Link(_) | NextPage::HeaderUrl(_) => "NextLink",
         NextPage::Cursor { .. } | NextPage::LastItem { .. } => "Cursor",
         NextPage::Offset { .. } => "Offset",
     });
-    let uses_request = !matches!(pagination.next, NextPage::LinkHeader(_) | NextPage::Link(_));
+    let uses_request = !matches!(
+        pagination.next,
+        NextPage::LinkHeader(_) | NextPage::Link(_) | NextPage::HeaderUrl(_)
+    );
     let params = if uses_request && !op.params.is_empty() {
         quote!(params)
     } else {
@@ -222,6 +233,22 @@ fn next_page(
                 quote!(runtime::pages::link_next(#name.as_deref()?))
             };
             quote! { #link.map(runtime::pages::Next::Url) }
+        }
+        NextPage::HeaderUrl(_) => {
+            let header = header?;
+            if !matches!(&header.ty, HeaderTy::Scalar(Ty::String)) {
+                return None;
+            }
+            let name = ident(&header.name);
+            let link = if header.required {
+                quote!(Some(#name))
+            } else {
+                quote!(#name.as_ref())
+            };
+            quote! {
+                let link = #link.filter(|link| !link.is_empty())?;
+                Some(runtime::pages::Next::Url(link.clone()))
+            }
         }
         NextPage::Link(path) => {
             let link = at(path)?;

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::keywords::doc_of;
-use super::operations::{swagger_schema, Current, Operations};
+use super::operations::{component, swagger_schema, Current, Operations};
 use crate::diagnostics::Result;
 use crate::load::child;
 use crate::markdown::code;
@@ -28,9 +28,9 @@ impl Operations<'_, '_> {
         let schema = param.get("schema");
         let schema_pointer = child(pointer, "schema");
         let mut contents = Vec::new();
+        let inline = request_context(op, component(pointer, &["parameters"]));
         for media_type in ordered(&consumes) {
-            let payload =
-                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            let payload = self.request_payload(media_type, schema, &schema_pointer, &inline)?;
             let mut content = content(media_type, payload, Vec::new());
             content.schema = schema.map(|_| schema_pointer.clone());
             contents.push(content);
@@ -71,10 +71,8 @@ impl Operations<'_, '_> {
         }
         let schema =
             serde_json::json!({ "type": "object", "properties": properties, "required": required });
-        let inline = InlinePath::new(
-            &format!("{}Form", op.name),
-            format!("the form of {}", code(op.id)),
-        );
+        let inline =
+            InlinePath::of_operation(op.name, "Form", format!("the form of {}", code(op.id)));
         let ty = self
             .schemas
             .ty(&schema, &child(op.pointer, "parameters"), &inline)?;
@@ -95,12 +93,12 @@ impl Operations<'_, '_> {
             .map(|c| c.keys().cloned().collect())
             .unwrap_or_default();
         let mut contents = Vec::new();
+        let inline = request_context(op, component(&pointer, &["requestBodies"]));
         for media_type in ordered(&media_types) {
             let media_node = &media.expect("media types come from it")[media_type];
             let schema = media_node.get("schema");
             let schema_pointer = child(&child(&content_pointer, media_type), "schema");
-            let payload =
-                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
+            let payload = self.request_payload(media_type, schema, &schema_pointer, &inline)?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
             let mut content = content(media_type, payload, encoding);
             content.schema = schema.map(|_| schema_pointer);
@@ -321,11 +319,20 @@ pub(super) struct Media<'v> {
     pub pointer: Option<String>,
 }
 
-fn request_context(op: &Current) -> InlinePath {
-    InlinePath::new(
-        &format!("{}Request", op.name),
-        format!("the request body of {}", code(op.id)),
-    )
+/// Where a request body's schema is: the body of `op`, or the reusable body `component`
+/// it refers to, which names it.
+fn request_context(op: &Current, component: Option<String>) -> InlinePath {
+    match component {
+        Some(name) => InlinePath::new(
+            &name,
+            format!("the request body {} of the components", code(&name)),
+        ),
+        None => InlinePath::of_operation(
+            op.name,
+            "Request",
+            format!("the request body of {}", code(op.id)),
+        ),
+    }
 }
 
 fn content(media_type: &str, payload: Payload, encoding: Vec<PropertyEncoding>) -> Content {

@@ -1,11 +1,14 @@
 //! Lowering: a loaded [`Document`] of any supported version becomes one [`Api`]. This
 //! module owns the walk over paths and webhooks; `operation` lowers one operation with
 //! its parameters and body, `responses` its responses, `schema` the types, and `keywords`
-//! reads single schema nodes. Every name is claimed here, in the namespace of the module
-//! it will live in, so emission only reads names.
+//! reads single schema nodes; `shared` names again the types several operations share;
+//! `pagination` recognises pages and `declared_pages` takes those the settings declare.
+//! Every name is claimed here, in the namespace of the module it will live in, so
+//! emission only reads names.
 
 mod body;
 mod cycles;
+mod declared_pages;
 mod groups;
 mod keywords;
 mod operation;
@@ -16,6 +19,7 @@ mod retries;
 mod rules;
 mod schema;
 mod servers;
+mod shared;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -41,12 +45,22 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
     let mut operations = lowering.path_items("paths", &mut diagnostics);
     let mut webhooks = lowering.path_items("webhooks", &mut diagnostics);
     let ids = std::mem::take(&mut lowering.ids);
-    let (types, renumbered) = schemas.finish(&mut diagnostics);
+    let mut finished = schemas.finish(&mut diagnostics);
     for op in operations.iter_mut().chain(&mut webhooks) {
         for ty in op.types_mut() {
-            ty.renumber(&renumbered);
+            ty.renumber(&finished.renumbered);
         }
     }
+    shared::rename(
+        doc,
+        &mut finished.types,
+        &mut operations,
+        &webhooks,
+        &mut finished.names,
+        &finished.origins,
+        &finished.places,
+    );
+    let types = finished.types;
     let settings_file = settings.shown_file();
     unknown_operations(settings, &ids, &settings_file, &mut diagnostics);
     let groups = groups::group(
@@ -70,6 +84,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics)> 
         rules: Default::default(),
     };
     pagination::recognise(doc, &mut api, &mut diagnostics);
+    declared_pages::declare(&mut api, settings, &ids, &mut diagnostics);
     api.rules = rules::rules(doc, &api);
     diagnostics.finish(api)
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::body::accept;
 use super::keywords::doc_of;
-use super::operations::{swagger_schema, Current, Operations, METHODS};
+use super::operations::{component, swagger_schema, Current, Operations, METHODS};
 use super::retries;
 use crate::diagnostics::{working_on, DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Document, Version};
@@ -186,7 +186,7 @@ impl Operations<'_, '_> {
             .operations
             .get(id)
             .map_or(id, String::as_str);
-        operation_names(&mut self.names, wanted, webhook)
+        operation_names(&mut self.names, &mut self.methods, wanted, webhook)
     }
 
     /// The parameters of an operation; Swagger 2.0's `body` and `formData` parameters
@@ -273,10 +273,25 @@ impl Operations<'_, '_> {
         wire: &str,
         location: Location,
     ) -> Result<Param> {
-        let inline = InlinePath::new(
-            &format!("{}{}", op.name, type_name(wire, "Param")),
-            format!("the {} parameter of {}", code(wire), code(op.id)),
-        );
+        let inline = match component(pointer, &["parameters"]) {
+            Some(name) if name == wire => InlinePath::new(
+                wire,
+                format!("the {} parameter of the components", code(wire)),
+            ),
+            Some(name) => InlinePath::new(
+                wire,
+                format!(
+                    "the {} parameter of the components ({})",
+                    code(wire),
+                    code(&name)
+                ),
+            ),
+            None => InlinePath::of_operation(
+                op.name,
+                &type_name(wire, "Param"),
+                format!("the {} parameter of {}", code(wire), code(op.id)),
+            ),
+        };
         // 3.x puts the type in `schema` (or `content`); 2.0 writes it on the parameter.
         let ty = if let Some(schema) = param.get("schema") {
             self.schemas

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::schema::Schemas;
-use crate::load::Document;
+use crate::load::{last_segment, Document};
 use crate::model::SecurityScheme;
-use crate::naming::{operations_namespace, Namespace};
+use crate::naming::{methods_namespace, operations_namespace, Namespace};
 
 /// The methods of a Path Item Object, in the order the format lists them.
 pub(super) const METHODS: &[&str] = &[
@@ -25,6 +25,8 @@ pub(super) struct Operations<'d, 's> {
     pub(super) schemes: &'s [SecurityScheme],
     /// Names of the `operations` module: operations and the types made for them.
     pub(super) names: Namespace,
+    /// Names of the client's methods, one per operation.
+    pub(super) methods: Namespace,
     pub(super) ids: BTreeSet<String>,
 }
 
@@ -48,6 +50,7 @@ impl<'d, 's> Operations<'d, 's> {
             schemas,
             schemes,
             names: operations_namespace(),
+            methods: methods_namespace(),
             ids: BTreeSet::new(),
         }
     }
@@ -67,4 +70,16 @@ pub(super) fn swagger_schema(node: &Value) -> Value {
         }
     }
     Value::Object(schema)
+}
+
+/// The name of the reusable component at `pointer`, when it is one of `kinds` (OpenAPI 3's
+/// `#/components/{kind}/NAME`, Swagger 2.0's `#/{kind}/NAME`): a parameter, response,
+/// request body or header that operations share by `$ref`. The types made for it are
+/// named after it, never after whichever operation reached it first.
+pub(super) fn component(pointer: &str, kinds: &[&str]) -> Option<String> {
+    let rest = pointer.strip_prefix("#/")?;
+    let rest = rest.strip_prefix("components/").unwrap_or(rest);
+    let (kind, name) = rest.split_once('/')?;
+    (kinds.contains(&kind) && !name.is_empty() && !name.contains('/'))
+        .then(|| last_segment(pointer))
 }

@@ -7,20 +7,27 @@
 //! - a `starting_after` parameter with a page of `has_more` and a list of items that
 //!   have an `id` (Stripe);
 //! - a next-link member (`@odata.nextLink`, `nextLink`) beside the list (Microsoft Graph,
-//!   Azure);
+//!   Azure), or nested in the page: `meta.next_page_url` (Twilio), `paging.next.link`
+//!   (HubSpot), `links.next` (JSON:API), `_links.next.href` (HAL);
+//! - a response header that holds the next page's URL, named so (`Next-Page-Url`,
+//!   `X-Next-Link`) or a `next` header of `format: uri`;
 //! - a cursor parameter (or body member) whose name pairs with a member of the page:
 //!   `continue` with `metadata.continue` (Kubernetes), `pageToken` with `nextPageToken`,
-//!   `cursor` with `next_cursor`, `after` with `endCursor`.
+//!   `cursor` with `next_cursor`, `after` with `endCursor`, or with `paging.next.after`
+//!   and `paging.cursors.after` nested deeper (HubSpot, Facebook).
 //!
 //! A page's items are its one list member (or, with several, the one named `items`,
-//! `data`, `value` or `results`); when in doubt, the operation is not paginated.
+//! `data`, `value` or `results`); when in doubt, the operation is not paginated. What
+//! the recogniser leaves alone, the settings' `[pagination]` section may declare
+//! ([`declared`]); it is checked against the description like every setting.
 
 use serde_json::Value;
 
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::load::{child, Document};
 use crate::model::{
-    Api, Field, Location, NextPage, Operation, PageInput, Pagination, PaginationSource, Payload, Ty,
+    Api, Field, HeaderTy, Location, NextPage, Operation, PageInput, Pagination, PaginationSource,
+    Payload, Ty,
 };
 
 /// The extensions that describe pagination, in the order they are trusted.
@@ -36,6 +43,17 @@ const ITEM_LISTS: &[&str] = &["items", "data", "value", "results"];
 
 /// Members that hold the URL of the next page.
 const NEXT_LINKS: &[&str] = &["@odata.nextLink", "nextLink", "next_link", "nextPageLink"];
+
+/// Members nested in a page that hold the URL of the next page, [`normalized`].
+const NESTED_LINKS: &[&str] = &[
+    "odatanextlink",
+    "nextlink",
+    "nextpagelink",
+    "nextpageurl",
+    "nextpageuri",
+    "nexturl",
+    "nexturi",
+];
 
 /// Recognises the pagination of every operation of `api`.
 pub fn recognise(doc: &Document, api: &mut Api, diagnostics: &mut Diagnostics) {
@@ -62,21 +80,21 @@ pub fn recognise(doc: &Document, api: &mut Api, diagnostics: &mut Diagnostics) {
                     None
                 }
             },
-            None => shape(api, op, response),
+            None => shape(doc, api, op, response),
         };
         api.operations[index].pagination = pagination;
     }
 }
 
 /// The success response a page comes in: the first with a JSON body.
-fn page_response(op: &Operation) -> Option<usize> {
+pub(super) fn page_response(op: &Operation) -> Option<usize> {
     op.responses
         .iter()
         .position(|r| r.is_success() && json_body(r).is_some())
 }
 
 /// The type of a response's JSON body.
-fn json_body(response: &crate::model::Response) -> Option<&Ty> {
+pub(super) fn json_body(response: &crate::model::Response) -> Option<&Ty> {
     response.contents.iter().find_map(|c| match &c.payload {
         Payload::Json(ty) => Some(ty),
         _ => None,
@@ -231,7 +249,7 @@ fn by_name(op: &Operation, name: &str) -> Option<PageInput> {
 }
 
 /// The query parameter `name`.
-fn query(op: &Operation, name: &str) -> Option<PageInput> {
+pub(super) fn query(op: &Operation, name: &str) -> Option<PageInput> {
     op.params
         .iter()
         .position(|p| p.wire == name && p.location == Location::Query)
@@ -239,7 +257,7 @@ fn query(op: &Operation, name: &str) -> Option<PageInput> {
 }
 
 /// Pagination recognised from the operation's shape, where it is unambiguous.
-fn shape(api: &Api, op: &Operation, response: usize) -> Option<Pagination> {
+fn shape(doc: &Document, api: &Api, op: &Operation, response: usize) -> Option<Pagination> {
     let page = json_body(&op.responses[response])?;
     let found = |items: Vec<String>, next: NextPage| {
         let pagination = Pagination {
@@ -265,6 +283,10 @@ fn shape(api: &Api, op: &Operation, response: usize) -> Option<Pagination> {
             return found(item_list(api, page)?, NextPage::LinkHeader(header));
         }
     }
+    // A header that holds the next page's URL.
+    if let Some(header) = url_header(doc, op, response) {
+        return found(item_list(api, page)?, NextPage::HeaderUrl(header));
+    }
     let fields = &api.structure(page)?.fields;
     let items = item_list(api, page)?;
     // Stripe: `has_more` and `starting_after` the last item's `id`.
@@ -288,9 +310,17 @@ fn shape(api: &Api, op: &Operation, response: usize) -> Option<Pagination> {
     {
         return found(items, NextPage::Link(vec![link.wire.clone()]));
     }
-    // A cursor parameter (or body member) and the page's member it pairs with.
+    // Twilio, HubSpot, JSON:API, HAL: a next link by another name, or nested.
+    if let Some(link) = nested_link(api, page) {
+        return found(items, NextPage::Link(link));
+    }
+    // A cursor parameter (or body member) and the page's member it pairs with; deeper
+    // than two members, only under a member that says it is about pages.
     let cursors = cursor_inputs(api, op, page);
-    let page_members = string_members(api, page, 2);
+    let page_members: Vec<(Vec<String>, String)> = string_members(api, page, 3)
+        .into_iter()
+        .filter(|(path, _)| path.len() < 3 || path[..path.len() - 1].iter().any(|m| about_pages(m)))
+        .collect();
     for (to, name) in cursors {
         // A body member of the same name as the page's is the same thing sent back (an
         // entity created and returned), not a cursor.
@@ -306,9 +336,100 @@ fn shape(api: &Api, op: &Operation, response: usize) -> Option<Pagination> {
     None
 }
 
+/// Whether a member's name says it is about pages: `paging`, `pagination`, `next`,
+/// `cursors`.
+fn about_pages(member: &str) -> bool {
+    let member = normalized(member);
+    ["pag", "next", "cursor"]
+        .iter()
+        .any(|word| member.contains(word))
+}
+
+/// The one member of the page that holds the next page's URL: named so
+/// (`next_page_uri`, `meta.next_page_url`), a link of a `next` member
+/// (`paging.next.link`, `_links.next.href`), or the `next` of a member of links
+/// (`links.next`). `None` when there is none, or more than one.
+fn nested_link(api: &Api, page: &Ty) -> Option<Vec<String>> {
+    let found: Vec<Vec<String>> = string_members(api, page, 3)
+        .into_iter()
+        .filter(|(path, name)| {
+            let name = normalized(name);
+            let parent = path.len().checked_sub(2).map(|at| normalized(&path[at]));
+            let named = NESTED_LINKS.contains(&name.as_str());
+            let of_next = parent.as_deref() == Some("next")
+                && ["link", "href", "url", "uri"].contains(&name.as_str());
+            let in_links = name == "next"
+                && parent
+                    .as_deref()
+                    .is_some_and(|p| ["links", "paging", "pagination", "meta"].contains(&p));
+            named || (path.len() > 1 && (of_next || in_links))
+        })
+        .map(|(path, _)| path)
+        .collect();
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The one header of the response that holds the next page's URL: named so
+/// (`Next-Page-Url`, `X-Next-Link`), or `Next`/`Next-Page` of `format: uri` (a bare
+/// `X-Next-Page` may hold a page number, as GitLab's does).
+fn url_header(doc: &Document, op: &Operation, response: usize) -> Option<usize> {
+    let response_node = &op.responses[response];
+    let found: Vec<usize> = (0..response_node.headers.len())
+        .filter(|&index| {
+            let header = &response_node.headers[index];
+            if !matches!(header.ty, HeaderTy::Scalar(Ty::String)) {
+                return false;
+            }
+            let name = normalized(&header.wire);
+            let name = match header.wire.get(..2) {
+                Some(x) if x.eq_ignore_ascii_case("x-") => &name[1..],
+                _ => name.as_str(),
+            };
+            let named = [
+                "nextpageurl",
+                "nextpagelink",
+                "nextpageuri",
+                "nextlink",
+                "nexturl",
+                "nexturi",
+            ]
+            .contains(&name);
+            let uri = ["next", "nextpage"].contains(&name)
+                && header_format(doc, op, response, &header.wire).is_some_and(|format| {
+                    matches!(format.as_str(), "uri" | "url" | "uri-reference")
+                });
+            named || uri
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// The `format` of the schema of the response header `wire`, as the description writes
+/// it.
+fn header_format(doc: &Document, op: &Operation, response: usize, wire: &str) -> Option<String> {
+    let status = super::responses::status_text(op.responses[response].status);
+    let pointer = child(&child(&op.pointer, "responses"), &status);
+    let (pointer, node) = doc.resolve(doc.get(&pointer)?, &pointer).ok()?;
+    let headers = child(&pointer, "headers");
+    let (pointer, header) = doc
+        .resolve(node.get("headers")?.get(wire)?, &child(&headers, wire))
+        .ok()?;
+    let schema = match header.get("schema") {
+        Some(schema) => doc.resolve(schema, &child(&pointer, "schema")).ok()?.1,
+        None => header,
+    };
+    Some(schema.get("format")?.as_str()?.to_owned())
+}
+
 /// The page's list of items: the body when it is a list, else its one list member (or
 /// the one with a usual name, among several).
-fn item_list(api: &Api, page: &Ty) -> Option<Vec<String>> {
+pub(super) fn item_list(api: &Api, page: &Ty) -> Option<Vec<String>> {
     if matches!(api.unaliased(page), Ty::List(_)) {
         return Some(Vec::new());
     }
@@ -438,6 +559,13 @@ fn check(api: &Api, op: &Operation, page: &Ty, pagination: &Pagination) -> Resul
     };
     match &pagination.next {
         NextPage::LinkHeader(_) => Ok(()),
+        NextPage::HeaderUrl(index) => {
+            let header = &op.responses[pagination.response].headers[*index];
+            match &header.ty {
+                HeaderTy::Scalar(ty) if api.unaliased(ty) == &Ty::String => Ok(()),
+                _ => Err(format!("the header `{}` is not a string", header.wire)),
+            }
+        }
         NextPage::Link(path) => string_at(path),
         NextPage::Cursor { from, to } => {
             string_at(from)?;
@@ -467,7 +595,12 @@ fn check(api: &Api, op: &Operation, page: &Ty, pagination: &Pagination) -> Resul
 /// Checks that `to` takes a value of type `ty`; a body member only where every struct on
 /// the way down can be made empty (its fields are all optional), so the next request can
 /// set it even when the first left it out.
-fn check_input(api: &Api, op: &Operation, to: &PageInput, ty: &Ty) -> Result<(), String> {
+pub(super) fn check_input(
+    api: &Api,
+    op: &Operation,
+    to: &PageInput,
+    ty: &Ty,
+) -> Result<(), String> {
     match to {
         PageInput::Param(index) => {
             let param = &op.params[*index];

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::body::Media;
 use super::keywords::doc_of;
-use super::operations::{swagger_schema, Current, Operations};
+use super::operations::{component, swagger_schema, Current, Operations};
 use crate::diagnostics::{DiagnosticKind, Diagnostics, Result};
 use crate::load::{child, Version};
 use crate::markdown::code;
@@ -88,14 +88,21 @@ impl Operations<'_, '_> {
                 "a response must be an object; this one is read as a response without a body",
             ));
         }
-        let inline = InlinePath::new(
-            &format!("{}{variant}", op.name),
-            format!(
-                "the {} response of {}",
-                code(&status_text(status)),
-                code(op.id)
+        let inline = match component(&pointer, &["responses"]) {
+            Some(name) => InlinePath::new(
+                &name,
+                format!("the response {} of the components", code(&name)),
             ),
-        );
+            None => InlinePath::of_operation(
+                op.name,
+                &variant,
+                format!(
+                    "the {} response of {}",
+                    code(&status_text(status)),
+                    code(op.id)
+                ),
+            ),
+        };
         let choice_name = format!("{}{variant}Body", op.name);
         let (contents, choice) =
             self.response_contents(op, node, &pointer, &inline, &choice_name)?;
@@ -280,7 +287,7 @@ fn code_docs(description: &str) -> Vec<(String, String)> {
 }
 
 /// How a status is written in a description: `409`, `4XX`, `default`.
-fn status_text(status: Status) -> String {
+pub(super) fn status_text(status: Status) -> String {
     match status {
         Status::Code(code) => code.to_string(),
         Status::Range(hundreds) => format!("{hundreds}XX"),

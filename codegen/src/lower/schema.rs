@@ -21,7 +21,7 @@ use crate::model::{
     Additional, Field, FieldDefault, Literal, OneOf, OneOfVariant, Role, Struct, Ty, TypeDef,
     TypeId, TypeKind,
 };
-use crate::naming::{common_name, field_name, type_name, InlinePath, Namespace};
+use crate::naming::{common_name, field_name, type_name, InlinePath, Namespace, Origin};
 use crate::settings::{toml_key, BinaryType, DateLibrary, Settings, UnixTime, UuidType};
 
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -69,7 +69,25 @@ pub struct Schemas<'d> {
     /// Pointers of the schemas made of each type of a 3.1 `type` array: there is no such
     /// node in the description.
     split_types: HashSet<String>,
+    /// Where each inline type was named.
+    origins: BTreeMap<TypeId, Origin>,
+    /// The other places a type is: those of the schemas merged into it, and of the types
+    /// made aliases of it.
+    places: BTreeMap<TypeId, Vec<Origin>>,
     warnings: Vec<Diagnostic>,
+}
+
+/// The converted types, with what naming them again needs.
+pub struct Finished {
+    pub types: Vec<TypeDef>,
+    /// The new id of every old one, for the operations, which name types too.
+    pub renumbered: Vec<TypeId>,
+    /// The names of the `models` module.
+    pub names: Namespace,
+    /// Where each inline type was named.
+    pub origins: BTreeMap<TypeId, Origin>,
+    /// The other places each type is (merged into it, or an alias of it).
+    pub places: BTreeMap<TypeId, Vec<Origin>>,
 }
 
 impl<'d> Schemas<'d> {
@@ -88,6 +106,8 @@ impl<'d> Schemas<'d> {
             merged: BTreeMap::new(),
             sharers: BTreeMap::new(),
             split_types: HashSet::new(),
+            origins: BTreeMap::new(),
+            places: BTreeMap::new(),
             warnings: Vec::new(),
         };
         for (selector, replacement) in &settings.replace {
@@ -441,11 +461,16 @@ impl<'d> Schemas<'d> {
                 .entry(earlier)
                 .or_default()
                 .push((name, inline.describe()));
+            self.places
+                .entry(earlier)
+                .or_default()
+                .push(inline.origin());
             return Ok(earlier);
         }
         self.by_shape.insert(shape, id);
         let title = node.get("title").and_then(Value::as_str);
         self.types[id.0].name = self.names.claim_first(inline.candidates(title));
+        self.origins.insert(id, inline.origin());
         Ok(id)
     }
 
@@ -905,8 +930,8 @@ impl<'d> Schemas<'d> {
     /// Ends conversion: drops the inline types merged into earlier ones, boxes recursive
     /// fields, turns aliases of themselves into newtypes, names the functions of field
     /// defaults, and hands over the types with the new id of every old one (for the
-    /// operations, which name types too).
-    pub fn finish(mut self, diagnostics: &mut Diagnostics) -> (Vec<TypeDef>, Vec<TypeId>) {
+    /// operations, which name types too) and what naming them again needs.
+    pub fn finish(mut self, diagnostics: &mut Diagnostics) -> Finished {
         diagnostics.extend(self.warnings.drain(..).collect());
         self.name_shared_types();
         self.alias_identical_types();
@@ -925,7 +950,22 @@ impl<'d> Schemas<'d> {
         }
         crate::lower::cycles::break_alias_cycles(&mut self.types);
         name_defaults(&mut self.types);
-        (self.types, renumbered)
+        let kept = |id: &TypeId| renumbered[id.0];
+        Finished {
+            types: self.types,
+            names: self.names,
+            origins: self
+                .origins
+                .into_iter()
+                .map(|(id, o)| (kept(&id), o))
+                .collect(),
+            places: self
+                .places
+                .into_iter()
+                .map(|(id, p)| (kept(&id), p))
+                .collect(),
+            renumbered,
+        }
     }
 
     /// An inline type several places share is named by what they all call it: the words
@@ -974,7 +1014,14 @@ impl<'d> Schemas<'d> {
             }
             let key = format!("{:?}", def.kind);
             match first.get(&key) {
-                Some(&earlier) => self.types[index].kind = TypeKind::Alias(Ty::Named(earlier)),
+                Some(&earlier) => {
+                    let origin = match self.origins.get(&TypeId(index)) {
+                        Some(origin) => origin.clone(),
+                        None => Origin::named(&def.name),
+                    };
+                    self.types[index].kind = TypeKind::Alias(Ty::Named(earlier));
+                    self.places.entry(earlier).or_default().push(origin);
+                }
                 None => {
                     first.insert(key, TypeId(index));
                 }

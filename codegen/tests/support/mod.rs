@@ -182,6 +182,21 @@ pub fn assert_compiles_cleanly(dir: &Path, what: &str) {
     }
 }
 
+/// [`write_crate`], then [`assert_compiles_cleanly`], and again with every feature on:
+/// the client, with the `client` module's method per operation, and the blocking one.
+pub fn compiles_cleanly_with_client(spec: &Path, name: &str) -> codegen::Generated {
+    let generated = compiles_cleanly(spec, name);
+    let dir = workspace().join("target/compile-tests").join(name);
+    let what = format!("{} with every feature", spec.display());
+    for task in [
+        &["clippy", "--quiet", "--all-features"][..],
+        &["doc", "--no-deps", "--quiet", "--all-features"][..],
+    ] {
+        cargo(&dir, task, &what);
+    }
+    generated
+}
+
 /// `cargo clippy` of the crate in `dir` with warnings denied (the server side on), for a
 /// crate too large to document in a test as well.
 pub fn assert_clippy_clean(dir: &Path, what: &str) {

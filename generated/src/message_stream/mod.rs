@@ -12,6 +12,10 @@
 #[rustfmt::skip]
 pub mod auth;
 
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
 #[rustfmt::skip]
 pub mod models;
 

@@ -85,7 +85,20 @@ struct Prepared {
 }
 
 impl Dispatch {
-    fn policy(&self) -> Policy {
+    /// The same call's ways, for another request of it (a next page, a reconnection);
+    /// an upload is not sent twice.
+    pub(super) fn again(&self) -> Dispatch {
+        Dispatch {
+            shared: Arc::clone(&self.shared),
+            operation: self.operation,
+            retries: self.retries,
+            overrides: self.overrides.clone(),
+            upload: None,
+        }
+    }
+
+    /// The retry policy that applies: the call's, the operation's, or the client's.
+    pub(super) fn policy(&self) -> Policy {
         self.overrides
             .retries
             .clone()
@@ -221,7 +234,7 @@ impl Dispatch {
                 None => *request.body_mut() = Some(prepared.body.clone().into()),
             }
             for hook in &hooks {
-                hook.before(&context, &mut request).map_err(Error::Hook)?;
+                (hook.before_async(&context, &mut request).await).map_err(Error::Hook)?;
             }
             let sent = shared.http.execute(request);
             let result = match attempt_timeout {

@@ -109,6 +109,16 @@ impl<C> Client<C> {
         self.with(|inner| inner.with_timer(timer))
     }
 
+    /// See [`super::Client::with_event_limit`].
+    pub fn with_event_limit(self, bytes: usize) -> Client<C> {
+        self.with(|inner| inner.with_event_limit(bytes))
+    }
+
+    /// See [`super::Client::with_reconnects`].
+    pub fn with_reconnects(self, times: u32) -> Client<C> {
+        self.with(|inner| inner.with_reconnects(times))
+    }
+
     /// The server's URL.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
@@ -193,6 +203,16 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
     /// See [`super::Call::upload`].
     pub fn upload(self, upload: Upload) -> Self {
         self.with(|call| call.upload(upload))
+    }
+
+    /// See [`super::Call::event_limit`].
+    pub fn event_limit(self, bytes: usize) -> Self {
+        self.with(|call| call.event_limit(bytes))
+    }
+
+    /// See [`super::Call::reconnects`].
+    pub fn reconnects(self, times: u32) -> Self {
+        self.with(|call| call.reconnects(times))
     }
 
     /// Sends the call and decodes its response.

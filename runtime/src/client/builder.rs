@@ -6,10 +6,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::super::events::DEFAULT_EVENT_LIMIT;
 use super::super::retry::Policy;
 use super::super::{Credentials, Operation};
 use super::call::Overrides;
-use super::{Call, Hook, Outcome, Timer, TokioTimer};
+use super::{Call, Hook, Outcome, Timer, TokioTimer, DEFAULT_RECONNECTS};
 
 /// What a client holds, shared by its clones.
 #[derive(Clone)]
@@ -22,6 +23,10 @@ pub(super) struct Shared {
     pub(super) idempotency_keys: bool,
     pub(super) hooks: Vec<Arc<dyn Hook>>,
     pub(super) timer: Arc<dyn Timer>,
+    /// The most one event of a stream may hold, and the reconnections in a row of a
+    /// stream whose connection drops.
+    pub(super) event_limit: usize,
+    pub(super) reconnects: u32,
 }
 
 /// An asynchronous client for one server of the API, with the caller's credentials.
@@ -68,6 +73,8 @@ impl Client<()> {
                 idempotency_keys: false,
                 hooks: Vec::new(),
                 timer: Arc::new(TokioTimer),
+                event_limit: DEFAULT_EVENT_LIMIT,
+                reconnects: DEFAULT_RECONNECTS,
             }),
             credentials: Arc::new(()),
         }
@@ -126,6 +133,22 @@ impl<C> Client<C> {
     /// The same client, reading time from `timer`.
     pub fn with_timer(self, timer: impl Timer) -> Client<C> {
         self.with(|shared| shared.timer = Arc::new(timer))
+    }
+
+    /// The same client, ending a stream of events with [`Error::EventTooLarge`] when
+    /// one event (or one line) grows past `bytes`; [`DEFAULT_EVENT_LIMIT`] (4 MiB)
+    /// unless changed.
+    ///
+    /// [`Error::EventTooLarge`]: super::Error::EventTooLarge
+    pub fn with_event_limit(self, bytes: usize) -> Client<C> {
+        self.with(|shared| shared.event_limit = bytes)
+    }
+
+    /// The same client, reconnecting a stream of events whose connection drops at most
+    /// `times` in a row (with `Last-Event-ID`, after the server's `retry:`);
+    /// [`DEFAULT_RECONNECTS`] unless changed, and 0 never reconnects.
+    pub fn with_reconnects(self, times: u32) -> Client<C> {
+        self.with(|shared| shared.reconnects = times)
     }
 
     /// The server's URL.

@@ -17,6 +17,7 @@ use super::super::retry::Policy;
 use super::super::style::Escape;
 use super::super::{Credentials, EncodeError, Operation};
 use super::attempts::Dispatch;
+use super::resume::Resume;
 use super::{
     Answer, ByteStream, Client, Error, Events, Hook, Items, Outcome, Reply, Streaming, Upload,
 };
@@ -32,6 +33,8 @@ pub(super) struct Overrides {
     pub(super) query: Vec<String>,
     pub(super) idempotency_key: Option<HeaderValue>,
     pub(super) hooks: Vec<Arc<dyn Hook>>,
+    pub(super) event_limit: Option<usize>,
+    pub(super) reconnects: Option<u32>,
 }
 
 /// One call of operation `O`, being set up; nothing is sent until one of the sending
@@ -137,6 +140,20 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
         self
     }
 
+    /// Ends the stream of events of this call with [`Error::EventTooLarge`] when one
+    /// event grows past `bytes`, rather than at the client's limit.
+    pub fn event_limit(mut self, bytes: usize) -> Self {
+        self.overrides.event_limit = Some(bytes);
+        self
+    }
+
+    /// Reconnects the stream of events of this call at most `times` in a row when its
+    /// connection drops, rather than as often as the client's setting says.
+    pub fn reconnects(mut self, times: u32) -> Self {
+        self.overrides.reconnects = Some(times);
+        self
+    }
+
     /// Sends `upload` where the body holds its [placeholder](Upload::placeholder): the
     /// whole body of an `application/octet-stream` operation, or a multipart file part.
     pub fn upload(mut self, upload: Upload) -> Self {
@@ -189,14 +206,23 @@ impl<'a, C: Credentials, O: Operation> Call<'a, C, O> {
 
     /// Sends the call and hands its body as a stream of server-sent events, each one's
     /// data decoded as the operation says, when it is a success (a documented error is
-    /// read and decoded as usual).
+    /// read and decoded as usual). A connection that drops before the stream ends is
+    /// made again with `Last-Event-ID`, as often in a row as the client's or this
+    /// call's `reconnects` say, when the request is safe to repeat; an event larger than
+    /// the `event_limit` ends the stream with [`Error::EventTooLarge`].
     pub async fn events(self) -> Streaming<Events<O>, O>
     where
         O: EventStream,
     {
-        let reply = self.bytes().await?;
+        let shared = &self.client.shared;
+        let limit = self.overrides.event_limit.unwrap_or(shared.event_limit);
+        let reconnects = self.overrides.reconnects.unwrap_or(shared.reconnects);
+        let (dispatch, request) = self.dispatch()?;
+        let resume = Resume::of(&dispatch, &request, reconnects);
+        let streamed = dispatch.streamed(request).await?;
+        let reply = streamed.into_stream::<O>().await?;
         let status = reply.status;
-        Ok(reply.map(|value| value.map(|bytes| Events::new(status, bytes))))
+        Ok(reply.map(|value| value.map(|bytes| Events::new(status, bytes, limit, resume))))
     }
 
     /// Walks the pages of the call and hands their items one by one, at most `limit` of

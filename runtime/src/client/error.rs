@@ -24,6 +24,12 @@ pub enum Error {
     /// An [`Upload`](super::Upload) could not be read, or the body does not hold its
     /// placeholder.
     Upload(std::io::Error),
+    /// An event of a stream is larger than this limit, in bytes
+    /// ([`Call::event_limit`](super::Call::event_limit)); the stream ends.
+    EventTooLarge(usize),
+    /// An event stream whose connection dropped was sent again, and answered with this
+    /// status, not a success; the stream ends.
+    Reconnect(http::StatusCode),
 }
 
 impl fmt::Display for Error {
@@ -35,6 +41,15 @@ impl fmt::Display for Error {
             Error::TimedOut(after) => write!(f, "no response within {after:?}"),
             Error::Hook(error) => write!(f, "a hook stopped the request: {error}"),
             Error::Upload(error) => write!(f, "cannot read the upload: {error}"),
+            Error::EventTooLarge(limit) => {
+                write!(f, "an event of the stream is larger than {limit} bytes")
+            }
+            Error::Reconnect(status) => {
+                write!(
+                    f,
+                    "reconnecting the event stream was answered with {status}"
+                )
+            }
         }
     }
 }
@@ -48,6 +63,7 @@ impl std::error::Error for Error {
             Error::TimedOut(_) => None,
             Error::Hook(error) => Some(&**error),
             Error::Upload(error) => Some(error),
+            Error::EventTooLarge(_) | Error::Reconnect(_) => None,
         }
     }
 }

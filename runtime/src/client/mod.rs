@@ -16,8 +16,10 @@
 //! their own. The blocking client ([`blocking`]) drives this one on a runtime of its own.
 //!
 //! A file per concern: `builder` (a [`Client`], what its calls share), `call` (a
-//! [`Call`] set up and sent), `attempts` (the retry loop), `streams` ([`ByteStream`],
-//! [`Events`], [`Items`]), `reply`, `error`, `timer`, `hooks` and `blocking`.
+//! [`Call`] set up and sent), `caller` (what the generated method per operation calls),
+//! `attempts` (the retry loop), `streams` ([`ByteStream`], [`Events`], [`Items`]),
+//! `resume` (an event stream reconnected), `reply`, `error`, `timer`, `hooks` and
+//! `blocking`.
 //!
 //! [`Operation::request`]: super::Operation::request
 //! [`Operation::decode`]: super::Operation::decode
@@ -30,19 +32,23 @@ mod attempts;
 pub mod blocking;
 mod builder;
 mod call;
+mod caller;
 mod error;
 mod hooks;
 mod reply;
+mod resume;
 mod streams;
 mod timer;
 
 pub use super::upload::Upload;
 pub use builder::Client;
 pub use call::Call;
+pub use caller::Caller;
 pub use error::Error;
-pub use hooks::{BoxError, Context, Hook};
+pub use hooks::{BoxError, Context, Hook, HookFuture};
 pub use reply::{Answer, Outcome, Reply, Streaming};
 /// The HTTP client underneath, so that hooks name the same version of its types.
 pub use reqwest;
+pub use resume::DEFAULT_RECONNECTS;
 pub use streams::{ByteStream, Events, Items};
 pub use timer::{Sleep, Timer, TokioTimer};

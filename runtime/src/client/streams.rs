@@ -6,7 +6,6 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
 use bytes::Bytes;
@@ -16,6 +15,7 @@ use super::super::events::{Decoder, Event, EventStream};
 use super::super::pages::{Next, Pages, Paginated};
 use super::super::{EncodeError, Operation};
 use super::attempts::{Dispatch, Read};
+use super::resume::Resume;
 use super::Error;
 
 type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
@@ -78,6 +78,12 @@ struct RawEvents {
     decoder: Decoder,
     ready: VecDeque<Event<String>>,
     read: Vec<Event<String>>,
+    /// How to reconnect when the connection drops, if the stream may be.
+    resume: Option<Resume>,
+    /// The error to hand out once the events read before it are.
+    failed: Option<Error>,
+    /// The stream failed, and has handed out its error.
+    ended: bool,
 }
 
 impl RawEvents {
@@ -87,17 +93,53 @@ impl RawEvents {
     ) -> Poll<Option<Result<Event<String>, Error>>> {
         loop {
             if let Some(event) = self.ready.pop_front() {
+                if let Some(resume) = &mut self.resume {
+                    resume.received();
+                }
                 return Poll::Ready(Some(Ok(event)));
+            }
+            if let Some(error) = self.failed.take() {
+                return self.end(error);
+            }
+            if self.ended {
+                return Poll::Ready(None);
+            }
+            if let Some(resume) = self.resume.as_mut().filter(|r| r.reconnecting()) {
+                match std::task::ready!(resume.poll(cx)) {
+                    Ok(Some(bytes)) => self.bytes = bytes,
+                    Ok(None) => self.ended = true,
+                    Err(error) => return self.end(error),
+                }
+                continue;
             }
             match std::task::ready!(Pin::new(&mut self.bytes).poll_next(cx)) {
                 Some(Ok(chunk)) => {
-                    self.decoder.feed(&chunk, &mut self.read);
+                    let fed = self.decoder.feed(&chunk, &mut self.read);
                     self.ready.extend(self.read.drain(..));
+                    if let Err(too_large) = fed {
+                        self.failed = Some(Error::EventTooLarge(too_large.limit));
+                    }
                 }
-                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                // The connection dropped before the stream ended.
+                Some(Err(error)) => {
+                    let id = self.decoder.last_event_id().map(str::to_owned);
+                    let retry = self.decoder.retry();
+                    let resumed = (self.resume.as_mut())
+                        .is_some_and(|resume| resume.start(id.as_deref(), retry));
+                    if !resumed {
+                        return self.end(error);
+                    }
+                    self.decoder.reconnect();
+                }
                 None => return Poll::Ready(None),
             }
         }
+    }
+
+    /// Hands out `error`, the last item of the stream.
+    fn end(&mut self, error: Error) -> Poll<Option<Result<Event<String>, Error>>> {
+        self.ended = true;
+        Poll::Ready(Some(Err(error)))
     }
 }
 
@@ -117,13 +159,21 @@ impl<O> fmt::Debug for Events<O> {
 }
 
 impl<O: EventStream> Events<O> {
-    pub(super) fn new(status: http::StatusCode, bytes: ByteStream) -> Events<O> {
+    pub(super) fn new(
+        status: http::StatusCode,
+        bytes: ByteStream,
+        limit: usize,
+        resume: Option<Resume>,
+    ) -> Events<O> {
         Events {
             raw: RawEvents {
                 bytes,
-                decoder: Decoder::new(),
+                decoder: Decoder::with_limit(limit),
                 ready: VecDeque::new(),
                 read: Vec::new(),
+                resume,
+                failed: None,
+                ended: false,
             },
             status,
             _operation: PhantomData,
@@ -194,14 +244,7 @@ where
                 return Some(Err(Error::Encode(error)));
             }
         };
-        let dispatch = Dispatch {
-            shared: Arc::clone(&self.dispatch.shared),
-            operation: self.dispatch.operation,
-            retries: self.dispatch.retries,
-            overrides: self.dispatch.overrides.clone(),
-            upload: None,
-        };
-        self.fetching = Some(Box::pin(dispatch.buffered(request)));
+        self.fetching = Some(Box::pin(self.dispatch.again().buffered(request)));
         Some(Ok(()))
     }
 }

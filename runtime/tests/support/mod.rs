@@ -294,6 +294,37 @@ impl EventStream for Watch {
     }
 }
 
+/// `POST /events`: a stream of [`Tick`]s a request not safe to repeat starts (a reply
+/// being written, say).
+pub struct Converse;
+
+impl Operation for Converse {
+    const METHOD: http::Method = http::Method::POST;
+    const PATH: &'static str = "/events";
+    const ID: &'static str = "converse";
+    type Params = ();
+    type Body = ();
+    type Responses = String;
+    type Errors = ApiError;
+    const SECURITY: Security = Security::Any(&[]);
+
+    fn write(request: &mut RequestBuilder, _: &(), _: &()) -> Result<(), EncodeError> {
+        Watch::write(request, &(), &())
+    }
+
+    fn decode(status: http::StatusCode, _: &http::HeaderMap, body: &[u8]) -> Decoded<String> {
+        text(status, body)
+    }
+}
+
+impl EventStream for Converse {
+    type Data = Tick;
+
+    fn data(status: http::StatusCode, data: &str) -> Result<Tick, DecodeError> {
+        Watch::data(status, data)
+    }
+}
+
 /// `GET /file`: bytes.
 pub struct Download;
 
@@ -487,4 +518,75 @@ pub async fn always(
         .respond_with(template)
         .mount(server)
         .await;
+}
+
+/// What the [`Dropping`] server answers one connection with: a status, the body's
+/// chunks, and whether the connection then drops before the body ends.
+pub struct Answer {
+    pub status: u16,
+    pub chunks: Vec<&'static str>,
+    pub drops: bool,
+}
+
+/// A server on 127.0.0.1 that answers each connection, in turn, as its [`Answer`]s say,
+/// in HTTP/1.1 with a chunked body, and can drop a connection mid-body (which wiremock,
+/// whose server writes whole bodies, cannot): the stream the client reads then fails as
+/// a real one does when the network or the server goes away. It keeps the heads of the
+/// requests it received.
+pub struct Dropping {
+    pub uri: String,
+    pub heads: Arc<Mutex<Vec<String>>>,
+}
+
+impl Dropping {
+    pub async fn start(answers: Vec<Answer>) -> Dropping {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let uri = format!("http://{}", listener.local_addr().unwrap());
+        let heads: Arc<Mutex<Vec<String>>> = Arc::default();
+        let seen = Arc::clone(&heads);
+        tokio::spawn(async move {
+            for answer in answers {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if socket.read(&mut byte).await.unwrap_or(0) == 0 {
+                        break;
+                    }
+                    head.push(byte[0]);
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                if answer.status == 204 {
+                    let _ = socket
+                        .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+                        .await;
+                    let _ = socket.shutdown().await;
+                    continue;
+                }
+                let mut out = format!(
+                    "HTTP/1.1 {} X\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+                    answer.status
+                );
+                for chunk in &answer.chunks {
+                    out.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+                }
+                if !answer.drops {
+                    out.push_str("0\r\n\r\n");
+                }
+                let _ = socket.write_all(out.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        Dropping { uri, heads }
+    }
+
+    /// The heads of the requests received so far.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
 }

@@ -40,8 +40,14 @@ pub struct Compiled {
     pub lines: BTreeMap<&'static str, usize>,
 }
 
-/// Generates `spec`'s crate under `bench` and measures it.
-pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, String> {
+/// Generates `spec`'s crate under `bench` and measures it, with `features` (besides
+/// the groups) on in every build.
+pub fn measure(
+    root: &Path,
+    bench: &Path,
+    spec: &Path,
+    features: &[String],
+) -> Result<Compiled, String> {
     let label = spec
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -52,15 +58,29 @@ pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, Strin
     let group = largest_group(&generated.models[0]);
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = bench.join("check-target");
-    let check = crate_only(&out, &target, &["check"], Rebuild::Clean);
+    let with = |command: &str| {
+        let mut args = vec![command.to_owned()];
+        if !features.is_empty() {
+            args.extend(["--features".to_owned(), features.join(",")]);
+        }
+        args
+    };
+    let check = crate_only(&out, &target, &with("check"), Rebuild::Clean);
     eprintln!("  check: {}", seconds(&check));
-    let check_incremental = crate_only(&out, &target, &["check"], Rebuild::Incremental);
+    let check_incremental = crate_only(&out, &target, &with("check"), Rebuild::Incremental);
     eprintln!("  check, incremental: {}", seconds(&check_incremental));
-    let build = crate_only(&out, &target, &["build"], Rebuild::Clean);
+    let build = crate_only(&out, &target, &with("build"), Rebuild::Clean);
     eprintln!("  build: {}", seconds(&build));
-    let group_args = group
-        .as_deref()
-        .map(|group| ["check", "--no-default-features", "--features", group]);
+    let group_args = group.as_deref().map(|group| {
+        let mut on = vec![group.to_owned()];
+        on.extend(features.iter().cloned());
+        vec![
+            "check".to_owned(),
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            on.join(","),
+        ]
+    });
     let group_check = |rebuild| match &group_args {
         Some(args) => crate_only(&out, &target, args, rebuild),
         None => Err("the crate has no groups".to_owned()),
@@ -84,8 +104,11 @@ pub fn measure(root: &Path, bench: &Path, spec: &Path) -> Result<Compiled, Strin
 /// What the server side adds to a crate's check: the same crate, every group, checked
 /// with the client and with the server (issue 25 asks at most 1.5 times the client's).
 pub struct ServerCost {
+    /// The description's file name.
     pub label: String,
+    /// The check with `--features client`.
     pub client: Result<Cost, String>,
+    /// The check with `--features server`.
     pub server: Result<Cost, String>,
 }
 
@@ -104,14 +127,14 @@ pub fn measure_server(root: &Path, bench: &Path, spec: &Path) -> Result<ServerCo
     let client = crate_only(
         &out,
         &target,
-        &["check", "--features", "client"],
+        &["check", "--features", "client"].map(String::from),
         Rebuild::Clean,
     );
     eprintln!("  check with `client`: {}", seconds(&client));
     let server = crate_only(
         &out,
         &target,
-        &["check", "--features", "server"],
+        &["check", "--features", "server"].map(String::from),
         Rebuild::Clean,
     );
     eprintln!("  check with `server`: {}", seconds(&server));
@@ -190,7 +213,12 @@ enum Rebuild {
 
 /// `cargo ARGS` of the crate in `dir` alone: once to build what it needs, then, the
 /// crate touched, again as `rebuild` says, timed.
-fn crate_only(dir: &Path, target: &Path, args: &[&str], rebuild: Rebuild) -> Result<Cost, String> {
+fn crate_only(
+    dir: &Path,
+    target: &Path,
+    args: &[String],
+    rebuild: Rebuild,
+) -> Result<Cost, String> {
     let run = |incremental: bool| {
         let mut command = cargo();
         command

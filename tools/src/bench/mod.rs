@@ -39,7 +39,8 @@ pub struct Options {
     /// Save the results as `target/bench/<NAME>.json` (`run-<unix time>` by default).
     #[arg(long)]
     pub name: Option<String>,
-    /// The large descriptions of `testdata/big/` whose crates' build cost is measured.
+    /// The large descriptions whose crates' build cost is measured: names of
+    /// `testdata/big/`, or paths of other descriptions.
     #[arg(
         long,
         value_delimiter = ',',
@@ -66,6 +67,10 @@ pub struct Options {
     /// With `--server`: how many rounds of each.
     #[arg(long, default_value_t = 3)]
     pub server_rounds: usize,
+    /// Features of the crates of `--big` turned on in every build measured (`client`),
+    /// besides the groups.
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
     /// Only measure decoding: typed `decode` of response bodies against parsing them
     /// into `serde_json::Value`, for these descriptions (`testdata/real/` names, or
     /// `testdata/big/` ones).
@@ -212,9 +217,9 @@ fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
     let mut compiled = Vec::new();
     if !options.no_check {
         for name in &options.big {
-            let spec = testdata::big(root, name)?;
+            let spec = testdata::big_or_path(root, name)?;
             eprintln!("bench: building the crate of {name}");
-            compiled.push(compile::measure(root, &bench, &spec)?);
+            compiled.push(compile::measure(root, &bench, &spec, &options.features)?);
         }
     }
     if options.compile_only {
@@ -252,7 +257,7 @@ fn measure_all(root: &Path, options: &Options) -> Result<(), String> {
         for name in &options.big {
             cases.push(Case {
                 label: name.clone(),
-                spec: testdata::big(root, name)?,
+                spec: testdata::big_or_path(root, name)?,
                 filter: Filter::default(),
                 check: false,
             });
