@@ -21,6 +21,11 @@ struct Dependency {
     needed_by: &'static [&'static str],
 }
 
+/// The oldest Rust the crate builds with: the runtime copied into it keeps to the
+/// workspace's `rust-version`, and saying so lets the user's clippy hold the crate to it
+/// rather than suggest newer standard APIs.
+const RUST_VERSION: &str = "1.85";
+
 const CLIENT: &[&str] = &["client"];
 const SERVER: &[&str] = &["server"];
 const BOTH: &[&str] = &["client", "server"];
@@ -275,7 +280,7 @@ pub fn manifest(
     let mut toml = format!(
         "{marker} from `{source}`.\n\
          [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = \"{description}\"\npublish = false\n\n[dependencies]\n"
+         rust-version = \"{RUST_VERSION}\"\ndescription = \"{description}\"\npublish = false\n\n[dependencies]\n"
     );
     let chosen: Vec<(&Dependency, Vec<&str>)> = CHOSEN
         .iter()
@@ -412,7 +417,7 @@ fn features_toml(features: &[String], runtime: &Runtime, always: &[&str]) -> Str
 
 #[cfg(test)]
 mod tests {
-    use super::{manifest, Wanted, DEPENDENCIES};
+    use super::{manifest, Wanted, DEPENDENCIES, RUST_VERSION};
     use crate::config::Runtime;
 
     /// `bytes` chosen by the settings (`scalars.binary`) is also the client's optional
@@ -469,5 +474,17 @@ mod tests {
             table.sort_unstable();
             assert_eq!(runtime, table, "{name}");
         }
+    }
+
+    /// A generated crate claims the Rust version the workspace (and so the runtime copied
+    /// into it) is held to.
+    #[test]
+    fn the_crate_claims_the_workspaces_rust_version() {
+        let workspace: toml::Table =
+            toml::from_str(include_str!("../../../Cargo.toml")).expect("the workspace manifest");
+        assert_eq!(
+            workspace["workspace"]["package"]["rust-version"].as_str(),
+            Some(RUST_VERSION)
+        );
     }
 }
