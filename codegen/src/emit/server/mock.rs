@@ -162,7 +162,8 @@ fn method(op: &Operation, handler: &str, refs: &TypeRefs) -> TokenStream {
             })
         },
     };
-    let request = if answers.len() > 1 || answers.is_empty() {
+    // Only a choice between answers reads the request (its `Prefer`).
+    let request = if answers.len() > 1 {
         quote!(request)
     } else {
         quote!(_request)
