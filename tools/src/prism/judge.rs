@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::classes;
-use super::defects::{answer_defect, excuse, member_path, names, Defect, Excused};
+use super::defects::{along, answer_defect, excuse, member_path, names, Defect, Excused};
 use super::violations::request_violations;
 use super::{by_case, Answer, Examples, Finding, Report};
 use crate::examples::{every_example, Example, Finder};
@@ -626,16 +626,6 @@ fn failure_path(error: &str) -> Vec<String> {
     path
 }
 
-/// Whether a problem the validator found at `problem` (member names, map keys among
-/// them) is on the path where a round trip failed (`failed`, member names): at or below
-/// it, or at an object above it. A deserialization error names no map key, so `failed`
-/// may skip some of `problem`'s names; both are at the top, or neither.
-fn along(failed: &[String], problem: &[String]) -> bool {
-    let mut names = problem.iter();
-    let below = failed.iter().all(|name| names.any(|n| n == name));
-    failed.is_empty() == problem.is_empty() && (below || failed.starts_with(problem))
-}
-
 /// Why the finder does not reach an example: the generated code reads no header as JSON,
 /// and a component no operation uses is no part of it.
 fn unreached(pointer: &str) -> &'static str {
@@ -705,29 +695,6 @@ mod tests {
             "no discriminating property"
         );
         assert_eq!(of(serde_json::Value::Null), None);
-    }
-
-    #[test]
-    fn a_problem_is_along_a_failure_through_map_keys_the_error_leaves_out() {
-        let path = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        // apis.guru's `APIs` example: an entry of a map of maps lacks a required member.
-        let failed = path(&["versions"]);
-        assert!(along(
-            &failed,
-            &path(&["googleapis.com:drive", "versions", "v2"])
-        ));
-        assert!(along(&path(&["a", "b"]), &path(&["a", "b", "c"])));
-        assert!(
-            along(&path(&["a", "b"]), &path(&["a"])),
-            "at an object above"
-        );
-        assert!(!along(&path(&["a", "b"]), &path(&["b", "a"])));
-        assert!(!along(&path(&["a"]), &path(&["c"])));
-        assert!(
-            !along(&[], &path(&["key"])),
-            "a failure at the top is not excused below"
-        );
-        assert!(along(&[], &[]));
     }
 
     #[test]
