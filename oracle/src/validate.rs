@@ -46,6 +46,17 @@ fn reference(pointer: &str) -> String {
     )
 }
 
+/// Whether `text` is a UUID as `format: uuid` means it (RFC 4122's hyphenated form:
+/// `8-4-4-4-12` hexadecimal digits).
+fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
 impl Checks {
     /// The checks of the schemas of `doc`, each validator built when first needed.
     pub fn new(doc: &Document) -> Checks {
@@ -112,8 +123,11 @@ impl Checks {
             let reference = reference(pointer);
             let mut root = self.root.borrow_mut();
             root["$ref"] = Value::String(reference);
+            // Draft 4 knows no `uuid` format, and would let any text pass for one the
+            // generated `uuid::Uuid` refuses: it is checked as later drafts check it.
             jsonschema::options()
                 .with_draft(self.draft)
+                .with_format("uuid", is_uuid)
                 .build(&root)
                 .ok()
         });
@@ -264,6 +278,26 @@ mod tests {
             "components": {"schemas": {"C": {"type": "string", "nullable": true}}}
         }));
         assert!(!Checks::new(&v31).matches("#/components/schemas/C", &Value::Null));
+    }
+
+    /// The generated code reads `format: uuid` as `uuid::Uuid`: a description's example
+    /// that is no UUID contradicts its schema, in OpenAPI 3.0 (JSON Schema draft 4, which
+    /// knows no such format) too.
+    #[test]
+    fn a_uuid_is_checked_in_openapi_3_0() {
+        let doc = Document::new(serde_json::json!({
+            "openapi": "3.0.0",
+            "components": {"schemas": {
+                "Ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}
+            }}
+        }));
+        let checks = Checks::new(&doc);
+        let ids = "#/components/schemas/Ids";
+        let id = "bc3f7dad-5544-468c-8573-3ef04d55463e";
+        assert!(checks.matches(ids, &serde_json::json!([id, id.to_uppercase()])));
+        assert!(!checks.matches(ids, &serde_json::json!([""])));
+        assert!(!checks.matches(ids, &serde_json::json!(["not-a-uuid"])));
+        assert!(!checks.matches(ids, &serde_json::json!([id.replace('-', "")])));
     }
 
     #[test]

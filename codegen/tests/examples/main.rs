@@ -16,8 +16,9 @@
 //! The types exist only as generated code, so the test builds a harness (`harness`):
 //! every description and fixture becomes the crate `codegen::generate` writes, and
 //! binaries that use them, built once. Examples are found by `tools::examples`, which
-//! walks the description beside the model `generate` returns (the Prism run shares it). Form bodies (`multipart/form-data`,
-//! URL-encoded) are left out of 2 and 3: their wire format is not JSON.
+//! walks the description beside the model `generate` returns (the Prism run shares it).
+//! Form bodies (`multipart/form-data`, URL-encoded) are left out of 2 and 3: their wire
+//! format is not JSON.
 //!
 //! Every example that fails is either listed in [`CONTRADICTING`] (the example
 //! contradicts its own schema) or in [`GENERATOR_BUGS`] (open bugs, to be fixed); an

@@ -682,9 +682,11 @@ pub fn answer_defect(
             )
         })
         .collect();
-    // On one path: one is a prefix of the other. An error that names no member is only
-    // on the path of another that names none.
-    let along = |a: &[String], b: &[String]| {
+    // Prism's location and the validator's (both with map keys) on one path: one is a
+    // prefix of the other; the decode error's is checked by [`along`], as it names no
+    // map key. An error that names no member is only on the path of another that names
+    // none.
+    let on_path = |a: &[String], b: &[String]| {
         a.is_empty() == b.is_empty() && (a.starts_with(b) || b.starts_with(a))
     };
     let agree = checks.problems(schema, &body).iter().any(|(message, at)| {
@@ -694,7 +696,7 @@ pub fn answer_defect(
             .is_none_or(|member| message.contains(&format!("\"{member}\"")));
         along(&failed_at, &invalid_at)
             && same_member
-            && (unvalidated || prism_at.iter().any(|p| along(p, &invalid_at)))
+            && (unvalidated || prism_at.iter().any(|p| on_path(p, &invalid_at)))
     });
     let defect = if unvalidated {
         Defect::UnvalidatedMock
@@ -907,6 +909,16 @@ pub fn names(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a problem the validator found at `problem` (member names, map keys among
+/// them) is on the path where a round trip failed (`failed`, member names): at or below
+/// it, or at an object above it. A deserialization error names no map key, so `failed`
+/// may skip some of `problem`'s names; both are at the top, or neither.
+pub fn along(failed: &[String], problem: &[String]) -> bool {
+    let mut names = problem.iter();
+    let below = failed.iter().all(|name| names.any(|n| n == name));
+    failed.is_empty() == problem.is_empty() && (below || failed.starts_with(problem))
+}
+
 /// The members a `DecodeError` names, outermost first (see [`member_path`]).
 fn decode_path(decoded: &str) -> Vec<String> {
     match decoded.find("JSON: ") {
@@ -948,6 +960,29 @@ mod tests {
         assert_eq!(decode_path(decoded), ["items", "x"]);
         let missing = "DecodeError the body of a 200 response is not the documented JSON: `a`: missing member `b` at line 1";
         assert_eq!(decode_path(missing), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_problem_is_along_a_failure_through_map_keys_the_error_leaves_out() {
+        let path = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // apis.guru's `APIs` example: an entry of a map of maps lacks a required member.
+        let failed = path(&["versions"]);
+        assert!(along(
+            &failed,
+            &path(&["googleapis.com:drive", "versions", "v2"])
+        ));
+        assert!(along(&path(&["a", "b"]), &path(&["a", "b", "c"])));
+        assert!(
+            along(&path(&["a", "b"]), &path(&["a"])),
+            "at an object above"
+        );
+        assert!(!along(&path(&["a", "b"]), &path(&["b", "a"])));
+        assert!(!along(&path(&["a"]), &path(&["c"])));
+        assert!(
+            !along(&[], &path(&["key"])),
+            "a failure at the top is not excused below"
+        );
+        assert!(along(&[], &[]));
     }
 
     #[test]

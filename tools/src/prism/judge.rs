@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::cases::{place, Asked, Case, Pass, NESTED};
 use super::classes;
-use super::defects::{answer_defect, excuse, member_path, names, Defect, Excused};
+use super::defects::{along, answer_defect, excuse, member_path, names, Defect, Excused};
 use super::violations::request_violations;
 use super::{by_case, Answer, Examples, Finding, Report};
 use crate::examples::{every_example, Example, Finder};
@@ -438,7 +438,12 @@ impl Found {
                 let mut source =
                     oracle::source::Seeded::from_text(&format!("{}\0{seed}", def.pointer));
                 let value = maker.value(&mut source, node, &def.pointer);
-                match checks.problem(&def.pointer, &value) {
+                // A value of a union told apart by its discriminator is valid when the
+                // branch it names takes it: JSON Schema knows no discriminator, and
+                // finds an object two branches take valid under neither.
+                let under = discriminated(doc, node, &def.pointer, &value)
+                    .unwrap_or_else(|| def.pointer.clone());
+                match checks.problem(&under, &value) {
                     None if !values.contains(&value) => values.push(value),
                     None => {}
                     Some(why) => problem = Some(why),
@@ -467,6 +472,33 @@ impl Found {
             made: made_count,
         }
     }
+}
+
+/// The branch of the union `node` (at `pointer`) whose discriminator names `value`'s
+/// discriminating property: the `mapping`'s target, or else the schema of that name, if
+/// it is one of the union's branches.
+fn discriminated(doc: &Document, node: &Value, pointer: &str, value: &Value) -> Option<String> {
+    let (_, node) = doc.resolve(node, pointer);
+    let discriminator = node.get("discriminator")?;
+    let property = discriminator.get("propertyName")?.as_str()?;
+    let name = value.get(property)?.as_str()?;
+    let target = match discriminator.get("mapping").and_then(|m| m.get(name)) {
+        Some(target) => target.as_str()?.to_owned(),
+        None => format!("#/components/schemas/{name}"),
+    };
+    let target = if target.starts_with('#') {
+        target
+    } else {
+        format!("#/components/schemas/{target}")
+    };
+    let branches = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| node.get(*key).and_then(Value::as_array))
+        .flatten();
+    let is_branch = branches
+        .filter_map(|branch| branch.get("$ref").and_then(Value::as_str))
+        .any(|reference| reference == target);
+    (is_branch && doc.get(&target).is_some()).then_some(target)
 }
 
 /// Whether the schema is issue 28's family: a `oneOf` or `anyOf` with a nullable branch
@@ -548,9 +580,6 @@ pub fn examples(
         // The validator must find the example broken on the path where it failed, or at
         // the object that lacks, or should not have, the member it failed at.
         let failed_at = failure_path(&error);
-        let along = |a: &[String], b: &[String]| {
-            a.is_empty() == b.is_empty() && (a.starts_with(b) || b.starts_with(a))
-        };
         let contradiction = checks
             .problems(&example.schema, &example.value)
             .into_iter()
@@ -632,6 +661,40 @@ mod tests {
             failure_path("does not deserialize: `a`: missing member `id`"),
             ["a"]
         );
+    }
+
+    #[test]
+    fn a_discriminated_value_is_checked_under_the_branch_it_names() {
+        let doc = Document::new(serde_json::json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "U": {
+                    "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                    "discriminator": {"propertyName": "t", "mapping": {"a": "#/components/schemas/A"}}
+                },
+                "A": {"type": "object"},
+                "B": {"type": "object"},
+                "C": {"type": "object"}
+            }}
+        }));
+        let union = doc.get("#/components/schemas/U").unwrap();
+        let at = "#/components/schemas/U";
+        let of = |value| discriminated(&doc, union, at, &value);
+        assert_eq!(
+            of(serde_json::json!({"t": "a"})).as_deref(),
+            Some("#/components/schemas/A")
+        );
+        assert_eq!(
+            of(serde_json::json!({"t": "B"})).as_deref(),
+            Some("#/components/schemas/B")
+        );
+        assert_eq!(of(serde_json::json!({"t": "C"})), None, "not a branch");
+        assert_eq!(
+            of(serde_json::json!({"u": "a"})),
+            None,
+            "no discriminating property"
+        );
+        assert_eq!(of(serde_json::Value::Null), None);
     }
 
     #[test]
