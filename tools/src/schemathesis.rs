@@ -57,6 +57,14 @@ pub enum Excuse {
     /// JSON part that is not an array is one item; Schemathesis meant it as the whole
     /// list, of the wrong type.
     ListItemPart,
+    /// The operation declares `Accept` as a header parameter, which OpenAPI says is
+    /// ignored; Schemathesis fills it with any string as valid data, and the server
+    /// answers an `Accept` nothing documented satisfies with the 406 HTTP asks for.
+    AcceptParameter,
+    /// The answer is the server's refusal, an `application/problem+json` document, and
+    /// the operation documents that status only with a body the problem document does
+    /// not fit (Elastic's `BasicFailedReply`), so its media type is undocumented.
+    RefusalBodyDoesNotFit,
 }
 
 impl fmt::Display for Excuse {
@@ -65,6 +73,8 @@ impl fmt::Display for Excuse {
             Excuse::NoRefusalDocumented => "NoRefusalDocumented",
             Excuse::EmptyListInForm => "EmptyListInForm",
             Excuse::ListItemPart => "ListItemPart",
+            Excuse::AcceptParameter => "AcceptParameter",
+            Excuse::RefusalBodyDoesNotFit => "RefusalBodyDoesNotFit",
         })
     }
 }
@@ -208,7 +218,7 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
-    let mut report = read(&text, &api);
+    let mut report = read(&text, &api, &accept_parameters(spec));
     if report.cases == 0 {
         report.failures.push(format!(
             "Schemathesis tested nothing; its output:\n{}",
@@ -332,7 +342,7 @@ impl Drop for Server {
 
 /// Reads the NDJSON events of a run: each scenario's test cases, their checks, and the
 /// request and answer of each.
-fn read(text: &str, api: &Api) -> Report {
+fn read(text: &str, api: &Api, accept_parameters: &std::collections::BTreeSet<String>) -> Report {
     let mut report = Report::default();
     let mut operations: std::collections::BTreeSet<String> = Default::default();
     let mut excused: std::collections::BTreeSet<Excused> = Default::default();
@@ -377,7 +387,7 @@ fn read(text: &str, api: &Api) -> Report {
                     interaction,
                     info: check,
                 };
-                match excuse(&failure, api) {
+                match excuse(&failure, api, accept_parameters) {
                     Some(excuse) => {
                         excused.insert(Excused {
                             excuse,
@@ -408,6 +418,13 @@ impl Failure<'_> {
         self.interaction["response"]["status_code"]
             .as_u64()
             .unwrap_or(0)
+    }
+
+    /// `GET /path/{id}`, as the description writes the operation.
+    fn case_label(&self) -> Option<String> {
+        let method = self.case["method"].as_str()?;
+        let path = self.case["path"].as_str()?;
+        Some(format!("{} {path}", method.to_ascii_uppercase()))
     }
 
     fn negative(&self) -> bool {
@@ -509,7 +526,11 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
 }
 
 /// The excuse for `failure`, when one explains it under its exact condition.
-fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
+fn excuse(
+    failure: &Failure,
+    api: &Api,
+    accept_parameters: &std::collections::BTreeSet<String>,
+) -> Option<Excuse> {
     let phase = &failure.case["meta"]["phase"]["data"];
     let media = failure.case["media_type"].as_str().unwrap_or_default();
     let form = media.starts_with("multipart/form-data")
@@ -543,6 +564,53 @@ fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             }
         }
     }
+    let answered = |header: &str| {
+        let headers = &failure.interaction["response"]["headers"];
+        headers
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(name, _)| name.eq_ignore_ascii_case(header))
+            .and_then(|(_, values)| values.get(0).or(Some(values)))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let problem = answered("content-type").starts_with("application/problem+json");
+    let accept_checks = [
+        "status_code_conformance",
+        "content_type_conformance",
+        "positive_data_acceptance",
+    ];
+    if accept_checks.contains(&failure.check) && failure.status() == 406 && problem {
+        let sent_accept = failure.case["headers"].as_object().is_some_and(|headers| {
+            headers
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case("accept"))
+        });
+        if sent_accept && accept_parameters.contains(&failure.case_label()?) {
+            return Some(Excuse::AcceptParameter);
+        }
+    }
+    if failure.check == "content_type_conformance" && problem {
+        let op = operation(failure, api)?;
+        let status = failure.status();
+        let documented = op.responses.iter().find(|r| match r.status {
+            codegen::model::Status::Code(code) => u64::from(code) == status,
+            _ => false,
+        });
+        let refusal = matches!(status, 400 | 404 | 422);
+        let fits_nowhere = documented.is_some_and(|r| {
+            !r.contents.is_empty()
+                && r.contents
+                    .iter()
+                    .flat_map(|c| &c.media_types)
+                    .all(|m| !m.starts_with("application/problem+json"))
+        });
+        if refusal && fits_nowhere {
+            return Some(Excuse::RefusalBodyDoesNotFit);
+        }
+    }
     if failure.check == "status_code_conformance" && failure.negative() && failure.status() == 400 {
         let method = failure.case["method"].as_str()?;
         let path = failure.case["path"].as_str()?;
@@ -562,6 +630,46 @@ fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
         }
     }
     None
+}
+
+/// `METHOD /path` of each operation of `spec` that declares a header parameter named
+/// `Accept` (any case), read from the description itself: the generator drops it.
+fn accept_parameters(spec: &Path) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let Ok(document) = oracle::Document::read(spec) else {
+        return found;
+    };
+    let Some(Value::Object(paths)) = document.get("#/paths") else {
+        return found;
+    };
+    let is_accept = |param: &Value, at: &str| {
+        let (_, param) = document.resolve(param, at);
+        param.get("in").and_then(Value::as_str) == Some("header")
+            && param
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.eq_ignore_ascii_case("accept"))
+    };
+    let declares = |node: &Value, at: &str| {
+        node.get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(|params| params.iter().any(|param| is_accept(param, at)))
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let shared = declares(&Value::Object(item.clone()), "#/paths");
+        for (method, operation) in item {
+            if method == "parameters" || !operation.is_object() {
+                continue;
+            }
+            if shared || declares(operation, "#/paths") {
+                found.insert(format!("{} {path}", method.to_ascii_uppercase()));
+            }
+        }
+    }
+    found
 }
 
 /// The `operationId`s of the operations of `spec` whose path starts with `prefix`, in
