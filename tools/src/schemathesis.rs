@@ -57,6 +57,11 @@ pub enum Excuse {
     /// JSON part that is not an array is one item; Schemathesis meant it as the whole
     /// list, of the wrong type.
     ListItemPart,
+    /// A request Schemathesis made to break the description's security scheme (an
+    /// `Authorization` of the wrong form), answered with the 401 and `WWW-Authenticate`
+    /// missing credentials get, by an operation that documents no 401, 4XX nor
+    /// `default`.
+    NoUnauthorizedDocumented,
     /// The operation declares `Accept` as a header parameter, which OpenAPI says is
     /// ignored; Schemathesis fills it with any string as valid data, and the server
     /// answers an `Accept` nothing documented satisfies with the 406 HTTP asks for.
@@ -73,6 +78,7 @@ impl fmt::Display for Excuse {
             Excuse::NoRefusalDocumented => "NoRefusalDocumented",
             Excuse::EmptyListInForm => "EmptyListInForm",
             Excuse::ListItemPart => "ListItemPart",
+            Excuse::NoUnauthorizedDocumented => "NoUnauthorizedDocumented",
             Excuse::AcceptParameter => "AcceptParameter",
             Excuse::RefusalBodyDoesNotFit => "RefusalBodyDoesNotFit",
         })
@@ -611,7 +617,10 @@ fn excuse(
             return Some(Excuse::RefusalBodyDoesNotFit);
         }
     }
-    if failure.check == "status_code_conformance" && failure.negative() && failure.status() == 400 {
+    // An undocumented status fails both the status and, its media type undocumented
+    // too, the content type.
+    let undocumented_checks = ["status_code_conformance", "content_type_conformance"];
+    if undocumented_checks.contains(&failure.check) && failure.negative() {
         let method = failure.case["method"].as_str()?;
         let path = failure.case["path"].as_str()?;
         let op = api
@@ -619,14 +628,18 @@ fn excuse(
             .iter()
             .find(|op| op.method.as_str() == method && op.path == path)?;
         use codegen::model::Status;
-        let documents_refusal = op.responses.iter().any(|r| {
-            matches!(
-                r.status,
-                Status::Code(400) | Status::Code(422) | Status::Range(4) | Status::Default
-            )
-        });
-        if !documents_refusal {
-            return Some(Excuse::NoRefusalDocumented);
+        let documents = |code: u16| {
+            op.responses.iter().any(|r| {
+                r.status == Status::Code(code)
+                    || matches!(r.status, Status::Range(4) | Status::Default)
+            })
+        };
+        match failure.status() {
+            400 if !documents(400) && !documents(422) => return Some(Excuse::NoRefusalDocumented),
+            401 if !documents(401) && !answered("www-authenticate").is_empty() => {
+                return Some(Excuse::NoUnauthorizedDocumented)
+            }
+            _ => {}
         }
     }
     None
