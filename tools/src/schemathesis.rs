@@ -66,10 +66,6 @@ pub enum Excuse {
     /// ignored; Schemathesis fills it with any string as valid data, and the server
     /// answers an `Accept` nothing documented satisfies with the 406 HTTP asks for.
     AcceptParameter,
-    /// The answer is the server's refusal, an `application/problem+json` document, and
-    /// the operation documents that status only with a body the problem document does
-    /// not fit (Elastic's `BasicFailedReply`), so its media type is undocumented.
-    RefusalBodyDoesNotFit,
 }
 
 impl fmt::Display for Excuse {
@@ -80,7 +76,6 @@ impl fmt::Display for Excuse {
             Excuse::ListItemPart => "ListItemPart",
             Excuse::NoUnauthorizedDocumented => "NoUnauthorizedDocumented",
             Excuse::AcceptParameter => "AcceptParameter",
-            Excuse::RefusalBodyDoesNotFit => "RefusalBodyDoesNotFit",
         })
     }
 }
@@ -596,25 +591,6 @@ fn excuse(
         });
         if sent_accept && accept_parameters.contains(&failure.case_label()?) {
             return Some(Excuse::AcceptParameter);
-        }
-    }
-    if failure.check == "content_type_conformance" && problem {
-        let op = operation(failure, api)?;
-        let status = failure.status();
-        let documented = op.responses.iter().find(|r| match r.status {
-            codegen::model::Status::Code(code) => u64::from(code) == status,
-            _ => false,
-        });
-        let refusal = matches!(status, 400 | 404 | 422);
-        let fits_nowhere = documented.is_some_and(|r| {
-            !r.contents.is_empty()
-                && r.contents
-                    .iter()
-                    .flat_map(|c| &c.media_types)
-                    .all(|m| !m.starts_with("application/problem+json"))
-        });
-        if refusal && fits_nowhere {
-            return Some(Excuse::RefusalBodyDoesNotFit);
         }
     }
     // An undocumented status fails both the status and, its media type undocumented
