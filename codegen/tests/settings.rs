@@ -332,8 +332,13 @@ fn groups_off_makes_no_features() {
         .iter()
         .filter(|file| !file.path.starts_with("src/runtime"));
     for file in own {
+        // The server side's own features are not groups: they stay.
+        let contents = file
+            .contents
+            .replace("feature = \"server\"", "")
+            .replace("feature = \"mock\"", "");
         assert!(
-            !file.contents.contains("feature = \"") && !file.contents.contains("full = ["),
+            !contents.contains("feature = \"") && !contents.contains("full = ["),
             "{} has features:\n{}",
             file.path.display(),
             file.contents
