@@ -57,6 +57,15 @@ pub enum Excuse {
     /// JSON part that is not an array is one item; Schemathesis meant it as the whole
     /// list, of the wrong type.
     ListItemPart,
+    /// A request Schemathesis made to break the description's security scheme (an
+    /// `Authorization` of the wrong form), answered with the 401 and `WWW-Authenticate`
+    /// missing credentials get, by an operation that documents no 401, 4XX nor
+    /// `default`.
+    NoUnauthorizedDocumented,
+    /// The operation declares `Accept` as a header parameter, which OpenAPI says is
+    /// ignored; Schemathesis fills it with any string as valid data, and the server
+    /// answers an `Accept` nothing documented satisfies with the 406 HTTP asks for.
+    AcceptParameter,
 }
 
 impl fmt::Display for Excuse {
@@ -65,6 +74,8 @@ impl fmt::Display for Excuse {
             Excuse::NoRefusalDocumented => "NoRefusalDocumented",
             Excuse::EmptyListInForm => "EmptyListInForm",
             Excuse::ListItemPart => "ListItemPart",
+            Excuse::NoUnauthorizedDocumented => "NoUnauthorizedDocumented",
+            Excuse::AcceptParameter => "AcceptParameter",
         })
     }
 }
@@ -208,7 +219,7 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
-    let mut report = read(&text, &api);
+    let mut report = read(&text, &api, &accept_parameters(spec));
     if report.cases == 0 {
         report.failures.push(format!(
             "Schemathesis tested nothing; its output:\n{}",
@@ -332,7 +343,7 @@ impl Drop for Server {
 
 /// Reads the NDJSON events of a run: each scenario's test cases, their checks, and the
 /// request and answer of each.
-fn read(text: &str, api: &Api) -> Report {
+fn read(text: &str, api: &Api, accept_parameters: &std::collections::BTreeSet<String>) -> Report {
     let mut report = Report::default();
     let mut operations: std::collections::BTreeSet<String> = Default::default();
     let mut excused: std::collections::BTreeSet<Excused> = Default::default();
@@ -377,7 +388,7 @@ fn read(text: &str, api: &Api) -> Report {
                     interaction,
                     info: check,
                 };
-                match excuse(&failure, api) {
+                match excuse(&failure, api, accept_parameters) {
                     Some(excuse) => {
                         excused.insert(Excused {
                             excuse,
@@ -408,6 +419,13 @@ impl Failure<'_> {
         self.interaction["response"]["status_code"]
             .as_u64()
             .unwrap_or(0)
+    }
+
+    /// `GET /path/{id}`, as the description writes the operation.
+    fn case_label(&self) -> Option<String> {
+        let method = self.case["method"].as_str()?;
+        let path = self.case["path"].as_str()?;
+        Some(format!("{} {path}", method.to_ascii_uppercase()))
     }
 
     fn negative(&self) -> bool {
@@ -509,7 +527,11 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
 }
 
 /// The excuse for `failure`, when one explains it under its exact condition.
-fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
+fn excuse(
+    failure: &Failure,
+    api: &Api,
+    accept_parameters: &std::collections::BTreeSet<String>,
+) -> Option<Excuse> {
     let phase = &failure.case["meta"]["phase"]["data"];
     let media = failure.case["media_type"].as_str().unwrap_or_default();
     let form = media.starts_with("multipart/form-data")
@@ -543,7 +565,38 @@ fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             }
         }
     }
-    if failure.check == "status_code_conformance" && failure.negative() && failure.status() == 400 {
+    let answered = |header: &str| {
+        let headers = &failure.interaction["response"]["headers"];
+        headers
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(name, _)| name.eq_ignore_ascii_case(header))
+            .and_then(|(_, values)| values.get(0).or(Some(values)))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let problem = answered("content-type").starts_with("application/problem+json");
+    let accept_checks = [
+        "status_code_conformance",
+        "content_type_conformance",
+        "positive_data_acceptance",
+    ];
+    if accept_checks.contains(&failure.check) && failure.status() == 406 && problem {
+        let sent_accept = failure.case["headers"].as_object().is_some_and(|headers| {
+            headers
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case("accept"))
+        });
+        if sent_accept && accept_parameters.contains(&failure.case_label()?) {
+            return Some(Excuse::AcceptParameter);
+        }
+    }
+    // An undocumented status fails both the status and, its media type undocumented
+    // too, the content type.
+    let undocumented_checks = ["status_code_conformance", "content_type_conformance"];
+    if undocumented_checks.contains(&failure.check) && failure.negative() {
         let method = failure.case["method"].as_str()?;
         let path = failure.case["path"].as_str()?;
         let op = api
@@ -551,17 +604,61 @@ fn excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             .iter()
             .find(|op| op.method.as_str() == method && op.path == path)?;
         use codegen::model::Status;
-        let documents_refusal = op.responses.iter().any(|r| {
-            matches!(
-                r.status,
-                Status::Code(400) | Status::Code(422) | Status::Range(4) | Status::Default
-            )
-        });
-        if !documents_refusal {
-            return Some(Excuse::NoRefusalDocumented);
+        let documents = |code: u16| {
+            op.responses.iter().any(|r| {
+                r.status == Status::Code(code)
+                    || matches!(r.status, Status::Range(4) | Status::Default)
+            })
+        };
+        match failure.status() {
+            400 if !documents(400) && !documents(422) => return Some(Excuse::NoRefusalDocumented),
+            401 if !documents(401) && !answered("www-authenticate").is_empty() => {
+                return Some(Excuse::NoUnauthorizedDocumented)
+            }
+            _ => {}
         }
     }
     None
+}
+
+/// `METHOD /path` of each operation of `spec` that declares a header parameter named
+/// `Accept` (any case), read from the description itself: the generator drops it.
+fn accept_parameters(spec: &Path) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let Ok(document) = oracle::Document::read(spec) else {
+        return found;
+    };
+    let Some(Value::Object(paths)) = document.get("#/paths") else {
+        return found;
+    };
+    let is_accept = |param: &Value, at: &str| {
+        let (_, param) = document.resolve(param, at);
+        param.get("in").and_then(Value::as_str) == Some("header")
+            && param
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.eq_ignore_ascii_case("accept"))
+    };
+    let declares = |node: &Value, at: &str| {
+        node.get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(|params| params.iter().any(|param| is_accept(param, at)))
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let shared = declares(&Value::Object(item.clone()), "#/paths");
+        for (method, operation) in item {
+            if method == "parameters" || !operation.is_object() {
+                continue;
+            }
+            if shared || declares(operation, "#/paths") {
+                found.insert(format!("{} {path}", method.to_ascii_uppercase()));
+            }
+        }
+    }
+    found
 }
 
 /// The `operationId`s of the operations of `spec` whose path starts with `prefix`, in
