@@ -279,7 +279,7 @@ async fn search_users<S: UserHandlers + ?Sized>(
     }
 }
 
-/// The handlers of the operations of the group `user`: The operations tagged `User`..
+/// The handlers of the operations of the group `user`: The operations tagged `User`.
 ///
 /// [`App::user`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

@@ -272,7 +272,7 @@ async fn delete_user<S: UsersHandlers + ?Sized>(
     }
 }
 
-/// The handlers of the operations of the group `users`: The operations tagged `Users`..
+/// The handlers of the operations of the group `users`: The operations tagged `Users`.
 ///
 /// [`App::users`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

@@ -216,7 +216,7 @@ async fn issues_list_for_repo<S: IssuesHandlers + ?Sized>(
     }
 }
 
-/// The handlers of the operations of the group `issues`: The operations tagged `Issues`..
+/// The handlers of the operations of the group `issues`: The operations tagged `Issues`.
 ///
 /// [`App::issues`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

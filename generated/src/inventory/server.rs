@@ -183,7 +183,7 @@ async fn get_item<S: ItemsHandlers + ?Sized>(
     }
 }
 
-/// The handlers of the operations of the group `items`: The operations tagged `Items`..
+/// The handlers of the operations of the group `items`: The operations tagged `Items`.
 ///
 /// [`App::items`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

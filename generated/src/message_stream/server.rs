@@ -74,7 +74,7 @@ impl super::operations::StreamMessage {
     }
 }
 
-/// The handlers of the operations of the group `messages`: The operations under `/v1/messages`..
+/// The handlers of the operations of the group `messages`: The operations under `/v1/messages`.
 ///
 /// [`App::messages`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

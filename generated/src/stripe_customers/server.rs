@@ -142,7 +142,7 @@ async fn post_customers<S: CustomersHandlers + ?Sized>(
     }
 }
 
-/// The handlers of the operations of the group `customers`: The operations under `/v1/customers`..
+/// The handlers of the operations of the group `customers`: The operations under `/v1/customers`.
 ///
 /// [`App::customers`] serves them; each method gets the operation's parameters and body as
 /// its description says (checked before the method is called) and returns one of

@@ -567,6 +567,8 @@ fn app(api: &Api, names: &ServerNames, gates: Option<&Gates>, refs: &TypeRefs) -
             .iter()
             .find(|g| g.feature == *feature)
             .map_or(String::new(), |g| g.doc.clone());
+        // The group's doc is a sentence of its own, its full stop this one's.
+        let what = what.trim_end().trim_end_matches('.');
         let doc = own_doc_attrs(&format!(
             "The handlers of the operations of the group `{feature}`: {what}.\n\n\
              [`App::{}`] serves them; each method gets the operation's parameters and body as\n\
