@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for ServerSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 

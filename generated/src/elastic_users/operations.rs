@@ -308,7 +308,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -352,7 +352,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -533,7 +533,7 @@ impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -759,7 +759,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -803,7 +803,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -1018,7 +1018,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -1062,6 +1062,6 @@ impl<'de> serde::Deserialize<'de> for DeleteUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
