@@ -124,6 +124,19 @@ impl From<&str> for SortOrderEnum {
     }
 }
 
+impl std::str::FromStr for SortOrderEnum {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SortOrderEnum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The user that was just created.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserCreateResult {
@@ -247,6 +260,19 @@ impl From<&str> for UserSearchQuerySortRequestField {
             "email" => Self::Email,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for UserSearchQuerySortRequestField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserSearchQuerySortRequestField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

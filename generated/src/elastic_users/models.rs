@@ -178,3 +178,16 @@ impl From<&str> for UserSecurityRealmType {
         }
     }
 }
+
+impl std::str::FromStr for UserSecurityRealmType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserSecurityRealmType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

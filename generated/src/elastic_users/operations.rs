@@ -298,6 +298,19 @@ impl From<&str> for CreateUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for CreateUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for CreateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -339,6 +352,19 @@ impl From<&str> for CreateUserConflictCloudErrorCodes {
             "user.user_name.conflict" => Self::UserUserNameConflict,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for CreateUserConflictCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateUserConflictCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -520,6 +546,19 @@ impl From<&str> for GetUserNotFoundCloudErrorCodes {
             "user.not_found" => Self::UserNotFound,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for GetUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GetUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -749,6 +788,19 @@ impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for UpdateUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UpdateUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for UpdateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -790,6 +842,19 @@ impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
             "user.not_found" => Self::UserNotFound,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for UpdateUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UpdateUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1008,6 +1073,19 @@ impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for DeleteUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for DeleteUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1049,6 +1127,19 @@ impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
             "user.not_found" => Self::UserNotFound,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for DeleteUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -63,6 +63,19 @@ impl From<&str> for IssueState {
     }
 }
 
+impl std::str::FromStr for IssueState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for IssueState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The `direction` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoDirection {
@@ -92,6 +105,19 @@ impl From<&str> for IssuesListForRepoDirection {
             "desc" => Self::Desc,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for IssuesListForRepoDirection {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for IssuesListForRepoDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -131,6 +157,19 @@ impl From<&str> for IssuesListForRepoSort {
     }
 }
 
+impl std::str::FromStr for IssuesListForRepoSort {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for IssuesListForRepoSort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The `state` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoState {
@@ -167,6 +206,19 @@ impl From<&str> for IssuesListForRepoState {
     }
 }
 
+impl std::str::FromStr for IssuesListForRepoState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for IssuesListForRepoState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The `X-GitHub-Api-Version` parameter of `issues/list-for-repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesListForRepoXGithubApiVersion {
@@ -192,6 +244,19 @@ impl From<&str> for IssuesListForRepoXGithubApiVersion {
             "2022-11-28" => Self::N20221128,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for IssuesListForRepoXGithubApiVersion {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for IssuesListForRepoXGithubApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -126,6 +126,19 @@ impl From<&str> for MessageRole {
     }
 }
 
+impl std::str::FromStr for MessageRole {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for MessageRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The reply begins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageStart {
@@ -193,5 +206,18 @@ impl From<&str> for StreamMessageAnthropicVersion {
             "2023-06-01" => Self::N20230601,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for StreamMessageAnthropicVersion {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamMessageAnthropicVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

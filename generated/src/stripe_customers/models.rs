@@ -58,6 +58,19 @@ impl From<&str> for ApiErrorsType {
     }
 }
 
+impl std::str::FromStr for ApiErrorsType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ApiErrorsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A customer of your business.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
@@ -107,6 +120,19 @@ impl From<&str> for CustomerObject {
     }
 }
 
+impl std::str::FromStr for CustomerObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CustomerObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CustomerResourceCustomerList
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerResourceCustomerList {
@@ -152,6 +178,19 @@ impl From<&str> for GetCustomersOkObject {
             "list" => Self::List,
             other => Self::Unknown(other.to_owned()),
         }
+    }
+}
+
+impl std::str::FromStr for GetCustomersOkObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GetCustomersOkObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -115,7 +115,7 @@ pub fn string_enum(
 }
 
 /// A string enum's declaration, with what the settings add to its variants: the value
-/// as it is sent (`as_str`) and from a string (`From<&str>`).
+/// as it is sent (`as_str`, `Display`) and from a string (`From<&str>`, `FromStr`).
 pub(super) fn string_enum_with(
     name: &syn::Ident,
     doc: TokenStream,
@@ -170,6 +170,21 @@ pub(super) fn string_enum_with(
                     #(#wires => Self::#names,)*
                     other => Self::Unknown(other.to_owned()),
                 }
+            }
+        }
+
+        #cfg
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        #cfg
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
     }
