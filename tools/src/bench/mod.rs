@@ -12,6 +12,7 @@
 
 mod compile;
 mod decode;
+mod derive;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
