@@ -47,6 +47,9 @@ pub enum DiagnosticKind {
     UnknownFormat,
     /// A keyword whose value has the wrong type: it is ignored.
     IgnoredKeyword,
+    /// A header parameter the request writes itself (`Accept`, `Content-Type` and
+    /// `Authorization` in OpenAPI 3.x, `Content-Length`, `Host` …): never sent.
+    IgnoredParameter,
     /// Something of the description the generator cannot express and leaves out.
     Unsupported,
     /// The generator itself failed: a bug to report.
@@ -69,6 +72,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnknownType => "unknown-type",
             DiagnosticKind::UnknownFormat => "unknown-format",
             DiagnosticKind::IgnoredKeyword => "ignored-keyword",
+            DiagnosticKind::IgnoredParameter => "ignored-parameter",
             DiagnosticKind::Unsupported => "unsupported",
             DiagnosticKind::Internal => "internal",
         }

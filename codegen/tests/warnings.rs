@@ -13,6 +13,7 @@ use codegen::{Config, DiagnosticKind, Diagnostics, Severity};
 /// The kind of warning each fixture of `tests/fixtures/warnings/` is about, by file stem.
 const KINDS: &[(&str, DiagnosticKind)] = &[
     ("ignored_keyword", DiagnosticKind::IgnoredKeyword),
+    ("ignored_parameter", DiagnosticKind::IgnoredParameter),
     ("structure", DiagnosticKind::Structure),
     ("unknown_format", DiagnosticKind::UnknownFormat),
     ("unknown_type", DiagnosticKind::UnknownType),
@@ -84,6 +85,46 @@ fn each_kind_of_warning() {
     let mut all: Vec<DiagnosticKind> = KINDS.iter().map(|(_, kind)| *kind).collect();
     all.sort();
     assert_eq!(seen, all, "a kind of KINDS has no fixture");
+}
+
+/// Issue 23: the header parameters a request writes itself are not parameters of the
+/// operation, so nothing sends them: a declared `Content-Length` went out beside the
+/// body's own ("conflicting content-length headers"), and `Accept`, `Content-Type` and
+/// `Authorization`, which OpenAPI 3.x says to ignore, beside the runtime's.
+#[test]
+fn header_parameters_the_request_writes_are_not_sent() {
+    let config = Config::spec("tests/fixtures/warnings/ignored_parameter.yaml");
+    let generated = codegen::generate(&config).unwrap();
+    let params: Vec<(&str, Vec<&str>)> = generated.models[0]
+        .operations
+        .iter()
+        .map(|op| {
+            let wires = op.params.iter().map(|p| p.wire.as_str()).collect();
+            (op.id.as_str(), wires)
+        })
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("putFile", vec!["id", "X-Request-Id"]),
+            ("getFile", vec!["id"])
+        ]
+    );
+    let operations = generated
+        .files
+        .iter()
+        .find(|file| file.path.ends_with("operations.rs"))
+        .unwrap();
+    let written: Vec<&str> = operations
+        .contents
+        .lines()
+        .filter(|line| line.contains("r.header("))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        written,
+        ["r.header(\"X-Request-Id\", &params.x_request_id, runtime::Style::SIMPLE)?;"]
+    );
 }
 
 /// A summary over several kinds: counted, grouped, the first `n` of each shown.

@@ -111,7 +111,9 @@ impl Document {
     }
 
     /// The discriminator value that selects the schema at `target` under `parent`: its key
-    /// in the mapping, else its name.
+    /// in the mapping, else the one value the target's own discriminating property allows
+    /// (`type: {enum: [track]}`, what a server writes), else its name (the implicit
+    /// mapping).
     pub fn tag(&self, parent: &Value, target: &str) -> String {
         let mapping = parent
             .get("discriminator")
@@ -130,7 +132,18 @@ impl Document {
                 }
             }
         }
-        last_segment(target)
+        let held = discriminator_property(parent).and_then(|property| {
+            let node = self.get(target)?;
+            let view = ObjectView::of(self, node, target);
+            let (schema, pointer) = view.property(&property)?;
+            let (_, schema) = self.resolve(schema, pointer);
+            match (schema.get("const"), schema.get("enum")) {
+                (Some(Value::String(value)), _) => Some(value.clone()),
+                (_, Some(Value::Array(values))) => values.first()?.as_str().map(str::to_owned),
+                _ => None,
+            }
+        });
+        held.unwrap_or_else(|| last_segment(target))
     }
 }
 

@@ -12,6 +12,7 @@ pub mod breaking;
 pub mod compare;
 pub mod document;
 pub mod source;
+pub mod text;
 #[cfg(feature = "validate")]
 pub mod validate;
 pub mod values;

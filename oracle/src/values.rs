@@ -12,6 +12,7 @@ use crate::document::{
     Document, ObjectView,
 };
 use crate::source::{Seeded, Source};
+use crate::text::Wire;
 #[cfg(feature = "validate")]
 use crate::validate::Checks;
 
@@ -170,6 +171,9 @@ struct Place {
     depth: usize,
     /// A path parameter: text may not be empty, `.` or `..`, and a list has one item.
     path: bool,
+    /// The whole value of a parameter sent as text, and how: a `oneOf` needs a value whose
+    /// text one alternative alone reads.
+    wire: Option<Wire>,
 }
 
 impl<'d> Maker<'d> {
@@ -212,9 +216,20 @@ impl<'d> Maker<'d> {
         let place = Place {
             depth: 0,
             path: param.get("in") == Some(&json!("path")),
+            wire: Wire::of(param),
         };
+        let (union_pointer, union) = self.doc.resolve(schema, &schema_pointer);
+        let choices = alternatives(self.doc, union, &union_pointer);
         if let Some(example) = self.example(param, &schema_pointer, place) {
-            return example;
+            // An example whose text two alternatives read (`42` for an integer or any
+            // string) says nothing the server can tell apart.
+            let read_alone = |own| {
+                let text = place.wire.map(|wire| (wire, own));
+                self.only_match(union, &union_pointer, &choices, &example, text)
+            };
+            if choices.is_empty() || (0..choices.len()).any(read_alone) {
+                return example;
+            }
         }
         self.make(source, schema, &schema_pointer, place)
     }
@@ -376,7 +391,8 @@ impl<'d> Maker<'d> {
 
     /// A value of one of the alternatives: the first, from a drawn one on, whose value
     /// matches that alternative alone when the schema is a `oneOf` (checked by the
-    /// validator where there is one), with the discriminator set where there is one.
+    /// validator where there is one; for a parameter, read from its text), with the
+    /// discriminator set where there is one.
     fn alternative(
         &self,
         source: &mut dyn Source,
@@ -387,7 +403,10 @@ impl<'d> Maker<'d> {
     ) -> Value {
         let start = source.index(choices.len());
         let mut first = None;
-        for offset in 0..choices.len() {
+        // A parameter's text may be read by several alternatives (`0` by an integer one and
+        // a string one) where another value of the same would not: each gets a few tries.
+        let rounds = if place.wire.is_some() { 4 } else { 1 };
+        for offset in 0..choices.len() * rounds {
             let (member, member_pointer, tag) = &choices[(start + offset) % choices.len()];
             let inner = Place {
                 depth: place.depth + 1,
@@ -397,7 +416,8 @@ impl<'d> Maker<'d> {
             if let (Some((property, tag)), Value::Object(object)) = (tag, &mut value) {
                 object.insert(property.clone(), Value::String(tag.clone()));
             }
-            if self.only_match(node, pointer, choices, &value) {
+            let own = (start + offset) % choices.len();
+            if self.only_match(node, pointer, choices, &value, place.wire.map(|w| (w, own))) {
                 return value;
             }
             first.get_or_insert(value);
@@ -406,24 +426,48 @@ impl<'d> Maker<'d> {
     }
 
     /// Whether `value` matches exactly one alternative of a `oneOf` (without a validator,
-    /// or for `anyOf`, any value will do).
+    /// or for `anyOf`, any value will do); for a parameter's value, `text` says how it is
+    /// sent and which alternative it was made for: that one alone must read its text
+    /// (`42` is an integer and a string too).
     fn only_match(
         &self,
         node: &Value,
         pointer: &str,
         choices: &[crate::document::Alternative],
         value: &Value,
+        text: Option<(Wire, usize)>,
     ) -> bool {
         #[cfg(feature = "validate")]
         if let (Some(checks), true) = (self.checks, node.get("oneOf").is_some()) {
             let _ = pointer;
+            let members = || {
+                choices
+                    .iter()
+                    .map(|(member, member_pointer, _)| (member, member_pointer.as_str()))
+            };
+            if let Some((wire, own)) = text {
+                if let Some(readers) =
+                    crate::text::readers(self.doc, checks, members(), value, wire)
+                {
+                    return readers == [own];
+                }
+            }
+            // A reader in JavaScript (Prism, most servers' validators) and JSON Schema
+            // since draft 6 take `871.0` for the integer 871: an integer alternative reads
+            // it as well as a number one.
+            let integral = integral_read(value);
             let matching = choices
                 .iter()
-                .filter(|(_, member_pointer, _)| checks.matches(member_pointer, value))
+                .filter(|(_, member_pointer, _)| {
+                    checks.matches(member_pointer, value)
+                        || integral
+                            .as_ref()
+                            .is_some_and(|read| checks.matches(member_pointer, read))
+                })
                 .count();
             return matching == 1;
         }
-        let _ = (node, pointer, choices, value);
+        let _ = (node, pointer, choices, value, text);
         true
     }
 
@@ -447,6 +491,7 @@ impl<'d> Maker<'d> {
             let inner = Place {
                 depth: place.depth + 1,
                 path: false,
+                wire: None,
             };
             let value = self.make(source, schema, schema_pointer, inner);
             object.insert(name.clone(), value);
@@ -473,6 +518,7 @@ impl<'d> Maker<'d> {
                 let inner = Place {
                     depth: place.depth + 1,
                     path: false,
+                    wire: None,
                 };
                 let value = match extra {
                     Some((schema, schema_pointer)) => {
@@ -526,6 +572,7 @@ impl<'d> Maker<'d> {
         let inner = Place {
             depth: place.depth + 1,
             path: place.path,
+            wire: None,
         };
         let mut items: Vec<Value> = Vec::new();
         for index in 0..length {
@@ -980,6 +1027,44 @@ fn fit_length(mut text: String, min: u64, max: u64) -> String {
         text = text.chars().take(max as usize).collect();
     }
     text
+}
+
+/// `value` with every number that has no fraction (`871.0`) as the integer it equals, when
+/// it holds any: what a JavaScript reader makes of it.
+#[cfg(feature = "validate")]
+fn integral_read(value: &Value) -> Option<Value> {
+    match value {
+        Value::Number(number) if !(number.is_i64() || number.is_u64()) => {
+            let float = number.as_f64()?;
+            let whole = float.fract() == 0.0 && float.abs() < 9.0e15;
+            whole.then(|| Value::from(float as i64))
+        }
+        Value::Array(items) => {
+            let read: Vec<Option<Value>> = items.iter().map(integral_read).collect();
+            read.iter().any(Option::is_some).then(|| {
+                let items = items.iter().zip(read);
+                Value::Array(
+                    items
+                        .map(|(item, read)| read.unwrap_or_else(|| item.clone()))
+                        .collect(),
+                )
+            })
+        }
+        Value::Object(members) => {
+            let read: Vec<Option<Value>> = members.values().map(integral_read).collect();
+            read.iter().any(Option::is_some).then(|| {
+                let members = members.iter().zip(read);
+                Value::Object(
+                    members
+                        .map(|((key, member), read)| {
+                            (key.clone(), read.unwrap_or_else(|| member.clone()))
+                        })
+                        .collect(),
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -344,19 +344,40 @@ fn held<T: Union, E: Error>(value: Value, of: u8) -> Result<T, E> {
     })
 }
 
-/// How many members of `value` (an object; `null` ones aside) `read` does not write back.
+/// How many members of `value` (an object; `null` ones aside) `read` does not write back,
+/// at any depth: an alternative that keeps `arguments` but drops `arguments.values.key1`
+/// loses as much as one that drops a member of the top.
 fn lost_members<T: serde::Serialize>(value: &Value, read: &T) -> usize {
-    let Value::Object(members) = value else {
+    if !value.is_object() {
         return 0;
-    };
-    let kept = match serde_json::to_value(read) {
-        Ok(Value::Object(kept)) => kept,
-        _ => serde_json::Map::new(),
-    };
-    members
-        .iter()
-        .filter(|(key, member)| !member.is_null() && !kept.contains_key(*key))
-        .count()
+    }
+    match serde_json::to_value(read) {
+        Ok(kept) => lost(value, &kept),
+        Err(_) => lost(value, &Value::Null),
+    }
+}
+
+/// The members of `value` that `kept` (what was written back of it) lacks, counted
+/// through objects and arrays alike.
+fn lost(value: &Value, kept: &Value) -> usize {
+    match (value, kept) {
+        (Value::Object(members), Value::Object(kept)) => members
+            .iter()
+            .filter(|(_, member)| !member.is_null())
+            .map(|(key, member)| kept.get(key).map_or(1, |kept| lost(member, kept)))
+            .sum(),
+        (Value::Object(members), _) => members.values().filter(|m| !m.is_null()).count(),
+        (Value::Array(items), Value::Array(kept)) => {
+            let dropped = items.len().saturating_sub(kept.len());
+            dropped
+                + items
+                    .iter()
+                    .zip(kept)
+                    .map(|(item, kept)| lost(item, kept))
+                    .sum::<usize>()
+        }
+        _ => 0,
+    }
 }
 
 /// Reads a generated string enum: any string, the values the description lists as their
@@ -634,5 +655,70 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("invalid type: integer"));
+    }
+
+    /// Two objects both keep `values`; the first drops what is inside it.
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Positional {
+        values: Option<First>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct First {
+        first: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Named {
+        values: BTreeMap<String, String>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Arguments {
+        Positional(Positional),
+        Named(Named),
+    }
+
+    impl<'de> Deserialize<'de> for Arguments {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            union(deserializer)
+        }
+    }
+
+    impl Union for Arguments {
+        const NAME: &'static str = "Arguments";
+        const ALTERNATIVES: &'static [Alternative<Self>] = &[
+            (kind::OBJECT, |value| {
+                Positional::deserialize(value).map(Self::Positional)
+            }),
+            (kind::OBJECT, |value| {
+                Named::deserialize(value).map(Self::Named)
+            }),
+        ];
+    }
+
+    /// Issue 23: `/arguments/values/key1` was lost on the way back, the first
+    /// alternative kept `values` and dropped what was in it.
+    #[test]
+    fn a_union_counts_the_members_lost_at_any_depth() {
+        let read = |text: &str| serde_json::from_str::<Arguments>(text).unwrap();
+        assert_eq!(
+            read(r#"{"values":{"key1":"x"}}"#),
+            Arguments::Named(Named {
+                values: [("key1".to_owned(), "x".to_owned())].into_iter().collect()
+            })
+        );
+        assert_eq!(
+            read(r#"{"values":{"first":"x"}}"#),
+            Arguments::Positional(Positional {
+                values: Some(First {
+                    first: Some("x".into())
+                })
+            })
+        );
+        let lists = serde_json::json!({"a": [{"b": 1, "c": 2}, {"d": 3}]});
+        assert_eq!(lost(&lists, &serde_json::json!({"a": [{"b": 1}]})), 2);
+        assert_eq!(lost(&lists, &lists), 0);
     }
 }

@@ -1,5 +1,5 @@
 //! Requests checked by a real mock server: every operation of the real descriptions of
-//! `testdata/real/` and of `specs/` goes through Stoplight Prism (pinned in
+//! `testdata/real/`, of `specs/` and of the fixtures that need it goes through Stoplight Prism (pinned in
 //! `tools/prism/`, installed on first use), which validates each request against the
 //! description, and Prism's answer for every documented status is decoded. And the
 //! README's client example runs against Prism.
@@ -70,6 +70,11 @@ prism! {
     spec_github_issues => "specs/github-issues.yaml",
     spec_message_stream => "specs/message-stream.yaml",
     spec_stripe_customers => "specs/stripe-customers.yaml",
+    fixture_array_headers => "codegen/tests/fixtures/array_headers.yaml",
+    fixture_ignored_parameter => "codegen/tests/fixtures/warnings/ignored_parameter.yaml",
+    fixture_parameter_unions => "codegen/tests/fixtures/parameter_unions.yaml",
+    fixture_base64_bodies => "codegen/tests/fixtures/base64_bodies.yaml",
+    fixture_container_unions => "codegen/tests/fixtures/container_unions.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

@@ -30,7 +30,7 @@ impl Operations<'_, '_> {
         let mut contents = Vec::new();
         for media_type in ordered(&consumes) {
             let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
             let mut content = content(media_type, payload, Vec::new());
             content.schema = schema.map(|_| schema_pointer.clone());
             contents.push(content);
@@ -100,7 +100,7 @@ impl Operations<'_, '_> {
             let schema = media_node.get("schema");
             let schema_pointer = child(&child(&content_pointer, media_type), "schema");
             let payload =
-                self.payload(media_type, schema, &schema_pointer, &request_context(op))?;
+                self.request_payload(media_type, schema, &schema_pointer, &request_context(op))?;
             let encoding = self.encoding(media_type, &payload, media_node.get("encoding"));
             let mut content = content(media_type, payload, encoding);
             content.schema = schema.map(|_| schema_pointer);
@@ -216,6 +216,49 @@ impl Operations<'_, '_> {
             MediaKind::Text => Payload::Text,
             MediaKind::Binary => Payload::Binary,
         })
+    }
+
+    /// What a request body of `media_type` is written as: [`Self::payload`], but the
+    /// base64 text a description spells out is sent as that text. A response's body of
+    /// the same stays bytes as received, so a server that sends the raw bytes its media
+    /// type names is still read.
+    fn request_payload(
+        &mut self,
+        media_type: &str,
+        schema: Option<&Value>,
+        pointer: &str,
+        context: &InlinePath,
+    ) -> Result<Payload> {
+        if self.is_base64_text(media_type, schema, pointer) {
+            return Ok(Payload::Text);
+        }
+        self.payload(media_type, schema, pointer, context)
+    }
+
+    /// Whether a body of `media_type` is base64 text the description spells out: a string
+    /// of `format: byte` (or OpenAPI 3.0's `format: base64` for bodies) in a media type
+    /// that is not JSON's own, an image or `*/*`. The body is that text as it is (Spotify
+    /// takes a playlist cover "as a Base64 encoded JPEG image"): raw bytes, or a quoted
+    /// JSON string under `*/*`, break the schema.
+    fn is_base64_text(&self, media_type: &str, schema: Option<&Value>, pointer: &str) -> bool {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let not_json = match MediaKind::of(media_type) {
+            MediaKind::Binary => true,
+            MediaKind::Json => essence != "application/json" && !essence.ends_with("+json"),
+            MediaKind::Form | MediaKind::Events | MediaKind::Text => false,
+        };
+        let Some(Ok((_, node))) = schema.map(|schema| self.doc.resolve(schema, pointer)) else {
+            return false;
+        };
+        let format = node.get("format").and_then(Value::as_str);
+        not_json
+            && node.get("type").and_then(Value::as_str) == Some("string")
+            && matches!(format, Some("byte" | "base64"))
     }
 
     /// How the properties of a form are written, where not the default way: the

@@ -236,6 +236,23 @@ impl Operations<'_, '_> {
                 ));
                 continue;
             };
+            if location == Location::Header {
+                if let Some(why) = written_by_request(wire, self.doc.version) {
+                    let mut warning = self.doc.warning(
+                        DiagnosticKind::IgnoredParameter,
+                        param_pointer,
+                        format!("the header parameter `{wire}` is never sent: {why}"),
+                    );
+                    if wire.eq_ignore_ascii_case("authorization") {
+                        // Many descriptions declare the credentials this way and no scheme.
+                        warning = warning.with_hint(
+                            "declare a security scheme that sends it (an overlay can add one), or add the header to a call (`.header(\"Authorization\", …)`)",
+                        );
+                    }
+                    diagnostics.push(warning);
+                    continue;
+                }
+            }
             let lowered_param = self.param(op, param, param_pointer, wire, location);
             if let Some(mut param) = diagnostics.absorb(lowered_param) {
                 param.name = field_names.claim(field_name(wire));
@@ -499,4 +516,64 @@ fn style_of(param: &Value, location: Location, version: Version) -> (Style, bool
         .and_then(Value::as_bool)
         .unwrap_or(style.default_explode());
     (style, explode)
+}
+
+/// Why a header parameter named `wire` is not one the caller gives, if it is not: OpenAPI
+/// 3.x says `Accept`, `Content-Type` and `Authorization` parameters "SHALL be ignored"
+/// (the responses' media types, the body's and the credentials set them), and the HTTP
+/// layer writes the framing and connection headers itself, so a second `Content-Length`
+/// beside the body's own would make the request malformed.
+fn written_by_request(wire: &str, version: Version) -> Option<&'static str> {
+    let name = wire.to_ascii_lowercase();
+    let three = version != Version::Swagger2;
+    Some(match name.as_str() {
+        "accept" if three => {
+            "OpenAPI says to ignore it; requests ask for the media types the responses document"
+        }
+        "content-type" if three => "OpenAPI says to ignore it; the body's media type sets it",
+        "authorization" if three => {
+            "OpenAPI says to ignore it; the credentials of the security schemes set it"
+        }
+        "content-length" | "transfer-encoding" => {
+            "the HTTP layer writes it from the body, and a second one would conflict with it"
+        }
+        "host" => "the HTTP layer writes it from the server's URL",
+        "connection" | "keep-alive" | "proxy-connection" | "te" | "trailer" | "upgrade" => {
+            "the HTTP layer manages the connection and writes it itself"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_by_request;
+    use crate::load::Version;
+
+    #[test]
+    fn headers_the_request_writes() {
+        for version in [Version::OpenApi30, Version::OpenApi31] {
+            for name in ["Accept", "content-type", "AUTHORIZATION"] {
+                assert!(written_by_request(name, version).is_some(), "{name}");
+            }
+        }
+        // Swagger 2.0 has no such rule: Elastic's `Accept: text/csv` is the caller's choice.
+        for name in ["Accept", "Content-Type", "Authorization"] {
+            assert_eq!(written_by_request(name, Version::Swagger2), None, "{name}");
+        }
+        for version in [Version::Swagger2, Version::OpenApi30] {
+            for name in [
+                "Content-Length",
+                "Transfer-Encoding",
+                "host",
+                "Connection",
+                "TE",
+            ] {
+                assert!(written_by_request(name, version).is_some(), "{name}");
+            }
+        }
+        for name in ["X-Request-Id", "Cookie", "Accept-Language", "Content-MD5"] {
+            assert_eq!(written_by_request(name, Version::OpenApi30), None, "{name}");
+        }
+    }
 }

@@ -729,6 +729,10 @@ impl<'d> Schemas<'d> {
         let mapping = self.discriminator_mapping(node);
         let mut names = Namespace::default();
         let mut variants = Vec::new();
+        // Values a branch's own discriminating property holds, for the branches the
+        // mapping leaves out: added once every branch has its explicit tags, so a value
+        // that is also another branch's name or mapping key stays that branch's.
+        let mut held = Vec::new();
         for (index, (member, member_pointer)) in members.iter().enumerate() {
             if is_null_schema(member) {
                 continue;
@@ -736,7 +740,7 @@ impl<'d> Schemas<'d> {
             let title = member.get("title").and_then(Value::as_str);
             let ty = self.ty(member, member_pointer, &inline.variant(index, title))?;
             let tags = match (&ty, &mapping) {
-                (Ty::Named(id), Some((_, mapping))) => {
+                (Ty::Named(id), Some((property, mapping))) => {
                     let target = &self.types[id.0].pointer;
                     let mut tags: Vec<String> = mapping
                         .iter()
@@ -744,7 +748,10 @@ impl<'d> Schemas<'d> {
                         .map(|(tag, _)| tag.clone())
                         .collect();
                     if tags.is_empty() {
+                        // The implicit mapping is the schema's name; real servers write
+                        // what the branch's own property allows (`type: enum [track]`).
                         tags.push(last_segment(target));
+                        held.push((variants.len(), self.held_values(target, property)));
                     }
                     tags
                 }
@@ -756,6 +763,17 @@ impl<'d> Schemas<'d> {
                 boxed: false,
                 tags,
             });
+        }
+        let mut claimed: HashSet<String> = variants
+            .iter()
+            .flat_map(|v| v.tags.iter().cloned())
+            .collect();
+        for (at, values) in held {
+            for value in values {
+                if claimed.insert(value.clone()) {
+                    variants[at].tags.push(value);
+                }
+            }
         }
         let discriminator = mapping
             .filter(|_| variants.iter().all(|v| matches!(v.ty, Ty::Named(_))))
@@ -809,6 +827,34 @@ impl<'d> Schemas<'d> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The string values the schema at `pointer` allows for its property `property`
+    /// (its `enum`, or its `const`), through `allOf` and `$ref`s; none when it allows any.
+    fn held_values(&self, pointer: &str, property: &str) -> Vec<String> {
+        let Some(node) = self.doc.get(pointer) else {
+            return Vec::new();
+        };
+        let mut collected = Collected::default();
+        if self.collect(node, pointer, &mut collected, 0).is_err() {
+            return Vec::new();
+        }
+        let Some(&at) = collected.index.get(property) else {
+            return Vec::new();
+        };
+        let (schema, schema_pointer) = &collected.properties[at].1;
+        let Ok((_, schema)) = self.doc.resolve(schema, schema_pointer) else {
+            return Vec::new();
+        };
+        match (schema.get("const"), schema.get("enum")) {
+            (Some(Value::String(value)), _) => vec![value.clone()],
+            (_, Some(Value::Array(values))) => values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// `discriminator.propertyName` and its mapping, values as pointers.

@@ -147,7 +147,16 @@ fn case(op: &Operation, index: usize, pass: Pass, doc: &Document, checks: &Check
     let content = op.body.as_ref().and_then(|b| b.contents.first());
     let body = match content.map(|c| &c.payload) {
         None | Some(Payload::Empty) => Value::Null,
-        Some(Payload::Text | Payload::Events(_)) => json!("text body"),
+        // Text of a string schema is a value of it (base64 text for `format: byte`).
+        Some(Payload::Text) => match maker.body(
+            &mut source,
+            content.and_then(|c| c.media.as_deref()),
+            content.and_then(|c| c.schema.as_deref()),
+        ) {
+            Value::String(text) => json!(text),
+            _ => json!("text body"),
+        },
+        Some(Payload::Events(_)) => json!("text body"),
         Some(Payload::Binary) => json!(b"binary body".to_vec()),
         Some(Payload::Json(_) | Payload::Form(_)) => {
             let content = content.expect("a content");

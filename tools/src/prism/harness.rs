@@ -26,7 +26,11 @@ pub fn manifest(name: &str, api: &str) -> String {
          base64 = \"0.22\"\n\
          http = \"1\"\n\
          serde = \"1\"\n\
-         serde_json = \"1\"\n\n\
+         serde_json = \"1\"\n\
+         # A body may be a scalar type of the generated crate's dependencies\n\
+         # (`Vec<uuid::Uuid>`), which the harness names as it.\n\
+         chrono = {{ version = \"0.4\", default-features = false }}\n\
+         uuid = \"1\"\n\n\
          [profile.dev]\ndebug = false\n\n\
          [workspace]\n"
     )

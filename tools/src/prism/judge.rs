@@ -44,10 +44,21 @@ pub enum Defect {
     /// A multipart part whose text holds a `%XX`: Prism percent-decodes part values
     /// before validating them.
     MultipartPercent,
-    /// An integer (or boolean) literal for a path, query or header parameter whose
-    /// `oneOf` also has a string branch that takes the same text: Prism coerces inside
-    /// one branch and carries the result into the next.
+    /// `0`/`1` for a path, query or header parameter whose `oneOf` has an integer (or
+    /// number) branch before a boolean one, or `true`/`false` where a boolean branch comes
+    /// before an integer (or number) one: Prism's validator coerces the text in place in
+    /// the first branch and coerces the result again in the later one (`1` becomes
+    /// `true`), so two branches match text only one of them reads.
     OneOfCoercion,
+    /// A list of two or more items joined into one text (a `form` list not exploded, a
+    /// `simple` one …) for a parameter whose schema is not `type: array` at its top (a
+    /// `oneOf` with a list among its branches): Prism splits a parameter's text into items
+    /// only when the top says `type: array`, and validates `15,16` whole.
+    UnionList,
+    /// A header parameter named `Accept`, `Content-Type` or `Authorization` in an OpenAPI
+    /// 3.x description, which the specification says to ignore and the generator leaves
+    /// out: Prism validates it all the same (required, or against its schema).
+    IgnoredHeader,
     /// A request body of a media type Prism does not parse (not JSON, not a form: XML,
     /// text) whose schema is not a string: Prism validates the raw text against the
     /// schema ("Request body must be object").
@@ -68,6 +79,10 @@ pub enum Defect {
     /// Prism died writing a `sl-violations` header with a character above U+00FF (its
     /// log says so).
     HeaderCharacter,
+    /// Prism died reading a request that lacks a header parameter of `type: array` (an
+    /// optional one left out): its `simple` reader splits the absent value (`TypeError:
+    /// Cannot read properties of undefined (reading 'split')`, its log says).
+    AbsentArrayHeader,
     /// A value no choice can make valid under the description (not Prism's fault: the
     /// description's); only the violations at its own place are excused.
     Impossible,
@@ -93,7 +108,13 @@ impl Defect {
             Defect::MultipartStructured => "Prism reads object and array multipart parts as text",
             Defect::MultipartPercent => "Prism percent-decodes multipart part values",
             Defect::OneOfCoercion => {
-                "Prism coerces parameter text inside one oneOf branch and carries it into the next"
+                "Prism coerces parameter text inside one oneOf branch and again in the next (1 becomes true)"
+            }
+            Defect::UnionList => {
+                "Prism splits a parameter's list only when its schema's top says type: array"
+            }
+            Defect::IgnoredHeader => {
+                "Prism validates the Accept, Content-Type and Authorization header parameters OpenAPI 3 says to ignore"
             }
             Defect::RawBody => {
                 "Prism validates the raw text of a body it does not parse (XML, text) against its schema"
@@ -111,6 +132,9 @@ impl Defect {
             }
             Defect::HeaderCharacter => {
                 "Prism dies writing a character above U+00FF into sl-violations"
+            }
+            Defect::AbsentArrayHeader => {
+                "Prism dies reading a request without a header parameter of type: array"
             }
             Defect::Impossible => "no value of the description's schema is valid here",
         }
@@ -544,8 +568,13 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
         .skip(1)
         .map(String::as_str)
         .collect();
+    // The violation is about a parameter's whole value, not an item or member of it.
+    let whole_param = location.len() == 2;
     let (kind, name) = match location.as_slice() {
         [kind, name, ..] => (*kind, *name),
+        ["header"] if violation.code == "required" => {
+            return ignored_header(run, op, quoted(&violation.message)?);
+        }
         ["query"] if violation.code == "required" => ("query", ""),
         ["body", ..] => ("body", ""),
         _ => return None,
@@ -566,6 +595,11 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
             };
             if kind == "query" && name.is_empty() {
                 return tab_delimited(op, violation);
+            }
+            if location == Location::Header {
+                if let Some(defect) = ignored_header(run, op, name) {
+                    return Some(defect);
+                }
             }
             let param = op
                 .params
@@ -592,6 +626,9 @@ fn excuse(run: &Run, op: &Operation, case: &Case, violation: &Violation) -> Opti
                 && quoted(&violation.message).is_some_and(|key| key.chars().any(char::is_uppercase))
             {
                 return Some(Defect::DeepObjectCapitals);
+            }
+            if whole_param && union_list(run, param, sent) {
+                return Some(Defect::UnionList);
             }
             if violation.code == "oneOf" && coerced(run, param, sent) {
                 return Some(Defect::OneOfCoercion);
@@ -641,23 +678,65 @@ fn quoted(message: &str) -> Option<&str> {
     Some(&message[start..end])
 }
 
-/// Whether the text sent for `param` is an integer or boolean literal, and its `oneOf`
-/// has both a branch of that type and a string branch.
-fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
-    let literal = match sent {
-        Value::Number(n) => n.is_i64() || n.is_u64(),
-        Value::Bool(_) => true,
-        Value::String(text) => {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                || text == "true"
-                || text == "false"
-        }
-        _ => false,
+/// Whether Prism died (`why`, its standard error) splitting the absent value of a header
+/// parameter of `type: array` (`prism-http/dist/validator/deserializers/style/simple.js:20`),
+/// and `request` (as built) lacks such a header parameter of `op`.
+pub fn absent_array_header(doc: &Document, op: &Operation, request: &Value, why: &str) -> bool {
+    let split = why.contains("reading 'split'") && why.contains("deserializeArray");
+    let sent: Vec<String> = request["headers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| pair[0].as_str().map(str::to_ascii_lowercase))
+        .collect();
+    let maker = oracle::Maker::new(doc, oracle::Options::plain());
+    let array = |param: &codegen::model::Param| {
+        maker
+            .param_schema(&param.pointer)
+            .is_some_and(|(pointer, schema)| {
+                doc.resolve(schema, &pointer)
+                    .1
+                    .get("type")
+                    .and_then(Value::as_str)
+                    == Some("array")
+            })
     };
-    if !literal {
-        return false;
-    }
+    split
+        && op.params.iter().any(|param| {
+            param.location == Location::Header
+                && !sent.contains(&param.wire.to_ascii_lowercase())
+                && array(param)
+        })
+}
+
+/// A header `name` (as Prism reports it, lowercased) that OpenAPI 3.x says to ignore as a
+/// parameter, which the generator left out of `op`: Prism's readers keep every declared
+/// header parameter (`http-spec/oas3/transformers/request.js` filters none).
+fn ignored_header(run: &Run, op: &Operation, name: &str) -> Option<Defect> {
+    let ignored = matches!(
+        name.to_ascii_lowercase().as_str(),
+        "accept" | "content-type" | "authorization"
+    );
+    let left_out = !op
+        .params
+        .iter()
+        .any(|p| p.location == Location::Header && p.wire.eq_ignore_ascii_case(name));
+    (ignored && left_out && run.doc.version().starts_with('3')).then_some(Defect::IgnoredHeader)
+}
+
+/// Whether the text sent for `param` is one Prism's validator (ajv, `coerceTypes: true`)
+/// coerces across two branches of its `oneOf`: ajv coerces the value in place inside a
+/// branch and the next branch sees the result, which it may coerce again. `1` read by an
+/// integer branch becomes `true` for a later boolean branch; `true` read by a boolean
+/// branch becomes `1` for a later integer one. Text two branches really read (`42` for an
+/// integer branch and a plain string one) is the description's ambiguity, not this.
+fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
+    let text = match sent {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(text) => text.clone(),
+        _ => return false,
+    };
     let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
     let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
         return false;
@@ -674,8 +753,37 @@ fn coerced(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
             types(run.doc.resolve(branch, &at).1)
         })
         .collect();
-    let has = |ty: &str| branch_types.iter().any(|t| t.iter().any(|t| t == ty));
-    (has("integer") || has("number") || has("boolean")) && has("string")
+    let first = |kinds: &[&str]| {
+        branch_types
+            .iter()
+            .position(|t| t.iter().any(|t| kinds.contains(&t.as_str())))
+    };
+    match (
+        text.as_str(),
+        first(&["integer", "number"]),
+        first(&["boolean"]),
+    ) {
+        ("0" | "1", Some(numeric), Some(boolean)) => numeric < boolean,
+        ("true" | "false", Some(numeric), Some(boolean)) => boolean < numeric,
+        _ => false,
+    }
+}
+
+/// Whether a list of two or more items was sent for `param` joined into one text, and
+/// its schema's top is not `type: array`: Prism's readers split the text only when it is
+/// (`prism-http/dist/validator/deserializers/style/form.js:8-10`, `simple.js:5-7`), and
+/// hand the joined text to the validator otherwise.
+fn union_list(run: &Run, param: &codegen::model::Param, sent: &Value) -> bool {
+    let exploded = matches!(param.style, Style::Form | Style::Matrix) && param.explode;
+    if exploded || sent.as_array().is_none_or(|items| items.len() < 2) {
+        return false;
+    }
+    let maker = oracle::Maker::new(run.doc, oracle::Options::plain());
+    let Some((pointer, schema)) = maker.param_schema(&param.pointer) else {
+        return false;
+    };
+    let schema = run.doc.resolve(schema, &pointer).1;
+    schema.get("type").and_then(Value::as_str) != Some("array")
 }
 
 /// A `type` violation of the whole body, sent in a media type Prism reads as text (not

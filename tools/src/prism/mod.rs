@@ -254,13 +254,22 @@ pub fn run(root: &Path, spec: &Path) -> Result<Report, String> {
                     // Prism dies writing a character above U+00FF into its own
                     // `sl-violations` header (its standard error says so): not our request.
                     let why = prism.errors();
-                    if why.contains("Invalid character in header content [\"sl-violations\"]") {
+                    let defect = if why
+                        .contains("Invalid character in header content [\"sl-violations\"]")
+                    {
+                        Some(Defect::HeaderCharacter)
+                    } else if judge::absent_array_header(&doc, op, request, &why) {
+                        Some(Defect::AbsentArrayHeader)
+                    } else {
+                        None
+                    };
+                    if let Some(defect) = defect {
                         report.excused.push(Excused {
                             operation: op.id.clone(),
                             pass: case.pass.as_str(),
                             place: prefer.map_or("request".to_owned(), |c| format!("status {c}")),
                             status: prefer,
-                            defect: Defect::HeaderCharacter,
+                            defect,
                         });
                     } else {
                         let last = why
@@ -461,10 +470,10 @@ fn send(
     let response = match agent.run(request) {
         Ok(response) => response,
         Err(error) => {
-            return Err(if prism.is_running() {
-                Sent::Failed(error.to_string())
-            } else {
+            return Err(if prism.died() {
                 Sent::Killed(error.to_string())
+            } else {
+                Sent::Failed(error.to_string())
             });
         }
     };

@@ -74,6 +74,20 @@ impl Prism {
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
+
+    /// Whether Prism died, asked after a request got no answer: the connection breaks as
+    /// Prism crashes, a moment before the process is gone, so it is given that moment.
+    /// Asked at once, the request that killed it looked merely unanswered and the next
+    /// one was blamed.
+    pub fn died(&mut self) -> bool {
+        for _ in 0..40 {
+            if !self.is_running() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    }
 }
 
 impl Drop for Prism {
