@@ -129,6 +129,7 @@ fn settings_built_in_code_give_the_same_types() {
     let b = files(Config::spec(TIMES).settings(in_code));
     for path in [
         "src/models.rs",
+        "src/models/serde_impls.rs",
         "src/operations.rs",
         "src/scalars.rs",
         "Cargo.toml",

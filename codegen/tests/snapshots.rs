@@ -119,7 +119,11 @@ fn three_versions_give_the_same_types() {
         "tests/fixtures/versions/pets.openapi31.yaml",
     ] {
         let other_files = generate(other);
-        for path in ["src/models.rs", "src/operations.rs"] {
+        for path in [
+            "src/models.rs",
+            "src/models/serde_impls.rs",
+            "src/operations.rs",
+        ] {
             assert_eq!(
                 body_of(&swagger, path),
                 body_of(&other_files, path),
@@ -128,7 +132,11 @@ fn three_versions_give_the_same_types() {
         }
     }
     insta::assert_snapshot!(
-        body_of(&swagger, "src/models.rs") + "\n" + &body_of(&swagger, "src/operations.rs")
+        body_of(&swagger, "src/models.rs")
+            + "\n"
+            + &body_of(&swagger, "src/models/serde_impls.rs")
+            + "\n"
+            + &body_of(&swagger, "src/operations.rs")
     );
 }
 

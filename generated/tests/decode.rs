@@ -188,3 +188,15 @@ fn header_that_is_not_text_is_a_decode_error() {
     let decoded = elastic::CreateUser::decode(status(400), &headers, br#"{"errors":[]}"#);
     assert!(decoded.is_err(), "{decoded:?}");
 }
+
+#[test]
+fn string_enums_show_and_parse_their_wire_values() {
+    use generated::stripe_customers::models::ApiErrorsType;
+    let error_type = ApiErrorsType::InvalidRequestError;
+    assert_eq!(error_type.to_string(), "invalid_request_error");
+    assert_eq!("invalid_request_error".parse(), Ok(error_type));
+    // A value the description does not list parses too, and shows as it came.
+    let unknown: ApiErrorsType = "rate_limit_error".parse().unwrap();
+    assert_eq!(unknown, ApiErrorsType::Unknown("rate_limit_error".into()));
+    assert_eq!(unknown.to_string(), "rate_limit_error");
+}

@@ -7,6 +7,9 @@
 //! code per struct than serde's derive (no field enum, no visitor, no sequence form), so
 //! large crates stay cheap to compile.
 //!
+//! A string enum reads any string ([`string_enum`]), and a `oneOf` with a discriminator
+//! reads the alternative its value names ([`from_value`]).
+//!
 //! A `oneOf` without a discriminator is a [`Union`]: the kind of JSON value that comes
 //! (a string, an object …) picks the alternatives worth trying, and when one alone reads
 //! that kind, an object or an array is read straight into it, unbuffered.
@@ -375,6 +378,33 @@ fn lost(value: &Value, kept: &Value) -> usize {
         }
         _ => 0,
     }
+}
+
+/// Reads a generated string enum: any string, the values the description lists as their
+/// variants and any other as `Unknown`.
+pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct StringVisitor<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for StringVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: Error>(self, text: &str) -> Result<T, E> {
+            Ok(T::from(text))
+        }
+    }
+    deserializer.deserialize_str(StringVisitor(std::marker::PhantomData))
+}
+
+/// Converts a JSON value into the variant type its discriminator selected.
+pub fn from_value<T: serde::de::DeserializeOwned, E: Error>(value: Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! What every generated crate shares: the [`Operation`] trait that ties an operation's
 //! types together, decoding of a response by its status, building of a request by the
 //! rules of its description ([`request`], each parameter in its [`Style`]) with the
-//! credentials it needs ([`auth`]), the readers and writers of generated structs ([`de`],
-//! [`ser`]), and, with the `client` feature, sending it (`client`); with the `server`
-//! feature, serving it (`server`).
+//! credentials it needs ([`auth`]), the readers and writers the generated types' serde
+//! code shares (`de` and `ser`, hidden from these docs), and, with the `client` feature,
+//! sending it (`client`); with the `server` feature, serving it (`server`).
 //!
 //! A generated crate either depends on this crate (the workspace's `generated`, or a
 //! standalone crate generated with a runtime path) and names it `runtime`, or holds a
@@ -17,6 +17,8 @@ use std::fmt;
 pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
+// The generated types' serde code calls these; they are no API of their own.
+#[doc(hidden)]
 pub mod de;
 mod error;
 pub mod events;
@@ -25,6 +27,7 @@ mod node;
 pub mod pages;
 pub mod request;
 pub mod retry;
+#[doc(hidden)]
 pub mod ser;
 #[cfg(feature = "server")]
 pub mod server;
@@ -245,28 +248,6 @@ pub fn header_enum<T: for<'a> From<&'a str>>(
     Ok(header_text(status, headers, name)?.map(|text| T::from(text.trim())))
 }
 
-/// Reads a generated string enum: any string, the values the description lists as their
-/// variants and any other as `Unknown`.
-pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: for<'a> From<&'a str>,
-{
-    struct Visitor<T>(std::marker::PhantomData<T>);
-    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
-            Ok(T::from(text))
-        }
-    }
-    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
-}
-
 /// Turns a missing required header into an error.
 pub fn required<T>(
     status: http::StatusCode,
@@ -280,13 +261,6 @@ pub fn required<T>(
             message: "is required but missing".to_owned(),
         },
     })
-}
-
-/// Converts a JSON value into the variant type its discriminator selected.
-pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    value: serde_json::Value,
-) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
 }
 
 /// The bytes of a `format: binary` value. Inside JSON they travel as a string (its UTF-8

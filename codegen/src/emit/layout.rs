@@ -1,8 +1,9 @@
-//! Which files a crate has: for each description, its module's `models.rs`,
-//! `operations.rs`, `servers.rs`, `auth.rs` (and, in the workspace crate, `mod.rs`), the
-//! crate's `lib.rs`, the runtime (a copy of its sources, or a dependency on it) and, for
-//! a standalone crate, its `Cargo.toml`. Every file starts with a header naming its
-//! source and the command that regenerates it.
+//! Which files a crate has: for each description, its module's `models.rs` (and the
+//! models' serde code in `models/serde_impls.rs`), `operations.rs`, `servers.rs`,
+//! `auth.rs` (and, in the workspace crate, `mod.rs`), the crate's `lib.rs`, the runtime
+//! (a copy of its sources, or a dependency on it) and, for a standalone crate, its
+//! `Cargo.toml`. Every file starts with a header naming its source and the command that
+//! regenerates it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::crate_docs::{features_doc, module_doc, settings_doc};
 use super::features::Gates;
 use super::manifest::{manifest, Wanted};
 use super::methods::client_file;
-use super::models::models_file;
+use super::models::{models_files, SERDE_MODULE};
 use super::operations::operations_file;
 use super::planned::{FileBody, Planned};
 use super::scalars::scalars_file;
@@ -175,15 +176,16 @@ fn api_files<'a>(
         source: described.path.clone(),
     };
     let client = client_file(api, gates.as_deref());
-    let mut files = vec![
-        file(
-            "models.rs",
-            models_file(api, gates.clone(), &described.derived),
-        ),
+    let (models, serde) = models_files(api, gates.clone(), &described.derived);
+    let mut files = vec![file("models.rs", models)];
+    if let Some(serde) = serde {
+        files.push(file(&format!("models/{SERDE_MODULE}.rs"), serde));
+    }
+    files.extend([
         file("operations.rs", operations_file(api, gates.clone())),
         file("servers.rs", FileBody::Tokens(servers(api))),
         file("auth.rs", FileBody::Tokens(auth(api))),
-    ];
+    ]);
     // The server side, in modules of its own that only its features compile: the client
     // side's files are the same with or without it.
     if !api.operations.is_empty() {

@@ -3,45 +3,13 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// The `202` response of `createUser`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserAccepted {
     /// The key of the created user
     pub user_key: Option<i64>,
-}
-
-impl serde::Serialize for CreateUserAccepted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("userKey", &self.user_key)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateUserAccepted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for CreateUserAccepted {
-    const NAME: &'static str = "CreateUserAccepted";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None,);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "userKey" => de::slot(&mut map, &mut slots.0, "userKey")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_key: slots.0.flatten(),
-        })
-    }
 }
 
 /// An error as a Problem Details object
@@ -61,50 +29,6 @@ pub struct ProblemDetail {
     pub instance: String,
 }
 
-impl serde::Serialize for ProblemDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("title", &self.title)?;
-        object.required("status", &self.status)?;
-        object.required("detail", &self.detail)?;
-        object.required("instance", &self.instance)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProblemDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ProblemDetail {
-    const NAME: &'static str = "ProblemDetail";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "title" => de::slot(&mut map, &mut slots.1, "title")?,
-                "status" => de::slot(&mut map, &mut slots.2, "status")?,
-                "detail" => de::slot(&mut map, &mut slots.3, "detail")?,
-                "instance" => de::slot(&mut map, &mut slots.4, "instance")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            title: de::required(slots.1, "title")?,
-            status: de::required(slots.2, "status")?,
-            detail: de::required(slots.3, "detail")?,
-            instance: de::required(slots.4, "instance")?,
-        })
-    }
-}
-
 /// Which page of results to return. Use `from` for offset-based paging or
 /// `after`/`before` for cursor-based paging, not both.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,47 +43,6 @@ pub struct SearchQueryPageRequest {
     pub after: Option<String>,
     /// Return the items before this cursor (the `startCursor` of a previous page).
     pub before: Option<String>,
-}
-
-impl serde::Serialize for SearchQueryPageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("from", &self.from)?;
-        object.required("limit", &self.limit)?;
-        object.optional("after", &self.after)?;
-        object.optional("before", &self.before)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchQueryPageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for SearchQueryPageRequest {
-    const NAME: &'static str = "SearchQueryPageRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "from" => de::slot(&mut map, &mut slots.0, "from")?,
-                "limit" => de::slot(&mut map, &mut slots.1, "limit")?,
-                "after" => de::slot(&mut map, &mut slots.2, "after")?,
-                "before" => de::slot(&mut map, &mut slots.3, "before")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            from: slots.0.flatten(),
-            limit: slots.1.unwrap_or_else(Self::default_limit),
-            after: slots.2.flatten(),
-            before: slots.3.flatten(),
-        })
-    }
 }
 
 /// The `default` values of the description, for serde.
@@ -191,44 +74,6 @@ pub struct SearchQueryPageResponse {
     pub end_cursor: Option<String>,
 }
 
-impl serde::Serialize for SearchQueryPageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("totalItems", &self.total_items)?;
-        object.required("startCursor", &self.start_cursor)?;
-        object.required("endCursor", &self.end_cursor)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchQueryPageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for SearchQueryPageResponse {
-    const NAME: &'static str = "SearchQueryPageResponse";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "totalItems" => de::slot(&mut map, &mut slots.0, "totalItems")?,
-                "startCursor" => de::slot(&mut map, &mut slots.1, "startCursor")?,
-                "endCursor" => de::slot(&mut map, &mut slots.2, "endCursor")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            total_items: de::required(slots.0, "totalItems")?,
-            start_cursor: de::required(slots.1, "startCursor")?,
-            end_cursor: de::required(slots.2, "endCursor")?,
-        })
-    }
-}
-
 /// The parts shared by every search query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchQueryRequest {
@@ -238,41 +83,6 @@ pub struct SearchQueryRequest {
     pub sort: Option<Vec<SearchQuerySortRequest>>,
 }
 
-impl serde::Serialize for SearchQueryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("page", &self.page)?;
-        object.optional("sort", &self.sort)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchQueryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for SearchQueryRequest {
-    const NAME: &'static str = "SearchQueryRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "page" => de::slot(&mut map, &mut slots.0, "page")?,
-                "sort" => de::slot(&mut map, &mut slots.1, "sort")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slots.0.flatten(),
-            sort: slots.1.flatten(),
-        })
-    }
-}
-
 /// A generic sort criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQuerySortRequest {
@@ -280,41 +90,6 @@ pub struct SearchQuerySortRequest {
     pub field: String,
     /// The direction in which to sort.
     pub order: Option<SortOrderEnum>,
-}
-
-impl serde::Serialize for SearchQuerySortRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("field", &self.field)?;
-        object.optional("order", &self.order)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchQuerySortRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for SearchQuerySortRequest {
-    const NAME: &'static str = "SearchQuerySortRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "field" => de::slot(&mut map, &mut slots.0, "field")?,
-                "order" => de::slot(&mut map, &mut slots.1, "order")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            field: de::required(slots.0, "field")?,
-            order: slots.1.flatten(),
-        })
-    }
 }
 
 /// The direction in which to sort.
@@ -349,17 +124,16 @@ impl From<&str> for SortOrderEnum {
     }
 }
 
-impl serde::Serialize for SortOrderEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for SortOrderEnum {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SortOrderEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for SortOrderEnum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -374,44 +148,6 @@ pub struct UserCreateResult {
     pub email: Option<String>,
 }
 
-impl serde::Serialize for UserCreateResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("username", &self.username)?;
-        object.required("name", &self.name)?;
-        object.required("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserCreateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserCreateResult {
-    const NAME: &'static str = "UserCreateResult";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "username" => de::slot(&mut map, &mut slots.0, "username")?,
-                "name" => de::slot(&mut map, &mut slots.1, "name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: de::required(slots.0, "username")?,
-            name: de::required(slots.1, "name")?,
-            email: de::required(slots.2, "email")?,
-        })
-    }
-}
-
 /// Conditions a user must meet to be returned. All given conditions must hold.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFilter {
@@ -421,44 +157,6 @@ pub struct UserFilter {
     pub name: Option<String>,
     /// Only users with exactly this email address.
     pub email: Option<String>,
-}
-
-impl serde::Serialize for UserFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("username", &self.username)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserFilter {
-    const NAME: &'static str = "UserFilter";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "username" => de::slot(&mut map, &mut slots.0, "username")?,
-                "name" => de::slot(&mut map, &mut slots.1, "name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: slots.0.flatten(),
-            name: slots.1.flatten(),
-            email: slots.2.flatten(),
-        })
-    }
 }
 
 /// The user to create.
@@ -472,47 +170,6 @@ pub struct UserRequest {
     pub name: Option<String>,
     /// The email address of the user.
     pub email: Option<String>,
-}
-
-impl serde::Serialize for UserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("username", &self.username)?;
-        object.required("password", &self.password)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserRequest {
-    const NAME: &'static str = "UserRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "username" => de::slot(&mut map, &mut slots.0, "username")?,
-                "password" => de::slot(&mut map, &mut slots.1, "password")?,
-                "name" => de::slot(&mut map, &mut slots.2, "name")?,
-                "email" => de::slot(&mut map, &mut slots.3, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: de::required(slots.0, "username")?,
-            password: de::required(slots.1, "password")?,
-            name: slots.2.flatten(),
-            email: slots.3.flatten(),
-        })
-    }
 }
 
 impl UserRequest {
@@ -539,44 +196,6 @@ pub struct UserResult {
     pub email: Option<String>,
 }
 
-impl serde::Serialize for UserResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("username", &self.username)?;
-        object.required("name", &self.name)?;
-        object.required("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserResult {
-    const NAME: &'static str = "UserResult";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "username" => de::slot(&mut map, &mut slots.0, "username")?,
-                "name" => de::slot(&mut map, &mut slots.1, "name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: de::required(slots.0, "username")?,
-            name: de::required(slots.1, "name")?,
-            email: de::required(slots.2, "email")?,
-        })
-    }
-}
-
 /// A search for users. `sort` narrows the generic sort criteria of `SearchQueryRequest`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSearchQueryRequest {
@@ -588,44 +207,6 @@ pub struct UserSearchQueryRequest {
     pub filter: Option<UserFilter>,
 }
 
-impl serde::Serialize for UserSearchQueryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("page", &self.page)?;
-        object.optional("sort", &self.sort)?;
-        object.optional("filter", &self.filter)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSearchQueryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserSearchQueryRequest {
-    const NAME: &'static str = "UserSearchQueryRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "page" => de::slot(&mut map, &mut slots.0, "page")?,
-                "sort" => de::slot(&mut map, &mut slots.1, "sort")?,
-                "filter" => de::slot(&mut map, &mut slots.2, "filter")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slots.0.flatten(),
-            sort: slots.1.flatten(),
-            filter: slots.2.flatten(),
-        })
-    }
-}
-
 /// How to sort the users found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSearchQuerySortRequest {
@@ -633,41 +214,6 @@ pub struct UserSearchQuerySortRequest {
     pub field: UserSearchQuerySortRequestField,
     /// The direction in which to sort.
     pub order: Option<SortOrderEnum>,
-}
-
-impl serde::Serialize for UserSearchQuerySortRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("field", &self.field)?;
-        object.optional("order", &self.order)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserSearchQuerySortRequest {
-    const NAME: &'static str = "UserSearchQuerySortRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "field" => de::slot(&mut map, &mut slots.0, "field")?,
-                "order" => de::slot(&mut map, &mut slots.1, "order")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            field: de::required(slots.0, "field")?,
-            order: slots.1.flatten(),
-        })
-    }
 }
 
 impl UserSearchQuerySortRequest {
@@ -717,17 +263,16 @@ impl From<&str> for UserSearchQuerySortRequestField {
     }
 }
 
-impl serde::Serialize for UserSearchQuerySortRequestField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for UserSearchQuerySortRequestField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserSearchQuerySortRequestField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for UserSearchQuerySortRequestField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -738,41 +283,6 @@ pub struct UserSearchResult {
     pub items: Vec<UserResult>,
     /// Where the returned page sits within all results.
     pub page: SearchQueryPageResponse,
-}
-
-impl serde::Serialize for UserSearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("items", &self.items)?;
-        object.required("page", &self.page)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserSearchResult {
-    const NAME: &'static str = "UserSearchResult";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "items" => de::slot(&mut map, &mut slots.0, "items")?,
-                "page" => de::slot(&mut map, &mut slots.1, "page")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            items: de::required(slots.0, "items")?,
-            page: de::required(slots.1, "page")?,
-        })
-    }
 }
 
 /// The changes to apply to a user. Every field is optional.
@@ -786,44 +296,6 @@ pub struct UserUpdateRequest {
     pub email: Option<Option<String>>,
 }
 
-impl serde::Serialize for UserUpdateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("password", &self.password)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserUpdateRequest {
-    const NAME: &'static str = "UserUpdateRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "password" => de::slot(&mut map, &mut slots.0, "password")?,
-                "name" => de::slot(&mut map, &mut slots.1, "name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            password: slots.0.flatten(),
-            name: slots.1,
-            email: slots.2,
-        })
-    }
-}
-
 /// The user after the update.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdateResult {
@@ -833,44 +305,6 @@ pub struct UserUpdateResult {
     pub name: Option<String>,
     /// The email address of the user.
     pub email: Option<String>,
-}
-
-impl serde::Serialize for UserUpdateResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("username", &self.username)?;
-        object.required("name", &self.name)?;
-        object.required("email", &self.email)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserUpdateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserUpdateResult {
-    const NAME: &'static str = "UserUpdateResult";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "username" => de::slot(&mut map, &mut slots.0, "username")?,
-                "name" => de::slot(&mut map, &mut slots.1, "name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: de::required(slots.0, "username")?,
-            name: de::required(slots.1, "name")?,
-            email: de::required(slots.2, "email")?,
-        })
-    }
 }
 
 /// The unique name of a user.

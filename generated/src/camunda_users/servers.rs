@@ -73,6 +73,19 @@ impl From<&str> for ServerSchema {
     }
 }
 
+impl std::str::FromStr for ServerSchema {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ServerSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for ServerSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -83,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for ServerSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 

@@ -3,45 +3,13 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicFailedReply {
     /// The errors that made the request fail.
     pub errors: Vec<BasicFailedReplyElement>,
-}
-
-impl serde::Serialize for BasicFailedReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("errors", &self.errors)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BasicFailedReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for BasicFailedReply {
-    const NAME: &'static str = "BasicFailedReply";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None,);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "errors" => de::slot(&mut map, &mut slots.0, "errors")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            errors: de::required(slots.0, "errors")?,
-        })
-    }
 }
 
 /// One error of a failed request.
@@ -55,44 +23,6 @@ pub struct BasicFailedReplyElement {
     pub fields: Option<Vec<String>>,
 }
 
-impl serde::Serialize for BasicFailedReplyElement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("code", &self.code)?;
-        object.required("message", &self.message)?;
-        object.optional("fields", &self.fields)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BasicFailedReplyElement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for BasicFailedReplyElement {
-    const NAME: &'static str = "BasicFailedReplyElement";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "code" => de::slot(&mut map, &mut slots.0, "code")?,
-                "message" => de::slot(&mut map, &mut slots.1, "message")?,
-                "fields" => de::slot(&mut map, &mut slots.2, "fields")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            code: de::required(slots.0, "code")?,
-            message: de::required(slots.1, "message")?,
-            fields: slots.2.flatten(),
-        })
-    }
-}
-
 /// The elevated permissions status of a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElevatedPermissions {
@@ -100,41 +30,6 @@ pub struct ElevatedPermissions {
     pub enabled: bool,
     /// When the elevated permissions lapse.
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-}
-
-impl serde::Serialize for ElevatedPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("enabled", &self.enabled)?;
-        object.optional("expires_at", &self.expires_at)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElevatedPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ElevatedPermissions {
-    const NAME: &'static str = "ElevatedPermissions";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "enabled" => de::slot(&mut map, &mut slots.0, "enabled")?,
-                "expires_at" => de::slot(&mut map, &mut slots.1, "expires_at")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            enabled: de::required(slots.0, "enabled")?,
-            expires_at: slots.1.flatten(),
-        })
-    }
 }
 
 impl ElevatedPermissions {
@@ -168,53 +63,6 @@ pub struct User {
     pub metadata: Option<UserMetadata>,
 }
 
-impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("user_name", &self.user_name)?;
-        object.optional("full_name", &self.full_name)?;
-        object.optional("email", &self.email)?;
-        object.optional("builtin", &self.builtin)?;
-        object.required("security", &self.security)?;
-        object.optional("metadata", &self.metadata)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for User {
-    const NAME: &'static str = "User";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "user_name" => de::slot(&mut map, &mut slots.0, "user_name")?,
-                "full_name" => de::slot(&mut map, &mut slots.1, "full_name")?,
-                "email" => de::slot(&mut map, &mut slots.2, "email")?,
-                "builtin" => de::slot(&mut map, &mut slots.3, "builtin")?,
-                "security" => de::slot(&mut map, &mut slots.4, "security")?,
-                "metadata" => de::slot(&mut map, &mut slots.5, "metadata")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_name: de::required(slots.0, "user_name")?,
-            full_name: slots.1.flatten(),
-            email: slots.2.flatten(),
-            builtin: slots.3.flatten(),
-            security: de::required(slots.4, "security")?,
-            metadata: slots.5.flatten(),
-        })
-    }
-}
-
 impl User {
     /// With its required fields, in the description's order; every other field left
     /// out or at its default.
@@ -237,38 +85,6 @@ pub struct UserList {
     pub users: Vec<User>,
 }
 
-impl serde::Serialize for UserList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("users", &self.users)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserList {
-    const NAME: &'static str = "UserList";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None,);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "users" => de::slot(&mut map, &mut slots.0, "users")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            users: de::required(slots.0, "users")?,
-        })
-    }
-}
-
 /// Bookkeeping about a user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMetadata {
@@ -284,53 +100,6 @@ pub struct UserMetadata {
     pub first_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the user logged in most recently.
     pub last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-}
-
-impl serde::Serialize for UserMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("created_by", &self.created_by)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_by", &self.updated_by)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("first_login_at", &self.first_login_at)?;
-        object.optional("last_login_at", &self.last_login_at)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserMetadata {
-    const NAME: &'static str = "UserMetadata";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "created_by" => de::slot(&mut map, &mut slots.0, "created_by")?,
-                "created_at" => de::slot(&mut map, &mut slots.1, "created_at")?,
-                "updated_by" => de::slot(&mut map, &mut slots.2, "updated_by")?,
-                "updated_at" => de::slot(&mut map, &mut slots.3, "updated_at")?,
-                "first_login_at" => de::slot(&mut map, &mut slots.4, "first_login_at")?,
-                "last_login_at" => de::slot(&mut map, &mut slots.5, "last_login_at")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            created_by: slots.0.flatten(),
-            created_at: slots.1.flatten(),
-            updated_by: slots.2.flatten(),
-            updated_at: slots.3.flatten(),
-            first_login_at: slots.4.flatten(),
-            last_login_at: slots.5.flatten(),
-        })
-    }
 }
 
 /// The security settings of a user.
@@ -350,55 +119,6 @@ pub struct UserSecurity {
     pub security_realm: Option<UserSecurityRealm>,
 }
 
-impl serde::Serialize for UserSecurity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("roles", &self.roles)?;
-        object.optional("permissions", &self.permissions)?;
-        object.optional("password", &self.password)?;
-        object.optional("enabled", &self.enabled)?;
-        object.optional("elevated_permissions", &self.elevated_permissions)?;
-        object.optional("security_realm", &self.security_realm)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSecurity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserSecurity {
-    const NAME: &'static str = "UserSecurity";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "roles" => de::slot(&mut map, &mut slots.0, "roles")?,
-                "permissions" => de::slot(&mut map, &mut slots.1, "permissions")?,
-                "password" => de::slot(&mut map, &mut slots.2, "password")?,
-                "enabled" => de::slot(&mut map, &mut slots.3, "enabled")?,
-                "elevated_permissions" => {
-                    de::slot(&mut map, &mut slots.4, "elevated_permissions")?
-                }
-                "security_realm" => de::slot(&mut map, &mut slots.5, "security_realm")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            roles: slots.0.flatten(),
-            permissions: slots.1.flatten(),
-            password: slots.2.flatten(),
-            enabled: slots.3.flatten(),
-            elevated_permissions: slots.4.flatten(),
-            security_realm: slots.5.flatten(),
-        })
-    }
-}
-
 /// The security realm a user belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSecurityRealm {
@@ -406,41 +126,6 @@ pub struct UserSecurityRealm {
     pub type_: UserSecurityRealmType,
     /// The identifier of the realm.
     pub id: String,
-}
-
-impl serde::Serialize for UserSecurityRealm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("id", &self.id)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSecurityRealm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for UserSecurityRealm {
-    const NAME: &'static str = "UserSecurityRealm";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "id" => de::slot(&mut map, &mut slots.1, "id")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            id: de::required(slots.1, "id")?,
-        })
-    }
 }
 
 impl UserSecurityRealm {
@@ -494,16 +179,15 @@ impl From<&str> for UserSecurityRealmType {
     }
 }
 
-impl serde::Serialize for UserSecurityRealmType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for UserSecurityRealmType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserSecurityRealmType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for UserSecurityRealmType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -298,6 +298,19 @@ impl From<&str> for CreateUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for CreateUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for CreateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -308,7 +321,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -342,6 +355,19 @@ impl From<&str> for CreateUserConflictCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for CreateUserConflictCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateUserConflictCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for CreateUserConflictCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -352,7 +378,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConflictCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -523,6 +549,19 @@ impl From<&str> for GetUserNotFoundCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for GetUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GetUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for GetUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -533,7 +572,7 @@ impl<'de> serde::Deserialize<'de> for GetUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -749,6 +788,19 @@ impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for UpdateUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UpdateUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for UpdateUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -759,7 +811,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -793,6 +845,19 @@ impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for UpdateUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UpdateUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for UpdateUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -803,7 +868,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -1008,6 +1073,19 @@ impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for DeleteUserBadRequestCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteUserBadRequestCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for DeleteUserBadRequestCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1018,7 +1096,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUserBadRequestCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }
 
@@ -1052,6 +1130,19 @@ impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
     }
 }
 
+impl std::str::FromStr for DeleteUserNotFoundCloudErrorCodes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteUserNotFoundCloudErrorCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for DeleteUserNotFoundCloudErrorCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1062,6 +1153,6 @@ impl<'de> serde::Deserialize<'de> for DeleteUserNotFoundCloudErrorCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+        crate::runtime::de::string_enum(deserializer)
     }
 }

@@ -3,7 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// An error.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12,43 +12,6 @@ pub struct BasicError {
     pub message: Option<String>,
     /// Where the error is documented.
     pub documentation_url: Option<String>,
-}
-
-impl serde::Serialize for BasicError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("message", &self.message)?;
-        object.optional("documentation_url", &self.documentation_url)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BasicError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for BasicError {
-    const NAME: &'static str = "BasicError";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "message" => de::slot(&mut map, &mut slots.0, "message")?,
-                "documentation_url" => {
-                    de::slot(&mut map, &mut slots.1, "documentation_url")?
-                }
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            message: slots.0.flatten(),
-            documentation_url: slots.1.flatten(),
-        })
-    }
 }
 
 /// An issue or a pull request of a repository.
@@ -66,53 +29,6 @@ pub struct Issue {
     pub labels: Option<Vec<Label>>,
     /// When the issue was opened.
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
-
-impl serde::Serialize for Issue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("number", &self.number)?;
-        object.required("title", &self.title)?;
-        object.required("state", &self.state)?;
-        object.optional("body", &self.body)?;
-        object.optional("labels", &self.labels)?;
-        object.required("created_at", &self.created_at)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Issue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Issue {
-    const NAME: &'static str = "Issue";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "number" => de::slot(&mut map, &mut slots.0, "number")?,
-                "title" => de::slot(&mut map, &mut slots.1, "title")?,
-                "state" => de::slot(&mut map, &mut slots.2, "state")?,
-                "body" => de::slot(&mut map, &mut slots.3, "body")?,
-                "labels" => de::slot(&mut map, &mut slots.4, "labels")?,
-                "created_at" => de::slot(&mut map, &mut slots.5, "created_at")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            number: de::required(slots.0, "number")?,
-            title: de::required(slots.1, "title")?,
-            state: de::required(slots.2, "state")?,
-            body: slots.3,
-            labels: slots.4.flatten(),
-            created_at: de::required(slots.5, "created_at")?,
-        })
-    }
 }
 
 /// Whether the issue is open or closed.
@@ -147,17 +63,16 @@ impl From<&str> for IssueState {
     }
 }
 
-impl serde::Serialize for IssueState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for IssueState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssueState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for IssueState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -193,17 +108,16 @@ impl From<&str> for IssuesListForRepoDirection {
     }
 }
 
-impl serde::Serialize for IssuesListForRepoDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for IssuesListForRepoDirection {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssuesListForRepoDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for IssuesListForRepoDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -243,17 +157,16 @@ impl From<&str> for IssuesListForRepoSort {
     }
 }
 
-impl serde::Serialize for IssuesListForRepoSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for IssuesListForRepoSort {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssuesListForRepoSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for IssuesListForRepoSort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -293,17 +206,16 @@ impl From<&str> for IssuesListForRepoState {
     }
 }
 
-impl serde::Serialize for IssuesListForRepoState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for IssuesListForRepoState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssuesListForRepoState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for IssuesListForRepoState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -335,17 +247,16 @@ impl From<&str> for IssuesListForRepoXGithubApiVersion {
     }
 }
 
-impl serde::Serialize for IssuesListForRepoXGithubApiVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for IssuesListForRepoXGithubApiVersion {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IssuesListForRepoXGithubApiVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for IssuesListForRepoXGithubApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -356,41 +267,6 @@ pub struct Label {
     pub name: String,
     /// Its color, as six hexadecimal digits.
     pub color: Option<String>,
-}
-
-impl serde::Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("name", &self.name)?;
-        object.optional("color", &self.color)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Label {
-    const NAME: &'static str = "Label";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "name" => de::slot(&mut map, &mut slots.0, "name")?,
-                "color" => de::slot(&mut map, &mut slots.1, "color")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: de::required(slots.0, "name")?,
-            color: slots.1.flatten(),
-        })
-    }
 }
 
 /// A request that does not validate.
@@ -404,46 +280,6 @@ pub struct ValidationError {
     pub errors: Option<Vec<ValidationErrorErrorsItem>>,
 }
 
-impl serde::Serialize for ValidationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("message", &self.message)?;
-        object.required("documentation_url", &self.documentation_url)?;
-        object.optional("errors", &self.errors)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ValidationError {
-    const NAME: &'static str = "ValidationError";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "message" => de::slot(&mut map, &mut slots.0, "message")?,
-                "documentation_url" => {
-                    de::slot(&mut map, &mut slots.1, "documentation_url")?
-                }
-                "errors" => de::slot(&mut map, &mut slots.2, "errors")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            message: de::required(slots.0, "message")?,
-            documentation_url: de::required(slots.1, "documentation_url")?,
-            errors: slots.2.flatten(),
-        })
-    }
-}
-
 /// One field at fault.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrorErrorsItem {
@@ -453,42 +289,4 @@ pub struct ValidationErrorErrorsItem {
     pub field: Option<String>,
     /// What is wrong with it.
     pub code: String,
-}
-
-impl serde::Serialize for ValidationErrorErrorsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("resource", &self.resource)?;
-        object.optional("field", &self.field)?;
-        object.required("code", &self.code)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ValidationErrorErrorsItem {
-    const NAME: &'static str = "ValidationErrorErrorsItem";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "resource" => de::slot(&mut map, &mut slots.0, "resource")?,
-                "field" => de::slot(&mut map, &mut slots.1, "field")?,
-                "code" => de::slot(&mut map, &mut slots.2, "code")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            resource: slots.0.flatten(),
-            field: slots.1.flatten(),
-            code: de::required(slots.2, "code")?,
-        })
-    }
 }

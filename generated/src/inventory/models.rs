@@ -3,7 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// The `Circle` schema of the description.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,41 +12,6 @@ pub struct Circle {
     pub kind: String,
     /// The `radius` property.
     pub radius: f64,
-}
-
-impl serde::Serialize for Circle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("kind", &self.kind)?;
-        object.required("radius", &self.radius)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Circle {
-    const NAME: &'static str = "Circle";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "kind" => de::slot(&mut map, &mut slots.0, "kind")?,
-                "radius" => de::slot(&mut map, &mut slots.1, "radius")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            kind: de::required(slots.0, "kind")?,
-            radius: de::required(slots.1, "radius")?,
-        })
-    }
 }
 
 impl Circle {
@@ -79,59 +44,6 @@ pub struct Item {
     pub status: Option<ItemStatus>,
     /// The `shape` property.
     pub shape: Shape,
-}
-
-impl serde::Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("name", &self.name)?;
-        object.required("price", &self.price)?;
-        object.required("quantity", &self.quantity)?;
-        object.required("sku", &self.sku)?;
-        object.optional("released", &self.released)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("status", &self.status)?;
-        object.required("shape", &self.shape)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Item {
-    const NAME: &'static str = "Item";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "name" => de::slot(&mut map, &mut slots.0, "name")?,
-                "price" => de::slot(&mut map, &mut slots.1, "price")?,
-                "quantity" => de::slot(&mut map, &mut slots.2, "quantity")?,
-                "sku" => de::slot(&mut map, &mut slots.3, "sku")?,
-                "released" => de::slot(&mut map, &mut slots.4, "released")?,
-                "tags" => de::slot(&mut map, &mut slots.5, "tags")?,
-                "status" => de::slot(&mut map, &mut slots.6, "status")?,
-                "shape" => de::slot(&mut map, &mut slots.7, "shape")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: de::required(slots.0, "name")?,
-            price: de::required(slots.1, "price")?,
-            quantity: de::required(slots.2, "quantity")?,
-            sku: de::required(slots.3, "sku")?,
-            released: slots.4.flatten(),
-            tags: slots.5.flatten(),
-            status: slots.6.flatten(),
-            shape: de::required(slots.7, "shape")?,
-        })
-    }
 }
 
 impl Item {
@@ -189,17 +101,16 @@ impl From<&str> for ItemStatus {
     }
 }
 
-impl serde::Serialize for ItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for ItemStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for ItemStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -210,41 +121,6 @@ pub struct ListItemsFilter {
     pub color: Option<String>,
     /// The `size` property.
     pub size: Option<i64>,
-}
-
-impl serde::Serialize for ListItemsFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("color", &self.color)?;
-        object.optional("size", &self.size)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListItemsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ListItemsFilter {
-    const NAME: &'static str = "ListItemsFilter";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "color" => de::slot(&mut map, &mut slots.0, "color")?,
-                "size" => de::slot(&mut map, &mut slots.1, "size")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            color: slots.0.flatten(),
-            size: slots.1.flatten(),
-        })
-    }
 }
 
 /// The `sort` parameter of `listItems`.
@@ -279,17 +155,16 @@ impl From<&str> for ListItemsSort {
     }
 }
 
-impl serde::Serialize for ListItemsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for ListItemsSort {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListItemsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for ListItemsSort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -308,78 +183,14 @@ pub struct Problem {
     pub instance: Option<String>,
 }
 
-impl serde::Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("type", &self.type_)?;
-        object.optional("title", &self.title)?;
-        object.optional("status", &self.status)?;
-        object.optional("detail", &self.detail)?;
-        object.optional("instance", &self.instance)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Problem {
-    const NAME: &'static str = "Problem";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "title" => de::slot(&mut map, &mut slots.1, "title")?,
-                "status" => de::slot(&mut map, &mut slots.2, "status")?,
-                "detail" => de::slot(&mut map, &mut slots.3, "detail")?,
-                "instance" => de::slot(&mut map, &mut slots.4, "instance")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: slots.0.flatten(),
-            title: slots.1.flatten(),
-            status: slots.2.flatten(),
-            detail: slots.3.flatten(),
-            instance: slots.4.flatten(),
-        })
-    }
-}
-
 /// The `Shape` schema of the description.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// A [`Circle`].
     Circle(Circle),
     /// A [`Square`].
     Square(Square),
-}
-
-impl<'de> serde::Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("circle") => crate::runtime::from_value(value).map(Self::Circle),
-            Some("square") => crate::runtime::from_value(value).map(Self::Square),
-            _ => {
-                Err(
-                    serde::de::Error::custom(
-                        "unknown `kind`, expected one of `circle`, `square`",
-                    ),
-                )
-            }
-        }
-    }
 }
 
 /// The `Square` schema of the description.
@@ -389,41 +200,6 @@ pub struct Square {
     pub kind: String,
     /// The `side` property.
     pub side: f64,
-}
-
-impl serde::Serialize for Square {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("kind", &self.kind)?;
-        object.required("side", &self.side)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Square {
-    const NAME: &'static str = "Square";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "kind" => de::slot(&mut map, &mut slots.0, "kind")?,
-                "side" => de::slot(&mut map, &mut slots.1, "side")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            kind: de::required(slots.0, "kind")?,
-            side: de::required(slots.1, "side")?,
-        })
-    }
 }
 
 impl Square {

@@ -3,7 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// More text of the reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,44 +16,6 @@ pub struct ContentBlockDelta {
     pub delta: ContentBlockDeltaDelta,
 }
 
-impl serde::Serialize for ContentBlockDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("index", &self.index)?;
-        object.required("delta", &self.delta)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentBlockDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ContentBlockDelta {
-    const NAME: &'static str = "ContentBlockDelta";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "index" => de::slot(&mut map, &mut slots.1, "index")?,
-                "delta" => de::slot(&mut map, &mut slots.2, "delta")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            index: de::required(slots.1, "index")?,
-            delta: de::required(slots.2, "delta")?,
-        })
-    }
-}
-
 /// The `ContentBlockDelta` schema, at `delta`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBlockDeltaDelta {
@@ -61,41 +23,6 @@ pub struct ContentBlockDeltaDelta {
     pub type_: String,
     /// The `text` property.
     pub text: String,
-}
-
-impl serde::Serialize for ContentBlockDeltaDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("text", &self.text)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentBlockDeltaDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ContentBlockDeltaDelta {
-    const NAME: &'static str = "ContentBlockDeltaDelta";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "text" => de::slot(&mut map, &mut slots.1, "text")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            text: de::required(slots.1, "text")?,
-        })
-    }
 }
 
 /// The `ErrorResponse` schema of the description.
@@ -107,41 +34,6 @@ pub struct ErrorResponse {
     pub error: ErrorResponseError,
 }
 
-impl serde::Serialize for ErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("error", &self.error)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ErrorResponse {
-    const NAME: &'static str = "ErrorResponse";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "error" => de::slot(&mut map, &mut slots.1, "error")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            error: de::required(slots.1, "error")?,
-        })
-    }
-}
-
 /// The `ErrorResponse` schema, at `error`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponseError {
@@ -151,41 +43,6 @@ pub struct ErrorResponseError {
     pub message: String,
 }
 
-impl serde::Serialize for ErrorResponseError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("message", &self.message)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorResponseError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ErrorResponseError {
-    const NAME: &'static str = "ErrorResponseError";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "message" => de::slot(&mut map, &mut slots.1, "message")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            message: de::required(slots.1, "message")?,
-        })
-    }
-}
-
 /// The `Message` schema of the description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -193,41 +50,6 @@ pub struct Message {
     pub role: MessageRole,
     /// What was said.
     pub content: String,
-}
-
-impl serde::Serialize for Message {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("role", &self.role)?;
-        object.required("content", &self.content)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Message {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Message {
-    const NAME: &'static str = "Message";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "role" => de::slot(&mut map, &mut slots.0, "role")?,
-                "content" => de::slot(&mut map, &mut slots.1, "content")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            role: de::required(slots.0, "role")?,
-            content: de::required(slots.1, "content")?,
-        })
-    }
 }
 
 impl Message {
@@ -252,47 +74,6 @@ pub struct MessageRequest {
     pub messages: Vec<Message>,
     /// Always true here
     pub stream: bool,
-}
-
-impl serde::Serialize for MessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("model", &self.model)?;
-        object.required("max_tokens", &self.max_tokens)?;
-        object.required("messages", &self.messages)?;
-        object.required("stream", &self.stream)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for MessageRequest {
-    const NAME: &'static str = "MessageRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "model" => de::slot(&mut map, &mut slots.0, "model")?,
-                "max_tokens" => de::slot(&mut map, &mut slots.1, "max_tokens")?,
-                "messages" => de::slot(&mut map, &mut slots.2, "messages")?,
-                "stream" => de::slot(&mut map, &mut slots.3, "stream")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            model: de::required(slots.0, "model")?,
-            max_tokens: de::required(slots.1, "max_tokens")?,
-            messages: de::required(slots.2, "messages")?,
-            stream: de::required(slots.3, "stream")?,
-        })
-    }
 }
 
 impl MessageRequest {
@@ -345,17 +126,16 @@ impl From<&str> for MessageRole {
     }
 }
 
-impl serde::Serialize for MessageRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for MessageRole {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MessageRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for MessageRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -368,41 +148,6 @@ pub struct MessageStart {
     pub message: MessageStartMessage,
 }
 
-impl serde::Serialize for MessageStart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.required("message", &self.message)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageStart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for MessageStart {
-    const NAME: &'static str = "MessageStart";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "message" => de::slot(&mut map, &mut slots.1, "message")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            message: de::required(slots.1, "message")?,
-        })
-    }
-}
-
 /// The `MessageStart` schema, at `message`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageStartMessage {
@@ -412,41 +157,6 @@ pub struct MessageStartMessage {
     pub model: String,
 }
 
-impl serde::Serialize for MessageStartMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("id", &self.id)?;
-        object.required("model", &self.model)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageStartMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for MessageStartMessage {
-    const NAME: &'static str = "MessageStartMessage";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "id" => de::slot(&mut map, &mut slots.0, "id")?,
-                "model" => de::slot(&mut map, &mut slots.1, "model")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: de::required(slots.0, "id")?,
-            model: de::required(slots.1, "model")?,
-        })
-    }
-}
-
 /// The reply is complete.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageStop {
@@ -454,45 +164,12 @@ pub struct MessageStop {
     pub type_: String,
 }
 
-impl serde::Serialize for MessageStop {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageStop {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for MessageStop {
-    const NAME: &'static str = "MessageStop";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None,);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-        })
-    }
-}
-
 /// Sent now and then to keep the connection open.
 pub type Ping = MessageStop;
 
 /// One event of the stream, by its `type`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
     /// A [`MessageStart`].
     MessageStart(MessageStart),
@@ -502,33 +179,6 @@ pub enum StreamEvent {
     MessageStop(MessageStop),
     /// A [`Ping`].
     Ping(Ping),
-}
-
-impl<'de> serde::Deserialize<'de> for StreamEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("message_start") => {
-                crate::runtime::from_value(value).map(Self::MessageStart)
-            }
-            Some("content_block_delta") => {
-                crate::runtime::from_value(value).map(Self::ContentBlockDelta)
-            }
-            Some("message_stop") => {
-                crate::runtime::from_value(value).map(Self::MessageStop)
-            }
-            Some("ping") => crate::runtime::from_value(value).map(Self::Ping),
-            _ => {
-                Err(
-                    serde::de::Error::custom(
-                        "unknown `type`, expected one of `message_start`, `content_block_delta`, `message_stop`, `ping`",
-                    ),
-                )
-            }
-        }
-    }
 }
 
 /// The `anthropic-version` parameter of `streamMessage`.
@@ -559,16 +209,15 @@ impl From<&str> for StreamMessageAnthropicVersion {
     }
 }
 
-impl serde::Serialize for StreamMessageAnthropicVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for StreamMessageAnthropicVersion {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for StreamMessageAnthropicVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for StreamMessageAnthropicVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

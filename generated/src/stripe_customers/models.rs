@@ -3,7 +3,7 @@
 
 //! Types of the schemas of the description: requests, responses and what they contain.
 
-use crate::runtime::{de, ser};
+mod serde_impls;
 
 /// The `api_errors` schema of the description.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,47 +16,6 @@ pub struct ApiErrors {
     pub message: Option<String>,
     /// The parameter the error relates to.
     pub param: Option<String>,
-}
-
-impl serde::Serialize for ApiErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("type", &self.type_)?;
-        object.optional("code", &self.code)?;
-        object.optional("message", &self.message)?;
-        object.optional("param", &self.param)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for ApiErrors {
-    const NAME: &'static str = "ApiErrors";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "type" => de::slot(&mut map, &mut slots.0, "type")?,
-                "code" => de::slot(&mut map, &mut slots.1, "code")?,
-                "message" => de::slot(&mut map, &mut slots.2, "message")?,
-                "param" => de::slot(&mut map, &mut slots.3, "param")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            type_: de::required(slots.0, "type")?,
-            code: slots.1.flatten(),
-            message: slots.2.flatten(),
-            param: slots.3.flatten(),
-        })
-    }
 }
 
 /// The type of error.
@@ -99,17 +58,16 @@ impl From<&str> for ApiErrorsType {
     }
 }
 
-impl serde::Serialize for ApiErrorsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for ApiErrorsType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ApiErrorsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for ApiErrorsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -132,59 +90,6 @@ pub struct Customer {
     pub livemode: bool,
     /// Key-value pairs attached to the object.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-impl serde::Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("id", &self.id)?;
-        object.required("object", &self.object)?;
-        object.required("created", &self.created)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
-        object.optional("balance", &self.balance)?;
-        object.required("livemode", &self.livemode)?;
-        object.optional("metadata", &self.metadata)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Customer {
-    const NAME: &'static str = "Customer";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None, None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "id" => de::slot(&mut map, &mut slots.0, "id")?,
-                "object" => de::slot(&mut map, &mut slots.1, "object")?,
-                "created" => de::slot(&mut map, &mut slots.2, "created")?,
-                "email" => de::slot(&mut map, &mut slots.3, "email")?,
-                "name" => de::slot(&mut map, &mut slots.4, "name")?,
-                "balance" => de::slot(&mut map, &mut slots.5, "balance")?,
-                "livemode" => de::slot(&mut map, &mut slots.6, "livemode")?,
-                "metadata" => de::slot(&mut map, &mut slots.7, "metadata")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: de::required(slots.0, "id")?,
-            object: de::required(slots.1, "object")?,
-            created: de::required(slots.2, "created")?,
-            email: slots.3,
-            name: slots.4,
-            balance: slots.5.flatten(),
-            livemode: de::required(slots.6, "livemode")?,
-            metadata: slots.7.flatten(),
-        })
-    }
 }
 
 /// Always `customer`.
@@ -215,17 +120,16 @@ impl From<&str> for CustomerObject {
     }
 }
 
-impl serde::Serialize for CustomerObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for CustomerObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CustomerObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for CustomerObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -242,84 +146,11 @@ pub struct CustomerResourceCustomerList {
     pub url: String,
 }
 
-impl serde::Serialize for CustomerResourceCustomerList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("data", &self.data)?;
-        object.required("has_more", &self.has_more)?;
-        object.required("object", &self.object)?;
-        object.required("url", &self.url)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerResourceCustomerList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for CustomerResourceCustomerList {
-    const NAME: &'static str = "CustomerResourceCustomerList";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "data" => de::slot(&mut map, &mut slots.0, "data")?,
-                "has_more" => de::slot(&mut map, &mut slots.1, "has_more")?,
-                "object" => de::slot(&mut map, &mut slots.2, "object")?,
-                "url" => de::slot(&mut map, &mut slots.3, "url")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            data: de::required(slots.0, "data")?,
-            has_more: de::required(slots.1, "has_more")?,
-            object: de::required(slots.2, "object")?,
-            url: de::required(slots.3, "url")?,
-        })
-    }
-}
-
 /// An error response from the Stripe API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// The `error` property.
     pub error: ApiErrors,
-}
-
-impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.required("error", &self.error)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for Error {
-    const NAME: &'static str = "Error";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None,);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "error" => de::slot(&mut map, &mut slots.0, "error")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            error: de::required(slots.0, "error")?,
-        })
-    }
 }
 
 /// Always `list`.
@@ -350,17 +181,16 @@ impl From<&str> for GetCustomersOkObject {
     }
 }
 
-impl serde::Serialize for GetCustomersOkObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for GetCustomersOkObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetCustomersOkObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::string_enum(deserializer)
+impl std::fmt::Display for GetCustomersOkObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -375,45 +205,4 @@ pub struct PostCustomersRequest {
     pub name: Option<String>,
     /// The `metadata` property.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-impl serde::Serialize for PostCustomersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = ser::Object::new(serializer)?;
-        object.optional("description", &self.description)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
-        object.optional("metadata", &self.metadata)?;
-        object.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PostCustomersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::object(deserializer)
-    }
-}
-
-impl de::Object for PostCustomersRequest {
-    const NAME: &'static str = "PostCustomersRequest";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slots = (None, None, None, None);
-        while let Some(key) = de::key(&mut map)? {
-            match key.as_str() {
-                "description" => de::slot(&mut map, &mut slots.0, "description")?,
-                "email" => de::slot(&mut map, &mut slots.1, "email")?,
-                "name" => de::slot(&mut map, &mut slots.2, "name")?,
-                "metadata" => de::slot(&mut map, &mut slots.3, "metadata")?,
-                _ => de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            description: slots.0.flatten(),
-            email: slots.1.flatten(),
-            name: slots.2.flatten(),
-            metadata: slots.3.flatten(),
-        })
-    }
 }

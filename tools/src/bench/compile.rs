@@ -311,6 +311,7 @@ fn item_kind(file: &str, line: &str) -> Option<&'static str> {
         "operations.rs" if starts("pub enum ") => "body and header enums",
         "operations.rs" if starts("pub type ") => "webhook payloads",
         "models.rs" | "operations.rs" => return None,
+        "serde_impls.rs" => "model serde code",
         "runtime" => "runtime",
         _ => "servers, auth, lib",
     })

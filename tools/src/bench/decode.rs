@@ -1,12 +1,15 @@
 //! `cargo run -p tools -- bench --decode`: how fast the generated `decode` reads response
 //! bodies, against parsing the same bytes into `serde_json::Value` (what a client that
-//! does not type its responses does), in one optimised binary, in one run.
+//! does not type its responses does) and into a copy of the same types with serde's
+//! derive (what the peer generators write, [`super::derive`]), in one optimised binary,
+//! in one run.
 //!
 //! The bodies are real where the description has examples (every `example`/`examples`
 //! of a JSON response), and made by the `oracle` value maker for every JSON response
 //! schema otherwise (every property, plain text, seeded: the same bodies every run), keeping those the
-//! generated `decode` accepts. Each round decodes every body once both ways; the figures
-//! are the medians over the rounds, in MB/s.
+//! generated `decode` accepts. Each round decodes every body once each way (typed against
+//! derive on the bodies the derived copy accepts too); the figures are the medians over
+//! the rounds, in MB/s.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,6 +17,7 @@ use std::path::Path;
 use codegen::model::{Api, Payload};
 use serde_json::{json, Value};
 
+use super::derive;
 use crate::cargo;
 use oracle::source::Seeded;
 use oracle::values::{Direction, Maker, Options};
@@ -32,6 +36,10 @@ pub struct Decoded {
     pub bytes: usize,
     pub typed: f64,
     pub value: f64,
+    /// The bodies the derived copy reads too, and typed and derived decoding of those.
+    pub common: usize,
+    pub typed_common: f64,
+    pub derive: f64,
 }
 
 /// Measures the decoding of `spec`'s response bodies; the harness is built in release
@@ -79,6 +87,7 @@ pub fn measure(
     let harness = dir.join("harness");
     write(&harness.join("Cargo.toml"), HARNESS_MANIFEST)?;
     write(&harness.join("src/main.rs"), &main_rs(api))?;
+    write(&harness.join("src/derived.rs"), &derive::module(api))?;
     std::fs::copy(root.join("Cargo.lock"), harness.join("Cargo.lock"))
         .map_err(|e| e.to_string())?;
     let bodies_file = dir.join("bodies.jsonl");
@@ -116,6 +125,9 @@ pub fn measure(
         bytes: figures["bytes"].as_u64().unwrap_or(0) as usize,
         typed: figures["typed"].as_f64().unwrap_or(0.0),
         value: figures["value"].as_f64().unwrap_or(0.0),
+        common: figures["common"].as_u64().unwrap_or(0) as usize,
+        typed_common: figures["typed_common"].as_f64().unwrap_or(0.0),
+        derive: figures["derive"].as_f64().unwrap_or(0.0),
     })
 }
 
@@ -175,6 +187,9 @@ const HARNESS_MANIFEST: &str = "# Written by `cargo run -p tools -- bench --deco
 [dependencies]\n\
 api = { package = \"decode-api\", path = \"../api\" }\n\
 http = \"1\"\n\
+serde = { version = \"1\", features = [\"derive\"] }\n\
+chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n\
+uuid = { version = \"1\", features = [\"serde\"] }\n\
 serde_json = { version = \"1\", features = [\"float_roundtrip\"] }\n\n\
 [profile.release]\ncodegen-units = 16\n\n\
 [workspace]\n";
@@ -197,15 +212,33 @@ fn main_rs(api: &Api) -> String {
 }
 
 const HARNESS: &str = r#"
+mod derived;
+
 use api::runtime::Operation;
 
 fn ok<O: Operation>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> bool {
     matches!(O::decode(status, headers, body), Ok(_))
 }
 
+/// The derived copy, read as the generated `decode` reads: the body checked as UTF-8 once.
+fn derive(index: usize, status: http::StatusCode, body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_ok_and(|text| derived::decode(index, status.as_u16(), text))
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+type Body = (usize, http::StatusCode, Vec<u8>);
+
+/// MB/s of `read` over `bodies`, once.
+fn timed(bodies: &[&Body], bytes: usize, read: impl Fn(&Body) -> bool) -> f64 {
+    let start = std::time::Instant::now();
+    for body in bodies {
+        std::hint::black_box(read(body));
+    }
+    bytes as f64 / start.elapsed().as_secs_f64() / 1e6
 }
 
 fn main() {
@@ -216,7 +249,7 @@ fn main() {
     let mut headers = http::HeaderMap::new();
     headers.insert("content-type", http::HeaderValue::from_static("application/json"));
     // Only the bodies the generated types accept are timed.
-    let bodies: Vec<(usize, http::StatusCode, Vec<u8>)> = text
+    let bodies: Vec<Body> = text
         .lines()
         .filter_map(|line| {
             let line: serde_json::Value = serde_json::from_str(line).ok()?;
@@ -226,23 +259,33 @@ fn main() {
             decode(index, status, &headers, &body).then_some((index, status, body))
         })
         .collect();
-    let bytes: usize = bodies.iter().map(|(_, _, body)| body.len()).sum();
-    let (mut typed, mut value) = (Vec::new(), Vec::new());
+    let all: Vec<&Body> = bodies.iter().collect();
+    // Typed against derive on the bodies both read.
+    let common: Vec<&Body> = bodies
+        .iter()
+        .filter(|(index, status, body)| derive(*index, *status, body))
+        .collect();
+    let bytes: usize = all.iter().map(|(_, _, body)| body.len()).sum();
+    let common_bytes: usize = common.iter().map(|(_, _, body)| body.len()).sum();
+    let typed_read = |(index, status, body): &Body| decode(*index, *status, &headers, body);
+    let (mut typed, mut value, mut typed_common, mut derived) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let start = std::time::Instant::now();
-        for (index, status, body) in &bodies {
-            std::hint::black_box(decode(*index, *status, &headers, body));
-        }
-        typed.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e6);
-        let start = std::time::Instant::now();
-        for (_, _, body) in &bodies {
-            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(body).ok());
-        }
-        value.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e6);
+        typed.push(timed(&all, bytes, typed_read));
+        value.push(timed(&all, bytes, |(_, _, body)| {
+            serde_json::from_slice::<serde_json::Value>(body).is_ok()
+        }));
+        typed_common.push(timed(&common, common_bytes, typed_read));
+        derived.push(timed(&common, common_bytes, |(index, status, body)| {
+            derive(*index, *status, body)
+        }));
     }
     println!(
         "{}",
-        serde_json::json!({ "bodies": bodies.len(), "bytes": bytes, "typed": median(typed), "value": median(value) })
+        serde_json::json!({
+            "bodies": bodies.len(), "bytes": bytes, "typed": median(typed), "value": median(value),
+            "common": common.len(), "typed_common": median(typed_common), "derive": median(derived),
+        })
     );
 }
 "#;
@@ -264,26 +307,43 @@ pub fn print(results: &[Decoded]) {
     }
     println!("\nDecoding response bodies (medians of {ROUNDS} rounds, MB/s):");
     println!(
-        "{:<42} {:>7} {:>9} {:>9} {:>9} {:>9} {:>6}",
-        "description", "bodies", "examples", "MB", "typed", "Value", "ratio"
+        "{:<42} {:>7} {:>9} {:>9} {:>9} {:>9} {:>6} {:>7} {:>9} {:>6}",
+        "description",
+        "bodies",
+        "examples",
+        "MB",
+        "typed",
+        "Value",
+        "ratio",
+        "derived",
+        "derive",
+        "ratio"
     );
     for r in results {
         println!(
-            "{:<42} {:>7} {:>9} {:>9.2} {:>9.1} {:>9.1} {:>6.2}",
+            "{:<42} {:>7} {:>9} {:>9.2} {:>9.1} {:>9.1} {:>6.2} {:>7} {:>9.1} {:>6.2}",
             r.label,
             r.bodies,
             r.examples,
             r.bytes as f64 / 1e6,
             r.typed,
             r.value,
-            r.typed / r.value.max(f64::MIN_POSITIVE)
+            r.typed / r.value.max(f64::MIN_POSITIVE),
+            r.common,
+            r.derive,
+            r.typed_common / r.derive.max(f64::MIN_POSITIVE)
         );
     }
+    println!(
+        "(ratio: typed over Value on every body typed reads; derived: the bodies the derived \
+         copy reads too, and typed over derive on those)"
+    );
 }
 
 pub fn to_json(r: &Decoded) -> Value {
     json!({
         "label": r.label, "bodies": r.bodies, "examples": r.examples, "bytes": r.bytes,
-        "typed_mb_s": r.typed, "value_mb_s": r.value,
+        "typed_mb_s": r.typed, "value_mb_s": r.value, "common_bodies": r.common,
+        "typed_common_mb_s": r.typed_common, "derive_mb_s": r.derive,
     })
 }

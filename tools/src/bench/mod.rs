@@ -12,6 +12,7 @@
 
 mod compile;
 mod decode;
+mod derive;
 mod server;
 
 use std::io::{BufRead, BufReader, Read};

@@ -19,7 +19,6 @@ pub(super) fn int_enum(
     cfg: &TokenStream,
 ) -> TokenStream {
     let repr = refs.ty(&e.repr);
-    let repr_name = repr.to_string();
     let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<TokenStream> = e
         .variants
@@ -48,8 +47,7 @@ pub(super) fn int_enum(
     quote! {
         #doc
         #allows
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(from = #repr_name, into = #repr_name)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#docs #names,)*
             /// A value the description does not list, kept as it was received.
@@ -78,17 +76,46 @@ pub(super) fn int_enum(
     }
 }
 
-/// A string enum that keeps values it does not know in `Unknown`.
+/// An integer enum's serde code: the integer, read and written through its `From`s.
+pub(super) fn int_enum_serde(
+    name: &syn::Ident,
+    e: &IntEnum,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let repr = refs.ty(&e.repr);
+    quote! {
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&#repr::from(*self), serializer)
+            }
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <#repr as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// A string enum that keeps values it does not know in `Unknown`, with its serde code
+/// after it: for the enums of the operations and servers modules.
 pub fn string_enum(
     name: &syn::Ident,
     doc: TokenStream,
     e: &StringEnum,
     cfg: &TokenStream,
 ) -> TokenStream {
-    string_enum_with(name, doc, e, cfg, &Extras::default())
+    let declared = string_enum_with(name, doc, e, cfg, &Extras::default());
+    let serde = string_enum_serde(name, cfg, &quote!(crate::runtime::de));
+    quote!(#declared #serde)
 }
 
-/// [`string_enum`], with what the settings add to its variants.
+/// A string enum's declaration, with what the settings add to its variants: the value
+/// as it is sent (`as_str`, `Display`) and from a string (`From<&str>`, `FromStr`).
 pub(super) fn string_enum_with(
     name: &syn::Ident,
     doc: TokenStream,
@@ -107,9 +134,6 @@ pub(super) fn string_enum_with(
     let unknown_extra = &extras.rest;
     let names: Vec<syn::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&String> = e.variants.iter().map(|v| &v.wire).collect();
-    // Serde's derive would read the unknown value through an untagged variant, which
-    // buffers every value in a generic tree: heavy code, once per enum. A match on the
-    // string and two small impls over shared runtime helpers do the same.
     let variant_names: Vec<&str> = e
         .variants
         .iter()
@@ -150,6 +174,33 @@ pub(super) fn string_enum_with(
         }
 
         #cfg
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        #cfg
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A string enum's serde code, with the runtime's `de` module at `de`. Serde's derive
+/// would read the unknown value through an untagged variant, which buffers every value in
+/// a generic tree: heavy code, once per enum. The string, read by a shared visitor and
+/// matched by `From<&str>`, does the same.
+pub(super) fn string_enum_serde(
+    name: &syn::Ident,
+    cfg: &TokenStream,
+    de: &TokenStream,
+) -> TokenStream {
+    quote! {
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -159,7 +210,7 @@ pub(super) fn string_enum_with(
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::string_enum(deserializer)
+                #de::string_enum(deserializer)
             }
         }
     }

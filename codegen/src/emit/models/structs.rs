@@ -1,8 +1,8 @@
-//! Structs: one field per property, read and written by the runtime's shared helpers
-//! rather than serde's derives, each field's Rust type as the required × nullable rule
-//! ([`Optionality`]) says, with a constructor for the types a request can hold.
+//! Structs: one field per property, each field's Rust type as the required × nullable
+//! rule ([`Optionality`]) says, with a constructor for the types a request can hold;
+//! read and written by the runtime's shared helpers rather than serde's derives.
 
-use proc_macro2::{Literal as Literal2, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::construct::{self, Fill, Member};
@@ -20,6 +20,7 @@ pub(super) enum Made {
     Read,
 }
 
+/// A struct's declaration, with the `default` values of its fields and its constructor.
 pub(super) fn structure(
     name: &syn::Ident,
     doc: TokenStream,
@@ -30,11 +31,10 @@ pub(super) fn structure(
     made: Made,
 ) -> TokenStream {
     let mut defaults = Vec::new();
-    let fields: Vec<Emitted> = s
+    let fields: Vec<Declared> = s
         .fields
         .iter()
-        .enumerate()
-        .map(|(index, field)| struct_field(index, field, refs, &mut defaults))
+        .map(|field| struct_field(field, refs, &mut defaults))
         .collect();
     let defaults = (!defaults.is_empty()).then(|| {
         quote! {
@@ -43,29 +43,14 @@ pub(super) fn structure(
             impl #name { #(#defaults)* }
         }
     });
-    let declared = fields.iter().enumerate().map(|(index, f)| {
-        let (extra, declared) = (extras.member(index), &f.declared);
-        quote!(#extra #declared)
-    });
-    let mut builds: Vec<TokenStream> = fields.iter().map(|f| f.build.clone()).collect();
-    let mut writes: Vec<TokenStream> = fields.iter().map(|f| f.write.clone()).collect();
-    let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
-    let slots: Vec<Literal2> = (0..s.fields.len())
-        .map(Literal2::usize_unsuffixed)
+    let declared: Vec<TokenStream> = fields
+        .iter()
+        .enumerate()
+        .map(|(index, f)| {
+            let (extra, declared) = (extras.member(index), &f.declared);
+            quote!(#extra #declared)
+        })
         .collect();
-    let nones = slots.iter().map(|_| quote!(None,));
-    let (rest, unknown) = match &s.additional {
-        Some(additional) => {
-            let field_name = ident(&additional.name);
-            builds.push(quote!(#field_name: rest,));
-            writes.push(quote!(object.rest(&self.#field_name)?;));
-            (
-                Some(quote!(let mut rest = std::collections::BTreeMap::new();)),
-                quote!(de::rest(&mut map, &mut rest, key)?),
-            )
-        }
-        None => (None, quote!(de::skip(&mut map)?)),
-    };
     let additional = s.additional.as_ref().map(|additional| {
         let values = refs.ty(&additional.ty);
         let field_name = ident(&additional.name);
@@ -76,14 +61,13 @@ pub(super) fn structure(
             pub #field_name: std::collections::BTreeMap<String, #values>,
         }
     });
-    let slots_declared = (!slots.is_empty()).then(|| quote!(let mut slots = (#(#nones)*);));
     let mut members: Vec<Member> = s
         .fields
         .iter()
-        .zip(fields.iter())
-        .map(|(field, emitted)| Member {
+        .zip(fields)
+        .map(|(field, declared)| Member {
             name: ident(&field.name),
-            fill: emitted.fill.clone(),
+            fill: declared.fill,
         })
         .collect();
     if let Some(additional) = &s.additional {
@@ -97,39 +81,6 @@ pub(super) fn structure(
         Made::Sent => construct::constructor(name, &members, cfg),
         Made::Read => TokenStream::new(),
     };
-    let object = if writes.is_empty() {
-        quote!(object)
-    } else {
-        quote!(mut object)
-    };
-    // Each member into its slot; with no field to match, every member is `unknown`.
-    let read_members = match (wires.is_empty(), s.additional.is_some()) {
-        (false, _) => quote! {
-            while let Some(key) = de::key(&mut map)? {
-                match key.as_str() {
-                    #(#wires => de::slot(&mut map, &mut slots.#slots, #wires)?,)*
-                    _ => #unknown,
-                }
-            }
-        },
-        (true, true) => quote! {
-            while let Some(key) = de::key(&mut map)? {
-                #unknown;
-            }
-        },
-        (true, false) => quote! {
-            while de::key(&mut map)?.is_some() {
-                #unknown;
-            }
-        },
-    };
-    let shown = name.to_string();
-    // Serde's derived `Deserialize` is several times the code of a struct (a field
-    // enum and its visitor, a map and a sequence visitor): the heaviest part of a large
-    // crate to compile; its `Serialize`, with a test and a call per optional field, comes
-    // next. Here `read` holds a slot per field and reads each member straight into it,
-    // and the runtime's visitor and helpers do the rest; the `Serialize` hands each field
-    // to a shared writer.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -137,7 +88,112 @@ pub(super) fn structure(
             #(#declared)*
             #additional
         }
+        #defaults
+        #constructor
+    }
+}
 
+/// A struct's serde code. Serde's derived `Deserialize` is several times the code of a
+/// struct (a field enum and its visitor, a map and a sequence visitor): the heaviest part
+/// of a large crate to compile; its `Serialize`, with a test and a call per optional
+/// field, comes next. Here `read` keeps a local per field and reads each member straight
+/// into it, and the runtime's visitor and helpers do the rest; the `Serialize` hands each
+/// field to a shared writer.
+pub(super) fn structure_serde(
+    name: &syn::Ident,
+    s: &Struct,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let field_names: Vec<syn::Ident> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|additional| ident(&additional.name));
+    // The reader's own locals, named so that no field's local shadows them.
+    let taken: Vec<String> = field_names
+        .iter()
+        .chain(&additional)
+        .map(ToString::to_string)
+        .collect();
+    let local = |name: &str| {
+        let mut name = name.to_owned();
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        ident(&name)
+    };
+    let (map, key) = (local("map"), local("key"));
+    let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
+    let mut builds = Vec::new();
+    let mut writes = Vec::new();
+    for (field, local) in s.fields.iter().zip(&field_names) {
+        let wire = &field.wire;
+        let (build, write) = match Optionality::of(field, refs) {
+            Optionality::Defaulted { default, .. } => {
+                let function = ident(&default.function);
+                (
+                    quote!(#local.unwrap_or_else(Self::#function)),
+                    quote!(object.required(#wire, &self.#local)?;),
+                )
+            }
+            Optionality::Required | Optionality::RequiredNullable => (
+                quote!(de::required(#local, #wire)?),
+                quote!(object.required(#wire, &self.#local)?;),
+            ),
+            Optionality::Optional => (
+                quote!(#local.flatten()),
+                quote!(object.optional(#wire, &self.#local)?;),
+            ),
+            Optionality::OptionalNullable => {
+                builds.push(quote!(#local,));
+                writes.push(quote!(object.optional(#wire, &self.#local)?;));
+                continue;
+            }
+        };
+        builds.push(quote!(#local: #build,));
+        writes.push(write);
+    }
+    let (rest, unknown) = match &additional {
+        Some(rest) => {
+            builds.push(quote!(#rest,));
+            writes.push(quote!(object.rest(&self.#rest)?;));
+            (
+                Some(quote!(let mut #rest = std::collections::BTreeMap::new();)),
+                quote!(de::rest(&mut #map, &mut #rest, #key)?),
+            )
+        }
+        None => (None, quote!(de::skip(&mut #map)?)),
+    };
+    let object = if writes.is_empty() {
+        quote!(object)
+    } else {
+        quote!(mut object)
+    };
+    // Each member into its field's local; with no field to match, every member is
+    // `unknown`.
+    let read_members = match (wires.is_empty(), additional.is_some()) {
+        (false, _) => quote! {
+            while let Some(#key) = de::key(&mut #map)? {
+                match #key.as_str() {
+                    #(#wires => de::slot(&mut #map, &mut #field_names, #wires)?,)*
+                    _ => #unknown,
+                }
+            }
+        },
+        (true, true) => quote! {
+            while let Some(#key) = de::key(&mut #map)? {
+                #unknown;
+            }
+        },
+        (true, false) => quote! {
+            while de::key(&mut #map)?.is_some() {
+                #unknown;
+            }
+        },
+    };
+    let shown = name.to_string();
+    quote! {
         #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -157,37 +213,25 @@ pub(super) fn structure(
         #cfg
         impl de::Object for #name {
             const NAME: &'static str = #shown;
-            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #slots_declared
+            fn read<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
+                #(let mut #field_names = None;)*
                 #rest
                 #read_members
                 Ok(Self { #(#builds)* })
             }
         }
-        #defaults
-        #constructor
     }
 }
 
-/// A field: its declaration, the expression that builds it from its slot in
-/// `Deserialize`, the statement that writes it in `Serialize`, and how a constructor
-/// fills it.
-struct Emitted {
+/// A field: its declaration and how a constructor fills it.
+struct Declared {
     declared: TokenStream,
-    build: TokenStream,
-    write: TokenStream,
     fill: Fill,
 }
 
-/// One field, the member `index` of its object, read into the slot `s.index`, its Rust
-/// type and its reading and writing as its [`Optionality`] says. A slot holds what the
-/// member reads as, `Option<T>` for those that may be `null`.
-fn struct_field(
-    index: usize,
-    field: &Field,
-    refs: &TypeRefs,
-    defaults: &mut Vec<TokenStream>,
-) -> Emitted {
+/// One field's declaration: its Rust type as its [`Optionality`] says, the field's
+/// `default` pushed onto `defaults` when it has one.
+fn struct_field(field: &Field, refs: &TypeRefs, defaults: &mut Vec<TokenStream>) -> Declared {
     let mut doc = field
         .doc
         .clone()
@@ -203,14 +247,10 @@ fn struct_field(
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let wire = &field.wire;
-    let mut write = quote!(object.required(#wire, &self.#name)?;);
-    let slot = Literal2::usize_unsuffixed(index);
-    let slot = quote!(slots.#slot);
     let optionality = Optionality::of(field, refs);
     let wrappers = u32::from(field.boxed) + optionality.wrapping().depth();
     let mut fill = Fill::Empty(quote!(None));
-    let build = match optionality {
+    match optionality {
         Optionality::Defaulted {
             value,
             shown,
@@ -223,35 +263,20 @@ fn struct_field(
                 fn #function() -> #field_ty { #value }
             });
             fill = Fill::Value(quote!(Self::#function()));
-            quote!(#slot.unwrap_or_else(Self::#function))
         }
-        Optionality::Required => {
-            fill = Fill::Argument(ty.clone());
-            quote!(de::required(#slot, #wire)?)
-        }
+        Optionality::Required => fill = Fill::Argument(ty.clone()),
         Optionality::RequiredNullable => {
             ty = quote!(Option<#ty>);
             fill = Fill::Argument(ty.clone());
-            quote!(de::required(#slot, #wire)?)
         }
-        Optionality::Optional => {
-            write = quote!(object.optional(#wire, &self.#name)?;);
-            ty = quote!(Option<#ty>);
-            quote!(#slot.flatten())
-        }
-        Optionality::OptionalNullable => {
-            write = quote!(object.optional(#wire, &self.#name)?;);
-            ty = quote!(Option<Option<#ty>>);
-            quote!(#slot)
-        }
-    };
+        Optionality::Optional => ty = quote!(Option<#ty>),
+        Optionality::OptionalNullable => ty = quote!(Option<Option<#ty>>),
+    }
     let doc = doc_attrs(&doc);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let complex = complexity_allow(&field.ty, wrappers);
-    Emitted {
+    Declared {
         declared: quote! { #doc #deprecated #complex pub #name: #ty, },
-        build: quote! { #name: #build, },
-        write,
         fill,
     }
 }

@@ -27,16 +27,8 @@ fn is_list(ty: &Ty, refs: &TypeRefs) -> bool {
 /// it. Only a value that several alternatives may read is held in a tree and tried on
 /// each, rather than every value as serde's untagged derive does, with heavy code made
 /// once per enum.
-fn untagged(
-    name: &syn::Ident,
-    doc: TokenStream,
-    o: &OneOf,
-    refs: &TypeRefs,
-    variants: Vec<TokenStream>,
-    cfg: &TokenStream,
-) -> TokenStream {
-    let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
-    ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
+fn untagged(name: &syn::Ident, o: &OneOf, refs: &TypeRefs, cfg: &TokenStream) -> TokenStream {
+    let ordered = ordered(o, refs);
     let read: Vec<u8> = ordered
         .iter()
         .map(|variant| kinds(&variant.ty, refs, &mut Vec::new()))
@@ -91,8 +83,7 @@ fn untagged(
         }
     });
     let shown = name.to_string();
-    let read = quote!(de::union(deserializer));
-    let items = one_of_items(name, doc, o, &variants, cfg, read);
+    let items = one_of_serde_items(name, &ordered, cfg, quote!(de::union(deserializer)));
     quote! {
         #items
 
@@ -187,24 +178,40 @@ fn kind_tokens(of: u8) -> TokenStream {
     quote!(#(#bits)|*)
 }
 
-/// The enum of a `oneOf` (written untagged: each variant's type writes itself) and its
+/// The alternatives of a `oneOf` in the order its enum lists them: lists first.
+/// Untagged, serde tries the variants in order, and a derived struct also reads a JSON
+/// array (its fields by position): list alternatives go first, so an array is read as
+/// the list it is. Lists read nothing but arrays, so no other value changes variant.
+fn ordered<'o>(o: &'o OneOf, refs: &TypeRefs) -> Vec<&'o OneOfVariant> {
+    let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
+    ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
+    ordered
+}
+
+/// A `oneOf`'s `Serialize` (untagged: each variant's value writes itself) and its
 /// `Deserialize`, whose body is `read`.
-fn one_of_items(
+fn one_of_serde_items(
     name: &syn::Ident,
-    doc: TokenStream,
-    o: &OneOf,
-    variants: &[TokenStream],
+    ordered: &[&OneOfVariant],
     cfg: &TokenStream,
     read: TokenStream,
 ) -> TokenStream {
-    let variant_names: Vec<&str> = o.variants.iter().map(|v| v.name.as_str()).collect();
-    let allows = enum_allows(&name.to_string(), &variant_names, true);
+    let names: Vec<syn::Ident> = ordered.iter().map(|variant| ident(&variant.name)).collect();
+    // An enum without variants has no value to match.
+    let matched = if names.is_empty() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
     quote! {
-        #doc
-        #allows
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
-        pub enum #name { #(#variants)* }
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match #matched {
+                    #(Self::#names(value) => serde::Serialize::serialize(value, serializer),)*
+                }
+            }
+        }
 
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
@@ -215,19 +222,14 @@ fn one_of_items(
     }
 }
 
+/// The enum of a `oneOf`: a variant per alternative.
 pub(super) fn one_of(
     name: &syn::Ident,
     doc: TokenStream,
     o: &OneOf,
     refs: &TypeRefs,
-    cfg: &TokenStream,
 ) -> TokenStream {
-    // Untagged, serde tries the variants in order, and a derived struct also reads a JSON
-    // array (its fields by position): list alternatives go first, so an array is read as
-    // the list it is. Lists read nothing but arrays, so no other value changes variant.
-    let mut ordered: Vec<&OneOfVariant> = o.variants.iter().collect();
-    ordered.sort_by_key(|variant| !is_list(&variant.ty, refs));
-    let variants = ordered.into_iter().map(|variant| {
+    let variants = ordered(o, refs).into_iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let doc = match &variant.ty {
             Ty::Named(id) => own_doc_attrs(&format!("A [`{}`].", refs.api.types[id.0].name)),
@@ -240,8 +242,26 @@ pub(super) fn one_of(
         let complex = complexity_allow(&variant.ty, u32::from(variant.boxed));
         quote! { #doc #complex #variant_name(#ty), }
     });
+    let variant_names: Vec<&str> = o.variants.iter().map(|v| v.name.as_str()).collect();
+    let allows = enum_allows(&name.to_string(), &variant_names, true);
+    quote! {
+        #doc
+        #allows
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
+/// A `oneOf`'s serde code: read by its discriminator's value when it has one, else by
+/// the kind of JSON value that comes ([`untagged`]).
+pub(super) fn one_of_serde(
+    name: &syn::Ident,
+    o: &OneOf,
+    refs: &TypeRefs,
+    cfg: &TokenStream,
+) -> TokenStream {
     let Some(property) = &o.discriminator else {
-        return untagged(name, doc, o, refs, variants.collect(), cfg);
+        return untagged(name, o, refs, cfg);
     };
     // The variant is chosen by the discriminator's value, never by trial and error; each
     // variant's own type keeps the discriminator property, so it serializes untagged.
@@ -253,7 +273,7 @@ pub(super) fn one_of(
         } else {
             quote!(Self::#variant_name)
         };
-        quote! { #(Some(#tags))|* => crate::runtime::from_value(value).map(#wrap), }
+        quote! { #(Some(#tags))|* => de::from_value(value).map(#wrap), }
     });
     let expected = o
         .variants
@@ -264,11 +284,11 @@ pub(super) fn one_of(
     let unknown = format!("unknown `{property}`, expected one of {expected}");
     let value = format_ident!("value");
     let read = quote! {
-        let #value = serde_json::Value::deserialize(deserializer)?;
+        let #value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
         match #value.get(#property).and_then(serde_json::Value::as_str) {
             #(#arms)*
             _ => Err(serde::de::Error::custom(#unknown)),
         }
     };
-    one_of_items(name, doc, o, &variants.collect::<Vec<_>>(), cfg, read)
+    one_of_serde_items(name, &ordered(o, refs), cfg, read)
 }
