@@ -579,11 +579,17 @@ pub fn examples(
         }
         // The validator must find the example broken on the path where it failed, or at
         // the object that lacks, or should not have, the member it failed at.
+        // A member dropped or added may also break its own schema where it is (a `null`
+        // the schema does not allow, which the generated type leaves out).
         let failed_at = failure_path(&error);
+        let member = dropped_or_added(&error);
         let contradiction = checks
             .problems(&example.schema, &example.value)
             .into_iter()
-            .find(|(_, at)| along(&failed_at, &names(at)));
+            .find(|(_, at)| {
+                let at = names(at);
+                along(&failed_at, &at) || member.as_ref().is_some_and(|m| along(m, &at))
+            });
         match contradiction {
             Some((problem, at)) => report
                 .examples
@@ -626,6 +632,13 @@ fn failure_path(error: &str) -> Vec<String> {
     path
 }
 
+/// The member names of the member `oracle::compare` found dropped or added, if it did.
+fn dropped_or_added(error: &str) -> Option<Vec<String>> {
+    let rest = error.strip_prefix("at `")?;
+    let pointer = rest.split('`').next()?;
+    (error.ends_with(" was dropped") || error.ends_with(" was added")).then(|| names(pointer))
+}
+
 /// Why the finder does not reach an example: the generated code reads no header as JSON,
 /// and a component no operation uses is no part of it.
 fn unreached(pointer: &str) -> &'static str {
@@ -653,6 +666,10 @@ mod tests {
         assert_eq!(failure_path("at `/a/0/b`: 1 came back as 2"), ["a", "b"]);
         assert_eq!(failure_path("at `/a/extra`: 1 was dropped"), ["a"]);
         assert_eq!(failure_path("at `/x`: 1 was added"), Vec::<String>::new());
+        // GitHub's gist example: `files: null` where the schema takes no null.
+        let dropped = dropped_or_added("at `/files`: null was dropped");
+        assert_eq!(dropped.as_deref(), Some(&["files".to_owned()][..]));
+        assert_eq!(dropped_or_added("at `/a`: 1 came back as 2"), None);
         assert_eq!(
             failure_path("does not deserialize: `a`: `b`: invalid type: null, expected a string"),
             ["a", "b"]
