@@ -12,19 +12,22 @@ use super::super::planned::FileBody;
 use super::super::tokens::{ident, TypeRefs};
 use super::{body_ty, params_ty, streams, success_ty};
 use crate::model::{header_key, Api, Content, HeaderTy, Operation, Payload, Response, Status, Ty};
-use crate::naming::server_names;
+use crate::naming::{server_names, ServerNames};
 
 /// The `mock.rs` file: an item per group (`Mock`'s implementation of its trait), then
 /// `Mock` and `App::mock`.
 pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_> {
     let names = std::sync::Arc::new(server_names(api));
     let allow_deprecated = super::super::tokens::allow_deprecated(api);
+    // Only the groups' handlers name `runtime`: with no group compiled it is unused.
+    let unused_without_groups = without_groups(&names, gates.is_some(), quote!(unused_imports));
     let prefix = quote! {
         //! A mock of the API (the `mock` feature): [`Mock`] answers every operation from the
         //! description's examples, or with values made from its schemas, and
         //! [`App::mock`](super::server::App::mock) serves it. A request asks for a status
         //! with `Prefer: code=404`; otherwise the first documented success is answered.
         #allow_deprecated
+        #unused_without_groups
         use crate::runtime;
     };
     let groups = names.groups.len();
@@ -70,6 +73,8 @@ pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_
                             }
                         }
                     });
+                    let unused_without_groups_mut =
+                        without_groups(&names, gates.is_some(), quote!(unused_mut));
                     quote! {
                         /// Answers every operation from the description's examples, or with
                         /// values made from its schemas: a request's parameters and body are
@@ -81,6 +86,7 @@ pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_
                         impl super::server::App {
                             /// The server of [`Mock`], for every group of operations compiled.
                             pub fn mock() -> super::server::App {
+                                #unused_without_groups_mut
                                 let mut app = super::server::App::new();
                                 #(#serves)*
                                 app
@@ -92,6 +98,16 @@ pub fn mock_file(api: &Api, gates: Option<std::sync::Arc<Gates>>) -> FileBody<'_
         }),
         pointer: Box::new(|_| "#".to_owned()),
     }
+}
+
+/// `#[allow(lint)]` for a crate with no group compiled, where the groups' handlers are
+/// all left out; nothing for a crate without groups.
+fn without_groups(names: &ServerNames, gated: bool, lint: TokenStream) -> TokenStream {
+    if !gated {
+        return TokenStream::new();
+    }
+    let features = names.groups.iter().map(|(feature, _, _)| feature);
+    quote!(#[cfg_attr(not(any(#(feature = #features),*)), allow(#lint))])
 }
 
 /// The code a mocked answer has, and whether it is a success: a range stands for its
