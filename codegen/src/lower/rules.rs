@@ -17,6 +17,11 @@ use crate::model::{header_key, Api, Rule, RuleValue, Rules, Status};
 /// anything (a description is untrusted input, and the table is compiled).
 const MAX_RULES: usize = 200_000;
 
+/// How deep reading schemas may recurse before a schema's rule is read later, from the
+/// outermost call: a chain of thousands of `$ref`s (each schema's member the next
+/// schema) must not grow the stack with it.
+const MAX_DEPTH: usize = 32;
+
 /// The rules of every schema `api`'s operations reach, with the examples of their
 /// response bodies.
 pub fn rules(doc: &Document, api: &Api) -> Rules {
@@ -25,6 +30,8 @@ pub fn rules(doc: &Document, api: &Api) -> Rules {
         rules: Rules::default(),
         ids: BTreeMap::new(),
         patterns: BTreeMap::new(),
+        depth: 0,
+        deferred: Vec::new(),
     };
     // Rule 0 allows anything: the rule of what the description gives no schema.
     builder.any("");
@@ -76,6 +83,11 @@ struct Builder<'d> {
     /// The rule of each schema, by the pointer it is defined at.
     ids: BTreeMap<String, usize>,
     patterns: BTreeMap<String, usize>,
+    /// How many rules are being read, one inside another.
+    depth: usize,
+    /// Rules claimed past [`MAX_DEPTH`], to read once the outermost read ends: the
+    /// schema, the pointer of its children and the rule's index.
+    deferred: Vec<(Value, String, usize)>,
 }
 
 impl Builder<'_> {
@@ -229,9 +241,25 @@ impl Builder<'_> {
         // Claim the index first, so a schema that reaches itself names it.
         let id = self.push(Rule::default());
         self.ids.insert(key.to_owned(), id);
-        let rule = self.read(node, pointer);
-        self.rules.rules[id] = rule;
+        if self.depth >= MAX_DEPTH {
+            self.deferred.push((node.clone(), pointer.to_owned(), id));
+            return id;
+        }
+        self.read_into(node, pointer, id);
+        if self.depth == 0 {
+            while let Some((node, pointer, id)) = self.deferred.pop() {
+                self.read_into(&node, &pointer, id);
+            }
+        }
         id
+    }
+
+    /// Reads `node` as the rule claimed at `id`, one level deeper.
+    fn read_into(&mut self, node: &Value, pointer: &str, id: usize) {
+        self.depth += 1;
+        let rule = self.read(node, pointer);
+        self.depth -= 1;
+        self.rules.rules[id] = rule;
     }
 
     fn read(&mut self, node: &Value, pointer: &str) -> Rule {
