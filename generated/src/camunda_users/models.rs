@@ -126,7 +126,7 @@ impl From<&str> for SortOrderEnum {
 
 impl std::str::FromStr for SortOrderEnum {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -265,7 +265,7 @@ impl From<&str> for UserSearchQuerySortRequestField {
 
 impl std::str::FromStr for UserSearchQuerySortRequestField {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

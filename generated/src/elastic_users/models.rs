@@ -181,7 +181,7 @@ impl From<&str> for UserSecurityRealmType {
 
 impl std::str::FromStr for UserSecurityRealmType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

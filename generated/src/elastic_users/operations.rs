@@ -300,7 +300,7 @@ impl From<&str> for CreateUserBadRequestCloudErrorCodes {
 
 impl std::str::FromStr for CreateUserBadRequestCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -357,7 +357,7 @@ impl From<&str> for CreateUserConflictCloudErrorCodes {
 
 impl std::str::FromStr for CreateUserConflictCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -551,7 +551,7 @@ impl From<&str> for GetUserNotFoundCloudErrorCodes {
 
 impl std::str::FromStr for GetUserNotFoundCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -790,7 +790,7 @@ impl From<&str> for UpdateUserBadRequestCloudErrorCodes {
 
 impl std::str::FromStr for UpdateUserBadRequestCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -847,7 +847,7 @@ impl From<&str> for UpdateUserNotFoundCloudErrorCodes {
 
 impl std::str::FromStr for UpdateUserNotFoundCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1075,7 +1075,7 @@ impl From<&str> for DeleteUserBadRequestCloudErrorCodes {
 
 impl std::str::FromStr for DeleteUserBadRequestCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1132,7 +1132,7 @@ impl From<&str> for DeleteUserNotFoundCloudErrorCodes {
 
 impl std::str::FromStr for DeleteUserNotFoundCloudErrorCodes {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -65,7 +65,7 @@ impl From<&str> for IssueState {
 
 impl std::str::FromStr for IssueState {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -110,7 +110,7 @@ impl From<&str> for IssuesListForRepoDirection {
 
 impl std::str::FromStr for IssuesListForRepoDirection {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -159,7 +159,7 @@ impl From<&str> for IssuesListForRepoSort {
 
 impl std::str::FromStr for IssuesListForRepoSort {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -208,7 +208,7 @@ impl From<&str> for IssuesListForRepoState {
 
 impl std::str::FromStr for IssuesListForRepoState {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -249,7 +249,7 @@ impl From<&str> for IssuesListForRepoXGithubApiVersion {
 
 impl std::str::FromStr for IssuesListForRepoXGithubApiVersion {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -103,7 +103,7 @@ impl From<&str> for ItemStatus {
 
 impl std::str::FromStr for ItemStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -157,7 +157,7 @@ impl From<&str> for ListItemsSort {
 
 impl std::str::FromStr for ListItemsSort {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

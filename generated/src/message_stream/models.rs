@@ -128,7 +128,7 @@ impl From<&str> for MessageRole {
 
 impl std::str::FromStr for MessageRole {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -211,7 +211,7 @@ impl From<&str> for StreamMessageAnthropicVersion {
 
 impl std::str::FromStr for StreamMessageAnthropicVersion {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

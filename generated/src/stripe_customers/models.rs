@@ -60,7 +60,7 @@ impl From<&str> for ApiErrorsType {
 
 impl std::str::FromStr for ApiErrorsType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -122,7 +122,7 @@ impl From<&str> for CustomerObject {
 
 impl std::str::FromStr for CustomerObject {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -183,7 +183,7 @@ impl From<&str> for GetCustomersOkObject {
 
 impl std::str::FromStr for GetCustomersOkObject {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

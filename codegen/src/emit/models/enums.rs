@@ -173,10 +173,11 @@ pub(super) fn string_enum_with(
             }
         }
 
+        // `Infallible` written out: `Self::Err` is ambiguous beside a variant named `Err`.
         #cfg
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }
