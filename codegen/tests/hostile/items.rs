@@ -57,40 +57,66 @@ pub fn check_files(
     reference: &[codegen::File],
 ) {
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    assert_eq!(
-        paths,
-        [
-            "Cargo.toml",
-            "src/auth.rs",
-            "src/lib.rs",
-            "src/models.rs",
-            "src/operations.rs",
-            "src/runtime/auth.rs",
-            "src/runtime/client/attempts.rs",
-            "src/runtime/client/blocking.rs",
-            "src/runtime/client/builder.rs",
-            "src/runtime/client/call.rs",
-            "src/runtime/client/error.rs",
-            "src/runtime/client/hooks.rs",
-            "src/runtime/client/mod.rs",
-            "src/runtime/client/reply.rs",
-            "src/runtime/client/streams.rs",
-            "src/runtime/client/timer.rs",
-            "src/runtime/de.rs",
-            "src/runtime/error.rs",
-            "src/runtime/events.rs",
-            "src/runtime/form.rs",
-            "src/runtime/mod.rs",
-            "src/runtime/node.rs",
-            "src/runtime/pages.rs",
-            "src/runtime/request.rs",
-            "src/runtime/retry.rs",
-            "src/runtime/ser.rs",
-            "src/runtime/style.rs",
-            "src/runtime/upload.rs",
-            "src/servers.rs",
-        ]
-    );
+    let has_operations = !api.operations.is_empty();
+    let has_serde = paths.iter().any(|path| path == SERDE_FILE);
+    let mut expected: Vec<&str> = [
+        "Cargo.toml",
+        "src/auth.rs",
+        "src/lib.rs",
+        "src/models.rs",
+        "src/operations.rs",
+        "src/runtime/auth.rs",
+        "src/runtime/client/attempts.rs",
+        "src/runtime/client/blocking.rs",
+        "src/runtime/client/builder.rs",
+        "src/runtime/client/call.rs",
+        "src/runtime/client/caller.rs",
+        "src/runtime/client/error.rs",
+        "src/runtime/client/hooks.rs",
+        "src/runtime/client/mod.rs",
+        "src/runtime/client/reply.rs",
+        "src/runtime/client/resume.rs",
+        "src/runtime/client/streams.rs",
+        "src/runtime/client/timer.rs",
+        "src/runtime/de.rs",
+        "src/runtime/error.rs",
+        "src/runtime/events.rs",
+        "src/runtime/form.rs",
+        "src/runtime/mod.rs",
+        "src/runtime/node.rs",
+        "src/runtime/pages.rs",
+        "src/runtime/request.rs",
+        "src/runtime/retry.rs",
+        "src/runtime/ser.rs",
+        "src/runtime/server/auth.rs",
+        "src/runtime/server/body.rs",
+        "src/runtime/server/check.rs",
+        "src/runtime/server/incoming.rs",
+        "src/runtime/server/make.rs",
+        "src/runtime/server/mock.rs",
+        "src/runtime/server/mod.rs",
+        "src/runtime/server/params.rs",
+        "src/runtime/server/problem.rs",
+        "src/runtime/server/reply.rs",
+        "src/runtime/server/route.rs",
+        "src/runtime/server/rules.rs",
+        "src/runtime/style.rs",
+        "src/runtime/upload.rs",
+        "src/servers.rs",
+    ]
+    .into();
+    // The client's methods and the server side, for a description with operations; the
+    // models' serde code, for models that have any.
+    if has_operations {
+        expected.extend(OPERATION_FILES);
+    }
+    if has_serde {
+        expected.push(SERDE_FILE);
+    }
+    expected.sort_unstable();
+    let mut sorted: Vec<&str> = paths.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    assert_eq!(sorted, expected);
     let file = |path: &str| {
         &files
             .iter()
@@ -166,9 +192,13 @@ pub fn check_files(
     );
 
     let names = generated_names(api);
+    let mut models = model_items(api);
+    if has_serde {
+        models.insert(Defined::Module("serde_impls".to_owned()));
+    }
     for (path, expected) in [
-        ("src/lib.rs", lib_items()),
-        ("src/models.rs", model_items(api)),
+        ("src/lib.rs", lib_items(has_operations)),
+        ("src/models.rs", models),
         ("src/operations.rs", operation_items(api)),
         ("src/servers.rs", server_items(api)),
         ("src/auth.rs", auth_items(api)),
@@ -185,7 +215,32 @@ pub fn check_files(
         let tokens: proc_macro2::TokenStream = text.parse().unwrap();
         check_tokens(tokens, &names, path);
     }
+    // The files whose items are not listed here one by one still hold no bidirectional
+    // control character and no identifier of an attack outside literals.
+    let more = OPERATION_FILES.iter().filter(|_| has_operations);
+    for path in more.chain([SERDE_FILE].iter().filter(|_| has_serde)) {
+        let text = file(path);
+        assert!(
+            !text.contains(is_bidi),
+            "{path} holds a bidirectional control character"
+        );
+        syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let tokens: proc_macro2::TokenStream = text.parse().unwrap();
+        check_tokens(tokens, &names, path);
+    }
 }
+
+/// The files a description with operations adds: the client's methods, the server, its
+/// rules and its mock.
+const OPERATION_FILES: [&str; 4] = [
+    "src/client.rs",
+    "src/mock.rs",
+    "src/rules.rs",
+    "src/server.rs",
+];
+
+/// The models' serde code.
+const SERDE_FILE: &str = "src/models/serde_impls.rs";
 
 fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
@@ -264,10 +319,14 @@ enum Defined {
     Function(String),
 }
 
-fn lib_items() -> BTreeSet<Defined> {
+fn lib_items(has_operations: bool) -> BTreeSet<Defined> {
+    let operations = ["client", "mock", "rules", "server"]
+        .iter()
+        .filter(|_| has_operations);
     ["auth", "models", "operations", "runtime", "servers"]
-        .into_iter()
-        .map(|m| Defined::Module(m.to_owned()))
+        .iter()
+        .chain(operations)
+        .map(|m| Defined::Module((*m).to_owned()))
         .collect()
 }
 
