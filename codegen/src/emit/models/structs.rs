@@ -93,6 +93,18 @@ pub(super) fn structure(
     }
 }
 
+/// The bindings clippy's `disallowed_names` lint rejects by default.
+const CLIPPY_DISALLOWED_NAMES: &[&str] = &["foo", "baz", "quux"];
+
+/// `member,` when the local has the field's name, else `member: local,`.
+fn shorthand(member: &syn::Ident, local: &syn::Ident) -> TokenStream {
+    if member == local {
+        quote!(#member,)
+    } else {
+        quote!(#member: #local,)
+    }
+}
+
 /// A struct's serde code. Serde's derived `Deserialize` is several times the code of a
 /// struct (a field enum and its visitor, a map and a sequence visitor): the heaviest part
 /// of a large crate to compile; its `Serialize`, with a test and a call per optional
@@ -105,17 +117,33 @@ pub(super) fn structure_serde(
     refs: &TypeRefs,
     cfg: &TokenStream,
 ) -> TokenStream {
-    let field_names: Vec<syn::Ident> = s.fields.iter().map(|f| ident(&f.name)).collect();
-    let additional = s
+    let fields: Vec<syn::Ident> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    let additional_field = s
         .additional
         .as_ref()
         .map(|additional| ident(&additional.name));
-    // The reader's own locals, named so that no field's local shadows them.
-    let taken: Vec<String> = field_names
+    // Each field is read into a local of its own name, unless that name is one clippy
+    // forbids for a binding (a property called `foo`): then its name with `_value`.
+    let mut taken: Vec<String> = fields
         .iter()
-        .chain(&additional)
+        .chain(&additional_field)
         .map(ToString::to_string)
         .collect();
+    let mut binding = |field: &syn::Ident| {
+        let name = field.to_string();
+        if !CLIPPY_DISALLOWED_NAMES.contains(&name.trim_start_matches("r#")) {
+            return field.clone();
+        }
+        let mut name = format!("{name}_value");
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        taken.push(name.clone());
+        ident(&name)
+    };
+    let field_names: Vec<syn::Ident> = fields.iter().map(&mut binding).collect();
+    let additional = additional_field.as_ref().map(&mut binding);
+    // The reader's own locals, named so that no field's local shadows them.
     let local = |name: &str| {
         let mut name = name.to_owned();
         while taken.contains(&name) {
@@ -127,43 +155,43 @@ pub(super) fn structure_serde(
     let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
     let mut builds = Vec::new();
     let mut writes = Vec::new();
-    for (field, local) in s.fields.iter().zip(&field_names) {
+    for ((field, member), local) in s.fields.iter().zip(&fields).zip(&field_names) {
         let wire = &field.wire;
         let (build, write) = match Optionality::of(field, refs) {
             Optionality::Defaulted { default, .. } => {
                 let function = ident(&default.function);
                 (
                     quote!(#local.unwrap_or_else(Self::#function)),
-                    quote!(object.required(#wire, &self.#local)?;),
+                    quote!(object.required(#wire, &self.#member)?;),
                 )
             }
             Optionality::Required | Optionality::RequiredNullable => (
                 quote!(de::required(#local, #wire)?),
-                quote!(object.required(#wire, &self.#local)?;),
+                quote!(object.required(#wire, &self.#member)?;),
             ),
             Optionality::Optional => (
                 quote!(#local.flatten()),
-                quote!(object.optional(#wire, &self.#local)?;),
+                quote!(object.optional(#wire, &self.#member)?;),
             ),
             Optionality::OptionalNullable => {
-                builds.push(quote!(#local,));
-                writes.push(quote!(object.optional(#wire, &self.#local)?;));
+                builds.push(shorthand(member, local));
+                writes.push(quote!(object.optional(#wire, &self.#member)?;));
                 continue;
             }
         };
-        builds.push(quote!(#local: #build,));
+        builds.push(quote!(#member: #build,));
         writes.push(write);
     }
-    let (rest, unknown) = match &additional {
-        Some(rest) => {
-            builds.push(quote!(#rest,));
-            writes.push(quote!(object.rest(&self.#rest)?;));
+    let (rest, unknown) = match (&additional, &additional_field) {
+        (Some(rest), Some(member)) => {
+            builds.push(shorthand(member, rest));
+            writes.push(quote!(object.rest(&self.#member)?;));
             (
                 Some(quote!(let mut #rest = std::collections::BTreeMap::new();)),
                 quote!(de::rest(&mut #map, &mut #rest, #key)?),
             )
         }
-        None => (None, quote!(de::skip(&mut #map)?)),
+        _ => (None, quote!(de::skip(&mut #map)?)),
     };
     let object = if writes.is_empty() {
         quote!(object)
