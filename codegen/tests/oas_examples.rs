@@ -73,7 +73,8 @@ fn every_document_compiles_cleanly() {
              chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
              http = \"1\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
              serde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n\n\
-             [features]\nclient = [\"openapi-runtime/client\"]\nblocking = [\"client\", \"openapi-runtime/blocking\"]\n\n[workspace]\n",
+             [features]\nclient = [\"openapi-runtime/client\"]\nblocking = [\"client\", \"openapi-runtime/blocking\"]\n\
+             server = [\"openapi-runtime/server\"]\nmock = [\"server\"]\n\n[workspace]\n",
             runtime.display().to_string()
         ),
     )
