@@ -181,9 +181,11 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
         RUNNER,
     )?;
     let mut server = Server::start(&binary)?;
-    let events = root
-        .join("target/schemathesis")
-        .join(format!("{}.ndjson", crate::served::tag(spec)));
+    let dir = root.join("target/schemathesis");
+    // Its events are written there, and it runs there: a clean clone has no such directory.
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    let events = dir.join(format!("{}.ndjson", crate::served::tag(spec)));
     let _ = std::fs::remove_file(&events);
     let mut command = Command::new(root.join("tools/schemathesis/venv/bin/schemathesis"));
     command
@@ -207,7 +209,7 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
         command.args(["--include-operation-id", id]);
     }
     let output = command
-        .current_dir(root.join("target/schemathesis"))
+        .current_dir(&dir)
         .stdin(Stdio::null())
         .output()
         .map_err(|error| format!("cannot run Schemathesis: {error}"))?;
