@@ -219,6 +219,10 @@ impl RequestBuilder {
             SchemeKind::Basic => {
                 self.header("Authorization", &format!("Basic {text}"), Style::SIMPLE)
             }
+            // An operation may declare its key as a parameter too (Trello's `key` and
+            // `token` are both); the parameter is written first, and a second copy would
+            // make the query parameter a list or the header two values.
+            SchemeKind::ApiKey { location, name } if self.carries(location, name) => Ok(()),
             SchemeKind::ApiKey { location, name } => match location {
                 KeyLocation::Header => self.header(name, &text, Style::SIMPLE),
                 KeyLocation::Query => self.query(name, &text, Style::FORM),

@@ -9,6 +9,7 @@
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 use serde::Serialize;
 
+use super::auth::KeyLocation;
 use super::error::{EncodeError, Problem, Subject};
 use super::form::{form_property, multipart_body, multipart_property, FormField, Part};
 use super::node::Node;
@@ -156,6 +157,30 @@ impl RequestBuilder {
         self.cookies
             .extend(Expansion::cookie(style).expand(name, &shape));
         Ok(())
+    }
+
+    /// Whether a parameter called `name` has been written in `location` already.
+    pub(crate) fn carries(&self, location: KeyLocation, name: &str) -> bool {
+        let pair = |piece: &String, name: &str| {
+            piece
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        };
+        match location {
+            KeyLocation::Query => {
+                let escaped = Escape::Percent {
+                    allow_reserved: false,
+                    space_as_plus: false,
+                }
+                .text(name);
+                self.query.iter().any(|piece| pair(piece, &escaped))
+            }
+            KeyLocation::Header => self
+                .headers
+                .iter()
+                .any(|(header, _)| header.as_str().eq_ignore_ascii_case(name)),
+            KeyLocation::Cookie => self.cookies.iter().any(|piece| pair(piece, name)),
+        }
     }
 
     /// Sets the `Accept` header to the media types the operation documents.
@@ -377,6 +402,61 @@ mod tests {
         let mut builder = RequestBuilder::new(http::Method::GET, "http://h/api/");
         build(&mut builder).unwrap();
         builder.build().unwrap().uri().to_string()
+    }
+
+    /// Trello declares its `key` both as a query parameter and as an API key: it is sent
+    /// once, as the parameter says; a key the operation does not declare is still added.
+    #[test]
+    fn an_api_key_declared_as_a_parameter_is_sent_once() {
+        use crate::auth::{ApiKey, Credentials, Scheme, SchemeKind, Secret, Security};
+        struct Keys(ApiKey);
+        impl Credentials for Keys {
+            fn secret(&self, _scheme: &str) -> Option<Secret<'_>> {
+                Some(Secret::ApiKey(&self.0))
+            }
+        }
+        static KEY: Scheme = Scheme {
+            id: "api_key",
+            kind: SchemeKind::ApiKey {
+                location: KeyLocation::Query,
+                name: "key",
+            },
+        };
+        static HEADER: Scheme = Scheme {
+            id: "header_key",
+            kind: SchemeKind::ApiKey {
+                location: KeyLocation::Header,
+                name: "X-Key",
+            },
+        };
+        static BOTH: [&Scheme; 2] = [&KEY, &HEADER];
+        static SETS: [&[&Scheme]; 1] = [&BOTH];
+        let security = Security::Any(&SETS);
+        let mut builder = RequestBuilder::new(http::Method::GET, "http://h/");
+        builder.query("key", "from-parameter", Style::FORM).unwrap();
+        builder
+            .header("x-key", "from-parameter", Style::SIMPLE)
+            .unwrap();
+        builder.query("keys", "other", Style::FORM).unwrap();
+        builder
+            .authorize(&security, &Keys(ApiKey::new("secret")))
+            .unwrap();
+        let request = builder.build().unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "http://h/?key=from-parameter&keys=other"
+        );
+        let values: Vec<_> = request.headers().get_all("x-key").iter().collect();
+        assert_eq!(values, ["from-parameter"]);
+
+        let mut builder = RequestBuilder::new(http::Method::GET, "http://h/");
+        builder.query("keys", "other", Style::FORM).unwrap();
+        builder
+            .authorize(&security, &Keys(ApiKey::new("secret")))
+            .unwrap();
+        let request = builder.build().unwrap();
+        assert_eq!(request.uri().to_string(), "http://h/?keys=other&key=secret");
+        assert_eq!(request.headers()["x-key"], "secret");
     }
 
     #[test]

@@ -92,6 +92,7 @@ prism! {
     fixture_container_unions => "codegen/tests/fixtures/container_unions.yaml",
     fixture_media_ranges => "codegen/tests/fixtures/media_ranges.yaml",
     fixture_nullable_unions => "codegen/tests/fixtures/nullable_unions.yaml",
+    fixture_api_key_parameters => "codegen/tests/fixtures/api_key_parameters.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving
