@@ -198,6 +198,22 @@ pub fn text(status: http::StatusCode, body: &[u8]) -> Result<String, DecodeError
     utf8(status, body).map(str::to_owned)
 }
 
+/// Reads a string documented under a media range (`*/*`): the JSON string when the
+/// `Content-Type` is JSON, the text itself when it is anything else. Without a
+/// `Content-Type`, a body that is a JSON string is read as one, and any other as text.
+pub fn json_or_text(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<String, DecodeError> {
+    let is_json = |essence: &str| essence == "application/json" || essence.ends_with("+json");
+    match media_type(headers) {
+        Some(essence) if is_json(&essence) => json(status, body),
+        Some(_) => text(status, body),
+        None => json(status, body).or_else(|_| text(status, body)),
+    }
+}
+
 fn header_text<'h>(
     status: http::StatusCode,
     headers: &'h http::HeaderMap,

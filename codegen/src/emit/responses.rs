@@ -416,6 +416,12 @@ pub fn decode(op: &Operation) -> TokenStream {
 fn read(content: &Content, uses: &mut Uses) -> Option<TokenStream> {
     let read = match &content.payload {
         Payload::Empty => return None,
+        // A string under a range (`*/*`) comes as JSON or as plain text: the
+        // `Content-Type` says which.
+        Payload::Json(Ty::String) if content.media_types.iter().any(|m| is_range(m)) => {
+            uses.headers = true;
+            quote!(runtime::json_or_text(status, headers, body)?)
+        }
         Payload::Json(_) => quote!(runtime::json(status, body)?),
         Payload::Text | Payload::Form(_) => quote!(runtime::text(status, body)?),
         Payload::Binary => quote!(body.to_vec()),
@@ -426,6 +432,15 @@ fn read(content: &Content, uses: &mut Uses) -> Option<TokenStream> {
     };
     uses.body = true;
     Some(read)
+}
+
+/// Whether `media_type` is a range (`*/*`, `application/*`) rather than one media type.
+fn is_range(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .contains('*')
 }
 
 /// The type of each event's data when a success of `op` is a stream of server-sent

@@ -192,7 +192,12 @@ impl Operations<'_, '_> {
     ) -> Result<Payload> {
         Ok(match MediaKind::of(media_type) {
             MediaKind::Json => match schema {
-                Some(schema) => Payload::Json(self.schemas.ty(schema, pointer, inline)?),
+                // Bytes under a range (`*/*` of `format: binary`) are the body's own bytes
+                // in whatever media type comes, not a JSON string.
+                Some(schema) => match self.schemas.ty(schema, pointer, inline)? {
+                    ty if media_type.contains('*') && self.schemas.is_bytes(&ty) => Payload::Binary,
+                    ty => Payload::Json(ty),
+                },
                 None => Payload::Json(Ty::Any),
             },
             MediaKind::Form => match schema {
