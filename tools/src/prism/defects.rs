@@ -67,8 +67,9 @@ pub enum Defect {
     InvalidMock,
     /// Prism answered with no body where the description documents one.
     EmptyMock,
-    /// Prism's mock wrote 2^128 (one past `f32`'s range) for a `format: float` member,
-    /// which `decode` refuses as out of range.
+    /// Prism's mock wrote ±2^128 (one past `f32`'s range) for a `format: float` value
+    /// (a member, an item or a map's value), which `decode` refuses as out of range: the
+    /// decode error points at that very number.
     FloatPastRange,
     /// Prism could not make a body for the response's schema (`SCHEMA_TOO_COMPLEX`).
     TooComplex,
@@ -887,16 +888,26 @@ fn always_string(doc: &Document, node: &Value, at: &str) -> bool {
 /// gives ±2^128, the value Prism writes as the limit of `format: float`.
 fn float_past_range(answer: &Answer) -> bool {
     const TWO_TO_128: &str = "3.402823669209385e+38";
-    if !answer.decoded.contains("number out of range") {
+    // serde_json places the error at the number's last character: the body up to there
+    // ends with ±2^128, whether the member is a field, an item or a map's value.
+    let Some(at) = answer.decoded.split("number out of range at ").nth(1) else {
         return false;
-    }
-    let Some(member) = decode_path(&answer.decoded).pop() else {
+    };
+    let mut words = at.split_whitespace();
+    let (Some("line"), Some(line), Some("column"), Some(column)) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return false;
+    };
+    let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
         return false;
     };
     let body = String::from_utf8_lossy(&answer.body);
-    ["", "-"]
-        .iter()
-        .any(|sign| body.contains(&format!("\"{member}\":{sign}{TWO_TO_128}")))
+    let Some(text) = body.split('\n').nth(line.saturating_sub(1)) else {
+        return false;
+    };
+    text.get(..column)
+        .is_some_and(|before| before.ends_with(TWO_TO_128))
 }
 
 /// The member names of a JSON pointer or location, indices left out (`/items/1/x` gives
@@ -953,6 +964,35 @@ pub fn member_path(error: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_past_range_is_the_number_the_error_points_at() {
+        let answer = |body: &str, column: usize| {
+            Answer {
+            case: 0,
+            prefer: None,
+            status: 200,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+            decoded: format!(
+                "DecodeError the body of a 200 OK response is not the documented JSON: `a`: number out of range at line 1 column {column}"
+            ),
+        }
+        };
+        let map = r#"{"a":{"p":-3.402823669209385e+38,"q":1}}"#;
+        let end = map.find("e+38").unwrap() + 4;
+        assert!(float_past_range(&answer(map, end)));
+        let list = r#"{"a":[1,3.402823669209385e+38]}"#;
+        assert!(float_past_range(&answer(
+            list,
+            list.find("e+38").unwrap() + 4
+        )));
+        // Another number out of range is ours to explain.
+        let other = r#"{"a":[1e999]}"#;
+        assert!(!float_past_range(&answer(other, 11)));
+        // The error must point at the 2^128 itself, not merely near one.
+        assert!(!float_past_range(&answer(map, end - 1)));
+    }
 
     #[test]
     fn decode_errors_name_the_members_on_the_way() {
