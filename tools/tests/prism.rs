@@ -93,6 +93,7 @@ prism! {
     fixture_media_ranges => "codegen/tests/fixtures/media_ranges.yaml",
     fixture_nullable_unions => "codegen/tests/fixtures/nullable_unions.yaml",
     fixture_api_key_parameters => "codegen/tests/fixtures/api_key_parameters.yaml",
+    fixture_long_values => "codegen/tests/fixtures/long_values.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

@@ -106,8 +106,12 @@ fn launch(program: &Path, spec: &Path, log: &Path) -> Result<(Child, String), St
         .open(log.with_extension("stderr"))
         .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let mut command = Command::new(program);
-    // The seed makes the dynamic mock's bodies the same on every run.
+    // The seed makes the dynamic mock's bodies the same on every run. Node refuses a
+    // request whose line and headers pass 16 KiB with 431 before Prism sees it; values
+    // at their documented `maxLength` (Chime's 1,600-character ARNs, in the path and a
+    // header) pass that, and AWS takes them.
     command
+        .env("NODE_OPTIONS", "--max-http-header-size=131072")
         .args(["mock", "-h", "127.0.0.1", "-p", "0", "--seed", "1"])
         .arg(spec)
         .stdout(Stdio::piped())
