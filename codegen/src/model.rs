@@ -625,6 +625,14 @@ pub enum PathPart {
     Literal(String),
     /// The value of the parameter at this index of [`Operation::params`].
     Param(usize),
+    /// A query pair the path key itself carries (`method=flickr.photos.search` of
+    /// `/rest?method=flickr.photos.search`), percent-encoded: sent with every request,
+    /// and what tells apart operations on one path. These come after the path's pieces.
+    Query(String),
+    /// A query parameter (an index into [`Operation::params`]) the path key names
+    /// (`lat` of `/alerts?lat={lat}`): written with the other query parameters, and,
+    /// present, what tells apart operations on one path.
+    QueryParam(usize),
 }
 
 impl Operation {

@@ -73,11 +73,18 @@ fn path(u: &mut Unstructured, operations: &[Info]) -> Result<String> {
     }
     let info = u.choose(operations)?;
     let mut path = String::new();
+    let mut query = Vec::new();
     for piece in info.template {
         match piece {
             Piece::Literal(literal) => path.push_str(literal),
             Piece::Param(_) => path.push_str(&text(u)?),
+            Piece::Query(pair) => query.push(*pair),
+            Piece::QueryParam(_) => {}
         }
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
     }
     Ok(path)
 }
@@ -92,7 +99,7 @@ fn request(u: &mut Unstructured) -> Result<Option<(usize, http::Request<Body>)>>
     };
     let mut uri = path(u, operations)?;
     if u.arbitrary()? {
-        uri.push('?');
+        uri.push(if uri.contains('?') { '&' } else { '?' });
         for _ in 0..u.int_in_range(0..=5)? {
             uri.push_str(&text(u)?);
             uri.push('=');

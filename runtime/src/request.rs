@@ -87,6 +87,12 @@ impl RequestBuilder {
         Ok(())
     }
 
+    /// Adds a query pair the path key carries (`method=flickr.photos.search`), already
+    /// percent-encoded by the generator.
+    pub fn query_pair(&mut self, pair: &str) {
+        self.query.push(pair.to_owned());
+    }
+
     /// Adds a query parameter in `style`: `form` (`color=blue,black` or, exploded,
     /// `color=blue&color=black`), a delimited style, `deepObject`, or its JSON text.
     pub fn query<T>(&mut self, name: &str, value: &T, style: Style) -> Result<(), EncodeError>

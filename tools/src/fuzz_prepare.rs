@@ -132,12 +132,14 @@ fn description_module(module: &str, package: &str, api: &Api, doc: &oracle::Docu
 
 /// `Op { … }` for `op`.
 fn operation_entry(op: &Operation, index: usize) -> String {
+    // The fuzzed descriptions' path keys carry no query.
     let template: Vec<String> = op
         .template
         .iter()
-        .map(|part| match part {
-            PathPart::Literal(text) => format!("Piece::Literal({text:?})"),
-            PathPart::Param(index) => format!("Piece::Param({index})"),
+        .filter_map(|part| match part {
+            PathPart::Literal(text) => Some(format!("Piece::Literal({text:?})")),
+            PathPart::Param(index) => Some(format!("Piece::Param({index})")),
+            PathPart::Query(_) | PathPart::QueryParam(_) => None,
         })
         .collect();
     // `Location` and `Style` are written by their `Debug` text, which the enums of the

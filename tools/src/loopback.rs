@@ -345,6 +345,7 @@ fn shadowed(api: &Api, op: &Operation, params: &Value) -> bool {
             match part {
                 PathPart::Literal(literal) => text.push_str(literal),
                 PathPart::Param(_) => text.push('\u{0}'),
+                PathPart::Query(_) | PathPart::QueryParam(_) => {}
             }
         }
         text.split('/')
@@ -360,6 +361,7 @@ fn shadowed(api: &Api, op: &Operation, params: &Value) -> bool {
                 Value::Null => return false,
                 other => path.push_str(&other.to_string()),
             },
+            PathPart::Query(_) | PathPart::QueryParam(_) => {}
         }
     }
     let segments: Vec<&str> = path.split('/').collect();

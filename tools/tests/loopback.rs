@@ -47,6 +47,7 @@ loopback! {
     camunda_orchestration_cluster_8_8 => "testdata/real/camunda-orchestration-cluster-8.8.yaml",
     elastic_cloud_enterprise => "testdata/real/elastic-cloud-enterprise.json",
     elastic_cloud => "testdata/real/elastic-cloud.json",
+    fixture_query_in_path_keys => "codegen/tests/fixtures/query_in_path_keys.yaml",
 }
 
 /// Stripe in part: the operations on customers.

@@ -94,6 +94,7 @@ prism! {
     fixture_nullable_unions => "codegen/tests/fixtures/nullable_unions.yaml",
     fixture_api_key_parameters => "codegen/tests/fixtures/api_key_parameters.yaml",
     fixture_long_values => "codegen/tests/fixtures/long_values.yaml",
+    fixture_query_in_path_keys => "codegen/tests/fixtures/query_in_path_keys.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

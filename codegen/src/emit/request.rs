@@ -20,6 +20,9 @@ pub fn write(op: &Operation) -> TokenStream {
         steps.push(match part {
             PathPart::Literal(text) => quote!(r.literal(#text);),
             PathPart::Param(index) => write_param(&op.params[*index]),
+            PathPart::Query(pair) => quote!(r.query_pair(#pair);),
+            // Written with the other query parameters, below.
+            PathPart::QueryParam(_) => continue,
         });
     }
     for param in op.params.iter().filter(|p| p.location != Location::Path) {

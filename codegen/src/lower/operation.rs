@@ -143,7 +143,13 @@ impl Operations<'_, '_> {
         // operations) is never part of a request: the request goes to the path before it.
         let (path, fragment) = path.split_once('#').unwrap_or((path, ""));
         let mut params = params;
-        let template = self.template(&current, path, fragment, &mut params, diagnostics);
+        // A query in the path key (`/alerts?lat={lat}&lon={lon}`, `/rest?method=…`) is
+        // the request's query: its variables are query parameters, its other pairs sent
+        // as they are.
+        let (path, key_query) = path.split_once('?').unwrap_or((path, ""));
+        let fixed = self.key_query(&current, key_query, &mut params, diagnostics);
+        let mut template = self.template(&current, path, fragment, &mut params, diagnostics);
+        template.extend(fixed);
         let security = self.security(&current, diagnostics);
         let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
         let tags = node.get("tags").and_then(Value::as_array);
@@ -342,6 +348,58 @@ impl Operations<'_, '_> {
         })
     }
 
+    /// The query a path key carries after `?`, as the template's last pieces: each
+    /// `name={variable}` makes the path parameter `variable` the query parameter `name`,
+    /// and each pair without a variable is sent as it is. A pair with a
+    /// variable anywhere else (`{name}=1`) cannot be read; it is left out, with a warning.
+    fn key_query(
+        &mut self,
+        op: &Current,
+        query: &str,
+        params: &mut Vec<Param>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<PathPart> {
+        let mut fixed = Vec::new();
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let variable = value
+                .strip_prefix('{')
+                .and_then(|value| value.strip_suffix('}'))
+                .filter(|variable| !variable.contains(['{', '}']));
+            match variable {
+                Some(variable) if !name.contains(['{', '}']) && !name.is_empty() => {
+                    let found = params
+                        .iter()
+                        .position(|p| p.location == Location::Path && p.wire == variable);
+                    let index = found.unwrap_or_else(|| {
+                        diagnostics.push(self.doc.warning(
+                            DiagnosticKind::Structure,
+                            op.pointer,
+                            format!("the path's query names `{{{variable}}}` but no path parameter `{variable}` is declared; it is sent as a required string"),
+                        ));
+                        params.push(undeclared_path_param(variable, params));
+                        params.len() - 1
+                    });
+                    let param = &mut params[index];
+                    param.location = Location::Query;
+                    param.wire = name.to_owned();
+                    param.style = Style::Form;
+                    param.explode = true;
+                    fixed.push(PathPart::QueryParam(index));
+                }
+                None if !pair.contains(['{', '}']) => {
+                    fixed.push(PathPart::Query(encode_query_literal(pair)));
+                }
+                _ => diagnostics.push(self.doc.warning(
+                    DiagnosticKind::Structure,
+                    op.pointer,
+                    format!("the path's query pair `{pair}` has a variable where no query parameter can be written; it is not sent"),
+                )),
+            }
+        }
+        fixed
+    }
+
     /// The path template in pieces. A `{name}` no parameter declares becomes a required
     /// string parameter, with a warning; a path parameter the template does not name is
     /// never sent, which is worth a warning too. So is a `fragment` (the template's text
@@ -442,6 +500,16 @@ fn undeclared_path_param(wire: &str, params: &[Param]) -> Param {
         explode: false,
         allow_reserved: false,
         content: None,
+    }
+}
+
+/// A query pair of a path key, percent-encoded as a path literal is, and `=` within
+/// its name or value too: the one `=` between them is kept.
+fn encode_query_literal(pair: &str) -> String {
+    let encode = |text: &str| encode_path_literal(text).replace('=', "%3D");
+    match pair.split_once('=') {
+        Some((name, value)) => format!("{}={}", encode(name), encode(value)),
+        None => encode(pair),
     }
 }
 

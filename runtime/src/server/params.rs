@@ -567,6 +567,8 @@ pub fn match_path(template: &'static [Piece], path: &str) -> Option<Vec<(&'stati
                 found.push((*name, rest[..end].to_owned()));
                 rest = &rest[end..];
             }
+            // The query is not the path's: `dispatch` reads these pairs.
+            Piece::Query(_) | Piece::QueryParam(_) => {}
         }
     }
     rest.is_empty().then_some(found)
@@ -579,6 +581,12 @@ pub enum Piece {
     Literal(&'static str),
     /// The value of the path parameter of this name.
     Param(&'static str),
+    /// A query pair the path key carries (`method=flickr.photos.search`), after the
+    /// path's pieces: it tells apart operations that share a path.
+    Query(&'static str),
+    /// A query parameter the path key names (`lat` of `/alerts?lat={lat}`): present, it
+    /// tells apart operations that share a path.
+    QueryParam(&'static str),
 }
 
 #[cfg(test)]

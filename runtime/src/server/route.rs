@@ -26,7 +26,7 @@ use tower::ServiceExt as _;
 use super::super::auth::Security;
 use super::auth::{authorize, AcceptAny, Authenticator};
 use super::incoming::{media_index, Incoming};
-use super::params::{match_path, Piece, Source};
+use super::params::{form_decode, match_path, Piece, Source};
 use super::problem::{fitted, Refusal};
 use super::reply::{essence, is_json, Accept, Reply};
 use super::rules::Rules;
@@ -350,15 +350,46 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationServic
 
 /// The service of several operations on one route and method (`/files/{name}.json` and
 /// `/files/{name}.xml` share `/files/{p0}`): the first whose template the path has.
-fn dispatch(services: Vec<(&'static Info, OperationService)>) -> OperationService {
+/// Operations whose path keys carry a query (`/rest?method=…`, `/alerts?lat={lat}`)
+/// share a route too: the one whose pairs and parameters the request's query all has,
+/// those with the most tried first.
+fn dispatch(mut services: Vec<(&'static Info, OperationService)>) -> OperationService {
+    let fixed = |info: &Info| {
+        info.template
+            .iter()
+            .filter(|piece| matches!(piece, Piece::Query(_) | Piece::QueryParam(_)))
+            .count()
+    };
+    services.sort_by_key(|(info, _)| std::cmp::Reverse(fixed(info)));
     let services = Arc::new(services);
     BoxCloneSyncService::new(tower::service_fn(move |request: axum::extract::Request| {
         let services = services.clone();
         async move {
             let path = request.uri().path().to_owned();
+            let query: Vec<String> = request
+                .uri()
+                .query()
+                .unwrap_or_default()
+                .split('&')
+                .map(form_decode)
+                .collect();
+            let has_pairs = |info: &Info| {
+                info.template.iter().all(|piece| match piece {
+                    Piece::Query(pair) => query.contains(&form_decode(pair)),
+                    Piece::QueryParam(name) => query.iter().any(|pair| {
+                        pair.split_once('=').map_or(pair.as_str(), |(key, _)| key) == *name
+                    }),
+                    _ => true,
+                })
+            };
             let chosen = services
                 .iter()
-                .find(|(info, _)| match_path(info.template, &path).is_some())
+                .find(|(info, _)| match_path(info.template, &path).is_some() && has_pairs(info))
+                .or_else(|| {
+                    services
+                        .iter()
+                        .find(|(info, _)| match_path(info.template, &path).is_some())
+                })
                 .or_else(|| services.first());
             match chosen {
                 Some((_, service)) => service.clone().oneshot(request).await,
@@ -382,6 +413,7 @@ pub fn route_of(template: &[Piece]) -> String {
             Piece::Literal(literal) => text.push_str(literal),
             // A character no literal holds once percent-encoded.
             Piece::Param(_) => text.push('\u{0}'),
+            Piece::Query(_) | Piece::QueryParam(_) => {}
         }
     }
     let mut route = String::new();

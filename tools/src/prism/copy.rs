@@ -20,6 +20,12 @@
 //!   requests to its operations carry that text after their path ([`Copy::routes`]).
 //!   A client never sends a fragment, but Prism 5.14.2 matches the key's fragment as
 //!   text of the path, so as written no request can reach such an operation (NOTES.md).
+//! - A path key with a query (`/alerts?lat={lat}&lon={lon}`, `/rest?method=…`) is served
+//!   as its path (`/alerts`), its variables as the query parameters the generator makes
+//!   them, and each pair without a variable as a required query parameter of that one
+//!   value. Prism 5.14.2 matches the key's query as text of the path too, which no
+//!   request holds. Keys that share a path once their queries are set aside are served
+//!   as written: Prism could not tell them apart.
 
 use std::collections::BTreeMap;
 
@@ -70,6 +76,7 @@ pub fn copy(doc: &Document, compiles: Compiles) -> Result<Copy, String> {
     unicode_patterns(doc, compiles, &mut copy)?;
     // Last: the changes above point into `paths` by the keys as written.
     escape_fragments(doc, &mut copy);
+    serve_key_queries(doc, &mut copy);
     Ok(copy)
 }
 
@@ -263,6 +270,127 @@ fn escape_fragments(doc: &Document, copy: &mut Copy) {
             pointer,
             format!(
                 "served as `{served}`, and its requests carry `{suffix}` after their path: Prism matches a fragment of the key as text of the path, which no request holds"
+            ),
+        ));
+    }
+    *paths = served_paths;
+}
+
+/// A pair of a path key's query: its name, and `Ok(variable)` or `Err(value)`.
+pub type KeyPair<'k> = (&'k str, Result<&'k str, &'k str>);
+
+/// The path a key with a query is served as (`/alerts` of `/alerts?lat={lat}`), and its
+/// query's pairs. None without a query, with a fragment, or with a pair the generator
+/// does not send.
+pub fn key_query(key: &str) -> Option<(&str, Vec<KeyPair<'_>>)> {
+    if key.contains('#') {
+        return None;
+    }
+    let (path, query) = key.split_once('?')?;
+    let mut pairs = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name.is_empty() || name.contains(['{', '}']) {
+            return None;
+        }
+        let variable = value.strip_prefix('{').and_then(|v| v.strip_suffix('}'));
+        match variable {
+            Some(variable) if !variable.contains(['{', '}']) => pairs.push((name, Ok(variable))),
+            None if !value.contains(['{', '}']) => pairs.push((name, Err(value))),
+            _ => return None,
+        }
+    }
+    Some((path, pairs))
+}
+
+/// Serves every path key with a query as its path ([`key_query`]): the path parameters
+/// its variables name become query parameters of the pairs' names, and each pair
+/// without a variable a required query parameter whose one value is the pair's.
+fn serve_key_queries(doc: &Document, copy: &mut Copy) {
+    let Some(Value::Object(paths)) = copy.root.get("paths") else {
+        return;
+    };
+    // How many keys each path would be served as, the keys as written among them.
+    let mut served_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for key in paths.keys() {
+        let path = key_query(key).map_or(key.as_str(), |(path, _)| path);
+        *served_count.entry(path).or_default() += 1;
+    }
+    let alone: Vec<String> = paths
+        .keys()
+        .filter(|key| key_query(key).is_some_and(|(path, _)| served_count[path] == 1))
+        .cloned()
+        .collect();
+    let Some(Value::Object(paths)) = copy.root.get_mut("paths") else {
+        return;
+    };
+    let mut served_paths = Map::new();
+    for (key, item) in std::mem::take(paths) {
+        let Some((path, pairs)) = key_query(&key).filter(|_| alone.contains(&key)) else {
+            served_paths.insert(key, item);
+            continue;
+        };
+        let pointer = child("#/paths", &key);
+        let (_, resolved) = doc.resolve(&item, &pointer);
+        let mut item = resolved.clone();
+        // The key's variables, by the path parameter's name: the query parameter's name.
+        let renamed: BTreeMap<&str, &str> = pairs
+            .iter()
+            .filter_map(|(name, value)| Some((*value.as_ref().ok()?, *name)))
+            .collect();
+        let swagger = doc.version().starts_with('2');
+        let retarget = |params: &mut Value| {
+            let Some(params) = params.as_array_mut() else {
+                return;
+            };
+            for param in params.iter_mut() {
+                let resolved = doc.resolve(param, "#").1;
+                let is_path = resolved.get("in").and_then(Value::as_str) == Some("path");
+                let name = resolved.get("name").and_then(Value::as_str);
+                if let Some(query_name) = name.filter(|_| is_path).and_then(|n| renamed.get(n)) {
+                    let mut moved = resolved.clone();
+                    moved["in"] = json!("query");
+                    moved["name"] = json!(query_name);
+                    *param = moved;
+                }
+            }
+        };
+        if let Some(params) = item.get_mut("parameters") {
+            retarget(params);
+        }
+        for method in METHODS {
+            let Some(operation) = item.get_mut(*method) else {
+                continue;
+            };
+            if let Some(params) = operation.get_mut("parameters") {
+                retarget(params);
+            }
+            let fixed = pairs.iter().filter_map(|(name, value)| {
+                let value = value.err()?;
+                let schema = json!({"type": "string", "enum": [value]});
+                Some(if swagger {
+                    json!({"name": name, "in": "query", "required": true, "type": "string", "enum": [value]})
+                } else {
+                    json!({"name": name, "in": "query", "required": true, "schema": schema})
+                })
+            });
+            let fixed: Vec<Value> = fixed.collect();
+            if fixed.is_empty() {
+                continue;
+            }
+            match operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+            {
+                Some(params) => params.extend(fixed),
+                None => operation["parameters"] = Value::Array(fixed),
+            }
+        }
+        served_paths.insert(path.to_owned(), item);
+        copy.changes.push((
+            pointer,
+            format!(
+                "served as `{path}`, its query as query parameters: Prism matches a query in the key as text of the path, which no request holds"
             ),
         ));
     }
@@ -644,6 +772,22 @@ mod tests {
         assert_eq!(copy.changes.len(), 1, "{:?}", copy.changes);
         assert_eq!(copy.unchecked.len(), 1);
         assert!(copy.unchecked[0].0.ends_with("/1/schema/pattern"));
+    }
+
+    #[test]
+    fn a_key_query_is_served_as_its_path() {
+        assert_eq!(
+            key_query("/alerts?lat={lat}&lon={lon}"),
+            Some(("/alerts", vec![("lat", Ok("lat")), ("lon", Ok("lon"))]))
+        );
+        assert_eq!(
+            key_query("/rest?method=flickr.x"),
+            Some(("/rest", vec![("method", Err("flickr.x"))]))
+        );
+        // What the generator does not send, and keys without a query, stay as written.
+        assert_eq!(key_query("/numbers/{c}?{search}=1"), None);
+        assert_eq!(key_query("/a#b?c=d"), None);
+        assert_eq!(key_query("/a"), None);
     }
 
     #[test]

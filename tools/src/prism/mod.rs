@@ -682,7 +682,10 @@ fn misrouted(
         let route = routes.get(&op.pointer).map_or("", String::as_str);
         let target = routed(uri.strip_prefix(BUILT_BASE).unwrap_or(uri), route);
         let path = target.split('?').next().unwrap_or_default();
-        let ours = copy::fragment_route(&op.path).map_or(op.path.clone(), |(key, _)| key);
+        let ours = copy::fragment_route(&op.path)
+            .map(|(key, _)| key)
+            .or_else(|| copy::key_query(&op.path).map(|(path, _)| path.to_owned()))
+            .unwrap_or_else(|| op.path.clone());
         let method = op.method.to_string();
         let Some(chosen) = router::route(served, &method, path) else {
             continue;

@@ -728,6 +728,11 @@ fn info(op: &Operation, api: &Api) -> TokenStream {
             let wire = &op.params[*index].wire;
             quote!(runtime::server::Piece::Param(#wire))
         }
+        crate::model::PathPart::Query(pair) => quote!(runtime::server::Piece::Query(#pair)),
+        crate::model::PathPart::QueryParam(index) => {
+            let wire = &op.params[*index].wire;
+            quote!(runtime::server::Piece::QueryParam(#wire))
+        }
     });
     let security = security(op, api);
     let mut consumes: Vec<&str> = Vec::new();
