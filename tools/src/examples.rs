@@ -223,11 +223,18 @@ impl<'a> Finder<'a> {
                     .map_or_else(|| Err("no form".to_owned()), |c| payload_ty(&c.payload));
                 self.field(&form, name)
             }
+            // By where it is described first: a path key's query makes a path parameter
+            // a query one of another name (`/alerts?lat={lat}`).
             _ => op
                 .params
                 .iter()
-                .find(|p| p.wire == name && location_name(p.location) == location)
-                .map(|p| p.ty.clone())
+                .find(|p| p.pointer == pointer)
+                .or_else(|| {
+                    op.params
+                        .iter()
+                        .find(|p| p.wire == name && location_name(p.location) == location)
+                })
+                .map(|p| nullable_param(self.doc, param, p.ty.clone()))
                 .ok_or_else(|| format!("the generated code has no {location} parameter `{name}`")),
         };
         let schema_pointer = if param.get("schema").is_some() {
@@ -476,6 +483,19 @@ fn payload_ty(payload: &Payload) -> Result<Ty, String> {
         Payload::Binary => Err("a binary body, not JSON".to_owned()),
         Payload::Events(_) => Err("a stream of events, not JSON".to_owned()),
         Payload::Empty => Err("no body".to_owned()),
+    }
+}
+
+/// A parameter's type for its examples: where its schema admits `null` (`nullable`, a
+/// `null` type), a `null` example is the parameter left out, which the generated
+/// `Option` says.
+fn nullable_param(doc: &Document, param: &Value, ty: Ty) -> Ty {
+    let schema = param.get("schema").unwrap_or(param);
+    let schema = doc.resolve(schema, "#").1;
+    match ty {
+        Ty::Option(_) => ty,
+        ty if is_nullable(schema) => Ty::Option(Box::new(ty)),
+        ty => ty,
     }
 }
 

@@ -71,6 +71,11 @@ const DESCRIPTIONS: &[(&str, &str, usize)] = &[
     ),
     ("fixture_polymorphism", "fixtures/polymorphism.yaml", 3),
     (
+        "fixture_query_in_path_keys",
+        "fixtures/query_in_path_keys.yaml",
+        4,
+    ),
+    (
         "camunda_orchestration_cluster_with_settings",
         "camunda-orchestration-cluster.json",
         268,
@@ -273,6 +278,13 @@ fn fixture_nullable_unions() {
 #[test]
 fn fixture_polymorphism() {
     examples_round_trip("fixture_polymorphism");
+}
+
+/// Examples of parameters a path key's query moves (`/forecast?lat={lat}`), and a
+/// nullable parameter's `null` example (UniCourt's), which is the parameter left out.
+#[test]
+fn fixture_query_in_path_keys() {
+    examples_round_trip("fixture_query_in_path_keys");
 }
 
 #[test]
