@@ -95,6 +95,7 @@ prism! {
     fixture_api_key_parameters => "codegen/tests/fixtures/api_key_parameters.yaml",
     fixture_long_values => "codegen/tests/fixtures/long_values.yaml",
     fixture_query_in_path_keys => "codegen/tests/fixtures/query_in_path_keys.yaml",
+    fixture_bracketed_names => "codegen/tests/fixtures/bracketed_names.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving

@@ -24,6 +24,10 @@ pub enum Defect {
     /// A required Swagger `tsv` query parameter: Prism has no reader for the style and
     /// always finds it missing.
     TabDelimited,
+    /// A required query parameter whose name holds `[` or `]` (App Store Connect's
+    /// `filter[app]`): Prism requires it under its percent-encoded, lowercased name
+    /// (`filter%5bapp%5d`) and reads the request's names decoded, so no request has it.
+    BracketedName,
     /// A required property with a capital letter in a `deepObject` (or exploded form)
     /// object parameter: Prism lowercases the keys it receives, never the schema's.
     DeepObjectCapitals,
@@ -111,6 +115,9 @@ impl Defect {
             }
             Defect::TabDelimited => "Prism cannot read Swagger tsv query parameters",
             Defect::DeepObjectCapitals => "Prism lowercases deepObject keys, never the schema's",
+            Defect::BracketedName => {
+                "Prism requires a query parameter named with [ or ] under its encoded name, which no request has"
+            }
             Defect::AbsentObject => {
                 "Prism reads an absent deepObject or exploded form object as an empty object"
             }
@@ -233,7 +240,8 @@ pub fn excuse(
                 _ => Location::Header,
             };
             if kind == "query" && name.is_empty() {
-                return tab_delimited(op, violation);
+                return bracketed_name(op, case, violation)
+                    .or_else(|| tab_delimited(op, violation));
             }
             if location == Location::Header {
                 if let Some(defect) = ignored_header(doc, op, name) {
@@ -322,6 +330,23 @@ fn tab_delimited(op: &Operation, violation: &Violation) -> Option<Defect> {
                 && p.wire == missing
         })
         .then_some(Defect::TabDelimited)
+}
+
+/// [`Defect::BracketedName`]: the missing property is the encoded, lowercased name of a
+/// required query parameter of `op` with `[` or `]` in it, which `case` sent.
+fn bracketed_name(op: &Operation, case: &Case, violation: &Violation) -> Option<Defect> {
+    let missing = quoted(&violation.message)?;
+    let encoded = |name: &str| name.to_lowercase().replace('[', "%5b").replace(']', "%5d");
+    op.params
+        .iter()
+        .any(|p| {
+            p.location == Location::Query
+                && p.required
+                && p.wire.contains(['[', ']'])
+                && encoded(&p.wire) == missing
+                && case.params.get(&p.wire).is_some_and(|sent| !sent.is_null())
+        })
+        .then_some(Defect::BracketedName)
 }
 
 /// The property a message names in quotes (`must have required property 'userName'`).
