@@ -96,6 +96,7 @@ prism! {
     fixture_long_values => "codegen/tests/fixtures/long_values.yaml",
     fixture_query_in_path_keys => "codegen/tests/fixtures/query_in_path_keys.yaml",
     fixture_bracketed_names => "codegen/tests/fixtures/bracketed_names.yaml",
+    fixture_impossible_parameters => "codegen/tests/fixtures/impossible_parameters.yaml",
 }
 
 /// The README's example (`generated/examples/create_user.rs`) against Prism serving
