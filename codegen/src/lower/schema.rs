@@ -594,7 +594,12 @@ impl<'d> Schemas<'d> {
         }
         let closed_object = primary_type(node) == Some("object")
             && node.get("additionalProperties") == Some(&Value::Bool(false));
-        Ok(if has_properties || closed_object {
+        // `properties` beside a `type` that is not an object constrain nothing a value of
+        // that type has (XTRF's `categoriesIds`: an array of integers with a stray
+        // `properties`): the type decides.
+        let typed_otherwise = node.get("type").is_some()
+            && primary_type(node).is_some_and(|t| t != "object");
+        Ok(if (has_properties && !typed_otherwise) || closed_object {
             Shape::Struct
         } else {
             Shape::Plain
