@@ -119,11 +119,26 @@ fn nested_refusal(op: &Operation, case: &Case, refusal: &str) -> Option<String> 
         .then_some(here)
 }
 
-/// The place of the parameter whose value the generated type refused, when the case
-/// holds that value as impossible: it breaks the parameter's own schema (BBC's `mixin`,
-/// `type: array` with an `enum` of strings; Trakt's `rating`, `type: integer` with an
-/// `enum` of strings), so refusing it is right.
+/// The place of the value the generated type refused, when the case holds that value as
+/// impossible: it breaks its own schema (BBC's `mixin`, `type: array` with an `enum` of
+/// strings; Apptigent's `lower`, `type: string` with `enum: [true, false]`), so refusing
+/// it is right. A body only when the refusal and the schema's problem are at the same
+/// member.
 fn impossible_unfit(op: &Operation, case: &Case, unfit: &str) -> Option<String> {
+    if let Some(body) = unfit.strip_prefix("body: ") {
+        let (_, error) = body.rsplit_once(" does not fit the generated type: ")?;
+        let refused = super::defects::member_path(error);
+        let at = |why: &str| {
+            let start = why.rfind("(at `")? + "(at `".len();
+            let end = start + why[start..].find('`')?;
+            Some(super::defects::names(&why[start..end]))
+        };
+        return case
+            .impossible
+            .iter()
+            .any(|(place, why)| place == "body" && at(why).as_ref() == Some(&refused))
+            .then(|| "body".to_owned());
+    }
     let rest = unfit.strip_prefix("parameter `")?;
     let (wire, problem) = rest.split_once('`')?;
     if !problem.contains("does not fit the generated type") {
