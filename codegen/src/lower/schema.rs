@@ -597,8 +597,8 @@ impl<'d> Schemas<'d> {
         // `properties` beside a `type` that is not an object constrain nothing a value of
         // that type has (XTRF's `categoriesIds`: an array of integers with a stray
         // `properties`): the type decides.
-        let typed_otherwise = node.get("type").is_some()
-            && primary_type(node).is_some_and(|t| t != "object");
+        let typed_otherwise =
+            node.get("type").is_some() && primary_type(node).is_some_and(|t| t != "object");
         Ok(if (has_properties && !typed_otherwise) || closed_object {
             Shape::Struct
         } else {
