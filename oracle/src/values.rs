@@ -312,8 +312,49 @@ impl<'d> Maker<'d> {
         let schema = self.doc.get(schema_pointer)?;
         let (schema_pointer, schema) = self.doc.resolve(schema, schema_pointer);
         let usable = self.valid(&schema_pointer, schema, &example)
-            && !(place.path && empty_segment(&example));
+            && !(place.path && empty_segment(&example))
+            && !self.carries_left_out(schema, &schema_pointer, &example, 0);
         usable.then_some(example)
+    }
+
+    /// Whether `value` holds a property the direction leaves out (Jira's request example
+    /// with the `readOnly` `isAssigneeTypeValid`): such an example is not one to send.
+    fn carries_left_out(&self, node: &Value, pointer: &str, value: &Value, depth: usize) -> bool {
+        let key = match self.options.direction {
+            Direction::Request => "readOnly",
+            Direction::Response => "writeOnly",
+            Direction::Both => return false,
+        };
+        if depth > 32 {
+            return false;
+        }
+        let (pointer, node) = self.doc.resolve(node, pointer);
+        match value {
+            Value::Object(members) => {
+                let view = ObjectView::of(self.doc, node, &pointer);
+                view.properties
+                    .iter()
+                    .any(|(name, schema, schema_pointer)| {
+                        let Some(member) = members.get(name) else {
+                            return false;
+                        };
+                        let (_, resolved) = self.doc.resolve(schema, schema_pointer);
+                        let flagged = resolved.get(key) == Some(&json!(true))
+                            || schema.get(key) == Some(&json!(true));
+                        flagged || self.carries_left_out(schema, schema_pointer, member, depth + 1)
+                    })
+            }
+            Value::Array(items) => match node.get("items") {
+                Some(schema) => {
+                    let items_pointer = child(&pointer, "items");
+                    items
+                        .iter()
+                        .any(|item| self.carries_left_out(schema, &items_pointer, item, depth + 1))
+                }
+                None => false,
+            },
+            _ => false,
+        }
     }
 
     /// Whether `value` is valid under the schema `node` at `pointer`: by the validator
@@ -1100,6 +1141,31 @@ mod tests {
                 }}
             }}
         }))
+    }
+
+    /// Jira's request example carries a `readOnly` property: a request's value is made
+    /// instead, without it; a response may use the example.
+    #[test]
+    fn an_example_with_a_read_only_property_is_not_sent() {
+        let doc = Document::new(json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "Component": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"},
+                    "valid": {"type": "boolean", "readOnly": true}
+                }, "example": {"name": "Component 1", "valid": false}}
+            }}
+        }));
+        let schema = json!({"$ref": "#/components/schemas/Component"});
+        let request = Maker::new(&doc, Options::plain()).value(&mut Simplest, &schema, "#");
+        assert!(request.get("valid").is_none(), "{request}");
+        let response = Options {
+            direction: Direction::Response,
+            ..Options::plain()
+        };
+        let answer = Maker::new(&doc, response).value(&mut Simplest, &schema, "#");
+        assert_eq!(answer, json!({"name": "Component 1", "valid": false}));
     }
 
     /// OSIS's ARNs: two `.+` and a `minLength` longer than eight repeats can reach.
