@@ -93,13 +93,16 @@ struct Builder<'d> {
 impl Builder<'_> {
     /// The rule of the schema at `pointer`, if there is a node there.
     fn schema_at(&mut self, pointer: &str) -> Option<usize> {
-        if let Some(node) = self.doc.get(pointer) {
-            return Some(self.rule(node, pointer));
+        // A Swagger 2.0 form: the operation's `formData` parameters (the list at
+        // `…/parameters`, no schema), as one object.
+        if let Some(operation) = pointer.strip_suffix("/parameters") {
+            if self.doc.version == Version::Swagger2 {
+                let node = self.doc.get(operation)?;
+                return Some(self.form(node, pointer));
+            }
         }
-        // A Swagger 2.0 form: the operation's `formData` parameters, as one object.
-        let parameters = pointer.strip_suffix("/parameters")?;
-        let node = self.doc.get(parameters)?;
-        Some(self.form(node, pointer))
+        let node = self.doc.get(pointer)?;
+        Some(self.rule(node, pointer))
     }
 
     /// The rule of a parameter: its `schema`, its `content`'s schema, or (Swagger 2.0)
@@ -150,8 +153,14 @@ impl Builder<'_> {
                 required.push(Value::String(name.to_owned()));
             }
         }
-        let schema =
-            serde_json::json!({"type": "object", "properties": properties, "required": required});
+        // The `formData` parameters are the form's fields, all of them: a field none
+        // declares is refused, as Schemathesis reads Swagger 2.0 too.
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        });
         self.rule_of_node(&schema, &format!("{pointer} form"), pointer)
     }
 
