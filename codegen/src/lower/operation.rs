@@ -348,6 +348,31 @@ impl Operations<'_, '_> {
         })
     }
 
+    /// The index of the path parameter `wire` that `place` (the path, or its query)
+    /// names; one the description does not declare becomes a required string, with a
+    /// warning.
+    fn path_param(
+        &mut self,
+        op: &Current,
+        wire: &str,
+        place: &str,
+        params: &mut Vec<Param>,
+        diagnostics: &mut Diagnostics,
+    ) -> usize {
+        let found = params
+            .iter()
+            .position(|p| p.location == Location::Path && p.wire == wire);
+        found.unwrap_or_else(|| {
+            diagnostics.push(self.doc.warning(
+                DiagnosticKind::Structure,
+                op.pointer,
+                format!("{place} names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
+            ));
+            params.push(undeclared_path_param(wire, params));
+            params.len() - 1
+        })
+    }
+
     /// The query a path key carries after `?`, as the template's last pieces: each
     /// `name={variable}` makes the path parameter `variable` the query parameter `name`,
     /// and each pair without a variable is sent as it is. A pair with a
@@ -368,18 +393,8 @@ impl Operations<'_, '_> {
                 .filter(|variable| !variable.contains(['{', '}']));
             match variable {
                 Some(variable) if !name.contains(['{', '}']) && !name.is_empty() => {
-                    let found = params
-                        .iter()
-                        .position(|p| p.location == Location::Path && p.wire == variable);
-                    let index = found.unwrap_or_else(|| {
-                        diagnostics.push(self.doc.warning(
-                            DiagnosticKind::Structure,
-                            op.pointer,
-                            format!("the path's query names `{{{variable}}}` but no path parameter `{variable}` is declared; it is sent as a required string"),
-                        ));
-                        params.push(undeclared_path_param(variable, params));
-                        params.len() - 1
-                    });
+                    let index =
+                        self.path_param(op, variable, "the path's query", params, diagnostics);
                     let param = &mut params[index];
                     param.location = Location::Query;
                     param.wire = name.to_owned();
@@ -428,18 +443,7 @@ impl Operations<'_, '_> {
             };
             parts.push(PathPart::Literal(encode_path_literal(&rest[..open])));
             let wire = &rest[open + 1..close];
-            let found = params
-                .iter()
-                .position(|p| p.location == Location::Path && p.wire == wire);
-            let index = found.unwrap_or_else(|| {
-                diagnostics.push(self.doc.warning(
-                    DiagnosticKind::Structure,
-                    op.pointer,
-                    format!("the path names `{{{wire}}}` but no path parameter `{wire}` is declared; it is sent as a required string"),
-                ));
-                params.push(undeclared_path_param(wire, params));
-                params.len() - 1
-            });
+            let index = self.path_param(op, wire, "the path", params, diagnostics);
             used.insert(index);
             parts.push(PathPart::Param(index));
             rest = &rest[close + 1..];

@@ -52,15 +52,16 @@ pub fn judge(run: &Run, report: &mut Report) {
         for (place, why) in &case.left_out {
             report.gaps.push(format!("{who} {place}: left out: {why}"));
         }
+        let impossible_at = |place: String| Excused {
+            operation: op.id.clone(),
+            pass: case.pass.as_str(),
+            place,
+            status: None,
+            defect: Defect::Impossible,
+        };
         if let Some(unfit) = built.get("unfit").and_then(Value::as_str) {
             match impossible_unfit(op, case, unfit) {
-                Some(place) => report.excused.push(Excused {
-                    operation: op.id.clone(),
-                    pass: case.pass.as_str(),
-                    place,
-                    status: None,
-                    defect: Defect::Impossible,
-                }),
+                Some(place) => report.excused.push(impossible_at(place)),
                 None => report.fail_on(
                     Some(op),
                     "a value the generated types refuse",
@@ -72,13 +73,7 @@ pub fn judge(run: &Run, report: &mut Report) {
         round_trip(run, op, case, built, &who, report);
         if let Some(refusal) = built.get("refusal").and_then(Value::as_str) {
             match nested_refusal(op, case, refusal) {
-                Some(place) => report.excused.push(Excused {
-                    operation: op.id.clone(),
-                    pass: case.pass.as_str(),
-                    place,
-                    status: None,
-                    defect: Defect::Impossible,
-                }),
+                Some(place) => report.excused.push(impossible_at(place)),
                 None => report.fail_on(
                     Some(op),
                     "a request the generated code refuses",
