@@ -566,6 +566,22 @@ async fn middleware_sees_the_operation_and_missing_handlers_are_501() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(ids.lock().unwrap().clone(), ["getUser"]);
+    // `/users/search` takes only POST, but `search` is a username like any other: the
+    // methods it lacks go to `/users/{username}`'s operations, and one neither has is a
+    // 405 naming what both take.
+    let (status, _) = raw(&base, |c, base| {
+        c.get(format!("{base}/users/search"))
+            .header("authorization", "Bearer t")
+    })
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(ids.lock().unwrap().clone(), ["getUser", "getUser"]);
+    let (status, document) = raw(&base, |c, base| c.patch(format!("{base}/users/search"))).await;
+    assert_eq!(status, 405, "{document}");
+    assert_eq!(
+        document["detail"],
+        "The path takes POST, GET, PUT, DELETE, HEAD only."
+    );
     let none = serve(
         camunda_users::server::App::new()
             .authenticator(AcceptAny)

@@ -229,10 +229,13 @@ impl Routes {
                 .or_default()
                 .push(index);
         }
-        // A path is the most concrete template it has, as OpenAPI matches paths (and axum
-        // routes): a method that template lacks is a 405, even where a less concrete one
-        // has it. Only where no route matches is every template tried.
-        let all = Arc::new(services.clone());
+        // A path is first the most concrete template it has, as OpenAPI matches paths (and
+        // axum routes); a method that template lacks goes to a less concrete one that has
+        // it (`DELETE /deployments/{id}/{kind}` under `GET /deployments/{id}/elasticsearch`),
+        // and is a 405 only when no template of the path has it.
+        let mut all = services.clone();
+        all.sort_by_key(|(info, _)| std::cmp::Reverse(literal_len(info.template)));
+        let all = Arc::new(all);
         let mut router = axum::Router::new();
         for (route, indexes) in by_route {
             let mut methods: Vec<&http::Method> = Vec::new();
@@ -257,22 +260,7 @@ impl Routes {
                 };
                 method_router = method_router.on_service(filter, service);
             }
-            let mut allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
-            if allow.contains(&"GET") && !allow.contains(&"HEAD") {
-                allow.push("HEAD");
-            }
-            let allow = allow.join(", ");
-            method_router = method_router.fallback_service(tower::service_fn(
-                move |request: axum::extract::Request| {
-                    let refusal = Refusal::new(
-                        http::StatusCode::METHOD_NOT_ALLOWED,
-                        format!("The path takes {allow} only."),
-                    )
-                    .with_header(ALLOW, allow.clone());
-                    let response = plain(&refusal, request.uri().path());
-                    async move { Ok::<_, Infallible>(response) }
-                },
-            ));
+            method_router = method_router.fallback_service(anywhere(all.clone()));
             router = router.route(&route, method_router);
         }
         router.fallback_service(anywhere(all))
@@ -302,8 +290,8 @@ impl Routes {
 }
 
 /// The service of the operation whose template the path has and whose method the
-/// request's is, among `all`; else a 405 with the methods of the templates the path has,
-/// or a 404 when it has none.
+/// request's is, among `all` (the most concrete first); else a 405 with the methods of
+/// the templates the path has, or a 404 when it has none.
 fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationService {
     BoxCloneSyncService::new(tower::service_fn(move |request: axum::extract::Request| {
         let all = all.clone();
@@ -400,6 +388,18 @@ fn dispatch(mut services: Vec<(&'static Info, OperationService)>) -> OperationSe
             }
         }
     }))
+}
+
+/// How concrete a template is: the length of its literal text, which a path must hold
+/// as it is.
+fn literal_len(template: &[Piece]) -> usize {
+    template
+        .iter()
+        .map(|piece| match piece {
+            Piece::Literal(literal) => literal.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The route axum matches for a template: each segment with a parameter in it captured
