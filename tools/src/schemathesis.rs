@@ -531,12 +531,21 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
     })
 }
 
-/// The excuse for `failure`, when one explains it under its exact condition.
+/// The excuse for `failure`, when one explains it under its exact condition. Each kind
+/// looks at answers of its own status (a 2xx, a 406, a 400 or 401), so at most one applies.
 fn excuse(
     failure: &Failure,
     api: &Api,
     accept_parameters: &std::collections::BTreeSet<String>,
 ) -> Option<Excuse> {
+    form_excuse(failure, api)
+        .or_else(|| accept_excuse(failure, accept_parameters))
+        .or_else(|| undocumented_excuse(failure, api))
+}
+
+/// A form body Schemathesis broke in a way a form cannot tell apart, accepted with a 2xx:
+/// `EmptyListInForm` and `ListItemPart`.
+fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     let phase = &failure.case["meta"]["phase"]["data"];
     let media = failure.case["media_type"].as_str().unwrap_or_default();
     let form = media.starts_with("multipart/form-data")
@@ -589,19 +598,30 @@ fn excuse(
             }
         }
     }
-    let answered = |header: &str| {
-        let headers = &failure.interaction["response"]["headers"];
-        headers
-            .as_object()
-            .into_iter()
-            .flatten()
-            .find(|(name, _)| name.eq_ignore_ascii_case(header))
-            .and_then(|(_, values)| values.get(0).or(Some(values)))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let problem = answered("content-type").starts_with("application/problem+json");
+    None
+}
+
+/// The value of the answer's `header` (any case), or the empty string.
+fn answered(failure: &Failure, header: &str) -> String {
+    let headers = &failure.interaction["response"]["headers"];
+    headers
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(name, _)| name.eq_ignore_ascii_case(header))
+        .and_then(|(_, values)| values.get(0).or(Some(values)))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A 406 to an `Accept` Schemathesis filled in as the declared header parameter:
+/// `AcceptParameter`.
+fn accept_excuse(
+    failure: &Failure,
+    accept_parameters: &std::collections::BTreeSet<String>,
+) -> Option<Excuse> {
+    let problem = answered(failure, "content-type").starts_with("application/problem+json");
     let accept_checks = [
         "status_code_conformance",
         "content_type_conformance",
@@ -617,6 +637,12 @@ fn excuse(
             return Some(Excuse::AcceptParameter);
         }
     }
+    None
+}
+
+/// A refusal with a status the operation does not document: `NoRefusalDocumented`,
+/// `NoUnauthorizedDocumented`.
+fn undocumented_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     // An undocumented status fails both the status and, its media type undocumented
     // too, the content type.
     let undocumented_checks = ["status_code_conformance", "content_type_conformance"];
@@ -636,7 +662,7 @@ fn excuse(
         };
         match failure.status() {
             400 if !documents(400) && !documents(422) => return Some(Excuse::NoRefusalDocumented),
-            401 if !documents(401) && !answered("www-authenticate").is_empty() => {
+            401 if !documents(401) && !answered(failure, "www-authenticate").is_empty() => {
                 return Some(Excuse::NoUnauthorizedDocumented)
             }
             _ => {}

@@ -101,16 +101,35 @@ pub fn judge(run: &Run, report: &mut Report) {
 /// holds it as impossible for that reason (a required parameter whose every value nests a
 /// list or an object, which no style writes).
 fn nested_refusal(op: &Operation, case: &Case, refusal: &str) -> Option<String> {
-    let rest = refusal.strip_prefix("parameter `")?;
+    impossible_parameter(
+        op,
+        case,
+        refusal,
+        |problem| problem.starts_with(" is nested too deeply"),
+        |why| why == NESTED,
+    )
+}
+
+/// The place of the parameter a message names (`parameter `wire` …`), when the problem
+/// it states is one `refused` recognises and the case holds that parameter's value as
+/// impossible for a reason `held` accepts.
+fn impossible_parameter(
+    op: &Operation,
+    case: &Case,
+    message: &str,
+    refused: impl Fn(&str) -> bool,
+    held: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let rest = message.strip_prefix("parameter `")?;
     let (wire, problem) = rest.split_once('`')?;
-    if !problem.starts_with(" is nested too deeply") {
+    if !refused(problem) {
         return None;
     }
     let param = op.params.iter().find(|p| p.wire == wire)?;
     let here = place(param.location, &param.wire);
     case.impossible
         .iter()
-        .any(|(place, why)| *place == here && why == NESTED)
+        .any(|(place, why)| *place == here && held(why))
         .then_some(here)
 }
 
@@ -134,17 +153,13 @@ fn impossible_unfit(op: &Operation, case: &Case, unfit: &str) -> Option<String> 
             .any(|(place, why)| place == "body" && at(why).as_ref() == Some(&refused))
             .then(|| "body".to_owned());
     }
-    let rest = unfit.strip_prefix("parameter `")?;
-    let (wire, problem) = rest.split_once('`')?;
-    if !problem.contains("does not fit the generated type") {
-        return None;
-    }
-    let param = op.params.iter().find(|p| p.wire == wire)?;
-    let here = place(param.location, &param.wire);
-    case.impossible
-        .iter()
-        .any(|(place, _)| *place == here)
-        .then_some(here)
+    impossible_parameter(
+        op,
+        case,
+        unfit,
+        |problem| problem.contains("does not fit the generated type"),
+        |_| true,
+    )
 }
 
 /// What the run leaves untested on purpose: one item for a list in the path (a literal
