@@ -554,6 +554,7 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "getUser",
@@ -597,6 +598,14 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "username",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 3,
+            },
+        ],
     },
     runtime::server::Info {
         id: "updateUser",
@@ -645,6 +654,14 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "username",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 3,
+            },
+        ],
     },
     runtime::server::Info {
         id: "deleteUser",
@@ -688,6 +705,14 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "username",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 3,
+            },
+        ],
     },
     runtime::server::Info {
         id: "searchUsers",
@@ -728,5 +753,6 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
 ];

@@ -504,6 +504,7 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &["include_disabled"],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "create-user",
@@ -534,6 +535,7 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "get-user",
@@ -562,6 +564,14 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "user_name",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 38,
+            },
+        ],
     },
     runtime::server::Info {
         id: "update-user",
@@ -595,6 +605,14 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "user_name",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 40,
+            },
+        ],
     },
     runtime::server::Info {
         id: "delete-user",
@@ -628,5 +646,13 @@ pub static OPERATIONS: [runtime::server::Info; 5] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "user_name",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 43,
+            },
+        ],
     },
 ];

@@ -378,5 +378,19 @@ pub static OPERATIONS: [runtime::server::Info; 1] = [
             "per_page",
             "page",
         ],
+        path_params: &[
+            runtime::server::Param {
+                name: "owner",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 1,
+            },
+            runtime::server::Param {
+                name: "repo",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 2,
+            },
+        ],
     },
 ];

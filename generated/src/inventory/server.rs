@@ -359,6 +359,7 @@ pub static OPERATIONS: [runtime::server::Info; 3] = [
             },
         ],
         query: &["limit", "sort", "ids", "filter"],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "createItem",
@@ -382,6 +383,7 @@ pub static OPERATIONS: [runtime::server::Info; 3] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "getItem",
@@ -408,5 +410,13 @@ pub static OPERATIONS: [runtime::server::Info; 3] = [
             },
         ],
         query: &[],
+        path_params: &[
+            runtime::server::Param {
+                name: "id",
+                place: runtime::server::Place::Path,
+                style: runtime::Style::SIMPLE,
+                rule: 33,
+            },
+        ],
     },
 ];

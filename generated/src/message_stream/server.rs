@@ -209,5 +209,6 @@ pub static OPERATIONS: [runtime::server::Info; 1] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
 ];

@@ -302,6 +302,7 @@ pub static OPERATIONS: [runtime::server::Info; 2] = [
             },
         ],
         query: &["email", "ending_before", "limit", "starting_after"],
+        path_params: &[],
     },
     runtime::server::Info {
         id: "PostCustomers",
@@ -327,5 +328,6 @@ pub static OPERATIONS: [runtime::server::Info; 2] = [
             },
         ],
         query: &[],
+        path_params: &[],
     },
 ];

@@ -26,7 +26,7 @@ use tower::ServiceExt as _;
 use super::super::auth::Security;
 use super::auth::{authorize, AcceptAny, Authenticator};
 use super::incoming::{media_index, Incoming};
-use super::params::{form_decode, match_path, Piece, Source};
+use super::params::{form_decode, match_path, Param, Piece, Source};
 use super::problem::{fitted, Refusal};
 use super::reply::{essence, is_json, Accept, Reply};
 use super::rules::Rules;
@@ -56,6 +56,9 @@ pub struct Info {
     pub responses: &'static [Documented],
     /// The names of its query parameters.
     pub query: &'static [&'static str],
+    /// Its path parameters: a path that also matches a more concrete template reaches
+    /// this operation only when their values fit.
+    pub path_params: &'static [Param],
 }
 
 /// A documented response of an operation.
@@ -260,10 +263,10 @@ impl Routes {
                 };
                 method_router = method_router.on_service(filter, service);
             }
-            method_router = method_router.fallback_service(anywhere(all.clone()));
+            method_router = method_router.fallback_service(anywhere(all.clone(), rules));
             router = router.route(&route, method_router);
         }
-        router.fallback_service(anywhere(all))
+        router.fallback_service(anywhere(all, rules))
     }
 
     /// The service of the operation at `index`: its handler's, or a 501; wrapped in the
@@ -291,25 +294,37 @@ impl Routes {
 
 /// The service of the operation whose template the path has and whose method the
 /// request's is, among `all` (the most concrete first); else a 405 with the methods of
-/// the templates the path has, or a 404 when it has none.
-fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationService {
+/// the templates the path has, or a 404 when it has none. Where the path's values fit
+/// some of those templates' parameters (`/users/search` and `/users/{username}`, but not
+/// `/jobs/{jobKey}` of digits), only those count.
+fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>, rules: Rules) -> OperationService {
     BoxCloneSyncService::new(tower::service_fn(move |request: axum::extract::Request| {
         let all = all.clone();
         async move {
             let path = request.uri().path().to_owned();
-            let fitting: Vec<&(&'static Info, OperationService)> = all
+            let matching: Vec<&(&'static Info, OperationService)> = all
                 .iter()
                 .filter(|(info, _)| match_path(info.template, &path).is_some())
                 .collect();
+            let fitting: Vec<&(&'static Info, OperationService)> = matching
+                .iter()
+                .copied()
+                .filter(|(info, _)| values_fit(info, &rules, request.uri()))
+                .collect();
+            let candidates = if fitting.is_empty() {
+                &matching
+            } else {
+                &fitting
+            };
             let method = request.method().clone();
-            let served = fitting.iter().find(|(info, _)| {
+            let served = candidates.iter().find(|(info, _)| {
                 info.method == method
                     || (method == http::Method::HEAD && info.method == http::Method::GET)
             });
             if let Some((_, service)) = served {
                 return service.clone().oneshot(request).await;
             }
-            if fitting.is_empty() {
+            if candidates.is_empty() {
                 let refusal = Refusal::new(
                     http::StatusCode::NOT_FOUND,
                     "No operation of the API has this path.",
@@ -317,7 +332,7 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationServic
                 return Ok(plain(&refusal, &path));
             }
             let mut allow: Vec<&str> = Vec::new();
-            for (info, _) in &fitting {
+            for (info, _) in candidates {
                 if !allow.contains(&info.method.as_str()) {
                     allow.push(info.method.as_str());
                 }
@@ -334,6 +349,21 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>) -> OperationServic
             Ok(plain(&refusal, &path))
         }
     }))
+}
+
+/// Whether the values the path of `uri` gives the path parameters of `info` fit their
+/// rules.
+fn values_fit(info: &Info, rules: &Rules, uri: &http::Uri) -> bool {
+    let Some(found) = match_path(info.template, uri.path()) else {
+        return false;
+    };
+    let mut source = Source::new(uri, http::HeaderMap::new());
+    source.path = found;
+    let mut violations = Vec::new();
+    info.path_params.iter().all(|param| {
+        super::params::read(rules, param, &source, &mut violations).is_some()
+            && violations.is_empty()
+    })
 }
 
 /// The service of several operations on one route and method (`/files/{name}.json` and

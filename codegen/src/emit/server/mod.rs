@@ -177,6 +177,35 @@ fn handler_signature(op: &Operation, handler: &str, refs: &TypeRefs) -> TokenStr
     }
 }
 
+/// `runtime::server::Param` of `param`: where it is, how it is written, its rule.
+fn described_param(param: &crate::model::Param, api: &Api) -> TokenStream {
+    let wire = &param.wire;
+    let place = ident(match param.location {
+        Location::Path => "Path",
+        Location::Query => "Query",
+        Location::Header => "Header",
+        Location::Cookie => "Cookie",
+    });
+    let json = param
+        .content
+        .as_deref()
+        .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
+    let style = if json {
+        quote!(runtime::Style::JSON)
+    } else {
+        style(param.style, param.explode, param.allow_reserved)
+    };
+    let rule = rule_of(api, Some(&param.pointer));
+    quote! {
+        runtime::server::Param {
+            name: #wire,
+            place: runtime::server::Place::#place,
+            style: #style,
+            rule: #rule,
+        }
+    }
+}
+
 /// The function that serves `op` with the handlers `service`: reads the parameters and
 /// the body (every violation kept), calls the handler, writes its answer.
 fn serve_fn(
@@ -194,36 +223,15 @@ fn serve_fn(
     let mut fields = Vec::new();
     for (at, param) in op.params.iter().enumerate() {
         let local = quote::format_ident!("p{}", at);
-        let wire = &param.wire;
-        let place = ident(match param.location {
-            Location::Path => "Path",
-            Location::Query => "Query",
-            Location::Header => "Header",
-            Location::Cookie => "Cookie",
-        });
-        let json = param
-            .content
-            .as_deref()
-            .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
-        let style = if json {
-            quote!(runtime::Style::JSON)
-        } else {
-            style(param.style, param.explode, param.allow_reserved)
-        };
-        let rule = rule_of(api, Some(&param.pointer));
         let ty = refs.ty(&param.ty);
         let read = if param.required {
             quote!(param)
         } else {
             quote!(optional)
         };
+        let described = described_param(param, api);
         reads.push(quote! {
-            let #local = incoming.#read::<#ty>(runtime::server::Param {
-                name: #wire,
-                place: runtime::server::Place::#place,
-                style: #style,
-                rule: #rule,
-            });
+            let #local = incoming.#read::<#ty>(#described);
         });
         let field = ident(&param.name);
         fields.push(quote!(#field: #local));
@@ -359,13 +367,24 @@ fn read_content(content: &Content, refs: &TypeRefs, alone: bool) -> TokenStream 
         }
         Payload::Form(ty) => {
             let ty = refs.ty(ty);
-            let media = &content.media_types[0];
-            if media.to_ascii_lowercase().starts_with("multipart/") {
-                let parts = content.encoding.iter().map(part);
-                quote!(incoming.multipart::<#ty>(#rule, &[#(#parts),*]).await)
-            } else {
-                let fields = content.encoding.iter().map(form_field);
-                quote!(incoming.form::<#ty>(#rule, &[#(#fields),*]).await)
+            let parts = content.encoding.iter().map(part);
+            let multipart = quote!(incoming.multipart::<#ty>(#rule, &[#(#parts),*]).await);
+            let fields = content.encoding.iter().map(form_field);
+            let form = quote!(incoming.form::<#ty>(#rule, &[#(#fields),*]).await);
+            let is_multipart =
+                |media: &String| media.to_ascii_lowercase().starts_with("multipart/");
+            match content.media_types.iter().position(is_multipart) {
+                Some(0) if content.media_types.len() == 1 => multipart,
+                None => form,
+                // A form either kind may carry (Swagger 2.0 without `consumes`): by the
+                // request's `Content-Type`.
+                Some(at) => {
+                    let at = Literal::usize_unsuffixed(at);
+                    let media = content.media_types.iter().map(String::as_str);
+                    quote! {
+                        if incoming.media(&[#(#media),*]) == Some(#at) { #multipart } else { #form }
+                    }
+                }
             }
         }
         Payload::Text | Payload::Events(_) => quote!(incoming.text().await),
@@ -793,6 +812,11 @@ fn info(op: &Operation, api: &Api) -> TokenStream {
         .filter(|p| p.location == Location::Query)
         .map(|p| p.wire.as_str())
         .collect();
+    let path_params = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| described_param(p, api));
     quote! {
         runtime::server::Info {
             id: #id,
@@ -805,6 +829,7 @@ fn info(op: &Operation, api: &Api) -> TokenStream {
             produces: &[#(#produces),*],
             responses: &[#(#responses),*],
             query: &[#(#query),*],
+            path_params: &[#(#path_params),*],
         }
     }
 }
