@@ -79,6 +79,7 @@ fn server_fixture() {
         "tests/fixtures/streams.yaml",
         "tests/fixtures/polymorphism.yaml",
         "tests/fixtures/swagger_body.json",
+        "tests/fixtures/swagger_forms.json",
     ] {
         let name = Path::new(fixture)
             .file_stem()

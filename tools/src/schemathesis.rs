@@ -62,10 +62,20 @@ pub enum Excuse {
     /// missing credentials get, by an operation that documents no 401, 4XX nor
     /// `default`.
     NoUnauthorizedDocumented,
+    /// A form's values are text: a string property Schemathesis gave another type
+    /// (an integer, an object) goes on the wire as its text, which the string admits, so
+    /// the server accepts what Schemathesis meant as the wrong type.
+    TextInForm,
     /// The operation declares `Accept` as a header parameter, which OpenAPI says is
     /// ignored; Schemathesis fills it with any string as valid data, and the server
     /// answers an `Accept` nothing documented satisfies with the 406 HTTP asks for.
     AcceptParameter,
+    /// The path of the request matches several templates of the description
+    /// (`/users/search` is also `/users/{username}`), and a method the most concrete one
+    /// lacks goes to another that has it; so a 405's `Allow` lists, beside the methods
+    /// of the template Schemathesis tested, those of the other templates the path
+    /// matches, which Schemathesis reads as undocumented.
+    OverlappingTemplates,
 }
 
 impl fmt::Display for Excuse {
@@ -74,8 +84,10 @@ impl fmt::Display for Excuse {
             Excuse::NoRefusalDocumented => "NoRefusalDocumented",
             Excuse::EmptyListInForm => "EmptyListInForm",
             Excuse::ListItemPart => "ListItemPart",
+            Excuse::TextInForm => "TextInForm",
             Excuse::NoUnauthorizedDocumented => "NoUnauthorizedDocumented",
             Excuse::AcceptParameter => "AcceptParameter",
+            Excuse::OverlappingTemplates => "OverlappingTemplates",
         })
     }
 }
@@ -532,7 +544,8 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
 }
 
 /// The excuse for `failure`, when one explains it under its exact condition. Each kind
-/// looks at answers of its own status (a 2xx, a 406, a 400 or 401), so at most one applies.
+/// looks at answers of its own status (a 2xx, a 406, a 400 or 401, a 405), so at most one
+/// applies.
 fn excuse(
     failure: &Failure,
     api: &Api,
@@ -541,10 +554,11 @@ fn excuse(
     form_excuse(failure, api)
         .or_else(|| accept_excuse(failure, accept_parameters))
         .or_else(|| undocumented_excuse(failure, api))
+        .or_else(|| overlapping_excuse(failure, api))
 }
 
 /// A form body Schemathesis broke in a way a form cannot tell apart, accepted with a 2xx:
-/// `EmptyListInForm` and `ListItemPart`.
+/// `EmptyListInForm`, `ListItemPart` and `TextInForm`.
 fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     let phase = &failure.case["meta"]["phase"]["data"];
     let media = failure.case["media_type"].as_str().unwrap_or_default();
@@ -580,14 +594,14 @@ fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
         }
         // The same from the fuzzing phase, which says what it broke only in its message:
         // every line a list property that became another type.
+        let message = failure.info["failure_info"]["failure"]["message"]
+            .as_str()
+            .unwrap_or_default();
+        let broken: Vec<&str> = message
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("- violates "))
+            .collect();
         if media.starts_with("multipart/form-data") {
-            let message = failure.info["failure_info"]["failure"]["message"]
-                .as_str()
-                .unwrap_or_default();
-            let broken: Vec<&str> = message
-                .lines()
-                .filter_map(|line| line.trim().strip_prefix("- violates "))
-                .collect();
             let list_became_other = |line: &str| {
                 line.strip_prefix("`type` at /properties/")
                     .and_then(|rest| rest.split_once(" (was array, became "))
@@ -596,6 +610,13 @@ fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             if !broken.is_empty() && broken.iter().all(|line| list_became_other(line)) {
                 return Some(Excuse::ListItemPart);
             }
+        }
+        let string_became_other = |line: &str| {
+            line.strip_prefix("`type` at /properties/")
+                .is_some_and(|rest| rest.contains(" (was string, became "))
+        };
+        if !broken.is_empty() && broken.iter().all(|line| string_became_other(line)) {
+            return Some(Excuse::TextInForm);
         }
     }
     None
@@ -671,6 +692,96 @@ fn undocumented_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     None
 }
 
+/// A 405 whose `Allow` holds every method of the template Schemathesis tested, and
+/// beside them only methods of other templates the request's path matches:
+/// `OverlappingTemplates`.
+fn overlapping_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
+    if failure.check != "allow_header_conformance" || failure.status() != 405 {
+        return None;
+    }
+    // The case's method is the one sent (`OPTIONS`); its label names the operation.
+    let (_, template) = failure.label.split_once(' ')?;
+    let uri = failure.interaction["request"]["uri"].as_str()?;
+    let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let path = after_scheme[after_scheme.find('/')?..]
+        .split(['?', '#'])
+        .next()?;
+    // The segments after the base path the mock is served under: as many as the
+    // tested template has.
+    let count = template.split('/').count() - 1;
+    let all_segments: Vec<&str> = path.split('/').collect();
+    let segments: Vec<String> = all_segments[all_segments.len().checked_sub(count)?..]
+        .iter()
+        .map(|segment| {
+            percent_encoding::percent_decode_str(segment)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let with_head = |mut methods: std::collections::BTreeSet<String>| {
+        if methods.contains("GET") {
+            methods.insert("HEAD".to_owned());
+        }
+        methods
+    };
+    let methods_where = |keep: &dyn Fn(&codegen::model::Operation) -> bool| {
+        with_head(
+            api.operations
+                .iter()
+                .filter(|op| keep(op))
+                .map(|op| op.method.as_str().to_ascii_uppercase())
+                .collect(),
+        )
+    };
+    let own = methods_where(&|op| op.path == template);
+    let all = methods_where(&|op| op.path == template || template_matches(&op.path, &segments));
+    let advertised: std::collections::BTreeSet<String> = answered(failure, "allow")
+        .split(',')
+        .map(|method| method.trim().to_ascii_uppercase())
+        .filter(|method| !method.is_empty())
+        .collect();
+    // The server lists only the templates whose parameters the path's values fit, which
+    // this does not judge: every extra method must be one of another matching template.
+    (advertised != own && own.is_subset(&advertised) && advertised.is_subset(&all))
+        .then_some(Excuse::OverlappingTemplates)
+}
+
+/// Whether a path template matches a request's path (its segments after the base path,
+/// percent-decoded): as many segments, each literal one equal, each templated one
+/// holding its literal text around the parameters (`{id}.json`).
+fn template_matches(template: &str, requested: &[String]) -> bool {
+    let keyed: Vec<&str> = template.split('/').skip(1).collect();
+    keyed.len() == requested.len()
+        && keyed.iter().zip(requested).all(|(key, segment)| {
+            let mut literals = Vec::new();
+            let mut rest = *key;
+            while let Some((before, after)) = rest.split_once('{') {
+                literals.push(before);
+                rest = after.split_once('}').map_or("", |(_, after)| after);
+            }
+            literals.push(rest);
+            match literals.as_slice() {
+                [only] => *only == segment.as_str(),
+                [first, middle @ .., last] => {
+                    let Some(mut inner) = segment
+                        .strip_prefix(first)
+                        .and_then(|inner| inner.strip_suffix(last))
+                    else {
+                        return false;
+                    };
+                    middle.iter().all(|literal| match inner.find(literal) {
+                        Some(at) => {
+                            inner = &inner[at + literal.len()..];
+                            true
+                        }
+                        None => false,
+                    })
+                }
+                [] => false,
+            }
+        })
+}
+
 /// `METHOD /path` of each operation of `spec` that declares a header parameter named
 /// `Accept` (any case), read from the description itself: the generator drops it.
 fn accept_parameters(spec: &Path) -> std::collections::BTreeSet<String> {
@@ -731,4 +842,33 @@ pub fn operations_under(spec: &Path, prefix: &str) -> Vec<String> {
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_matches;
+
+    fn segments(path: &str) -> Vec<String> {
+        path.split('/').skip(1).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn templates_match_paths_segment_by_segment() {
+        let search = segments("/deployments/_search");
+        assert!(template_matches("/deployments/_search", &search));
+        assert!(template_matches("/deployments/{deployment_id}", &search));
+        assert!(!template_matches("/deployments/{id}/{kind}", &search));
+        assert!(!template_matches("/users/{name}", &search));
+        // Not the end of a longer path.
+        assert!(!template_matches(
+            "/groups/{groupId}",
+            &segments("/roles/0/groups/search")
+        ));
+        // Literal text around parameters must be there, in order.
+        let file = segments("/files/report.v2.json");
+        assert!(template_matches("/files/{name}.json", &file));
+        assert!(template_matches("/files/{name}.{version}.json", &file));
+        assert!(!template_matches("/files/{name}.xml", &file));
+        assert!(!template_matches("/files/draft-{name}", &file));
+    }
 }

@@ -53,11 +53,23 @@ impl Operations<'_, '_> {
         let has_file = fields
             .iter()
             .any(|(f, _)| f.get("type") == Some(&Value::String("file".into())));
-        let media_type = if has_file || consumes.iter().any(|m| m == "multipart/form-data") {
-            "multipart/form-data"
+        const MULTIPART: &str = "multipart/form-data";
+        const URLENCODED: &str = "application/x-www-form-urlencoded";
+        let media_type = if has_file || consumes.iter().any(|m| m == MULTIPART) {
+            MULTIPART
         } else {
-            "application/x-www-form-urlencoded"
+            URLENCODED
         };
+        // Without a file, and with `consumes` naming neither form (or both), either may
+        // carry the fields: the client writes the first, a server reads both. Their
+        // encodings agree, since a Swagger form field is never an object.
+        let names_form = |form: &str| consumes.iter().any(|m| m == form);
+        let other = if media_type == MULTIPART {
+            URLENCODED
+        } else {
+            MULTIPART
+        };
+        let both = !has_file && names_form(MULTIPART) == names_form(URLENCODED);
         let mut properties = Map::new();
         let mut required = Vec::new();
         for (field, _) in fields {
@@ -78,6 +90,9 @@ impl Operations<'_, '_> {
             .ty(&schema, &child(op.pointer, "parameters"), &inline)?;
         let encoding = self.encoding(media_type, &Payload::Form(ty.clone()), None);
         let mut content = content(media_type, Payload::Form(ty), encoding);
+        if both {
+            content.media_types.push(other.to_owned());
+        }
         content.schema = Some(child(op.pointer, "parameters"));
         let contents = vec![content];
         Ok(self.body(op, contents, !required.is_empty(), None))
