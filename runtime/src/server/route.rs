@@ -234,8 +234,8 @@ impl Routes {
         }
         // A path is first the most concrete template it has, as OpenAPI matches paths (and
         // axum routes); a method that template lacks goes to a less concrete one that has
-        // it (`DELETE /deployments/{id}/{kind}` under `GET /deployments/{id}/elasticsearch`),
-        // and is a 405 only when no template of the path has it.
+        // it and whose parameters the path's values fit (`DELETE /deployments/{id}/{kind}`
+        // under `GET /deployments/{id}/elasticsearch`), and is a 405 only when none has.
         let mut all = services.clone();
         all.sort_by_key(|(info, _)| std::cmp::Reverse(literal_len(info.template)));
         let all = Arc::new(all);
@@ -302,19 +302,19 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>, rules: Rules) -> O
         let all = all.clone();
         async move {
             let path = request.uri().path().to_owned();
-            let matching: Vec<&(&'static Info, OperationService)> = all
+            let matching: Vec<(&(&'static Info, OperationService), _)> = all
                 .iter()
-                .filter(|(info, _)| match_path(info.template, &path).is_some())
+                .filter_map(|entry| Some((entry, match_path(entry.0.template, &path)?)))
                 .collect();
             let fitting: Vec<&(&'static Info, OperationService)> = matching
                 .iter()
-                .copied()
-                .filter(|(info, _)| values_fit(info, &rules, request.uri()))
+                .filter(|((info, _), found)| values_fit(info, &rules, request.uri(), found))
+                .map(|(entry, _)| *entry)
                 .collect();
             let candidates = if fitting.is_empty() {
-                &matching
+                matching.into_iter().map(|(entry, _)| entry).collect()
             } else {
-                &fitting
+                fitting
             };
             let method = request.method().clone();
             let served = candidates.iter().find(|(info, _)| {
@@ -332,7 +332,7 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>, rules: Rules) -> O
                 return Ok(plain(&refusal, &path));
             }
             let mut allow: Vec<&str> = Vec::new();
-            for (info, _) in candidates {
+            for (info, _) in &candidates {
                 if !allow.contains(&info.method.as_str()) {
                     allow.push(info.method.as_str());
                 }
@@ -351,14 +351,16 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>, rules: Rules) -> O
     }))
 }
 
-/// Whether the values the path of `uri` gives the path parameters of `info` fit their
+/// Whether the values `found` in the path for the path parameters of `info` fit their
 /// rules.
-fn values_fit(info: &Info, rules: &Rules, uri: &http::Uri) -> bool {
-    let Some(found) = match_path(info.template, uri.path()) else {
-        return false;
-    };
+fn values_fit(
+    info: &Info,
+    rules: &Rules,
+    uri: &http::Uri,
+    found: &[(&'static str, String)],
+) -> bool {
     let mut source = Source::new(uri, http::HeaderMap::new());
-    source.path = found;
+    source.path = found.to_vec();
     let mut violations = Vec::new();
     info.path_params.iter().all(|param| {
         super::params::read(rules, param, &source, &mut violations).is_some()
