@@ -80,21 +80,28 @@ fn accept_header(media_types: &[String]) -> String {
         .join(", ")
 }
 
+/// How `param` is written, as a constant of the runtime's `Style`: `JSON` for a
+/// parameter described by a JSON `content`, else its style with `explode` and
+/// `allowReserved` where they differ from it. The server reads it the same way.
+pub(super) fn param_style(param: &Param) -> TokenStream {
+    let json = param
+        .content
+        .as_deref()
+        .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
+    if json {
+        quote!(runtime::Style::JSON)
+    } else {
+        style(param.style, param.explode, param.allow_reserved)
+    }
+}
+
 /// The call that writes one parameter: its place, and its style as a constant of the
 /// runtime's `Style`, with `explode` and `allowReserved` where they differ from it.
 fn write_param(param: &Param) -> TokenStream {
     let wire = &param.wire;
     let field = ident(&param.name);
     let value = quote!(&params.#field);
-    let json = param
-        .content
-        .as_deref()
-        .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
-    let style = if json {
-        quote!(runtime::Style::JSON)
-    } else {
-        style(param.style, param.explode, param.allow_reserved)
-    };
+    let style = param_style(param);
     match param.location {
         Location::Path => quote!(r.path(#wire, #value, #style)?;),
         Location::Query => quote!(r.query(#wire, #value, #style)?;),

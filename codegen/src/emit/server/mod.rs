@@ -19,7 +19,7 @@ pub use rules::rules_file;
 use super::docs::{code, doc_attrs, own_doc_attrs};
 use super::features::{self, Gates};
 use super::planned::FileBody;
-use super::request::{form_field, part, security, style};
+use super::request::{form_field, param_style, part, security};
 use super::responses::{carries_status, Split};
 use super::tokens::{ident, TypeRefs};
 use crate::model::{Api, Content, Location, Operation, Payload, Response, Status, Ty};
@@ -186,15 +186,7 @@ fn described_param(param: &crate::model::Param, api: &Api) -> TokenStream {
         Location::Header => "Header",
         Location::Cookie => "Cookie",
     });
-    let json = param
-        .content
-        .as_deref()
-        .is_some_and(|m| crate::model::MediaKind::of(m) == crate::model::MediaKind::Json);
-    let style = if json {
-        quote!(runtime::Style::JSON)
-    } else {
-        style(param.style, param.explode, param.allow_reserved)
-    };
+    let style = param_style(param);
     let rule = rule_of(api, Some(&param.pointer));
     quote! {
         runtime::server::Param {
