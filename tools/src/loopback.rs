@@ -47,11 +47,6 @@ pub enum Known {
     /// own `Accept` (the documented media types), which the server reads as the
     /// parameter.
     AcceptParameter,
-    /// The path the client writes is also another operation's more concrete template
-    /// (Elastic's `/deployments/{id}/{kind}/{ref}` with `kind` = `apm`, and
-    /// `/deployments/{id}/apm/{ref}`), which lacks the method: OpenAPI matches the
-    /// concrete path first, so the answer is its 405. The description contradicts itself.
-    ShadowedPath,
 }
 
 /// What a run found.
@@ -288,9 +283,6 @@ fn known(api: &Api, verdict: &Value) -> Option<Known> {
     if bodiless && documents_body {
         return Some(Known::BodyOnNoContent);
     }
-    if shadowed(api, op, params) {
-        return Some(Known::ShadowedPath);
-    }
     let accept = op
         .params
         .iter()
@@ -332,55 +324,6 @@ fn known(api: &Api, verdict: &Value) -> Option<Known> {
         }
     }
     None
-}
-
-/// Whether the path `op`'s parameters make (`params`, by wire name) is another
-/// operation's more concrete template, whose operations lack `op`'s method.
-fn shadowed(api: &Api, op: &Operation, params: &Value) -> bool {
-    use codegen::model::PathPart;
-    // A template's segments: `Some(literal)`, or `None` where a parameter is.
-    let shape = |other: &Operation| -> Vec<Option<String>> {
-        let mut text = String::new();
-        for part in &other.template {
-            match part {
-                PathPart::Literal(literal) => text.push_str(literal),
-                PathPart::Param(_) => text.push('\u{0}'),
-                PathPart::Query(_) | PathPart::QueryParam(_) => {}
-            }
-        }
-        text.split('/')
-            .map(|segment| (!segment.contains('\u{0}')).then(|| segment.to_owned()))
-            .collect()
-    };
-    let mut path = String::new();
-    for part in &op.template {
-        match part {
-            PathPart::Literal(text) => path.push_str(text),
-            PathPart::Param(index) => match &params[&op.params[*index].wire] {
-                Value::String(text) => path.push_str(text),
-                Value::Null => return false,
-                other => path.push_str(&other.to_string()),
-            },
-            PathPart::Query(_) | PathPart::QueryParam(_) => {}
-        }
-    }
-    let segments: Vec<&str> = path.split('/').collect();
-    let own = shape(op).iter().filter(|s| s.is_some()).count();
-    api.operations.iter().any(|other| {
-        let other_shape = shape(other);
-        let fits = other.path != op.path
-            && other_shape.len() == segments.len()
-            && other_shape
-                .iter()
-                .zip(&segments)
-                .all(|(literal, segment)| literal.as_deref().is_none_or(|l| l == *segment));
-        let concrete = other_shape.iter().filter(|s| s.is_some()).count() > own;
-        let lacks = !api
-            .operations
-            .iter()
-            .any(|o| o.path == other.path && o.method == op.method);
-        fits && concrete && lacks
-    })
 }
 
 /// The harness: the dispatch over `api`'s operations, then what is the same for every
