@@ -572,16 +572,25 @@ async fn endpoint(
     response
 }
 
-/// Whether a request has a body: a length above 0, or chunks (RFC 9112, 6.3: without
-/// either, a request's body is empty, whatever its `Content-Type` says).
+/// Whether a request has a body: a length above 0, or chunks (RFC 9112, 6.3), or a
+/// `Content-Type` under which zero bytes are a value (an empty text, form or byte
+/// string). Without any of these a request's body is absent, whatever a JSON or
+/// multipart `Content-Type` says: zero bytes are neither a JSON value nor a multipart
+/// body, so an optional body of those sent empty is read as left out.
 fn has_body(headers: &http::HeaderMap) -> bool {
     let length = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|text| text.trim().parse::<u64>().ok());
     match length {
-        Some(length) => length > 0,
-        None => headers.contains_key(http::header::TRANSFER_ENCODING),
+        Some(length) if length > 0 => true,
+        None if headers.contains_key(http::header::TRANSFER_ENCODING) => true,
+        _ => headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|media_type| {
+                !is_json(media_type) && !essence(media_type).starts_with("multipart/")
+            }),
     }
 }
 
@@ -707,6 +716,59 @@ impl Future for CatchUnwind {
                     .unwrap_or_else(|| "no message".to_owned());
                 Poll::Ready(Err(why))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_body;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> http::HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    http::HeaderName::from_static(name),
+                    http::HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn zero_bytes_are_a_body_where_they_are_a_value() {
+        assert!(has_body(&headers(&[("content-length", "2")])));
+        assert!(has_body(&headers(&[("transfer-encoding", "chunked")])));
+        assert!(!has_body(&headers(&[("content-length", "0")])));
+        assert!(!has_body(&headers(&[])));
+        // An empty text, form or byte string is a value a required body may be.
+        for media_type in [
+            "text/plain; charset=utf-8",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+        ] {
+            assert!(
+                has_body(&headers(&[
+                    ("content-length", "0"),
+                    ("content-type", media_type)
+                ])),
+                "{media_type}"
+            );
+        }
+        // Zero bytes are no JSON value and no multipart body: left out.
+        for media_type in [
+            "application/json",
+            "application/problem+json",
+            "multipart/form-data; boundary=x",
+        ] {
+            assert!(
+                !has_body(&headers(&[
+                    ("content-length", "0"),
+                    ("content-type", media_type)
+                ])),
+                "{media_type}"
+            );
         }
     }
 }
