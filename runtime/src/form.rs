@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::error::{EncodeError, Problem, Subject};
 use super::node::Node;
 use super::request::header_value;
-use super::style::{query_text, Escape, Shape, Style};
+use super::style::{query_text, Escape, Style};
 
 /// Generated boundaries are this prefix and 16 hexadecimal digits; see [`free_boundary`].
 const BOUNDARY_PREFIX: &str = "openapi-boundary-";
@@ -59,7 +59,7 @@ pub(crate) fn form_property(
         allow_reserved,
         space_as_plus: true,
     };
-    let text = query_text(property, &Shape::of_node(node)?, style, escape)?;
+    let text = query_text(property, node, style, escape)?;
     // The form-urlencoded serialization percent-encodes every reserved character, the
     // `,` between the items of an unexploded value too (values have theirs encoded
     // already, so a raw `,` here is such a separator); `allowReserved` keeps it.

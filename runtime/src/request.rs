@@ -109,12 +109,12 @@ impl RequestBuilder {
             }
             return Ok(());
         }
-        let shape = parameter_shape(name, value)?;
+        let node = parameter_node(name, value)?;
         let escape = Escape::Percent {
             allow_reserved: style.allow_reserved,
             space_as_plus: false,
         };
-        let text = query_text(name, &shape, style, escape)
+        let text = query_text(name, node, style, escape)
             .map_err(|problem| EncodeError::parameter_error(name, problem))?;
         self.query.extend(text);
         Ok(())
@@ -331,9 +331,12 @@ impl RequestBuilder {
 
 /// What a parameter's value holds, by the styles' rules.
 fn parameter_shape<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Shape, EncodeError> {
-    let error = |problem| EncodeError::parameter_error(name, problem);
-    let node = Node::of(value).map_err(Problem::Serialize).map_err(error)?;
-    Shape::of_node(node).map_err(error)
+    Shape::of_node(parameter_node(name, value)?)
+        .map_err(|problem| EncodeError::parameter_error(name, problem))
+}
+
+fn parameter_node<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Node, EncodeError> {
+    Node::of(value).map_err(|error| EncodeError::parameter_error(name, Problem::Serialize(error)))
 }
 
 /// The JSON text of a parameter described with `content`, or `None` when it is `null`.

@@ -375,34 +375,53 @@ impl Expansion {
 /// `None` when it is absent.
 pub(crate) fn query_text(
     name: &str,
-    shape: &Shape,
+    node: Node,
     style: Style,
     escape: Escape,
 ) -> Result<Option<String>, Problem> {
     match Expansion::query(style, escape) {
-        Some(expansion) => Ok(expansion.expand(name, shape)),
-        None => deep_object(name, shape, escape),
+        Some(expansion) => Ok(expansion.expand(name, &Shape::of_node(node)?)),
+        None => deep_object(name, node, escape),
     }
 }
 
+/// `deepObject`: each scalar inside the value a pair of its own, named by its path in
+/// brackets, list items by index (`shipping[address][city]=Paris`, `expand[0]=customer`).
+/// OpenAPI defines the style for one level of object members only; deeper values are
+/// written the way Stripe, Rails and PHP read them (and Prism's reader does), which is the
+/// only reading any server has for them; a scalar (a union's other branch, Stripe's
+/// `created=1700000000` beside `created[gte]=…`) is the bare pair of its name. `null`
+/// members and items are left out.
 pub(crate) fn deep_object(
     name: &str,
-    shape: &Shape,
+    node: Node,
     escape: Escape,
 ) -> Result<Option<String>, Problem> {
-    match shape {
-        Shape::Absent => Ok(None),
-        Shape::Pairs(pairs) => {
-            let text = pairs
-                .iter()
-                .map(|(key, value)| {
-                    let name = escape.names().text(&format!("{name}[{key}]"));
-                    format!("{name}={}", escape.text(value))
-                })
-                .collect::<Vec<_>>()
-                .join("&");
-            Ok(Some(text))
+    fn flatten(path: String, node: Node, pairs: &mut Vec<(String, String)>) {
+        match node {
+            Node::Null => {}
+            Node::Array(items) => {
+                for (index, item) in items.into_iter().enumerate() {
+                    flatten(format!("{path}[{index}]"), item, pairs);
+                }
+            }
+            Node::Object(members) => {
+                for (key, value) in members {
+                    flatten(format!("{path}[{key}]"), value, pairs);
+                }
+            }
+            scalar => pairs.extend(scalar.into_scalar().map(|text| (path, text))),
         }
-        Shape::Scalar(_) | Shape::List(_) => Err(Problem::NeedsObject("the deepObject style")),
     }
+    let mut pairs = Vec::new();
+    flatten(name.to_owned(), node, &mut pairs);
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let text = pairs
+        .iter()
+        .map(|(path, value)| format!("{}={}", escape.names().text(path), escape.text(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Ok(Some(text))
 }

@@ -718,10 +718,34 @@ fn nested_value_is_an_error_naming_the_parameter() {
 }
 
 #[test]
-fn deep_object_of_a_list_is_an_error() {
-    let mut r = builder();
-    let error = r.query("color", &COLOR, Style::DEEP_OBJECT).unwrap_err();
-    assert_eq!(error.parameter(), Some("color"));
+fn deep_object_of_a_scalar_is_its_bare_pair() {
+    assert_eq!(
+        query(|r| r.query("created", &1_700_000_000, Style::DEEP_OBJECT)),
+        "created=1700000000"
+    );
+}
+
+/// Lists and nested objects, which OpenAPI leaves undefined for `deepObject`, are written
+/// as the servers that take them read them (Stripe's `expand[0]`, `shipping[address][city]`):
+/// a path of keys in brackets, list items by index, `null`s left out.
+#[test]
+fn deep_object_nests_and_lists_items_by_index() {
+    assert_eq!(
+        query(|r| r.query("color", &COLOR, Style::DEEP_OBJECT)),
+        "color%5B0%5D=blue&color%5B1%5D=black&color%5B2%5D=brown"
+    );
+    let nested = serde_json::json!({
+        "address": { "city": "Paris", "line": null },
+        "tags": ["a b", "c"],
+        "items": [{ "price": "p_1", "quantity": 2 }],
+    });
+    assert_eq!(
+        query(|r| r.query("shipping", &nested, Style::DEEP_OBJECT)),
+        "shipping%5Baddress%5D%5Bcity%5D=Paris\
+         &shipping%5Bitems%5D%5B0%5D%5Bprice%5D=p_1\
+         &shipping%5Bitems%5D%5B0%5D%5Bquantity%5D=2\
+         &shipping%5Btags%5D%5B0%5D=a%20b&shipping%5Btags%5D%5B1%5D=c"
+    );
 }
 
 #[test]

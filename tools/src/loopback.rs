@@ -40,9 +40,6 @@ pub enum Known {
     /// The description documents a body for a status that has none (204, 205, 304):
     /// HTTP leaves it out, so the client reads an empty one.
     BodyOnNoContent,
-    /// An optional form body with no member is written as nothing: no body, which the
-    /// server reads as absent.
-    EmptyForm,
     /// A header parameter named `Accept` (Elastic's) left out: the client writes its
     /// own `Accept` (the documented media types), which the server reads as the
     /// parameter.
@@ -249,7 +246,9 @@ fn sent_params(op: &Operation, case: &Case) -> Value {
 }
 
 /// The body of a case as the client sends it: a form writes an empty list, an empty
-/// object or `null` of an optional member as nothing, so the handler gets `None`.
+/// object or `null` of an optional member as nothing, so the handler gets `None`; so
+/// too inside a `deepObject` member (Stripe's), where an object whose members are all
+/// left out writes no pair at all.
 fn sent_body(op: &Operation, case: &Case) -> Value {
     let form = op
         .body
@@ -258,14 +257,25 @@ fn sent_body(op: &Operation, case: &Case) -> Value {
         .is_some_and(|c| matches!(c.payload, Payload::Form(_)));
     let mut body = case.body.clone();
     if let (true, Value::Object(members)) = (form, &mut body) {
-        members.retain(|_, value| match value {
-            Value::Null => false,
-            Value::Array(items) => !items.is_empty(),
-            Value::Object(inner) => !inner.is_empty(),
-            _ => true,
-        });
+        members.retain(|_, value| written(value));
     }
     body
+}
+
+/// Whether a form writes anything of `value`, with what it leaves out taken out of it.
+fn written(value: &mut Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Array(items) => {
+            items.retain_mut(written);
+            !items.is_empty()
+        }
+        Value::Object(members) => {
+            members.retain(|_, member| written(member));
+            !members.is_empty()
+        }
+        _ => true,
+    }
 }
 
 /// The [`Known`] difference that explains a verdict: an item of a parameter's list that
@@ -289,16 +299,6 @@ fn known(api: &Api, verdict: &Value) -> Option<Known> {
         .find(|p| p.location == Location::Header && p.wire.eq_ignore_ascii_case("accept"));
     if accept.is_some_and(|p| params.get(&p.wire).is_none()) {
         return Some(Known::AcceptParameter);
-    }
-    let optional_form = op.body.as_ref().is_some_and(|b| {
-        !b.required
-            && b.contents
-                .first()
-                .is_some_and(|c| matches!(c.payload, Payload::Form(_)))
-    });
-    let empty = verdict["body"].as_object().is_some_and(|m| m.is_empty());
-    if optional_form && empty {
-        return Some(Known::EmptyForm);
     }
     for param in &op.params {
         let separators: &[char] = match (param.location, param.style) {

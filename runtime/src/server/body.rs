@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::super::form::{FormField, Part};
 use super::super::style::{Expansion, Style};
 use super::check::{self, Direction};
-use super::params::{form_decode, scalar};
+use super::params::{deep_path, deep_value, form_decode, scalar};
 use super::problem::Violation;
 use super::rules::{Format, Rules, Types};
 
@@ -52,23 +52,17 @@ pub fn form_value(rules: &Rules, rule: u32, text: &str, fields: &[FormField]) ->
         });
         let expansion = Expansion::query(style, super::super::style::Escape::URI);
         if expansion.is_none() {
-            // deepObject: `name[key]=value`, each member a pair of its own.
-            let prefix = format!("{name}[");
-            let mut members = Map::new();
+            // deepObject: `name[key]=value` and deeper, each scalar a pair of its own.
+            let mut entries = Vec::new();
             for (at, (key, value)) in pairs.iter().enumerate() {
-                let Some(member) = key.strip_prefix(&prefix).and_then(|k| k.strip_suffix(']'))
-                else {
+                let Some(path) = deep_path(name, key) else {
                     continue;
                 };
                 taken[at] = true;
-                let each = property.and_then(|p| rules.property(p, member));
-                members.insert(
-                    member.to_owned(),
-                    read_scalar(rules, each, form_decode(value)),
-                );
+                entries.push((path, form_decode(value)));
             }
-            if !members.is_empty() {
-                object.insert((*name).to_owned(), Value::Object(members));
+            if !entries.is_empty() {
+                object.insert((*name).to_owned(), deep_value(rules, property, entries));
             }
             continue;
         }

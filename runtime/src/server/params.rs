@@ -4,6 +4,8 @@
 //! percent-decoded, read as the types its rule allows (`5` as a number where the schema
 //! says integer), checked against the rule, and only then read into its Rust type.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Number, Value};
 
 use super::super::style::{Expansion, Style, StyleKind};
@@ -85,6 +87,8 @@ enum Found {
     Text(String),
     List(Vec<String>),
     Pairs(Vec<(String, String)>),
+    /// `deepObject` pairs: each value's path of bracketed keys, and its text.
+    Deep(Vec<(Vec<String>, String)>),
     /// A parameter described by `content`: its JSON text.
     Json(String),
     /// A piece that is not UTF-8 once decoded.
@@ -173,6 +177,7 @@ pub fn read(
                     .collect(),
             )
         }
+        Found::Deep(entries) => deep_value(rules, Some(param.rule), entries),
         Found::Pairs(pairs) => {
             let mut object = Map::new();
             for (key, text) in pairs {
@@ -202,6 +207,102 @@ pub fn read(
 /// A text read as the scalar types its rule allows: a number where it parses as one and
 /// numbers are allowed, a boolean likewise, else the text (which the check then refuses
 /// if text is not allowed either).
+/// The path of bracketed keys of a `deepObject` pair's `key` under `name`
+/// (`shipping[address][city]`: `address`, `city`); empty for the bare name, `None` for a
+/// key of another name or one that is not all brackets.
+pub(crate) fn deep_path(name: &str, key: &str) -> Option<Vec<String>> {
+    let mut rest = key.strip_prefix(name)?;
+    let mut path = Vec::new();
+    while !rest.is_empty() {
+        let (segment, after) = rest.strip_prefix('[')?.split_once(']')?;
+        path.push(segment.to_owned());
+        rest = after;
+    }
+    Some(path)
+}
+
+/// The value of `deepObject` pairs (each its path below the parameter and its text),
+/// shaped by `rule`: a list's items by index (`[0]`, `[1]`; `[]` and the bare name add
+/// one each, as generic form writers send lists), an object's members by key, a scalar
+/// read as its rule says. Keys a list cannot have make an object, which its check then
+/// refuses as the wrong type.
+pub(crate) fn deep_value(
+    rules: &Rules,
+    rule: Option<u32>,
+    entries: Vec<(Vec<String>, String)>,
+) -> Value {
+    let index = |segment: &str| segment.parse::<usize>().ok();
+    let by_index = |bare: bool| {
+        entries.iter().all(|(path, _)| match path.first() {
+            Some(first) => first.is_empty() || index(first).is_some(),
+            None => bare,
+        })
+    };
+    // A list where the rule says list (items may come bare), or where it admits one
+    // among other types (Stripe's `anyOf: [array, ""]`) and every key is an index.
+    let is_list = match rule {
+        Some(rule) if shape_of(rules, rule) == Shape::List => by_index(true),
+        Some(rule) => rules.types(rule).meets(Types::ARRAY) && by_index(false),
+        None => by_index(false),
+    };
+    if is_list {
+        let each = rule.and_then(|rule| rules.items(rule));
+        let mut indexed: BTreeMap<usize, Vec<(Vec<String>, String)>> = BTreeMap::new();
+        let mut appended = Vec::new();
+        for (mut path, text) in entries {
+            if path.is_empty() {
+                appended.push(vec![(path, text)]);
+                continue;
+            }
+            let rest = path.split_off(1);
+            match index(&path[0]) {
+                Some(at) => indexed.entry(at).or_default().push((rest, text)),
+                None => appended.push(vec![(rest, text)]),
+            }
+        }
+        return Value::Array(
+            indexed
+                .into_values()
+                .chain(appended)
+                .map(|item| deep_value(rules, each, item))
+                .collect(),
+        );
+    }
+    if entries.iter().all(|(path, _)| path.is_empty()) {
+        let text = entries
+            .into_iter()
+            .next()
+            .map(|(_, text)| text)
+            .unwrap_or_default();
+        return match rule {
+            Some(rule) => scalar(rules, rule, text),
+            None => Value::String(text),
+        };
+    }
+    let mut members: Vec<(String, Vec<(Vec<String>, String)>)> = Vec::new();
+    for (mut path, text) in entries {
+        if path.is_empty() {
+            continue;
+        }
+        let rest = path.split_off(1);
+        let key = path.pop().unwrap_or_default();
+        match members.iter_mut().find(|(name, _)| *name == key) {
+            Some((_, entries)) => entries.push((rest, text)),
+            None => members.push((key, vec![(rest, text)])),
+        }
+    }
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(key, entries)| {
+                let each = rule.and_then(|rule| rules.property(rule, &key));
+                let value = deep_value(rules, each, entries);
+                (key, value)
+            })
+            .collect(),
+    )
+}
+
 pub(crate) fn scalar(rules: &Rules, rule: u32, text: String) -> Value {
     let types = rules.types(rule);
     let numeric = types.meets(Types::INTEGER.or(Types::NUMBER));
@@ -424,21 +525,20 @@ fn query(rules: &Rules, param: &Param, shape: Shape, source: &Source) -> Found {
         };
     }
     let Some(expansion) = Expansion::query(param.style, super::super::style::Escape::URI) else {
-        // deepObject: `name[key]=value`.
-        let prefix = format!("{}[", param.name);
-        let mut pairs = Vec::new();
+        // deepObject: `name[key]=value`, and deeper (`name[a][0]=value`).
+        let mut entries = Vec::new();
         for (key, value) in &source.query {
-            if let Some(member) = key.strip_prefix(&prefix).and_then(|k| k.strip_suffix(']')) {
+            if let Some(path) = deep_path(param.name, key) {
                 match form_decode_strict(value) {
-                    Some(value) => pairs.push((member.to_owned(), value)),
+                    Some(value) => entries.push((path, value)),
                     None => return Found::NotText,
                 }
             }
         }
-        return if pairs.is_empty() {
+        return if entries.is_empty() {
             Found::Absent
         } else {
-            Found::Pairs(pairs)
+            Found::Deep(entries)
         };
     };
     match (shape, expansion.explode) {
@@ -594,7 +694,7 @@ mod tests {
     use super::*;
     use crate::server::rules::{Rule, Types};
 
-    static TABLE: [Rule; 4] = [
+    static TABLE: [Rule; 5] = [
         Rule {
             types: Types::ARRAY,
             items: Some(1),
@@ -611,6 +711,12 @@ mod tests {
         },
         Rule {
             types: Types::STRING,
+            ..Rule::ANY
+        },
+        // Stripe's `anyOf: [array of integers, enum [""]]`, as its types and items.
+        Rule {
+            types: Types::ARRAY.or(Types::STRING),
+            items: Some(1),
             ..Rule::ANY
         },
     ];
@@ -666,6 +772,53 @@ mod tests {
         };
         let read = read_one(text, &query_source("q=a%2Cb%26c%3D+%C3%A9")).unwrap();
         assert_eq!(read, Some(serde_json::json!("a,b&c= é")));
+    }
+
+    /// `deepObject` deeper than one level, as the builder writes it (`[0]`, `[a][b]`), and
+    /// the list spellings of generic form writers (`[]`, the bare name repeated).
+    #[test]
+    fn deep_objects_nest_and_list_by_index() {
+        let param = |rule| Param {
+            name: "color",
+            place: Place::Query,
+            style: Style::DEEP_OBJECT,
+            rule,
+        };
+        for query in [
+            "color%5B1%5D=2&color%5B0%5D=1&color%5B2%5D=3",
+            "color%5B%5D=1&color%5B%5D=2&color%5B%5D=3",
+            "color=1&color=2&color=3",
+        ] {
+            let read = read_one(param(0), &query_source(query)).unwrap();
+            assert_eq!(read, Some(serde_json::json!([1, 2, 3])), "{query}");
+        }
+        assert_eq!(
+            deep_path("shipping", "shipping[address][city]"),
+            Some(vec!["address".to_owned(), "city".to_owned()])
+        );
+        assert_eq!(deep_path("shipping", "shipping[address"), None);
+        assert_eq!(deep_path("shipping", "shippingx"), None);
+        // Without a rule (a member the schema does not list), indices still make a list.
+        let entries = vec![
+            (vec!["a".to_owned(), "0".to_owned()], "x".to_owned()),
+            (
+                vec!["a".to_owned(), "1".to_owned(), "b".to_owned()],
+                "y".to_owned(),
+            ),
+            (vec!["c".to_owned()], "z".to_owned()),
+        ];
+        assert_eq!(
+            deep_value(&rules(), None, entries),
+            serde_json::json!({"a": ["x", {"b": "y"}], "c": "z"})
+        );
+        // A union of a list and a string: indices make the list, the bare name the text.
+        let read = read_one(param(4), &query_source("color%5B0%5D=1&color%5B1%5D=2"));
+        assert_eq!(read.unwrap(), Some(serde_json::json!([1, 2])));
+        let read = read_one(param(4), &query_source("color="));
+        assert_eq!(read.unwrap(), Some(serde_json::json!("")));
+        // An object's members by key: a key a list cannot have is an object, refused.
+        let read = read_one(param(0), &query_source("color%5Bx%5D=1"));
+        assert!(read.is_err(), "{read:?}");
     }
 
     #[test]
