@@ -306,9 +306,18 @@ fn anywhere(all: Arc<Vec<(&'static Info, OperationService)>>, rules: Rules) -> O
                 .iter()
                 .filter_map(|entry| Some((entry, match_path(entry.0.template, &path)?)))
                 .collect();
-            let fitting: Vec<&(&'static Info, OperationService)> = matching
+            // A template fits when the values fit any of its operations; its every
+            // method then counts, as one resource's (a method whose own parameters
+            // the values break is served, and refuses them by name, rather than
+            // being left out of `Allow`).
+            let fitting_templates: Vec<&str> = matching
                 .iter()
                 .filter(|((info, _), found)| values_fit(info, &rules, request.uri(), found))
+                .map(|((info, _), _)| info.path)
+                .collect();
+            let fitting: Vec<&(&'static Info, OperationService)> = matching
+                .iter()
+                .filter(|((info, _), _)| fitting_templates.contains(&info.path))
                 .map(|(entry, _)| *entry)
                 .collect();
             let candidates = if fitting.is_empty() {
