@@ -57,6 +57,12 @@ pub enum Excuse {
     /// JSON part that is not an array is one item; Schemathesis meant it as the whole
     /// list, of the wrong type.
     ListItemPart,
+    /// A URL-encoded list property written the way generic form writers write lists, its
+    /// bare name once per item (`expand=a&expand=b`; the server reads that beside the
+    /// list's own style), so a list of one item is the same text as a string:
+    /// Schemathesis meant `expand=AAA` as a string, of the wrong type, and the server
+    /// reads the list `["AAA"]`.
+    OneItemList,
     /// A request Schemathesis made to break the description's security scheme (an
     /// `Authorization` of the wrong form), answered with the 401 and `WWW-Authenticate`
     /// missing credentials get, by an operation that documents no 401, 4XX nor
@@ -76,6 +82,18 @@ pub enum Excuse {
     /// of the template Schemathesis tested, those of the other templates the path
     /// matches, which Schemathesis reads as undocumented.
     OverlappingTemplates,
+    /// A request target (path and query) longer than the 65,534 bytes hyper, the HTTP
+    /// library under axum, reads: hyper answers 414 itself, with no body nor
+    /// `Content-Type`, before any route runs. The refusal is HTTP's own (RFC 9110,
+    /// 15.5.15), which no description documents and Schemathesis does not expect.
+    UriTooLong,
+    /// A parameter of `type: integer` with no `format` (so no bound) given a value past
+    /// `i64`, refused. This is a choice, not a defect: such an integer is an `i64` in
+    /// the generated types, as in every Rust generator, since a `limit` or an id typed
+    /// as a big-number type would serve no one; the server refuses what the type cannot
+    /// hold, naming the parameter (a setting, `[scalars.integers]`, picks another type
+    /// by `format`).
+    IntegerPastI64,
 }
 
 impl fmt::Display for Excuse {
@@ -84,10 +102,13 @@ impl fmt::Display for Excuse {
             Excuse::NoRefusalDocumented => "NoRefusalDocumented",
             Excuse::EmptyListInForm => "EmptyListInForm",
             Excuse::ListItemPart => "ListItemPart",
+            Excuse::OneItemList => "OneItemList",
             Excuse::TextInForm => "TextInForm",
             Excuse::NoUnauthorizedDocumented => "NoUnauthorizedDocumented",
             Excuse::AcceptParameter => "AcceptParameter",
             Excuse::OverlappingTemplates => "OverlappingTemplates",
+            Excuse::UriTooLong => "UriTooLong",
+            Excuse::IntegerPastI64 => "IntegerPastI64",
         })
     }
 }
@@ -544,21 +565,84 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
 }
 
 /// The excuse for `failure`, when one explains it under its exact condition. Each kind
-/// looks at answers of its own status (a 2xx, a 406, a 400 or 401, a 405), so at most one
-/// applies.
+/// looks at answers of its own status or check (a 414; a 400 to a valid request; a 2xx; a
+/// 406; a 400 or 401 to an invalid one; a 405), so at most one applies.
 fn excuse(
     failure: &Failure,
     api: &Api,
     accept_parameters: &std::collections::BTreeSet<String>,
 ) -> Option<Excuse> {
-    form_excuse(failure, api)
+    uri_excuse(failure)
+        .or_else(|| integer_excuse(failure, api))
+        .or_else(|| form_excuse(failure, api))
         .or_else(|| accept_excuse(failure, accept_parameters))
         .or_else(|| undocumented_excuse(failure, api))
         .or_else(|| overlapping_excuse(failure, api))
 }
 
+/// The longest request target hyper reads; past it, it answers 414 itself.
+const HYPER_MAX_URI: usize = u16::MAX as usize - 1;
+
+/// A 414 to a request whose target is past what hyper reads: `UriTooLong`.
+fn uri_excuse(failure: &Failure) -> Option<Excuse> {
+    if failure.status() != 414 {
+        return None;
+    }
+    let uri = failure.interaction["request"]["uri"].as_str()?;
+    let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let target = &after_scheme[after_scheme.find('/')?..];
+    (target.len() > HYPER_MAX_URI).then_some(Excuse::UriTooLong)
+}
+
+/// A valid request refused with a 400 whose every violation is an `i64` parameter given
+/// an integer past `i64`: `IntegerPastI64`.
+fn integer_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
+    if failure.check != "positive_data_acceptance" || failure.status() != 400 {
+        return None;
+    }
+    let op = operation(failure, api)?;
+    let content = &failure.interaction["response"]["content"];
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.get("$base64")?.as_str()?)
+        .ok()?;
+    let answer: Value = serde_json::from_slice(&bytes).ok()?;
+    let violations = answer["violations"].as_array()?;
+    let past_i64 = |violation: &Value| {
+        let location = violation["location"].as_str().unwrap_or_default();
+        let Some((place, name)) = location.split_once('.') else {
+            return false;
+        };
+        let place = match place {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            "cookie" => Location::Cookie,
+            _ => return false,
+        };
+        let is_i64 = op.params.iter().any(|param| {
+            let ty = match api.unaliased(&param.ty) {
+                codegen::model::Ty::Option(inner) => api.unaliased(inner),
+                ty => ty,
+            };
+            param.wire == name && param.location == place && *ty == codegen::model::Ty::I64
+        });
+        // serde's words for a number `i64` cannot hold: past `u64`, a float; between,
+        // an integer. The number is in backticks.
+        let detail = violation["detail"].as_str().unwrap_or_default();
+        let number = detail
+            .split('`')
+            .nth(1)
+            .and_then(|text| text.parse::<f64>().ok());
+        is_i64
+            && violation["keyword"] == "type"
+            && detail.ends_with("expected i64")
+            && number.is_some_and(|number| number.abs() >= 9.223_372_036_854_776e18)
+    };
+    (!violations.is_empty() && violations.iter().all(past_i64)).then_some(Excuse::IntegerPastI64)
+}
+
 /// A form body Schemathesis broke in a way a form cannot tell apart, accepted with a 2xx:
-/// `EmptyListInForm`, `ListItemPart` and `TextInForm`.
+/// `EmptyListInForm`, `ListItemPart`, `OneItemList` and `TextInForm`.
 fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     let phase = &failure.case["meta"]["phase"]["data"];
     let media = failure.case["media_type"].as_str().unwrap_or_default();
@@ -583,13 +667,17 @@ fn form_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
         if missing_list {
             return Some(Excuse::EmptyListInForm);
         }
-        if scenario == "incorrect_type" && media.starts_with("multipart/form-data") {
+        if scenario == "incorrect_type" {
             let location = phase["location"].as_str().unwrap_or_default();
             let name = location
                 .strip_prefix("/properties/")?
                 .strip_suffix("/type")?;
             if form_list(api, op, media, name) {
-                return Some(Excuse::ListItemPart);
+                return Some(if media.starts_with("multipart/form-data") {
+                    Excuse::ListItemPart
+                } else {
+                    Excuse::OneItemList
+                });
             }
         }
         // The same from the fuzzing phase, which says what it broke only in its message:

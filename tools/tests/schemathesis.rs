@@ -73,7 +73,7 @@ schemathesis! {
 
 /// Stripe in part: the operations on customers (its largest group of one resource).
 #[test]
-#[ignore = "open (issue 25): 99 failures, 53 valid requests refused with 400 and 414/431 answers without a Content-Type"]
+#[ignore = "open (issue 25): 17 failures, valid form bodies refused (deepObject keys holding `]`, empty nested objects a form cannot write, list items sent as text)"]
 fn stripe_customers() {
     let spec = tools::testdata::big(tools::root(), "stripe.json").unwrap();
     let options = Options {
