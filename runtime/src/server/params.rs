@@ -88,7 +88,7 @@ enum Found {
     List(Vec<String>),
     Pairs(Vec<(String, String)>),
     /// `deepObject` pairs: each value's path of bracketed keys, and its text.
-    Deep(Vec<(Vec<String>, String)>),
+    Deep(DeepEntries),
     /// A parameter described by `content`: its JSON text.
     Json(String),
     /// A piece that is not UTF-8 once decoded.
@@ -221,16 +221,15 @@ pub(crate) fn deep_path(name: &str, key: &str) -> Option<Vec<String>> {
     Some(path)
 }
 
+/// `deepObject` pairs below one value: each its path of keys below it, and its text.
+pub(crate) type DeepEntries = Vec<(Vec<String>, String)>;
+
 /// The value of `deepObject` pairs (each its path below the parameter and its text),
 /// shaped by `rule`: a list's items by index (`[0]`, `[1]`; `[]` and the bare name add
 /// one each, as generic form writers send lists), an object's members by key, a scalar
 /// read as its rule says. Keys a list cannot have make an object, which its check then
 /// refuses as the wrong type.
-pub(crate) fn deep_value(
-    rules: &Rules,
-    rule: Option<u32>,
-    entries: Vec<(Vec<String>, String)>,
-) -> Value {
+pub(crate) fn deep_value(rules: &Rules, rule: Option<u32>, entries: DeepEntries) -> Value {
     let index = |segment: &str| segment.parse::<usize>().ok();
     let by_index = |bare: bool| {
         entries.iter().all(|(path, _)| match path.first() {
@@ -247,7 +246,7 @@ pub(crate) fn deep_value(
     };
     if is_list {
         let each = rule.and_then(|rule| rules.items(rule));
-        let mut indexed: BTreeMap<usize, Vec<(Vec<String>, String)>> = BTreeMap::new();
+        let mut indexed: BTreeMap<usize, DeepEntries> = BTreeMap::new();
         let mut appended = Vec::new();
         for (mut path, text) in entries {
             if path.is_empty() {
@@ -279,7 +278,7 @@ pub(crate) fn deep_value(
             None => Value::String(text),
         };
     }
-    let mut members: Vec<(String, Vec<(Vec<String>, String)>)> = Vec::new();
+    let mut members: Vec<(String, DeepEntries)> = Vec::new();
     for (mut path, text) in entries {
         if path.is_empty() {
             continue;
