@@ -207,13 +207,21 @@ pub fn read(
 /// A text read as the scalar types its rule allows: a number where it parses as one and
 /// numbers are allowed, a boolean likewise, else the text (which the check then refuses
 /// if text is not allowed either).
+/// How deep a `deepObject` key may go: the value is built by recursion, and a request
+/// must not choose how deep that goes (serde_json stops JSON at 128 levels likewise).
+const DEEP_OBJECT_LEVELS: usize = 64;
+
 /// The path of bracketed keys of a `deepObject` pair's `key` under `name`
 /// (`shipping[address][city]`: `address`, `city`); empty for the bare name, `None` for a
-/// key of another name or one that is not all brackets.
+/// key of another name, one that is not all brackets, or one deeper than
+/// `DEEP_OBJECT_LEVELS`.
 pub(crate) fn deep_path(name: &str, key: &str) -> Option<Vec<String>> {
     let mut rest = key.strip_prefix(name)?;
     let mut path = Vec::new();
     while !rest.is_empty() {
+        if path.len() == DEEP_OBJECT_LEVELS {
+            return None;
+        }
         let (segment, after) = rest.strip_prefix('[')?.split_once(']')?;
         path.push(segment.to_owned());
         rest = after;
@@ -278,16 +286,22 @@ pub(crate) fn deep_value(rules: &Rules, rule: Option<u32>, entries: DeepEntries)
             None => Value::String(text),
         };
     }
+    // Members in the order they first come, found by key in a map: a body may hold
+    // many thousands of them, and a search of the list per pair would be quadratic.
     let mut members: Vec<(String, DeepEntries)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (mut path, text) in entries {
         if path.is_empty() {
             continue;
         }
         let rest = path.split_off(1);
         let key = path.pop().unwrap_or_default();
-        match members.iter_mut().find(|(name, _)| *name == key) {
-            Some((_, entries)) => entries.push((rest, text)),
-            None => members.push((key, vec![(rest, text)])),
+        match at.get(&key) {
+            Some(&index) => members[index].1.push((rest, text)),
+            None => {
+                at.insert(key.clone(), members.len());
+                members.push((key, vec![(rest, text)]));
+            }
         }
     }
     Value::Object(
@@ -797,6 +811,13 @@ mod tests {
         );
         assert_eq!(deep_path("shipping", "shipping[address"), None);
         assert_eq!(deep_path("shipping", "shippingx"), None);
+        // A request does not choose how deep the reader recurses.
+        let deep = format!("shipping{}", "[a]".repeat(DEEP_OBJECT_LEVELS));
+        assert_eq!(
+            deep_path("shipping", &deep).map(|p| p.len()),
+            Some(DEEP_OBJECT_LEVELS)
+        );
+        assert_eq!(deep_path("shipping", &format!("{deep}[a]")), None);
         // Without a rule (a member the schema does not list), indices still make a list.
         let entries = vec![
             (vec!["a".to_owned(), "0".to_owned()], "x".to_owned()),
