@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::super::form::{FormField, Part};
 use super::super::style::{Expansion, Style};
 use super::check::{self, Direction};
-use super::params::{deep_path, deep_value, form_decode, scalar};
+use super::params::{deep_path, deep_value, fill_empty_members, form_decode, scalar};
 use super::problem::Violation;
 use super::rules::{Format, Rules, Types};
 
@@ -109,22 +109,8 @@ pub fn form_value(rules: &Rules, rule: u32, text: &str, fields: &[FormField]) ->
             read_scalar(rules, property, form_decode(value)),
         );
     }
-    empty_lists(rules, rule, &mut object);
+    fill_empty_members(rules, rule, true, &mut object);
     Value::Object(object)
-}
-
-/// A form writes an empty list as nothing at all: a required list member that is
-/// absent is read as empty.
-fn empty_lists(rules: &Rules, rule: u32, object: &mut Map<String, Value>) {
-    for name in rules.get(rule).required {
-        let is_list = rules.property(rule, name).is_some_and(|p| {
-            let types = rules.types(p);
-            types.meets(Types::ARRAY) && !types.meets(Types::STRING.or(Types::NUMBER))
-        });
-        if is_list && !object.contains_key(*name) {
-            object.insert((*name).to_owned(), Value::Array(Vec::new()));
-        }
-    }
 }
 
 fn read_scalar(rules: &Rules, rule: Option<u32>, text: String) -> Value {
@@ -216,7 +202,8 @@ pub fn multipart_value(rules: &Rules, rule: u32, parts: Vec<ReadPart>, encoding:
             object.insert(part.name, value);
         }
     }
-    empty_lists(rules, rule, &mut object);
+    // A part per item: an empty list is no part at all; an empty object, a JSON part.
+    fill_empty_members(rules, rule, false, &mut object);
     Value::Object(object)
 }
 

@@ -304,16 +304,113 @@ pub(crate) fn deep_value(rules: &Rules, rule: Option<u32>, entries: DeepEntries)
             }
         }
     }
-    Value::Object(
-        members
+    let mut object: Map<String, Value> = members
+        .into_iter()
+        .map(|(key, entries)| {
+            let each = rule.and_then(|rule| rules.property(rule, &key));
+            let value = deep_value(rules, each, entries);
+            (key, value)
+        })
+        .collect();
+    if let Some(rule) = rule {
+        fill_empty_members(rules, rule, true, &mut object);
+    }
+    Value::Object(object)
+}
+
+/// Reads as `{}` or `[]` the required members of an object read from a form (a
+/// `deepObject` value, a URL-encoded body) that are not there, where that empty value is
+/// valid for the member. A form writes an empty object or list as no pair at all (there
+/// is no scalar to write), so a request that leaves such a member out is the very text
+/// of one that holds it empty: Stripe's `shipping[name]=` alone is `shipping` with
+/// `address: {}`, which its schema allows.
+///
+/// A member only a branch of a `oneOf` or `anyOf` requires is filled in only when that
+/// makes the whole object valid: filled in regardless, it could break another branch
+/// that the object matched as it was.
+///
+/// `objects` says whether an empty object is written as nothing too: not in multipart,
+/// where it is a JSON part `{}`. A member that may be text (bytes, which the reader
+/// takes as a list of byte values when not UTF-8) is never filled in: an empty text is
+/// a pair or a part of its own.
+pub(crate) fn fill_empty_members(
+    rules: &Rules,
+    rule: u32,
+    objects: bool,
+    object: &mut Map<String, Value>,
+) {
+    let empty_for = |name: &str| {
+        let each = rules.property(rule, name)?;
+        let types = rules.types(each);
+        if types.meets(Types::STRING.or(Types::NUMBER)) {
+            return None;
+        }
+        let object = (objects && types.meets(Types::OBJECT)).then(|| Value::Object(Map::new()));
+        let list = types.meets(Types::ARRAY).then(|| Value::Array(Vec::new()));
+        [object, list]
             .into_iter()
-            .map(|(key, entries)| {
-                let each = rule.and_then(|rule| rules.property(rule, &key));
-                let value = deep_value(rules, each, entries);
-                (key, value)
-            })
-            .collect(),
-    )
+            .flatten()
+            .find(|empty| check::check(rules, each, empty, Direction::Request).is_empty())
+    };
+    let mut always = Vec::new();
+    required_names(rules, rule, false, 0, &mut always);
+    for name in always {
+        if !object.contains_key(name) {
+            if let Some(empty) = empty_for(name) {
+                object.insert(name.to_owned(), empty);
+            }
+        }
+    }
+    let mut in_branches = Vec::new();
+    required_names(rules, rule, true, 0, &mut in_branches);
+    let mut filled = object.clone();
+    for name in in_branches {
+        if !filled.contains_key(name) {
+            if let Some(empty) = empty_for(name) {
+                filled.insert(name.to_owned(), empty);
+            }
+        }
+    }
+    if filled.len() == object.len() {
+        return;
+    }
+    let valid = |object: &Map<String, Value>| {
+        check::check(
+            rules,
+            rule,
+            &Value::Object(object.clone()),
+            Direction::Request,
+        )
+        .is_empty()
+    };
+    if !valid(object) && valid(&filled) {
+        *object = filled;
+    }
+}
+
+/// The names rule `index` requires, with those of its `allOf` rules, and with
+/// `branches` those of its `anyOf` and `oneOf` rules too.
+fn required_names(
+    rules: &Rules,
+    index: u32,
+    branches: bool,
+    depth: usize,
+    names: &mut Vec<&'static str>,
+) {
+    let rule = rules.get(index);
+    for name in rule.required {
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    if depth >= 16 {
+        return;
+    }
+    let unions: &[u32] = if branches { rule.any_of } else { &[] };
+    let more: &[u32] = if branches { rule.one_of } else { &[] };
+    for &each in rule.all_of.iter().chain(unions).chain(more) {
+        required_names(rules, each, branches, depth + 1, names);
+    }
 }
 
 pub(crate) fn scalar(rules: &Rules, rule: u32, text: String) -> Value {
@@ -707,7 +804,7 @@ mod tests {
     use super::*;
     use crate::server::rules::{Rule, Types};
 
-    static TABLE: [Rule; 5] = [
+    static TABLE: [Rule; 10] = [
         Rule {
             types: Types::ARRAY,
             items: Some(1),
@@ -730,6 +827,34 @@ mod tests {
         Rule {
             types: Types::ARRAY.or(Types::STRING),
             items: Some(1),
+            ..Rule::ANY
+        },
+        // Stripe's `shipping`: `anyOf: [customer_shipping, enum [""]]`.
+        Rule {
+            any_of: &[6, 7],
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::OBJECT,
+            properties: &[("address", 8), ("name", 3)],
+            required: &["address", "name"],
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::STRING,
+            max_length: Some(0),
+            ..Rule::ANY
+        },
+        // An address whose every member is optional.
+        Rule {
+            types: Types::OBJECT,
+            properties: &[("city", 3)],
+            ..Rule::ANY
+        },
+        Rule {
+            types: Types::OBJECT,
+            properties: &[("tags", 0), ("address", 8)],
+            required: &["tags", "address"],
             ..Rule::ANY
         },
     ];
@@ -839,6 +964,38 @@ mod tests {
         // An object's members by key: a key a list cannot have is an object, refused.
         let read = read_one(param(0), &query_source("color%5Bx%5D=1"));
         assert!(read.is_err(), "{read:?}");
+    }
+
+    #[test]
+    fn a_required_member_a_form_writes_as_nothing_reads_as_empty() {
+        let param = |rule| Param {
+            name: "shipping",
+            place: Place::Query,
+            style: Style::DEEP_OBJECT,
+            rule,
+        };
+        // `address: {}` and `tags: []` are written as no pair at all.
+        let read = read_one(param(9), &query_source("shipping%5Baddress%5D%5Bcity%5D=P"));
+        assert_eq!(
+            read.unwrap(),
+            Some(serde_json::json!({"address": {"city": "P"}, "tags": []}))
+        );
+        let read = read_one(param(9), &query_source("shipping%5Btags%5D%5B0%5D=1"));
+        assert_eq!(
+            read.unwrap(),
+            Some(serde_json::json!({"address": {}, "tags": [1]}))
+        );
+        // Required by a branch of an `anyOf`: filled in when that makes the value valid.
+        let read = read_one(param(5), &query_source("shipping%5Bname%5D=Jo"));
+        assert_eq!(
+            read.unwrap(),
+            Some(serde_json::json!({"address": {}, "name": "Jo"}))
+        );
+        // and not when the value stays invalid: what is missing is named as it was.
+        let violations = read_one(param(5), &query_source("shipping%5Bphone%5D=1")).unwrap_err();
+        assert!(!violations.is_empty());
+        let read = read_one(param(5), &query_source("shipping="));
+        assert_eq!(read.unwrap(), Some(serde_json::json!("")));
     }
 
     #[test]
