@@ -228,7 +228,6 @@ impl Shape {
         }
     }
 
-
     /// Every text in it, keys included.
     fn texts(&self) -> Vec<&str> {
         match self {
@@ -418,7 +417,10 @@ impl Check<'_> {
         } else if message.contains("begins or ends with a space, which a server drops") {
             param.location == Location::Header
                 && param.content.is_none()
-                && shape.texts().into_iter().any(|text| text.starts_with(' ') || text.ends_with(' '))
+                && shape
+                    .texts()
+                    .into_iter()
+                    .any(|text| text.starts_with(' ') || text.ends_with(' '))
         } else {
             false
         }

@@ -94,6 +94,11 @@ pub enum Excuse {
     /// hold, naming the parameter (a setting, `[scalars.integers]`, picks another type
     /// by `format`).
     IntegerPastI64,
+    /// A text body (`text/plain`, or `application/text`, which the project's hooks write
+    /// the same way) whose schema is a string and nothing else: what Schemathesis meant
+    /// as another type (an object, a list) goes on the wire as its text, which is a
+    /// value of that string, so the server accepts it.
+    TextBody,
 }
 
 impl fmt::Display for Excuse {
@@ -109,6 +114,7 @@ impl fmt::Display for Excuse {
             Excuse::OverlappingTemplates => "OverlappingTemplates",
             Excuse::UriTooLong => "UriTooLong",
             Excuse::IntegerPastI64 => "IntegerPastI64",
+            Excuse::TextBody => "TextBody",
         })
     }
 }
@@ -222,6 +228,11 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
     let _ = std::fs::remove_file(&events);
     let mut command = Command::new(root.join("tools/schemathesis/venv/bin/schemathesis"));
     command
+        // Writers for text media types it does not know (see the file).
+        .env(
+            "SCHEMATHESIS_HOOKS",
+            root.join("tools/schemathesis/hooks.py"),
+        )
         .arg("run")
         .arg(spec)
         .args(["--url", &server.base])
@@ -257,7 +268,7 @@ pub fn run(root: &Path, spec: &Path, options: &Options) -> Result<Report, String
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
-    let mut report = read(&text, &api, &accept_parameters(spec));
+    let mut report = read(&text, &api, &Described::of(spec));
     if report.cases == 0 {
         report.failures.push(format!(
             "Schemathesis tested nothing; its output:\n{}",
@@ -381,7 +392,7 @@ impl Drop for Server {
 
 /// Reads the NDJSON events of a run: each scenario's test cases, their checks, and the
 /// request and answer of each.
-fn read(text: &str, api: &Api, accept_parameters: &std::collections::BTreeSet<String>) -> Report {
+fn read(text: &str, api: &Api, described: &Described) -> Report {
     let mut report = Report::default();
     let mut operations: std::collections::BTreeSet<String> = Default::default();
     let mut excused: std::collections::BTreeSet<Excused> = Default::default();
@@ -426,7 +437,7 @@ fn read(text: &str, api: &Api, accept_parameters: &std::collections::BTreeSet<St
                     interaction,
                     info: check,
                 };
-                match excuse(&failure, api, accept_parameters) {
+                match excuse(&failure, api, described) {
                     Some(excuse) => {
                         excused.insert(Excused {
                             excuse,
@@ -567,15 +578,12 @@ fn required_lists(api: &Api, op: &codegen::model::Operation, media_type: &str) -
 /// The excuse for `failure`, when one explains it under its exact condition. Each kind
 /// looks at answers of its own status or check (a 414; a 400 to a valid request; a 2xx; a
 /// 406; a 400 or 401 to an invalid one; a 405), so at most one applies.
-fn excuse(
-    failure: &Failure,
-    api: &Api,
-    accept_parameters: &std::collections::BTreeSet<String>,
-) -> Option<Excuse> {
+fn excuse(failure: &Failure, api: &Api, described: &Described) -> Option<Excuse> {
     uri_excuse(failure)
         .or_else(|| integer_excuse(failure, api))
         .or_else(|| form_excuse(failure, api))
-        .or_else(|| accept_excuse(failure, accept_parameters))
+        .or_else(|| text_excuse(failure, described))
+        .or_else(|| accept_excuse(failure, &described.accept_parameters))
         .or_else(|| undocumented_excuse(failure, api))
         .or_else(|| overlapping_excuse(failure, api))
 }
@@ -588,10 +596,15 @@ fn uri_excuse(failure: &Failure) -> Option<Excuse> {
     if failure.status() != 414 {
         return None;
     }
+    (request_target(failure)?.len() > HYPER_MAX_URI).then_some(Excuse::UriTooLong)
+}
+
+/// The request target the case sent (path and query, as on the request line): its URI
+/// without the scheme and authority.
+fn request_target<'a>(failure: &Failure<'a>) -> Option<&'a str> {
     let uri = failure.interaction["request"]["uri"].as_str()?;
     let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    let target = &after_scheme[after_scheme.find('/')?..];
-    (target.len() > HYPER_MAX_URI).then_some(Excuse::UriTooLong)
+    Some(&after_scheme[after_scheme.find('/')?..])
 }
 
 /// A valid request refused with a 400 whose every violation is an `i64` parameter given
@@ -789,11 +802,7 @@ fn overlapping_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     }
     // The case's method is the one sent (`OPTIONS`); its label names the operation.
     let (_, template) = failure.label.split_once(' ')?;
-    let uri = failure.interaction["request"]["uri"].as_str()?;
-    let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    let path = after_scheme[after_scheme.find('/')?..]
-        .split(['?', '#'])
-        .next()?;
+    let path = request_target(failure)?.split(['?', '#']).next()?;
     // The segments after the base path the mock is served under: as many as the
     // tested template has.
     let count = template.split('/').count() - 1;
@@ -872,11 +881,131 @@ fn template_matches(template: &str, requested: &[String]) -> bool {
 
 /// `METHOD /path` of each operation of `spec` that declares a header parameter named
 /// `Accept` (any case), read from the description itself: the generator drops it.
-fn accept_parameters(spec: &Path) -> std::collections::BTreeSet<String> {
+/// What the excuses need to know of the description beyond the generator's model.
+#[derive(Default)]
+struct Described {
+    /// `METHOD /path` of the operations that declare `Accept` as a header parameter.
+    accept_parameters: std::collections::BTreeSet<String>,
+    /// `METHOD /path` and media type of the text bodies whose schema is a string and
+    /// nothing else, so that any text is a value of it.
+    free_text: std::collections::BTreeSet<(String, String)>,
+}
+
+impl Described {
+    fn of(spec: &Path) -> Described {
+        let Ok(document) = oracle::Document::read(spec) else {
+            return Described::default();
+        };
+        Described {
+            accept_parameters: accept_parameters(&document),
+            free_text: free_text(&document),
+        }
+    }
+}
+
+/// A negative case of a text body whose schema any text satisfies, accepted: `TextBody`.
+fn text_excuse(failure: &Failure, described: &Described) -> Option<Excuse> {
+    if failure.check != "negative_data_rejection" || !(200..300).contains(&failure.status()) {
+        return None;
+    }
+    let media = failure.case["media_type"].as_str()?;
+    let media = media.split(';').next().unwrap_or_default().trim();
+    let key = (failure.case_label()?, media.to_ascii_lowercase());
+    described
+        .free_text
+        .contains(&key)
+        .then_some(Excuse::TextBody)
+}
+
+/// The bodies of the description whose schema is `type: string` and nothing that
+/// constrains it (no `format`, `pattern`, length, `enum` …), by `METHOD /path` and media
+/// type: OpenAPI 3's `requestBody`, Swagger 2.0's `in: body` parameter under the media
+/// types the operation (or the document) `consumes`.
+fn free_text(document: &oracle::Document) -> std::collections::BTreeSet<(String, String)> {
+    const SAYS_NOTHING: &[&str] = &[
+        "type",
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "externalDocs",
+        "xml",
+    ];
+    let free = |schema: &Value, at: &str| {
+        let (_, schema) = document.resolve(schema, at);
+        schema.as_object().is_some_and(|schema| {
+            schema.get("type").and_then(Value::as_str) == Some("string")
+                && schema
+                    .keys()
+                    .all(|key| SAYS_NOTHING.contains(&key.as_str()) || key.starts_with("x-"))
+        })
+    };
+    let strings = |node: Option<&Value>| -> Vec<String> {
+        node.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
     let mut found = std::collections::BTreeSet::new();
-    let Ok(document) = oracle::Document::read(spec) else {
+    let Some(Value::Object(paths)) = document.get("#/paths") else {
         return found;
     };
+    let root_consumes = strings(document.get("#/consumes"));
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, operation) in item {
+            let label = format!("{} {path}", method.to_ascii_uppercase());
+            let mut add = |media: String| {
+                found.insert((label.clone(), media));
+            };
+            if let Some(Value::Object(content)) = operation
+                .get("requestBody")
+                .map(|body| document.resolve(body, "#/paths").1)
+                .and_then(|body| body.get("content"))
+            {
+                for (media, object) in content {
+                    if object
+                        .get("schema")
+                        .is_some_and(|schema| free(schema, "#/paths"))
+                    {
+                        add(media.to_ascii_lowercase());
+                    }
+                }
+            }
+            let body_parameter = operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|param| document.resolve(param, "#/paths").1)
+                .find(|param| param.get("in").and_then(Value::as_str) == Some("body"));
+            if let Some(schema) = body_parameter.and_then(|param| param.get("schema")) {
+                if free(schema, "#/paths") {
+                    let consumes = match operation.get("consumes") {
+                        Some(list) => strings(Some(list)),
+                        None => root_consumes.clone(),
+                    };
+                    for media in consumes {
+                        add(media);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn accept_parameters(document: &oracle::Document) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
     let Some(Value::Object(paths)) = document.get("#/paths") else {
         return found;
     };
@@ -934,7 +1063,19 @@ pub fn operations_under(spec: &Path, prefix: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::template_matches;
+    use super::{template_matches, Described};
+
+    #[test]
+    fn free_text_bodies_are_found_in_swagger_and_openapi_3() {
+        let ece = crate::root().join("testdata/real/elastic-cloud-enterprise.json");
+        let free = Described::of(&ece).free_text;
+        let key = |label: &str, media: &str| (label.to_owned(), media.to_owned());
+        // A Swagger 2.0 body parameter `{type: string}` under the operation's `consumes`.
+        let certs = "PUT /platform/configuration/security/extra_certs/{cert_id}";
+        assert!(free.contains(&key(certs, "application/text")), "{free:?}");
+        // Bodies of JSON objects are not.
+        assert!(!free.iter().any(|(label, _)| label == "POST /deployments"));
+    }
 
     fn segments(path: &str) -> Vec<String> {
         path.split('/').skip(1).map(str::to_owned).collect()
