@@ -104,6 +104,13 @@ pub enum Defect {
     /// A value no choice can make valid under the description (not Prism's fault: the
     /// description's); only the violations at its own place are excused.
     Impossible,
+    /// The description's, not Prism's: a schema with `properties` but no `type`, which
+    /// by the letter of JSON Schema any value satisfies, and Prism's mock holds a value
+    /// there that is not an object (`[null]` for a list of Gérer mes affaires'
+    /// `Group`). The generated type is the struct the properties describe, as the
+    /// description means and as every generator reads it, so `decode` wants an object
+    /// there ("expected an object").
+    UntypedObject,
 }
 
 impl Defect {
@@ -168,6 +175,9 @@ impl Defect {
                 "Prism dies reading a request without a header parameter of type: array"
             }
             Defect::Impossible => "no value of the description's schema is valid here",
+            Defect::UntypedObject => {
+                "the description's schema has properties but no type, and the answer holds a non-object there"
+            }
         }
     }
 }
@@ -666,6 +676,17 @@ pub fn answer_defect(
     if float_past_range(answer) {
         return Ok(Some(Defect::FloatPastRange));
     }
+    if answer.decoded.contains("expected an object") {
+        let schema = documented
+            .and_then(|content| content.schema.as_deref())
+            .and_then(|at| doc.get(at));
+        let body = serde_json::from_slice::<Value>(&answer.body).ok();
+        if let (Some(schema), Some(body)) = (schema, body) {
+            if non_object_where_untyped(doc, schema, &body, 0) {
+                return Ok(Some(Defect::UntypedObject));
+            }
+        }
+    }
     let flagged: Vec<Vec<String>> = header_violations(answer)?
         .into_iter()
         .filter(|v| v.location.first().map(String::as_str) == Some("response"))
@@ -730,6 +751,40 @@ pub fn answer_defect(
         Defect::InvalidMock
     };
     Ok(agree.then_some(defect))
+}
+
+/// Whether `value`, read along `schema`, holds a value that is not an object where the
+/// schema has `properties` but no `type` (through `$ref`s, `allOf`, items, properties
+/// and `additionalProperties`).
+fn non_object_where_untyped(doc: &Document, schema: &Value, value: &Value, depth: usize) -> bool {
+    let (_, schema) = doc.resolve(schema, "#");
+    if depth > 64 {
+        return false;
+    }
+    if schema.get("properties").is_some() && schema.get("type").is_none() && !value.is_object() {
+        return true;
+    }
+    let below =
+        |schema: &Value, value: &Value| non_object_where_untyped(doc, schema, value, depth + 1);
+    let all_of = schema.get("allOf").and_then(Value::as_array);
+    if all_of
+        .into_iter()
+        .flatten()
+        .any(|branch| below(branch, value))
+    {
+        return true;
+    }
+    match value {
+        Value::Array(items) => schema
+            .get("items")
+            .is_some_and(|each| items.iter().any(|item| below(each, item))),
+        Value::Object(members) => members.iter().any(|(key, member)| {
+            let listed = schema.get("properties").and_then(|p| p.get(key));
+            let other = schema.get("additionalProperties").filter(|a| a.is_object());
+            listed.or(other).is_some_and(|each| below(each, member))
+        }),
+        _ => false,
+    }
 }
 
 /// The member a `DecodeError` says is missing (`` missing member `name` ``).

@@ -174,12 +174,12 @@ impl Report {
         });
     }
 
-    /// The excused cases that are Prism's defects (not the description's impossible
-    /// values).
+    /// The excused cases that are Prism's defects (not the description's: impossible
+    /// values, untyped objects).
     pub fn prism_defects(&self) -> usize {
         self.excused
             .iter()
-            .filter(|e| e.defect != Defect::Impossible)
+            .filter(|e| !matches!(e.defect, Defect::Impossible | Defect::UntypedObject))
             .count()
     }
 }

@@ -527,6 +527,16 @@ fn summarise(kept: &[Value], total: usize) -> Value {
             }
         }
         for (defect, n) in result["excused"].as_object().into_iter().flatten() {
+            if defect == "UntypedObject" {
+                // The description's, not Prism's: reported with the description's reasons.
+                note(
+                    "description: a schema with properties but no type, a non-object there (excused)"
+                        .to_owned(),
+                    name,
+                    n.as_u64().unwrap_or(0) as usize,
+                );
+                continue;
+            }
             let entry = excused.entry(defect.clone()).or_default();
             entry.0 += n.as_u64().unwrap_or(0) as usize;
             entry.1 += 1;
