@@ -94,6 +94,16 @@ pub enum Excuse {
     /// hold, naming the parameter (a setting, `[scalars.integers]`, picks another type
     /// by `format`).
     IntegerPastI64,
+    /// A required member of an object inside a form body left out (Stripe's
+    /// `shipping[address]`), in a case Schemathesis made invalid that way, accepted: a
+    /// form writes an empty object or list as no pair at all, so leaving the member out
+    /// is the text of the empty object or list its schema admits, which the server reads.
+    EmptyMemberInForm,
+    /// A value Schemathesis means as valid that a URL-encoded form cannot write, refused:
+    /// a `deepObject` key holding `[` or `]` (`tax[a]b]` reads as the key `a` and stray
+    /// text), or objects as the items of a list, which Schemathesis writes as their
+    /// keys, each a bare pair (`items=price&items=quantity`), not as the items.
+    UnwritableForm,
     /// A text body (`text/plain`, or `application/text`, which the project's hooks write
     /// the same way) whose schema is a string and nothing else: what Schemathesis meant
     /// as another type (an object, a list) goes on the wire as its text, which is a
@@ -115,6 +125,8 @@ impl fmt::Display for Excuse {
             Excuse::UriTooLong => "UriTooLong",
             Excuse::IntegerPastI64 => "IntegerPastI64",
             Excuse::TextBody => "TextBody",
+            Excuse::EmptyMemberInForm => "EmptyMemberInForm",
+            Excuse::UnwritableForm => "UnwritableForm",
         })
     }
 }
@@ -586,6 +598,12 @@ fn excuse(failure: &Failure, api: &Api, described: &Described) -> Option<Excuse>
         .or_else(|| accept_excuse(failure, &described.accept_parameters))
         .or_else(|| undocumented_excuse(failure, api))
         .or_else(|| overlapping_excuse(failure, api))
+        .or_else(|| {
+            described
+                .document
+                .as_ref()
+                .and_then(|doc| nested_form_excuse(failure, doc))
+        })
 }
 
 /// The longest request target hyper reads; past it, it answers 414 itself.
@@ -607,8 +625,8 @@ fn request_target<'a>(failure: &Failure<'a>) -> Option<&'a str> {
     Some(&after_scheme[after_scheme.find('/')?..])
 }
 
-/// A valid request refused with a 400 whose every violation is an `i64` parameter given
-/// an integer past `i64`: `IntegerPastI64`.
+/// A valid request refused with a 400 whose every violation is an `i64` parameter (or
+/// body member) given an integer past `i64`: `IntegerPastI64`.
 fn integer_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     if failure.check != "positive_data_acceptance" || failure.status() != 400 {
         return None;
@@ -622,6 +640,23 @@ fn integer_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
     let violations = answer["violations"].as_array()?;
     let past_i64 = |violation: &Value| {
         let location = violation["location"].as_str().unwrap_or_default();
+        // serde's words for a number `i64` cannot hold: past `u64`, a float; between,
+        // an integer. The number is the last text in backticks (a body's names the
+        // member before it: `amounts`: … `4.2e20`, expected i64).
+        let detail = violation["detail"].as_str().unwrap_or_default();
+        let number = detail
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .last()
+            .and_then(|text| text.parse::<f64>().ok());
+        let past = violation["keyword"] == "type"
+            && detail.ends_with("expected i64")
+            && number.is_some_and(|number| number.abs() >= 9.223_372_036_854_776e18);
+        // In a body, serde's `expected i64` says the member is an `i64`.
+        if location == "body" {
+            return past;
+        }
         let Some((place, name)) = location.split_once('.') else {
             return false;
         };
@@ -639,17 +674,7 @@ fn integer_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
             };
             param.wire == name && param.location == place && *ty == codegen::model::Ty::I64
         });
-        // serde's words for a number `i64` cannot hold: past `u64`, a float; between,
-        // an integer. The number is in backticks.
-        let detail = violation["detail"].as_str().unwrap_or_default();
-        let number = detail
-            .split('`')
-            .nth(1)
-            .and_then(|text| text.parse::<f64>().ok());
-        is_i64
-            && violation["keyword"] == "type"
-            && detail.ends_with("expected i64")
-            && number.is_some_and(|number| number.abs() >= 9.223_372_036_854_776e18)
+        is_i64 && past
     };
     (!violations.is_empty() && violations.iter().all(past_i64)).then_some(Excuse::IntegerPastI64)
 }
@@ -884,6 +909,8 @@ fn template_matches(template: &str, requested: &[String]) -> bool {
 /// What the excuses need to know of the description beyond the generator's model.
 #[derive(Default)]
 struct Described {
+    /// The description itself, read as JSON.
+    document: Option<oracle::Document>,
     /// `METHOD /path` of the operations that declare `Accept` as a header parameter.
     accept_parameters: std::collections::BTreeSet<String>,
     /// `METHOD /path` and media type of the text bodies whose schema is a string and
@@ -899,7 +926,225 @@ impl Described {
         Described {
             accept_parameters: accept_parameters(&document),
             free_text: free_text(&document),
+            document: Some(document),
         }
+    }
+}
+
+/// What Schemathesis did to a form body below its top level that the form's text cannot
+/// show: `EmptyMemberInForm` (a negative case accepted) and `UnwritableForm` (a positive
+/// one refused).
+fn nested_form_excuse(failure: &Failure, document: &oracle::Document) -> Option<Excuse> {
+    let media = failure.case["media_type"].as_str().unwrap_or_default();
+    let urlencoded = media.starts_with("application/x-www-form-urlencoded");
+    let multipart = media.starts_with("multipart/form-data");
+    if !urlencoded && !multipart {
+        return None;
+    }
+    let label = failure.case_label()?;
+    let (method, path) = label.split_once(' ')?;
+    let operation = document
+        .get("#/paths")?
+        .get(path)?
+        .get(method.to_ascii_lowercase())?;
+    let body = form_body_schema(document, operation, media)?;
+    if failure.check == "negative_data_rejection" && (200..300).contains(&failure.status()) {
+        // `Invalid component: shipping -> Missing required property: address`, the one
+        // thing Schemathesis broke, below the top level.
+        let message = failure.info["failure_info"]["failure"]["message"].as_str()?;
+        let components: Vec<&str> = message
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("Invalid component: "))
+            .collect();
+        let [component] = components[..] else {
+            return None;
+        };
+        let mut chain: Vec<&str> = component.split(" -> ").collect();
+        let name = chain.pop()?.strip_prefix("Missing required property: ")?;
+        if chain.is_empty() {
+            return None;
+        }
+        // Where an object on the way was written as no pair at all (it held nothing but
+        // empty members), the request left that object out: valid if it is optional.
+        let sent = sent_text(failure);
+        let mut schema = body;
+        let mut prefix = String::new();
+        for step in chain {
+            prefix = if prefix.is_empty() {
+                step.to_owned()
+            } else {
+                format!("{prefix}[{step}]")
+            };
+            let bracketed = format!("{prefix}[");
+            let written = sent
+                .iter()
+                .any(|(pair, _)| *pair == prefix || pair.starts_with(&bracketed));
+            if urlencoded && !written {
+                return (!requires(document, schema, step, 0)).then_some(Excuse::EmptyMemberInForm);
+            }
+            schema = member_schema(document, schema, step, 0)?;
+        }
+        let member = member_schema(document, schema, name, 0)?;
+        return admits_empty(document, member, urlencoded).then_some(Excuse::EmptyMemberInForm);
+    }
+    if failure.check == "positive_data_acceptance" && failure.status() == 400 && urlencoded {
+        let value = failure.case["body"].as_object()?;
+        let sent = sent_text(failure);
+        let content = &failure.interaction["response"]["content"];
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content.get("$base64")?.as_str()?)
+            .ok()?;
+        let answer: Value = serde_json::from_slice(&bytes).ok()?;
+        let violations = answer["violations"].as_array()?;
+        let unwritable = |violation: &Value| {
+            let pointer = violation["pointer"].as_str().unwrap_or_default();
+            let keyword = violation["keyword"].as_str().unwrap_or_default();
+            let Some(top) = pointer.strip_prefix('/') else {
+                return false;
+            };
+            // A pair the reader could not take apart, under a member whose value, as
+            // Schemathesis made it, has a key holding a bracket.
+            if keyword == "additionalProperties" && !top.contains('/') {
+                return top
+                    .split_once('[')
+                    .is_some_and(|(member, _)| value.get(member).is_some_and(has_bracket_key));
+            }
+            // An item that came as text where Schemathesis made an object, and the
+            // member was written as bare pairs, none bracketed.
+            if keyword == "type" && violation["detail"] == "must be an object, not a string" {
+                let mut parts = top.split('/');
+                let (Some(member), Some(index), None) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return false;
+                };
+                // Each key of those objects came as an item of its own, so the items
+                // read outnumber the objects made: any index of the member counts.
+                let made_object = index.parse::<usize>().is_ok()
+                    && value
+                        .get(member)
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| items.iter().any(Value::is_object));
+                let bracketed = format!("{member}[");
+                let bare = sent.iter().any(|(name, _)| name == member);
+                let nested = sent.iter().any(|(name, _)| name.starts_with(&bracketed));
+                return made_object && bare && !nested;
+            }
+            false
+        };
+        return (!violations.is_empty() && violations.iter().all(unwritable))
+            .then_some(Excuse::UnwritableForm);
+    }
+    None
+}
+
+/// The pairs of the URL-encoded body the case sent, decoded.
+fn sent_text(failure: &Failure) -> Vec<(String, String)> {
+    let body = &failure.interaction["request"]["body"];
+    let bytes = match body {
+        Value::String(text) => text.as_bytes().to_vec(),
+        Value::Object(_) => body["$base64"]
+            .as_str()
+            .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let decode = |text: &str| {
+        let text = text.replace('+', " ");
+        percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    String::from_utf8_lossy(&bytes)
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// Whether a value holds, at any depth, an object with a key holding `[` or `]`.
+fn has_bracket_key(value: &Value) -> bool {
+    match value {
+        Value::Object(members) => members
+            .iter()
+            .any(|(key, member)| key.contains(['[', ']']) || has_bracket_key(member)),
+        Value::Array(items) => items.iter().any(has_bracket_key),
+        _ => false,
+    }
+}
+
+/// The schema of an operation's form body in `media` (OpenAPI 3's `requestBody`).
+fn form_body_schema<'a>(
+    document: &'a oracle::Document,
+    operation: &'a Value,
+    media: &str,
+) -> Option<&'a Value> {
+    let body = document.resolve(operation.get("requestBody")?, "#/paths").1;
+    let (_, content) = body
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(key, _)| media.starts_with(key.as_str()))?;
+    Some(document.resolve(content.get("schema")?, "#/paths").1)
+}
+
+/// The schema of the member `name` of objects of `schema`: its own property, or one of
+/// an `allOf`, `anyOf` or `oneOf` branch.
+fn member_schema<'a>(
+    document: &'a oracle::Document,
+    schema: &'a Value,
+    name: &str,
+    depth: usize,
+) -> Option<&'a Value> {
+    let schema = document.resolve(schema, "#/paths").1;
+    if let Some(member) = schema.get("properties").and_then(|p| p.get(name)) {
+        return Some(document.resolve(member, "#/paths").1);
+    }
+    if depth >= 16 {
+        return None;
+    }
+    ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .filter_map(|key| schema.get(*key)?.as_array())
+        .flatten()
+        .find_map(|branch| member_schema(document, branch, name, depth + 1))
+}
+
+/// Whether objects of `schema` must have the member `name` (its own `required`, or an
+/// `allOf` branch's).
+fn requires(document: &oracle::Document, schema: &Value, name: &str, depth: usize) -> bool {
+    let schema = document.resolve(schema, "#/paths").1;
+    let own = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|names| names.iter().any(|n| n == name));
+    own || (depth < 16
+        && schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|branch| requires(document, branch, name, depth + 1)))
+}
+
+/// Whether a schema admits the empty list, or (`objects`) the empty object: of that
+/// type, with nothing it requires and no lower bound on its size.
+fn admits_empty(document: &oracle::Document, schema: &Value, objects: bool) -> bool {
+    let schema = document.resolve(schema, "#/paths").1;
+    let count = |key: &str| schema.get(key).and_then(Value::as_u64).unwrap_or(0);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => count("minItems") == 0,
+        Some("object") => {
+            objects
+                && count("minProperties") == 0
+                && schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_none_or(Vec::is_empty)
+        }
+        _ => false,
     }
 }
 
