@@ -632,12 +632,7 @@ fn integer_excuse(failure: &Failure, api: &Api) -> Option<Excuse> {
         return None;
     }
     let op = operation(failure, api)?;
-    let content = &failure.interaction["response"]["content"];
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content.get("$base64")?.as_str()?)
-        .ok()?;
-    let answer: Value = serde_json::from_slice(&bytes).ok()?;
-    let violations = answer["violations"].as_array()?;
+    let violations = answered_violations(failure)?;
     let past_i64 = |violation: &Value| {
         let location = violation["location"].as_str().unwrap_or_default();
         // serde's words for a number `i64` cannot hold: past `u64`, a float; between,
@@ -990,12 +985,7 @@ fn nested_form_excuse(failure: &Failure, document: &oracle::Document) -> Option<
     if failure.check == "positive_data_acceptance" && failure.status() == 400 && urlencoded {
         let value = failure.case["body"].as_object()?;
         let sent = sent_text(failure);
-        let content = &failure.interaction["response"]["content"];
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(content.get("$base64")?.as_str()?)
-            .ok()?;
-        let answer: Value = serde_json::from_slice(&bytes).ok()?;
-        let violations = answer["violations"].as_array()?;
+        let violations = answered_violations(failure)?;
         let unwritable = |violation: &Value| {
             let pointer = violation["pointer"].as_str().unwrap_or_default();
             let keyword = violation["keyword"].as_str().unwrap_or_default();
@@ -1035,6 +1025,19 @@ fn nested_form_excuse(failure: &Failure, document: &oracle::Document) -> Option<
             .then_some(Excuse::UnwritableForm);
     }
     None
+}
+
+/// The violations the server's problem answer lists (`None` when the answer is not one).
+fn answered_violations(failure: &Failure) -> Option<Vec<Value>> {
+    let content = &failure.interaction["response"]["content"];
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.get("$base64")?.as_str()?)
+        .ok()?;
+    let mut answer: Value = serde_json::from_slice(&bytes).ok()?;
+    match answer["violations"].take() {
+        Value::Array(violations) => Some(violations),
+        _ => None,
+    }
 }
 
 /// The pairs of the URL-encoded body the case sent, decoded.
